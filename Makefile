@@ -1,0 +1,36 @@
+# Two commands for a newcomer: `make run` (the app) and `make test` (every test). Each creates
+# the virtual environment in .venv and installs what it needs first.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+ARGS ?=
+
+.PHONY: run test test-fast test-e2e lint validate bench
+
+$(VENV)/.app: requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -e .
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.app requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+run: $(VENV)/.app  ## the dashboard on http://localhost:8501
+	$(PY) -m streamlit run app.py $(ARGS)
+
+test: $(VENV)/.dev  ## lint, then every test (browser tests included)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m pytest $(ARGS)
+
+test-fast: $(VENV)/.dev  ## unit and AppTest tests only
+	$(PY) -m pytest -m "not e2e" $(ARGS)
+
+test-e2e: $(VENV)/.dev  ## browser tests only (needs /usr/bin/chromium)
+	$(PY) -m pytest -m e2e $(ARGS)
+
+validate: $(VENV)/.app  ## check data/events.csv (or CSV=path)
+	$(PY) -m timeline validate $(CSV)

@@ -1,0 +1,35 @@
+"""Command line: `python -m timeline validate [PATH]`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from timeline.io import EventTableError, read_events
+
+DEFAULT_DATA = "data/events.csv"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit status (0 valid, 1 problems found)."""
+    parser = argparse.ArgumentParser(prog="python -m timeline")
+    commands = parser.add_subparsers(dest="command", required=True)
+    check = commands.add_parser("validate", help="check an event table against the schema")
+    check.add_argument("path", nargs="?", default=DEFAULT_DATA, help=f"default: {DEFAULT_DATA}")
+    args = parser.parse_args(argv)
+
+    try:
+        df = read_events(args.path)
+    except EventTableError as exc:
+        for problem in exc.problems:
+            print(problem)
+        count = len(exc.problems)
+        print(f"{count} problem{'s' if count != 1 else ''} found", file=sys.stderr)
+        return 1
+    span = f"{df['start'].min().year}–{df['end'].max().year}"
+    print(f"OK: {len(df)} event{'s' if len(df) != 1 else ''}, {span}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,60 @@
+"""Partial dates (`1994`, `1994-05`, `1994-05-12`): parsed to periods, written for people."""
+
+from __future__ import annotations
+
+import calendar
+import re
+
+import pandas as pd
+
+DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_MONTHS = tuple(calendar.month_name)  # index 1..12, English regardless of the machine's locale
+
+
+def parse_dates(values: pd.Series) -> pd.DataFrame:
+    """Parse partial dates to their period: columns `first` and `last` day, and `precision`.
+
+    Empty strings and anything that is not a real date give NaT and a missing precision;
+    the caller decides whether that is an error.
+    """
+    parts = values.astype("string").str.extract(DATE_RE.pattern)
+    year, month, day = (parts[i].astype("float64") for i in range(3))
+    precision = pd.Series(pd.NA, index=values.index, dtype="string")
+    precision = precision.mask(year.notna(), "year").mask(month.notna(), "month")
+    precision = precision.mask(day.notna(), "day")
+    # Years below 1 are not dates; month 00 or 13 and day 30 February all give NaT here.
+    first = pd.to_datetime(
+        pd.DataFrame(
+            {"year": year.where(year >= 1), "month": month.fillna(1), "day": day.fillna(1)}
+        ),
+        errors="coerce",
+    ).astype("datetime64[us]")
+    last = first.copy()
+    is_year = precision == "year"
+    is_month = precision == "month"
+    last[is_year] = first[is_year] + pd.offsets.YearEnd(0)
+    last[is_month] = first[is_month] + pd.offsets.MonthEnd(0)
+    precision = precision.where(first.notna())
+    return pd.DataFrame({"first": first, "last": last, "precision": precision})
+
+
+def format_date(value: str) -> str:
+    """Write a partial date at its precision: `1994`, `May 1994`, `12 May 1994`."""
+    match = DATE_RE.match(value or "")
+    if not match:
+        return value or ""
+    year, month, day = match.groups()
+    if month is None:
+        return year
+    name = _MONTHS[int(month)] if 1 <= int(month) <= 12 else month
+    if day is None:
+        return f"{name} {year}"
+    return f"{int(day)} {name} {year}"
+
+
+def format_period(start_date: str, end_date: str | None) -> str:
+    """Write an event's period: `12 May 1994`, or a range such as `1988 – May 1994`."""
+    start = format_date(start_date)
+    if not end_date or end_date == start_date:
+        return start
+    return f"{start} – {format_date(end_date)}"
