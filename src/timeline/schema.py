@@ -1,0 +1,314 @@
+"""The event table's columns, vocabularies and rules, declared once.
+
+Everything else (the loader, the filters, the figures, the export, the docs' tables) reads them
+from here. The column names are a public contract: users' own files rely on them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from functools import cache
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+import pycountry
+
+from timeline.dates import parse_dates
+
+# The columns of data/events.csv, in this order.
+COLUMNS: tuple[str, ...] = (
+    "id",
+    "title",
+    "category",
+    "start_date",
+    "end_date",
+    "countries",
+    "organizations",
+    "topics",
+    "location",
+    "lat",
+    "lon",
+    "description",
+    "source_title",
+    "source_url",
+)
+REQUIRED_TEXT: tuple[str, ...] = ("id", "title", "category", "start_date", "topics",
+                                   "description", "source_title", "source_url")
+LIST_COLUMNS: tuple[str, ...] = ("countries", "organizations", "topics")
+LIST_SEP = ";"
+# Columns the loader adds to the frame it returns.
+DERIVED_COLUMNS: tuple[str, ...] = ("start", "end", "precision")
+
+ID_RE = re.compile(r"^[a-z0-9-]+$")
+DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
+URL_RE = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+[^\s]*$", re.IGNORECASE)
+TOPIC_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+TITLE_MAX = 120
+DESCRIPTION_MAX = 500
+PRECISIONS: tuple[str, ...] = ("year", "month", "day")
+
+# Category code -> label, in the order of the timeline's lanes (top to bottom).
+CATEGORIES: dict[str, str] = {
+    "statehood": "Statehood",
+    "war": "War",
+    "clash": "Clash",
+    "ceasefire": "Ceasefire",
+    "peace_process": "Peace process",
+    "recognition": "Recognition",
+    "diplomatic_relations": "Diplomatic relations",
+    "membership": "Membership",
+    "agreement": "Agreement",
+    "statement": "Statement",
+    "scandal": "Scandal",
+}
+
+# One colour per category, shared by every view. Okabe-Ito (colour-blind safe) first, then
+# the darker members of Paul Tol's "muted" scheme for the categories beyond its eight.
+CATEGORY_COLORS: dict[str, str] = {
+    "statehood": "#000000",
+    "war": "#D55E00",
+    "clash": "#E69F00",
+    "ceasefire": "#009E73",
+    "peace_process": "#56B4E9",
+    "recognition": "#0072B2",
+    "diplomatic_relations": "#CC79A7",
+    "membership": "#332288",
+    "agreement": "#117733",
+    "statement": "#888888",
+    "scandal": "#882255",
+}
+
+# International organizations: short name -> full name.
+ORGANIZATIONS: dict[str, str] = {
+    "UN": "United Nations",
+    "UNSC": "UN Security Council",
+    "UNGA": "UN General Assembly",
+    "OSCE": "Organization for Security and Co-operation in Europe (CSCE until 1995)",
+    "ODIHR": "OSCE Office for Democratic Institutions and Human Rights",
+    "CoE": "Council of Europe",
+    "PACE": "Parliamentary Assembly of the Council of Europe",
+    "NATO": "North Atlantic Treaty Organization",
+    "EAPC": "Euro-Atlantic Partnership Council",
+    "EU": "European Union",
+    "EP": "European Parliament",
+    "CIS": "Commonwealth of Independent States",
+    "CST": "Collective Security Treaty (later CSTO)",
+    "GUAM": "GUAM Organization for Democracy and Economic Development",
+    "OIC": "Organisation of Islamic Cooperation",
+    "NAM": "Non-Aligned Movement",
+    "ECO": "Economic Cooperation Organization",
+    "BSEC": "Organization of the Black Sea Economic Cooperation",
+    "OTS": "Organization of Turkic States (Turkic Council until 2021)",
+    "IMF": "International Monetary Fund",
+    "WB": "World Bank",
+    "EBRD": "European Bank for Reconstruction and Development",
+    "WHO": "World Health Organization",
+    "UNESCO": "UN Educational, Scientific and Cultural Organization",
+    "WTO": "World Trade Organization",
+    "OPEC": "Organization of the Petroleum Exporting Countries (and OPEC+)",
+    "SCO": "Shanghai Cooperation Organisation",
+    "CICA": "Conference on Interaction and Confidence-Building Measures in Asia",
+    "ESI": "European Stability Initiative (think tank)",
+    "ESISC": "European Strategic Intelligence and Security Center (think tank)",
+    "LoN": "League of Nations",
+}
+
+# Topics: kebab-case name -> label. An event has at least one.
+TOPICS: dict[str, str] = {
+    "nagorno-karabakh": "Nagorno-Karabakh conflict",
+    "independence": "Independence and statehood",
+    "soviet-era": "Soviet era",
+    "caviar-diplomacy": "Caviar diplomacy",
+    "corruption": "Corruption and bribery",
+    "lobbying": "Lobbying",
+    "elections": "Elections",
+    "human-rights": "Human rights",
+    "energy": "Oil, gas and pipelines",
+    "security": "Security and defence",
+    "international-organizations": "International organizations",
+    "mediation": "Mediation and peace talks",
+    "un-resolutions": "UN resolutions",
+    "european-integration": "European integration",
+    "euro-atlantic": "Euro-Atlantic cooperation (NATO)",
+    "post-soviet": "Post-Soviet cooperation",
+    "islamic-world": "Islamic world",
+    "turkic-world": "Turkic world",
+    "neighbours": "Relations with neighbours",
+    "great-powers": "Relations with great powers",
+    "recognition": "Recognition of states",
+    "borders": "Borders and territory",
+    "trade": "Trade and economy",
+    "refugees": "Refugees and displaced people",
+    "nakhchivan": "Nakhchivan",
+    "caspian-sea": "Caspian Sea",
+}
+
+# Display names for codes where the ISO name is long or formal. Everything else comes from
+# pycountry (its common name where it has one).
+_COUNTRY_NAME_OVERRIDES: dict[str, str] = {
+    "RUS": "Russia",
+    "IRN": "Iran",
+    "TUR": "Turkey",
+    "SYR": "Syria",
+    "MDA": "Moldova",
+    "USA": "United States",
+    "GBR": "United Kingdom",
+    "VAT": "Holy See",
+    "PSE": "Palestine",
+    "KOR": "South Korea",
+    "PRK": "North Korea",
+    "VEN": "Venezuela",
+    "BOL": "Bolivia",
+    "TZA": "Tanzania",
+}
+
+
+@cache
+def country_names() -> dict[str, str]:
+    """ISO 3166-1 alpha-3 code -> short English name, for every code the table may use."""
+    names = {
+        c.alpha_3: getattr(c, "common_name", None) or c.name for c in pycountry.countries
+    }
+    names.update(_COUNTRY_NAME_OVERRIDES)
+    return names
+
+
+def country_name(code: str) -> str:
+    """The display name of an ISO3 code; the code itself if it is unknown."""
+    return country_names().get(code, code)
+
+
+# ---------------------------------------------------------------------------------------------
+# The rules on cells, as a pandera schema over the raw text frame (every cell a stripped string,
+# "" when empty). Each check's `error` is the plain-words message a person sees; the loader adds
+# the file, line, column and value. Rules that span rows (duplicate ids) live in the loader,
+# because their message names a second line.
+
+
+def _nonempty(s: pd.Series) -> pd.Series:
+    return s != ""
+
+
+def _optional(rule: Callable[[pd.Series], pd.Series]) -> Callable[[pd.Series], pd.Series]:
+    """Apply `rule` to non-empty cells only; an empty cell passes."""
+    return lambda s: (s == "") | rule(s)
+
+
+def _matches(pattern: re.Pattern[str]) -> Callable[[pd.Series], pd.Series]:
+    return lambda s: s.str.fullmatch(pattern.pattern).fillna(False).astype(bool)
+
+
+def _real_date(s: pd.Series) -> pd.Series:
+    return parse_dates(s)["first"].notna()
+
+
+def _number_in(low: float, high: float) -> Callable[[pd.Series], pd.Series]:
+    def check(s: pd.Series) -> pd.Series:
+        x = pd.to_numeric(s, errors="coerce")
+        return pd.Series(np.isfinite(x) & (x >= low) & (x <= high), index=s.index)
+
+    return check
+
+
+def bad_list_items(value: str, vocabulary: Iterable[str]) -> list[str]:
+    """The items of a `;`-list that are not in `vocabulary` (an empty item shows as '')."""
+    known = set(vocabulary)
+    return [item.strip() for item in value.split(LIST_SEP) if item.strip() not in known]
+
+
+def _list_in(vocabulary: Callable[[], Iterable[str]]) -> Callable[[pd.Series], pd.Series]:
+    def check(s: pd.Series) -> pd.Series:
+        items = s.str.split(LIST_SEP).explode().str.strip()
+        ok = items.isin(set(vocabulary()))
+        return ok.groupby(level=0).all().reindex(s.index, fill_value=True)
+
+    return check
+
+
+def _no_repeats(s: pd.Series) -> pd.Series:
+    items = s.str.split(LIST_SEP).explode().str.strip()
+    pairs = pd.DataFrame({"row": items.index, "item": items.to_numpy()})
+    repeated = pd.Series(pairs.duplicated().to_numpy(), index=items.index)
+    return ~repeated.groupby(level=0).any().reindex(s.index, fill_value=False).astype(bool)
+
+
+def _end_not_before_start(df: pd.DataFrame) -> pd.Series:
+    start = parse_dates(df["start_date"])["first"]
+    end = parse_dates(df["end_date"])["last"]
+    # Only judge pairs where both dates are real; bad dates have their own message.
+    return ~(start.notna() & end.notna() & (end < start))
+
+
+def _coordinates_with_location(df: pd.DataFrame) -> pd.Series:
+    has_place = df["location"] != ""
+    return (has_place == (df["lat"] != "")) & (has_place == (df["lon"] != ""))
+
+
+def _text(max_len: int, required: bool = True) -> list[pa.Check]:
+    too_long = f"is longer than {max_len} characters"
+    checks = [pa.Check(lambda s: s.str.len() <= max_len, error=too_long)]
+    if required:
+        checks.insert(0, pa.Check(_nonempty, error="is empty"))
+    return checks
+
+
+DATE_ERROR = "is not a real date in the form YYYY, YYYY-MM or YYYY-MM-DD"
+
+CELL_SCHEMA = pa.DataFrameSchema(
+    {
+        "id": pa.Column(str, [
+            pa.Check(_nonempty, error="is empty"),
+            pa.Check(_optional(_matches(ID_RE)),
+                     error="may hold only lowercase letters a-z, digits and hyphens"),
+        ]),
+        "title": pa.Column(str, _text(TITLE_MAX)),
+        "category": pa.Column(str, [
+            pa.Check(_nonempty, error="is empty"),
+            pa.Check(_optional(lambda s: s.isin(CATEGORIES)),
+                     error="is not a known category (" + ", ".join(CATEGORIES) + ")"),
+        ]),
+        "start_date": pa.Column(str, [
+            pa.Check(_nonempty, error="is empty"),
+            pa.Check(_optional(_real_date), error=DATE_ERROR),
+        ]),
+        "end_date": pa.Column(str, [pa.Check(_optional(_real_date), error=DATE_ERROR)]),
+        "countries": pa.Column(str, [
+            pa.Check(_optional(_list_in(country_names)),
+                     error="has an unknown ISO 3166-1 alpha-3 country code"),
+            pa.Check(_optional(_no_repeats), error="lists the same item twice"),
+        ]),
+        "organizations": pa.Column(str, [
+            pa.Check(_optional(_list_in(lambda: ORGANIZATIONS)),
+                     error="has an unknown organization"),
+            pa.Check(_optional(_no_repeats), error="lists the same item twice"),
+        ]),
+        "topics": pa.Column(str, [
+            pa.Check(_nonempty, error="is empty (give at least one topic)"),
+            pa.Check(_optional(_list_in(lambda: TOPICS)), error="has an unknown topic"),
+            pa.Check(_optional(_no_repeats), error="lists the same item twice"),
+        ]),
+        "location": pa.Column(str, _text(200, required=False)),
+        "lat": pa.Column(str, [pa.Check(_optional(_number_in(-90, 90)),
+                                        error="is not a latitude between -90 and 90")]),
+        "lon": pa.Column(str, [pa.Check(_optional(_number_in(-180, 180)),
+                                        error="is not a longitude between -180 and 180")]),
+        "description": pa.Column(str, _text(DESCRIPTION_MAX)),
+        "source_title": pa.Column(str, _text(300)),
+        "source_url": pa.Column(str, [
+            pa.Check(_nonempty, error="is empty"),
+            pa.Check(_optional(_matches(URL_RE)),
+                     error="is not an http:// or https:// web address"),
+        ]),
+    },
+    checks=[
+        # `name` says which column the message is about.
+        pa.Check(_end_not_before_start, name="end_date", error="is before start_date"),
+        pa.Check(_coordinates_with_location, name="location",
+                 error="needs both lat and lon, and lat and lon need a location "
+                 "(give all three or none)"),
+    ],
+    strict=True,
+    ordered=False,
+)
