@@ -1,0 +1,63 @@
+import pandas as pd
+import pytest
+
+from timeline.dates import format_date, format_period, parse_dates
+
+
+@pytest.mark.parametrize(
+    ("value", "first", "last", "precision"),
+    [
+        ("1994", "1994-01-01", "1994-12-31", "year"),
+        ("1994-05", "1994-05-01", "1994-05-31", "month"),
+        ("2020-02", "2020-02-01", "2020-02-29", "month"),  # leap year
+        ("1994-12", "1994-12-01", "1994-12-31", "month"),
+        ("1994-05-12", "1994-05-12", "1994-05-12", "day"),
+        ("2000-02-29", "2000-02-29", "2000-02-29", "day"),
+    ],
+)
+def test_parse_dates_gives_the_period(value, first, last, precision):
+    row = parse_dates(pd.Series([value])).iloc[0]
+    assert row["first"] == pd.Timestamp(first)
+    assert row["last"] == pd.Timestamp(last)
+    assert row["precision"] == precision
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "",
+        "94",
+        "1994-13",
+        "1994-00",
+        "1994-02-30",
+        "1900-02-29",
+        "0000",
+        "1994/05/12",
+        "1994-5",
+        "1994-05-12T00:00",
+        " 1994",
+        "May 1994",
+    ],
+)
+def test_parse_dates_rejects_what_is_not_a_real_partial_date(value):
+    row = parse_dates(pd.Series([value])).iloc[0]
+    assert pd.isna(row["first"]) and pd.isna(row["last"]) and pd.isna(row["precision"])
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "expected"),
+    [
+        ("1994", "", "1994"),
+        ("1994-05", "", "May 1994"),
+        ("1994-05-05", None, "5 May 1994"),
+        ("1988", "1994-05", "1988 – May 1994"),
+        ("2020-09-27", "2020-11-10", "27 September 2020 – 10 November 2020"),
+        ("1994", "1994", "1994"),
+    ],
+)
+def test_format_period_writes_each_date_at_its_precision(start, end, expected):
+    assert format_period(start, end) == expected
+
+
+def test_format_date_leaves_unparseable_text_as_it_is():
+    assert format_date("sometime") == "sometime"

@@ -1,0 +1,313 @@
+"""The loader: the shipped table, a hand-made edge-case table, and a table of bad inputs."""
+
+import io
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from timeline import schema
+from timeline.__main__ import main
+from timeline.io import EventTableError, read_events
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data" / "events.csv"
+EDGE = Path(__file__).parent / "data" / "edge_cases.csv"
+HEADER = ",".join(schema.COLUMNS)
+GOOD = (
+    "1994-05-bishkek,Bishkek Protocol,ceasefire,1994-05-05,,ARM;RUS,CIS,nagorno-karabakh,"
+    "Bishkek,42.87,74.57,A truce.,Bishkek Protocol,https://en.wikipedia.org/wiki/Bishkek_Protocol"
+)
+
+
+def row(**changes: str) -> str:
+    """GOOD with some cells replaced (values are inserted as they are: quote them yourself)."""
+    cells = dict(zip(schema.COLUMNS, GOOD.split(","), strict=True))
+    cells.update(changes)
+    return ",".join(cells[c] for c in schema.COLUMNS)
+
+
+def problems_of(text: str | bytes) -> list[str]:
+    data = text.encode() if isinstance(text, str) else text
+    with pytest.raises(EventTableError) as caught:
+        read_events(io.BytesIO(data), name="t.csv")
+    return [str(p) for p in caught.value.problems]
+
+
+# --- the shipped table ---------------------------------------------------------------------
+
+
+def test_shipped_table_validates_and_stays_within_1918_2020():
+    df = read_events(DATA)
+    assert len(df) >= 120
+    assert df["start"].min() >= pd.Timestamp("1918-01-01")
+    assert df["end"].max() <= pd.Timestamp("2020-12-31")
+    counts = df["category"].value_counts()
+    assert (counts[list(schema.CATEGORIES)] >= 3).all(), counts.to_dict()
+    assert df["source_url"].str.startswith("https://").all()
+
+
+@pytest.mark.parametrize(
+    ("event_id", "start_date", "end_date"),
+    [
+        # Dates exactly as the article in ../shared/sources states them.
+        ("1991-12-25-us-recognition", "1991-12-25", ""),
+        ("2006-07-24-montenegro-recognition", "2006-07-24", ""),
+        ("2008-04-24-montenegro-relations", "2008-04-24", ""),
+        ("2020-09-28-mobilisation", "2020-09-28", ""),
+        ("2017-03-06-esisc-armenian-connection", "2017-03-06", ""),
+        ("2017-04-18-esisc-second-chapter", "2017-04-18", ""),
+    ],
+)
+def test_shipped_table_has_the_articles_dated_events(event_id, start_date, end_date):
+    df = read_events(DATA).set_index("id")
+    assert event_id in df.index, f"{event_id} is missing from data/events.csv"
+    assert df.at[event_id, "start_date"] == start_date
+    assert df.at[event_id, "end_date"] == end_date
+
+
+# --- a hand-made table of edge cases --------------------------------------------------------
+
+
+def test_edge_case_table_loads_to_the_expected_frame():
+    df = read_events(EDGE)
+    assert list(df.columns) == [*schema.COLUMNS, *schema.DERIVED_COLUMNS]
+    assert df["id"].tolist() == [
+        "1994-05-bishkek",
+        "2016-06-volonte",
+        "1918-1920-war",
+        "1991-12-us",
+    ]
+    # quoted commas and doubled quotes
+    assert df.at[0, "title"] == "Bishkek Protocol, a truce"
+    assert df.at[0, "description"] == 'Signed in Bishkek, Kyrgyzstan; the "ceasefire" held.'
+    # non-ASCII text, surrounding spaces trimmed, a line break kept inside a quoted field
+    assert df.at[1, "title"] == "Luca Volontè accused"
+    assert df.at[1, "description"] == "Milan prosecutors: Volontè\ntook bribes."
+    assert df.at[1, "source_title"] == "Guardian – “Caviar diplomacy”"
+    # lists
+    assert df.at[0, "countries"] == ("ARM", "RUS")
+    assert df.at[2, "organizations"] == ()
+    assert df.at[1, "topics"] == ("caviar-diplomacy", "corruption")
+    # precision and periods
+    assert df["precision"].tolist() == ["day", "month", "year", "day"]
+    assert df["start"].tolist() == [
+        pd.Timestamp(d) for d in ("1994-05-05", "2016-06-01", "1918-01-01", "1991-12-25")
+    ]
+    assert df["end"].tolist() == [
+        pd.Timestamp(d) for d in ("1994-05-12", "2016-06-30", "1920-12-31", "1991-12-25")
+    ]
+    # missing coordinates are NaN, present ones floats
+    assert df["lat"].isna().tolist() == [False, False, True, True]
+    assert df.at[0, "lat"] == pytest.approx(42.8746)
+    assert str(df["category"].dtype) == "category"
+
+
+def test_a_byte_order_mark_and_crlf_line_ends_are_accepted():
+    data = ("\ufeff" + HEADER + "\r\n" + GOOD + "\r\n").encode()
+    df = read_events(io.BytesIO(data))
+    assert df.columns[0] == "id" and df.at[0, "id"] == "1994-05-bishkek"
+
+
+def test_reads_text_streams_and_paths_alike(tmp_path):
+    path = tmp_path / "mine.csv"
+    path.write_text(HEADER + "\n" + GOOD + "\n", encoding="utf-8")
+    from_path = read_events(path)
+    from_stream = read_events(io.StringIO(HEADER + "\n" + GOOD + "\n"))
+    pd.testing.assert_frame_equal(from_path, from_stream)
+
+
+# --- bad inputs: each gives its message and line ----------------------------------------------
+
+BAD = [
+    # (case, file text, expected problems, each "line: fragment")
+    ("empty file", "", ["t.csv: is empty"]),
+    ("header only", HEADER + "\n", ["t.csv: has a header row but no events"]),
+    ("no header", GOOD + "\n" + GOOD + "\n", ["t.csv:1: is not a header row"]),
+    ("semicolons", HEADER.replace(",", ";") + "\n", ["t.csv:1: separates its columns with ';'"]),
+    ("missing column", HEADER.replace(",lon", "") + "\n", ["t.csv:1: lon is a missing column"]),
+    (
+        "unknown column",
+        HEADER + ",notes\n" + GOOD + ",x\n",
+        ["t.csv:1: notes is not a known column"],
+    ),
+    (
+        "duplicated column",
+        HEADER + ",title\n" + GOOD + ",x\n",
+        ["t.csv:1: title is a column named more than once"],
+    ),
+    (
+        "too many fields",
+        f"{HEADER}\n{GOOD}\n{GOOD},extra\n",
+        ["t.csv:3: has 15 fields, expected 14"],
+    ),
+    ("too few fields", f"{HEADER}\n{GOOD}\nx,y,war\n", ["t.csv:3: has 3 fields, expected 14"]),
+    (
+        "unclosed quote",
+        f"{HEADER}\n{GOOD}\n{row(title=chr(34) + 'Open')}\n",
+        ["t.csv:3: cannot be parsed as CSV"],
+    ),
+    ("bad id", f"{HEADER}\n{row(id='Bad_ID')}\n", ["t.csv:2: id 'Bad_ID' may hold only"]),
+    (
+        "duplicate id",
+        f"{HEADER}\n{GOOD}\n{GOOD.replace('Bishkek', 'B')}\n",
+        [
+            "t.csv:2: id '1994-05-bishkek' is also used on line 3",
+            "t.csv:3: id '1994-05-bishkek' is also used on line 2",
+        ],
+    ),
+    ("empty title", f"{HEADER}\n{row(title='')}\n", ["t.csv:2: title is empty"]),
+    ("long title", f"{HEADER}\n{row(title='x' * 121)}\n", ["is longer than 120 characters"]),
+    (
+        "unknown category",
+        f"{HEADER}\n{row(category='battle')}\n",
+        ["t.csv:2: category 'battle' is not a known category"],
+    ),
+    (
+        "impossible day",
+        f"{HEADER}\n{row(start_date='1994-02-30')}\n",
+        ["t.csv:2: start_date '1994-02-30' is not a real date"],
+    ),
+    (
+        "month 13",
+        f"{HEADER}\n{row(start_date='1994-13')}\n",
+        ["t.csv:2: start_date '1994-13' is not a real date"],
+    ),
+    ("two-digit year", f"{HEADER}\n{row(start_date='94')}\n", ["start_date '94' is not a real"]),
+    ("slashes", f"{HEADER}\n{row(end_date='1994/05/12')}\n", ["end_date '1994/05/12' is not"]),
+    ("empty start", f"{HEADER}\n{row(start_date='')}\n", ["t.csv:2: start_date is empty"]),
+    (
+        "end before start",
+        f"{HEADER}\n{row(end_date='1994-05-04')}\n",
+        ["t.csv:2: end_date '1994-05-04' is before start_date"],
+    ),
+    (
+        "end in the same month as a day start is fine, earlier month is not",
+        f"{HEADER}\n{row(start_date='1994-05', end_date='1994-04-30')}\n",
+        ["end_date '1994-04-30' is before start_date"],
+    ),
+    (
+        "Soviet code",
+        f"{HEADER}\n{row(countries='SUN')}\n",
+        ["t.csv:2: countries 'SUN' has an unknown ISO 3166-1 alpha-3 country code: 'SUN'"],
+    ),
+    (
+        "lower-case code",
+        f"{HEADER}\n{row(countries='ARM;arm;XXX')}\n",
+        ["country code: 'arm', 'XXX'"],
+    ),
+    ("empty list item", f"{HEADER}\n{row(countries='ARM;;RUS')}\n", ["code: an empty item"]),
+    (
+        "repeated item",
+        f"{HEADER}\n{row(countries='ARM;ARM')}\n",
+        ["countries 'ARM;ARM' lists the same item twice"],
+    ),
+    (
+        "unknown organization",
+        f"{HEADER}\n{row(organizations='UNO')}\n",
+        ["organizations 'UNO' has an unknown organization: 'UNO'"],
+    ),
+    ("no topic", f"{HEADER}\n{row(topics='')}\n", ["t.csv:2: topics is empty"]),
+    (
+        "unknown topic",
+        f"{HEADER}\n{row(topics='Karabakh')}\n",
+        ["topics 'Karabakh' has an unknown topic: 'Karabakh'"],
+    ),
+    ("latitude out of range", f"{HEADER}\n{row(lat='91')}\n", ["lat '91' is not a latitude"]),
+    ("latitude NaN", f"{HEADER}\n{row(lat='NaN')}\n", ["lat 'NaN' is not a latitude"]),
+    ("longitude inf", f"{HEADER}\n{row(lon='inf')}\n", ["lon 'inf' is not a longitude"]),
+    (
+        "half the coordinates",
+        f"{HEADER}\n{row(lon='')}\n",
+        ["t.csv:2: location 'Bishkek' needs both lat and lon"],
+    ),
+    (
+        "coordinates without a place",
+        f"{HEADER}\n{row(location='')}\n",
+        ["t.csv:2: location needs both lat and lon"],
+    ),
+    (
+        "javascript URL",
+        f"{HEADER}\n{row(source_url='javascript:alert(1)')}\n",
+        ["source_url 'javascript:alert(1)' is not an http:// or https:// web address"],
+    ),
+    (
+        "data URL",
+        HEADER + "\n" + row(source_url='"data:text/html;base64,PHA+"') + "\n",
+        ["source_url 'data:text/html;base64,PHA+' is not an http"],
+    ),
+    ("no source title", f"{HEADER}\n{row(source_title='')}\n", ["source_title is empty"]),
+    (
+        "long description",
+        f"{HEADER}\n{row(description='d' * 501)}\n",
+        ["t.csv:2: description 'ddddd"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [c[1:] for c in BAD], ids=[c[0] for c in BAD])
+def test_bad_input_names_the_line_the_column_and_the_value(text, expected):
+    problems = problems_of(text)
+    assert len(problems) == len(expected), problems
+    for got, want in zip(problems, expected, strict=True):
+        assert want in got, (got, want)
+
+
+def test_line_numbers_count_physical_lines_past_multi_line_fields_and_blank_lines():
+    multi = row(description='"two\nlines"')
+    text = f"{HEADER}\n{multi}\n\n{row(id='second', category='nope')}\n"
+    assert problems_of(text) == [
+        "t.csv:5: category 'nope' is not a known category (" + ", ".join(schema.CATEGORIES) + ")"
+    ]
+
+
+def test_every_problem_of_a_table_is_listed_in_file_order():
+    text = f"{HEADER}\n{row(id='a', lat='99')}\n{row(id='b')}\n{row(id='c', title='', lon='x')}\n"
+    problems = problems_of(text)
+    assert [p.split(" ")[0] for p in problems] == ["t.csv:2:", "t.csv:4:", "t.csv:4:"]
+    assert "title is empty" in problems[1] and "lon 'x'" in problems[2]
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (
+            (HEADER + "\n" + GOOD.replace("A truce", "Volontè") + "\n").encode("latin-1"),
+            "t.csv:2: is not UTF-8 text: byte 0xE8 at column",
+        ),
+        ((HEADER + "\n" + GOOD + "\n").encode("utf-16"), "t.csv: is UTF-16 text"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "t.csv:1: is not UTF-8 text"),
+        (HEADER.encode() + b"\n\x00\x01\x02\n", "t.csv: is a binary file"),
+    ],
+    ids=["latin-1", "utf-16", "png", "nul bytes"],
+)
+def test_text_that_is_not_utf8_is_refused_with_where(data, expected):
+    problems = problems_of(data)
+    assert len(problems) == 1 and problems[0].startswith(expected), problems
+
+
+# --- the command line ---------------------------------------------------------------------
+
+
+def test_cli_validates_the_shipped_table(capsys):
+    assert main(["validate", str(DATA)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("OK: ") and out.rstrip().endswith("events, 1918–2020")
+
+
+def test_cli_lists_each_problem_on_its_own_line_and_exits_1(tmp_path, capsys):
+    bad = tmp_path / "bad.csv"
+    bad.write_text(f"{HEADER}\n{row(start_date='1994-02-30')}\n{row(id='x', lat='91')}\n")
+    assert main(["validate", str(bad)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == [
+        f"{bad}:2: start_date '1994-02-30' is not a real date in the form YYYY, YYYY-MM or "
+        "YYYY-MM-DD",
+        f"{bad}:3: lat '91' is not a latitude between -90 and 90",
+    ]
+
+
+def test_cli_reports_a_missing_file_without_a_traceback(tmp_path, capsys):
+    assert main(["validate", str(tmp_path / "nope.csv")]) == 1
+    out = capsys.readouterr().out
+    assert "nope.csv: cannot be read" in out and "Traceback" not in out
