@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 ARGS ?=
 
-.PHONY: run test test-fast test-e2e lint validate bench
+.PHONY: run test test-fast test-e2e validate docs
 
 $(VENV)/.app: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,3 +34,6 @@ test-e2e: $(VENV)/.dev  ## browser tests only (needs /usr/bin/chromium)
 
 validate: $(VENV)/.app  ## check data/events.csv (or CSV=path)
 	$(PY) -m timeline validate $(CSV)
+
+docs: $(VENV)/.app  ## rewrite the vocabulary tables in docs/data.md from the schema
+	$(PY) -m timeline docs

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
+from timeline.docs import update as update_docs
 from timeline.io import EventTableError, read_events
 
 DEFAULT_DATA = "data/events.csv"
+DEFAULT_DOCS = "docs/data.md"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -16,7 +19,13 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser("validate", help="check an event table against the schema")
     check.add_argument("path", nargs="?", default=DEFAULT_DATA, help=f"default: {DEFAULT_DATA}")
+    docs = commands.add_parser("docs", help="rewrite the vocabulary tables in docs/data.md")
+    docs.add_argument("path", nargs="?", default=DEFAULT_DOCS)
     args = parser.parse_args(argv)
+    if args.command == "docs":
+        changed = update_docs(Path(args.path))
+        print(f"{args.path}: {'updated' if changed else 'already up to date'}")
+        return 0
 
     try:
         df = read_events(args.path)

@@ -64,6 +64,21 @@ CATEGORIES: dict[str, str] = {
     "scandal": "Scandal",
 }
 
+# What each category is for (shown in the docs and as help in the app).
+CATEGORY_HELP: dict[str, str] = {
+    "statehood": "independence won or lost",
+    "war": "wars",
+    "clash": "skirmishes, short escalations",
+    "ceasefire": "ceasefires, truces, armistices",
+    "peace_process": "mediation, talks, UN resolutions on the conflict",
+    "recognition": "recognition of a state's independence, by or of Azerbaijan",
+    "diplomatic_relations": "relations established, suspended or broken; embassies",
+    "membership": "joining an international organization",
+    "agreement": "treaties, contracts and other agreements that are not ceasefires",
+    "statement": "declarations, decrees and policy statements",
+    "scandal": "corruption, bribery and lobbying scandals and the reports that exposed them",
+}
+
 # One colour per category, shared by every view. Okabe-Ito (colour-blind safe) first, then
 # the darker members of Paul Tol's "muted" scheme for the categories beyond its eight.
 CATEGORY_COLORS: dict[str, str] = {
