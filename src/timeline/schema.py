@@ -128,6 +128,7 @@ ORGANIZATIONS: dict[str, str] = {
     "ESI": "European Stability Initiative (think tank)",
     "ESISC": "European Strategic Intelligence and Security Center (think tank)",
     "LoN": "League of Nations",
+    "OCCRP": "Organized Crime and Corruption Reporting Project (journalists' network)",
 }
 
 # Topics: kebab-case name -> label. An event has at least one.
@@ -158,6 +159,7 @@ TOPICS: dict[str, str] = {
     "refugees": "Refugees and displaced people",
     "nakhchivan": "Nakhchivan",
     "caspian-sea": "Caspian Sea",
+    "transport": "Transport and transit corridors",
 }
 
 # Display names for codes where the ISO name is long or formal. Everything else comes from
