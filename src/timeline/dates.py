@@ -17,7 +17,16 @@ def parse_dates(values: pd.Series) -> pd.DataFrame:
     Empty strings and anything that is not a real date give NaT and a missing precision;
     the caller decides whether that is an error.
     """
-    parts = values.astype("string").str.extract(DATE_RE.pattern)
+    # Tables repeat dates a lot: parse each distinct value once and spread the result.
+    codes, uniques = pd.factorize(values.astype("string"), use_na_sentinel=False)
+    parsed = _parse_unique(pd.Series(uniques, dtype="string"))
+    return pd.DataFrame(
+        {col: parsed[col].to_numpy()[codes] for col in parsed.columns}, index=values.index
+    ).astype({"precision": "string"})
+
+
+def _parse_unique(values: pd.Series) -> pd.DataFrame:
+    parts = values.str.extract(DATE_RE.pattern)
     year, month, day = (parts[i].astype("float64") for i in range(3))
     precision = pd.Series(pd.NA, index=values.index, dtype="string")
     precision = precision.mask(year.notna(), "year").mask(month.notna(), "month")
