@@ -1,0 +1,216 @@
+"""Filter state and filtering: which events of a loaded table a person is looking at.
+
+`prepare` adds, once per loaded table, the columns that make filtering vectorised (list columns
+joined as `;ARM;RUS;`, and a normalised search text); `apply_filters` then needs no per-row
+Python. Within one filter the selected values are alternatives (any of them); the filters
+combine with AND.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from timeline import schema
+
+# Derived columns added by `prepare`; they start with "_" so that nothing mistakes them for the
+# schema's columns (the export writes only schema.COLUMNS).
+KEY_COLUMNS: dict[str, str] = {col: f"_{col}_key" for col in schema.LIST_COLUMNS}
+TEXT_COLUMN = "_search_text"
+PREPARED_COLUMNS: tuple[str, ...] = (*KEY_COLUMNS.values(), TEXT_COLUMN)
+
+# Letters that Unicode decomposition leaves alone but a person types without the accent, and
+# punctuation that has a plain twin on every keyboard.
+_FOLD = str.maketrans(
+    {
+        "ı": "i",
+        "ə": "a",
+        "ø": "o",
+        "ł": "l",
+        "đ": "d",
+        "ð": "d",
+        "þ": "th",
+        "æ": "ae",
+        "œ": "oe",
+        "–": "-",
+        "—": "-",
+        "‐": "-",
+        "‑": "-",
+        "’": "'",
+        "‘": "'",
+        "“": '"',
+        "”": '"',
+    }
+)
+_COMBINING = r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
+
+
+@dataclass(frozen=True)
+class FilterState:
+    """What the person asked for. Empty tuples mean "all"; `years` None means every year."""
+
+    categories: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    organizations: tuple[str, ...] = ()
+    years: tuple[int, int] | None = None
+    query: str = ""
+
+    def is_default(self) -> bool:
+        return self == FilterState()
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    """The choices a loaded table offers: the values that occur in it, in display order."""
+
+    categories: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    organizations: tuple[str, ...] = ()
+    years: tuple[int, int] = (0, 0)
+    event_ids: frozenset[str] = field(default_factory=frozenset)
+
+
+def normalize_text(values: pd.Series) -> pd.Series:
+    """Lower-case, accent-free text for searching: "Volontè" -> "volonte", "Bakı" -> "baki"."""
+    s = values.astype("string").fillna("").str.casefold().str.translate(_FOLD)
+    s = s.str.normalize("NFKD").str.replace(_COMBINING, "", regex=True)
+    return s.str.replace(r"\s+", " ", regex=True)
+
+
+def normalize_query(query: str) -> list[str]:
+    """The search words of a query, normalised like the text they are looked for in."""
+    text = normalize_text(pd.Series([query])).iloc[0]
+    return text.split()
+
+
+def _per_unique(values: pd.Series, func: Callable[[Hashable], str]) -> pd.Series:
+    """`values.map(func)`, calling `func` once per distinct value (tuples included)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    mapped = np.array([func(u) for u in uniques], dtype=object)
+    return pd.Series(mapped[codes] if len(codes) else [], index=values.index, dtype="string")
+
+
+def _joined_key(items: Any) -> str:
+    return schema.LIST_SEP + schema.LIST_SEP.join(items) + schema.LIST_SEP if items else ""
+
+
+def _names(items: Any, names: Callable[[str], str]) -> str:
+    return " ".join(f"{code} {names(code)}" for code in items)
+
+
+def prepare(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of a loaded table with the columns `apply_filters` needs (see PREPARED_COLUMNS)."""
+    out = df.copy()
+    for col, key in KEY_COLUMNS.items():
+        out[key] = _per_unique(out[col], _joined_key)
+    countries = _per_unique(out["countries"], lambda t: _names(t, schema.country_name))
+    orgs = _per_unique(
+        out["organizations"], lambda t: _names(t, lambda c: schema.ORGANIZATIONS.get(c, c))
+    )
+    text = (
+        out["title"].astype("string")
+        + " \n "
+        + out["description"].astype("string")
+        + " \n "
+        + out["location"].astype("string")
+        + " \n "
+        + countries
+        + " \n "
+        + orgs
+    )
+    out[TEXT_COLUMN] = normalize_text(text)
+    return out
+
+
+def _prepared(df: pd.DataFrame) -> pd.DataFrame:
+    return df if all(c in df.columns for c in PREPARED_COLUMNS) else prepare(df)
+
+
+def _any_of(key: pd.Series, values: tuple[str, ...]) -> pd.Series:
+    sep = re.escape(schema.LIST_SEP)
+    pattern = "|".join(sep + re.escape(v) + sep for v in values)
+    return key.str.contains(pattern, regex=True).fillna(False).astype(bool)
+
+
+def mask(df: pd.DataFrame, state: FilterState) -> pd.Series:
+    """A boolean Series over `df`'s rows: True where the event passes every filter."""
+    df = _prepared(df)
+    keep = pd.Series(True, index=df.index)
+    if state.categories:
+        keep &= df["category"].isin(state.categories).to_numpy()
+    for col, values in (
+        ("topics", state.topics),
+        ("countries", state.countries),
+        ("organizations", state.organizations),
+    ):
+        if values:
+            keep &= _any_of(df[KEY_COLUMNS[col]], values)
+    if state.years is not None:
+        first, last = sorted(state.years)
+        keep &= (df["start"] <= pd.Timestamp(year=last, month=12, day=31)) & (
+            df["end"] >= pd.Timestamp(year=first, month=1, day=1)
+        )
+    for word in normalize_query(state.query):
+        keep &= df[TEXT_COLUMN].str.contains(word, regex=False).fillna(False).astype(bool)
+    return keep
+
+
+def apply_filters(df: pd.DataFrame, state: FilterState) -> pd.DataFrame:
+    """The events of `df` that pass every filter in `state`, in `df`'s order."""
+    if state.is_default():
+        return df
+    return df[mask(df, state).to_numpy()]
+
+
+def year_span(df: pd.DataFrame) -> tuple[int, int]:
+    """The first and last year the table's events touch."""
+    if df.empty:
+        return (0, 0)
+    return (int(df["start"].min().year), int(df["end"].max().year))
+
+
+def _present(values: pd.Series, order: list[str]) -> tuple[str, ...]:
+    found = set(values.explode().dropna())
+    return tuple(v for v in order if v in found)
+
+
+def filter_options(df: pd.DataFrame) -> FilterOptions:
+    """The values each filter can take for this table, in the order the widgets list them."""
+    countries = set(df["countries"].explode().dropna())
+    orgs = set(df["organizations"].explode().dropna())
+    return FilterOptions(
+        categories=_present(df["category"].astype(object), list(schema.CATEGORIES)),
+        topics=_present(df["topics"], list(schema.TOPICS)),
+        countries=tuple(sorted(countries, key=schema.country_name)),
+        organizations=tuple(o for o in schema.ORGANIZATIONS if o in orgs)
+        + tuple(sorted(orgs - set(schema.ORGANIZATIONS))),
+        years=year_span(df),
+        event_ids=frozenset(df["id"]),
+    )
+
+
+def restrict(state: FilterState, options: FilterOptions) -> FilterState:
+    """`state` with values the table does not offer dropped and the years clamped to its span;
+    a year range that covers the whole span becomes None (no year filter)."""
+    years = state.years
+    if years is not None:
+        lo, hi = options.years
+        first, last = sorted(years)
+        first, last = max(first, lo), min(last, hi)
+        years = None if first > last or (first, last) == (lo, hi) else (first, last)
+    return replace(
+        state,
+        categories=tuple(v for v in state.categories if v in options.categories),
+        topics=tuple(v for v in state.topics if v in options.topics),
+        countries=tuple(v for v in state.countries if v in options.countries),
+        organizations=tuple(v for v in state.organizations if v in options.organizations),
+        years=years,
+        query=state.query.strip(),
+    )

@@ -1,0 +1,245 @@
+"""Filters over tests/data/sample.csv: one table of cases, each naming the ids it expects."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from timeline import filters
+from timeline.filters import FilterOptions, FilterState, apply_filters, prepare, restrict
+from timeline.io import read_events
+
+SAMPLE = Path(__file__).parent / "data" / "sample.csv"
+
+
+@pytest.fixture(scope="module")
+def sample() -> pd.DataFrame:
+    return read_events(SAMPLE)
+
+
+@pytest.fixture(scope="module")
+def prepared(sample: pd.DataFrame) -> pd.DataFrame:
+    return prepare(sample)
+
+
+ALL = None  # every event
+
+CASES = [
+    # (case, state, expected ids in table order; ALL for every event)
+    ("no filters", FilterState(), ALL),
+    (
+        "one category",
+        FilterState(categories=("ceasefire",)),
+        ["bishkek-protocol", "ceasefire-2020"],
+    ),
+    (
+        "two categories are alternatives",
+        FilterState(categories=("war", "ceasefire")),
+        [
+            "armenian-azerbaijani-war",
+            "karabakh-war-1988",
+            "bishkek-protocol",
+            "war-2020",
+            "ceasefire-2020",
+        ],
+    ),
+    ("category with no events", FilterState(categories=("agreement",)), []),
+    (
+        "topic",
+        FilterState(topics=("caviar-diplomacy",)),
+        ["caviar-diplomacy-report", "volonte-bribery"],
+    ),
+    (
+        "topic is matched as a whole item, not a substring",
+        FilterState(topics=("recognition",)),
+        ["us-recognition"],
+    ),
+    ("country", FilterState(countries=("TUR",)), ["war-2020"]),
+    (
+        "country listed second in the cell",
+        FilterState(countries=("USA",)),
+        ["us-recognition", "minsk-group"],
+    ),
+    ("two countries", FilterState(countries=("ITA", "TUR")), ["volonte-bribery", "war-2020"]),
+    (
+        "organization",
+        FilterState(organizations=("CoE",)),
+        ["coe-membership", "caviar-diplomacy-report"],
+    ),
+    (
+        "organization listed last",
+        FilterState(organizations=("PACE",)),
+        ["caviar-diplomacy-report", "volonte-bribery"],
+    ),
+    (
+        "years: a single year",
+        FilterState(years=(1992, 1992)),
+        ["karabakh-war-1988", "minsk-group", "un-membership"],
+    ),
+    (
+        "years: a period that overlaps the range is in",
+        FilterState(years=(1990, 1990)),
+        ["karabakh-war-1988"],
+    ),
+    (
+        "years: a year-precision date covers its whole year",
+        FilterState(years=(1920, 1920)),
+        ["armenian-azerbaijani-war", "soviet-takeover"],
+    ),
+    (
+        "years: reversed range",
+        FilterState(years=(1993, 1991)),
+        [
+            "karabakh-war-1988",
+            "restored-independence",
+            "us-recognition",
+            "minsk-group",
+            "un-membership",
+        ],
+    ),
+    ("years: no events", FilterState(years=(1950, 1960)), []),
+    ("search: case-insensitive", FilterState(query="BISHKEK"), ["bishkek-protocol"]),
+    ("search: accent-insensitive", FilterState(query="volonte"), ["volonte-bribery"]),
+    ("search: accents in the query too", FilterState(query="Volontè"), ["volonte-bribery"]),
+    ("search: description", FilterState(query="silk carpets"), ["caviar-diplomacy-report"]),
+    ("search: location", FilterState(query="strasbourg"), ["coe-membership"]),
+    ("search: a country's name", FilterState(query="italy"), ["volonte-bribery"]),
+    (
+        "search: an organization's full name",
+        FilterState(query="commonwealth of independent"),
+        ["bishkek-protocol"],
+    ),
+    ("search: every word must appear", FilterState(query="ceasefire 2020"), ["ceasefire-2020"]),
+    ("search: words in any order", FilterState(query="2020 ceasefire"), ["ceasefire-2020"]),
+    (
+        "search: an en dash typed as a hyphen",
+        FilterState(query="armenian-azerbaijani"),
+        ["armenian-azerbaijani-war", "july-2020-clashes"],
+    ),
+    ("search: regex characters are plain text", FilterState(query="war ("), []),
+    ("search: only spaces", FilterState(query="   "), ALL),
+    ("search: nothing", FilterState(query="zzzz"), []),
+    (
+        "filters combine with AND",
+        FilterState(categories=("war", "ceasefire"), years=(2020, 2020)),
+        ["war-2020", "ceasefire-2020"],
+    ),
+    (
+        "everything at once",
+        FilterState(
+            categories=("ceasefire",),
+            topics=("mediation",),
+            countries=("RUS",),
+            organizations=("CIS",),
+            years=(1990, 1995),
+            query="russian",
+        ),
+        ["bishkek-protocol"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("state", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_apply_filters(prepared: pd.DataFrame, state: FilterState, expected: list[str] | None):
+    got = apply_filters(prepared, state)["id"].tolist()
+    assert got == (prepared["id"].tolist() if expected is ALL else expected)
+
+
+def test_reversed_year_range_is_the_same_range(prepared: pd.DataFrame):
+    forward = apply_filters(prepared, FilterState(years=(1988, 1994)))
+    backward = apply_filters(prepared, FilterState(years=(1994, 1988)))
+    assert backward["id"].tolist() == forward["id"].tolist() != []
+
+
+def test_unprepared_frame_gives_the_same_result(sample: pd.DataFrame, prepared: pd.DataFrame):
+    state = FilterState(countries=("ARM",), query="war")
+    assert (
+        apply_filters(sample, state)["id"].tolist() == apply_filters(prepared, state)["id"].tolist()
+    )
+
+
+def test_prepare_adds_columns_and_leaves_the_input_alone(sample: pd.DataFrame):
+    before = sample.copy()
+    out = prepare(sample)
+    assert set(filters.PREPARED_COLUMNS) <= set(out.columns)
+    assert list(sample.columns) == list(before.columns)
+    assert out.loc[out["id"] == "minsk-group", "_countries_key"].item() == ";ARM;FRA;RUS;USA;"
+    assert out.loc[out["id"] == "un-membership", "_countries_key"].item() == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("Volontè", "volonte"),
+        ("Bakı", "baki"),
+        ("Əliyev", "aliyev"),
+        ("Muižnieks", "muiznieks"),
+        ("Şəki–Gəncə", "saki-ganca"),
+        ("STRASSE", "strasse"),
+        ("Straße", "strasse"),
+    ],
+)
+def test_normalize_text(text: str, folded: str):
+    assert filters.normalize_text(pd.Series([text])).iloc[0] == folded
+
+
+def test_filter_options_lists_what_occurs_in_display_order(sample: pd.DataFrame):
+    options = filters.filter_options(sample)
+    assert options.categories == (
+        "statehood",
+        "war",
+        "clash",
+        "ceasefire",
+        "peace_process",
+        "recognition",
+        "membership",
+        "scandal",
+    )
+    # Countries sorted by their display name; organizations in the schema's order.
+    assert options.countries == ("ARM", "FRA", "ITA", "RUS", "TUR", "USA")
+    assert options.organizations == ("UN", "OSCE", "CoE", "PACE", "CIS", "ESI")
+    assert options.years == (1918, 2020)
+    assert "war-2020" in options.event_ids and len(options.event_ids) == 15
+
+
+@pytest.mark.parametrize(
+    ("years", "expected"),
+    [
+        ((1918, 2020), None),
+        ((1900, 2100), None),
+        ((2020, 1988), (1988, 2020)),
+        ((1900, 1950), (1918, 1950)),
+        ((1800, 1850), None),
+        ((1990, 1990), (1990, 1990)),
+    ],
+)
+def test_restrict_clamps_years(years, expected):
+    options = FilterOptions(years=(1918, 2020))
+    assert restrict(FilterState(years=years), options).years == expected
+
+
+def test_restrict_drops_values_the_table_does_not_offer():
+    options = FilterOptions(categories=("war",), countries=("ARM",), years=(1918, 2020))
+    state = restrict(
+        FilterState(categories=("war", "nope"), countries=("FRA", "ARM"), query="  x "), options
+    )
+    assert state == FilterState(categories=("war",), countries=("ARM",), query="x")
+
+
+def test_large_table_filters_without_per_row_python(sample: pd.DataFrame):
+    """A 30,000-row table: the result must equal the per-row definition (a correctness check
+    on a size where the vectorised paths matter, not a timing)."""
+    big = pd.concat([sample] * 2000, ignore_index=True)
+    big["id"] = [f"e{i}" for i in range(len(big))]
+    state = FilterState(countries=("RUS", "USA"), years=(1991, 1995), query="rUSSian")
+    got = apply_filters(prepare(big), state)
+    expected = big[
+        big["countries"].map(lambda t: bool({"RUS", "USA"} & set(t)))
+        & (big["start"] <= "1995-12-31")
+        & (big["end"] >= "1991-01-01")
+        & (big["title"] + " " + big["description"]).str.lower().str.contains("russian")
+    ]
+    assert got["id"].tolist() == expected["id"].tolist()
+    assert len(got) == 2000
