@@ -1,0 +1,144 @@
+"""The view in the URL: FilterState and the selected event <-> query parameters.
+
+Parameters: `category`, `topic`, `country` (ISO3), `org` (repeated for several values; a
+comma-separated value is accepted too), `years` (two values), `q` and `event`. Parsing never
+raises: unknown or malformed values are dropped and described in a short notice.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from timeline.filters import FilterOptions, FilterState, restrict
+
+# FilterState field -> query parameter, for the list filters.
+LIST_PARAMS: dict[str, str] = {
+    "categories": "category",
+    "topics": "topic",
+    "countries": "country",
+    "organizations": "org",
+}
+PARAMS: tuple[str, ...] = (*LIST_PARAMS.values(), "years", "q", "event")
+QUERY_MAX = 200
+_YEAR_SPLIT = re.compile(r"\s*(?:,|\.\.|–|—|-(?=\d)|\s)\s*")
+
+QueryParams = Mapping[str, str | Iterable[str]]
+
+
+@dataclass(frozen=True)
+class UrlState:
+    """What a URL asks for, after validation, and what was ignored on the way."""
+
+    filters: FilterState
+    event: str | None = None
+    notices: tuple[str, ...] = ()
+
+
+def _values(params: QueryParams, name: str) -> list[str]:
+    raw = params.get(name)
+    if raw is None:
+        return []
+    return [raw] if isinstance(raw, str) else [str(v) for v in raw]
+
+
+def _quoted(values: Iterable[str]) -> str:
+    return ", ".join(repr(v) if len(v) <= 40 else repr(v[:37] + "...") for v in values)
+
+
+def _parse_list(
+    params: QueryParams, name: str, allowed: tuple[str, ...], notices: list[str]
+) -> tuple[str, ...]:
+    by_folded = {a.casefold(): a for a in allowed}
+    chosen: list[str] = []
+    unknown: list[str] = []
+    for value in _values(params, name):
+        for item in (v.strip() for v in value.split(",")):
+            if not item:
+                continue
+            match = by_folded.get(item.casefold())
+            if match is None:
+                unknown.append(item)
+            elif match not in chosen:
+                chosen.append(match)
+    if unknown:
+        plural = "s" if len(unknown) > 1 else ""
+        notices.append(f"Ignored unknown {name} value{plural} {_quoted(unknown)} in the link.")
+    return tuple(chosen)
+
+
+def _parse_years(
+    params: QueryParams, span: tuple[int, int], notices: list[str]
+) -> tuple[int, int] | None:
+    values = [v for v in _values(params, "years") if v.strip()]
+    if not values:
+        return None
+    parts = [p for v in values for p in _YEAR_SPLIT.split(v.strip()) if p]
+    try:
+        years = [int(p) for p in parts]
+    except ValueError:
+        years = []
+    if len(years) == 1:
+        years *= 2
+    if len(years) != 2:
+        notices.append(f"Ignored years {_quoted(values)} in the link: expected two years.")
+        return None
+    first, last = sorted(years)
+    lo, hi = span
+    if last < lo or first > hi:
+        notices.append(f"Ignored years {first}–{last} in the link: the table covers {lo}–{hi}.")
+        return None
+    if first < lo or last > hi:
+        notices.append(
+            f"Years {first}–{last} in the link were narrowed to the table's span {lo}–{hi}."
+        )
+    return (first, last)
+
+
+def parse_query_params(params: QueryParams, options: FilterOptions) -> UrlState:
+    """The filter state and selected event that `params` ask for, valid for `options`."""
+    notices: list[str] = []
+    lists = {
+        field: _parse_list(params, name, getattr(options, field), notices)
+        for field, name in LIST_PARAMS.items()
+    }
+    years = _parse_years(params, options.years, notices)
+    queries = _values(params, "q")
+    query = queries[-1].strip() if queries else ""
+    if len(query) > QUERY_MAX:
+        notices.append(f"The search text in the link was cut to {QUERY_MAX} characters.")
+        query = query[:QUERY_MAX]
+    state = restrict(FilterState(**lists, years=years, query=query), options)
+
+    event = None
+    for value in _values(params, "event"):
+        value = value.strip()
+        if value in options.event_ids:
+            event = value
+            break
+        if value:
+            notices.append(f"Ignored event {_quoted([value])} in the link: no event has that id.")
+    return UrlState(state, event, tuple(notices))
+
+
+def to_query_params(state: FilterState, event: str | None = None) -> dict[str, list[str]]:
+    """The query parameters for a view; filters at their default are left out."""
+    params: dict[str, list[str]] = {}
+    for field, name in LIST_PARAMS.items():
+        values = getattr(state, field)
+        if values:
+            params[name] = list(values)
+    if state.years is not None:
+        params["years"] = [str(y) for y in sorted(state.years)]
+    if state.query:
+        params["q"] = [state.query]
+    if event:
+        params["event"] = [event]
+    return params
+
+
+def normalize_params(params: QueryParams) -> dict[str, list[str]]:
+    """`params` with every value as a list of strings and only this app's parameters, for
+    comparing the URL a browser holds with the one the app last wrote."""
+    return {name: _values(params, name) for name in PARAMS if _values(params, name)}

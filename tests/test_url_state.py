@@ -1,0 +1,154 @@
+"""Query parameters <-> FilterState and the selected event."""
+
+from __future__ import annotations
+
+import pytest
+
+from timeline.filters import FilterOptions, FilterState
+from timeline.url_state import normalize_params, parse_query_params, to_query_params
+
+OPTIONS = FilterOptions(
+    categories=("war", "ceasefire", "peace_process"),
+    topics=("nagorno-karabakh", "caviar-diplomacy"),
+    countries=("ARM", "RUS", "TUR"),
+    organizations=("OSCE", "CoE"),
+    years=(1918, 2020),
+    event_ids=frozenset({"war-2020", "ceasefire-2020"}),
+)
+
+
+def parse(params):
+    return parse_query_params(params, OPTIONS)
+
+
+@pytest.mark.parametrize(
+    ("params", "state", "event"),
+    [
+        ({}, FilterState(), None),
+        ({"category": ["war", "ceasefire"]}, FilterState(categories=("war", "ceasefire")), None),
+        ({"category": "war"}, FilterState(categories=("war",)), None),
+        ({"topic": ["caviar-diplomacy"]}, FilterState(topics=("caviar-diplomacy",)), None),
+        ({"country": ["ARM", "TUR"]}, FilterState(countries=("ARM", "TUR")), None),
+        ({"org": ["CoE"]}, FilterState(organizations=("CoE",)), None),
+        ({"years": ["1988", "1994"]}, FilterState(years=(1988, 1994)), None),
+        ({"q": ["ceasefire"]}, FilterState(query="ceasefire"), None),
+        ({"event": ["war-2020"]}, FilterState(), "war-2020"),
+        (
+            {"category": ["war", "ceasefire"], "years": ["2020", "2020"], "event": "war-2020"},
+            FilterState(categories=("war", "ceasefire"), years=(2020, 2020)),
+            "war-2020",
+        ),
+    ],
+)
+def test_valid_params_restore_the_state(params, state, event):
+    parsed = parse(params)
+    assert (parsed.filters, parsed.event, parsed.notices) == (state, event, ())
+
+
+@pytest.mark.parametrize(
+    ("params", "state"),
+    [
+        # Lenient on form: case, commas, repeats, spaces; a reversed range is put in order.
+        ({"country": ["arm", "Tur"]}, FilterState(countries=("ARM", "TUR"))),
+        ({"category": ["war,ceasefire"]}, FilterState(categories=("war", "ceasefire"))),
+        ({"category": ["war", "war", " war "]}, FilterState(categories=("war",))),
+        ({"org": ["coe"]}, FilterState(organizations=("CoE",))),
+        ({"years": ["1994", "1988"]}, FilterState(years=(1988, 1994))),
+        ({"years": ["1988-1994"]}, FilterState(years=(1988, 1994))),
+        ({"years": ["1988–1994"]}, FilterState(years=(1988, 1994))),
+        ({"years": ["1992"]}, FilterState(years=(1992, 1992))),
+        ({"years": ["1918", "2020"]}, FilterState()),  # the whole span is no filter
+        ({"q": ["  caviar  "]}, FilterState(query="caviar")),
+        ({"category": [""]}, FilterState()),
+        ({"utm_source": ["x"], "embed": ["true"]}, FilterState()),  # not ours: left alone
+    ],
+)
+def test_lenient_forms_without_notices(params, state):
+    parsed = parse(params)
+    assert (parsed.filters, parsed.notices) == (state, ())
+
+
+@pytest.mark.parametrize(
+    ("params", "state", "notice"),
+    [
+        ({"category": ["war", "bogus"]}, FilterState(categories=("war",)), "'bogus'"),
+        ({"topic": ["<script>"]}, FilterState(), "topic value '<script>'"),
+        ({"country": ["XXX", "ARM"]}, FilterState(countries=("ARM",)), "country value 'XXX'"),
+        ({"country": ["Armenia"]}, FilterState(), "'Armenia'"),
+        ({"org": ["NATO"]}, FilterState(), "org value 'NATO'"),  # a real org absent from the table
+        ({"years": ["abc", "1994"]}, FilterState(), "expected two years"),
+        ({"years": ["1988", "1990", "1994"]}, FilterState(), "expected two years"),
+        ({"years": ["1800", "1850"]}, FilterState(), "the table covers 1918–2020"),
+        ({"years": ["1900", "1950"]}, FilterState(years=(1918, 1950)), "narrowed"),
+        ({"event": ["nope"]}, FilterState(), "no event has that id"),
+        ({"q": ["x" * 500]}, FilterState(query="x" * 200), "cut to 200"),
+    ],
+)
+def test_malformed_values_are_ignored_with_a_notice(params, state, notice):
+    parsed = parse(params)
+    assert parsed.filters == state
+    assert len(parsed.notices) == 1
+    assert notice in parsed.notices[0]
+
+
+def test_several_problems_give_several_notices():
+    parsed = parse({"category": ["x"], "topic": ["y"], "years": ["z"], "event": ["w"]})
+    assert parsed.filters == FilterState()
+    assert len(parsed.notices) == 4
+
+
+def test_long_values_are_shortened_in_the_notice():
+    notice = parse({"category": ["a" * 300]}).notices[0]
+    assert len(notice) < 120
+
+
+@pytest.mark.parametrize(
+    ("state", "event", "params"),
+    [
+        (FilterState(), None, {}),
+        (
+            FilterState(categories=("war", "ceasefire"), years=(1988, 1994)),
+            None,
+            {"category": ["war", "ceasefire"], "years": ["1988", "1994"]},
+        ),
+        (
+            FilterState(
+                topics=("nagorno-karabakh",),
+                countries=("ARM",),
+                organizations=("OSCE",),
+                query="minsk",
+            ),
+            "war-2020",
+            {
+                "topic": ["nagorno-karabakh"],
+                "country": ["ARM"],
+                "org": ["OSCE"],
+                "q": ["minsk"],
+                "event": ["war-2020"],
+            },
+        ),
+    ],
+)
+def test_to_query_params(state, event, params):
+    assert to_query_params(state, event) == params
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        FilterState(),
+        FilterState(categories=("peace_process",), years=(2020, 2020)),
+        FilterState(countries=("TUR", "ARM"), organizations=("CoE",), query="Volontè, 2016"),
+    ],
+)
+def test_round_trip(state):
+    params = to_query_params(state, "ceasefire-2020")
+    parsed = parse(params)
+    assert (parsed.filters, parsed.event, parsed.notices) == (state, "ceasefire-2020", ())
+
+
+def test_normalize_params_keeps_only_ours_as_lists():
+    assert normalize_params({"category": "war", "x": "1", "q": [], "years": ("1", "2")}) == {
+        "category": ["war"],
+        "years": ["1", "2"],
+    }
