@@ -1,0 +1,117 @@
+"""The filtered events as CSV in data/events.csv's schema, and a file name that says what it is."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import numpy as np
+import pandas as pd
+
+from timeline import schema
+from timeline.filters import FilterState, normalize_query
+
+FILE_PREFIX = "azerbaijan-relations"
+# Columns `keep_coordinate_text` adds: the coordinates as the file wrote them ("40.1800").
+COORDINATE_TEXT: dict[str, str] = {"lat": "_lat_text", "lon": "_lon_text"}
+_MAX_ITEMS_IN_NAME = 3
+
+
+def _coordinate(value: float) -> str:
+    """A coordinate as it is usually written: shortest round-trip digits, no exponent,
+    no trailing zeros (40.4093, 49.8671, -73.968, 40)."""
+    if pd.isna(value):
+        return ""
+    return np.format_float_positional(value, trim="-")
+
+
+def keep_coordinate_text(df: pd.DataFrame, data: bytes | str) -> pd.DataFrame:
+    """`df` (read from `data`) plus the lat/lon cells as written, so that an export writes
+    `40.1800` back rather than `40.18`. Text that does not parse to the frame's value is left
+    out (the export then writes the number)."""
+    if isinstance(data, bytes):
+        data = data.decode("utf-8-sig")
+    raw = pd.read_csv(
+        io.StringIO(data.removeprefix("\ufeff")),
+        dtype=str,
+        keep_default_na=False,
+        na_filter=False,
+        skip_blank_lines=True,
+    )
+    raw.columns = [c.strip() for c in raw.columns]
+    raw = raw.set_index(raw["id"].str.strip())
+    out = df.copy()
+    for col, text_col in COORDINATE_TEXT.items():
+        text = out["id"].map(raw[col].str.strip()).fillna("").astype(str)
+        number = pd.to_numeric(text.replace("", None), errors="coerce")
+        same = (number == out[col]) | (number.isna() & out[col].isna())
+        out[text_col] = text.where(same, None)
+    return out
+
+
+def sort_by_date(df: pd.DataFrame) -> pd.DataFrame:
+    """Rows in date order (by the first day of their period); ties keep the table's order."""
+    return df.sort_values("start", kind="stable")
+
+
+def to_csv_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """The text cells of `df` in the schema's columns and order, sorted by date."""
+    df = sort_by_date(df)
+    out = pd.DataFrame(index=df.index)
+    for col in schema.COLUMNS:
+        values = df[col]
+        if col in schema.LIST_COLUMNS:
+            out[col] = [schema.LIST_SEP.join(v) for v in values]
+        elif col in COORDINATE_TEXT:
+            written = pd.Series([_coordinate(v) for v in values], index=df.index, dtype=object)
+            if COORDINATE_TEXT[col] in df.columns:
+                # The text as the file wrote it, where it still says the frame's value.
+                kept = df[COORDINATE_TEXT[col]]
+                number = pd.to_numeric(kept.replace("", None), errors="coerce")
+                same = kept.notna() & ((number == values) | (number.isna() & values.isna()))
+                written = kept.where(same, written)
+            out[col] = written.to_numpy(dtype=object)
+        else:
+            out[col] = values.astype(str).to_numpy()
+    return out
+
+
+def to_csv_bytes(df: pd.DataFrame) -> bytes:
+    """UTF-8 CSV of `df` (a frame from `timeline.io.read_events`, filtered or not): the header
+    and the rows as `data/events.csv` writes them, `\\n` line ends, quotes only where needed."""
+    return to_csv_frame(df).to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def _part(values: tuple[str, ...], noun: str) -> str | None:
+    if not values:
+        return None
+    if len(values) > _MAX_ITEMS_IN_NAME:
+        return f"{len(values)}-{noun}"
+    return "-".join(_slug(v) for v in values)
+
+
+def export_filename(state: FilterState) -> str:
+    """A file name that says what was filtered, e.g.
+    `azerbaijan-relations_1988-1994_war-ceasefire.csv`; `azerbaijan-relations.csv` for all."""
+    parts = [FILE_PREFIX]
+    if state.years is not None:
+        first, last = sorted(state.years)
+        parts.append(str(first) if first == last else f"{first}-{last}")
+    parts += [
+        p
+        for p in (
+            _part(state.categories, "categories"),
+            _part(state.topics, "topics"),
+            _part(state.countries, "countries"),
+            _part(state.organizations, "organizations"),
+        )
+        if p
+    ]
+    query = _slug(" ".join(normalize_query(state.query)))[:40].strip("-")
+    if query:
+        parts.append(f"search-{query}")
+    return "_".join(parts) + ".csv"

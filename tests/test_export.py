@@ -1,0 +1,146 @@
+"""The CSV export: exact bytes, round trips through the loader, file names."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from timeline import schema
+from timeline.__main__ import main as cli
+from timeline.export import export_filename, keep_coordinate_text, to_csv_bytes
+from timeline.filters import FilterState, apply_filters, prepare
+from timeline.io import read_events
+
+SAMPLE = Path(__file__).parent / "data" / "sample.csv"
+SHIPPED = Path(__file__).parents[1] / "data" / "events.csv"
+HEADER = ",".join(schema.COLUMNS) + "\n"
+
+SMALL = (
+    HEADER + 'b-later,"Treaty, signed",agreement,1994-05-12,,RUS;ARM,CIS;UN,borders;mediation,'
+    'Moscow,55.7558,37.60,"Says ""hello""",Src,https://example.org/b\n'
+    "a-earlier,Vol<b>ontè</b>,scandal,1990,1991-02,,,corruption,,,,Plain text.,Src,"
+    "https://example.org/a\n"
+)
+
+
+def read(text: str):
+    return read_events(io.BytesIO(text.encode("utf-8")), name="small.csv")
+
+
+def test_exact_bytes_of_a_small_table():
+    got = to_csv_bytes(read(SMALL))
+    assert got == (
+        HEADER.encode()
+        + b"a-earlier,Vol<b>ont\xc3\xa8</b>,scandal,1990,1991-02,,,corruption,,,,Plain text.,Src,"
+        b"https://example.org/a\n"
+        b'b-later,"Treaty, signed",agreement,1994-05-12,,RUS;ARM,CIS;UN,borders;mediation,'
+        b'Moscow,55.7558,37.6,"Says ""hello""",Src,https://example.org/b\n'
+    )
+
+
+def test_export_of_a_filtered_frame_has_only_its_rows():
+    df = prepare(read_events(SAMPLE))
+    filtered = apply_filters(df, FilterState(categories=("ceasefire",)))
+    lines = to_csv_bytes(filtered).decode().splitlines()
+    assert lines[0] == HEADER.strip()
+    assert [line.split(",")[0] for line in lines[1:]] == ["bishkek-protocol", "ceasefire-2020"]
+
+
+def test_rows_are_sorted_by_date_whatever_the_input_order():
+    df = read_events(SAMPLE)
+    shuffled = df.sample(frac=1, random_state=3)
+    assert to_csv_bytes(shuffled) == to_csv_bytes(df)
+    again = read_events(io.BytesIO(to_csv_bytes(shuffled)))
+    assert again["start"].is_monotonic_increasing
+
+
+def test_prepared_columns_are_not_exported():
+    assert to_csv_bytes(prepare(read_events(SAMPLE))) == to_csv_bytes(read_events(SAMPLE))
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        SAMPLE,
+        pytest.param(SHIPPED, marks=pytest.mark.skipif(not SHIPPED.exists(), reason="no data")),
+    ],
+)
+def test_unfiltered_export_round_trips(path: Path):
+    df = read_events(path)
+    data = to_csv_bytes(df)
+    again = read_events(io.BytesIO(data), name="export.csv")
+    pd.testing.assert_frame_equal(
+        again, df.sort_values("start", kind="stable").reset_index(drop=True)
+    )
+
+
+def test_sample_round_trips_byte_identical():
+    assert to_csv_bytes(read_events(SAMPLE)) == SAMPLE.read_bytes()
+
+
+def test_coordinates_are_written_as_the_file_wrote_them():
+    df = keep_coordinate_text(read(SMALL), SMALL.encode())
+    assert b",Moscow,55.7558,37.60," in to_csv_bytes(df)
+
+
+def test_coordinate_text_that_no_longer_matches_is_not_used():
+    df = keep_coordinate_text(read(SMALL), SMALL.encode())
+    df.loc[df["id"] == "b-later", "lon"] = 38.5
+    assert b",Moscow,55.7558,38.5," in to_csv_bytes(df)
+
+
+@pytest.mark.skipif(not SHIPPED.exists(), reason="data/events.csv not there yet")
+def test_shipped_table_round_trips_byte_identical():
+    """Holds while data/events.csv is written the way the export writes: sorted by start date
+    (ties in any order the file likes), `;` lists without spaces, `\\n` line ends."""
+    data = SHIPPED.read_bytes()
+    df = keep_coordinate_text(read_events(io.BytesIO(data)), data)
+    assert to_csv_bytes(df) == data
+
+
+def test_exported_file_passes_validate(tmp_path: Path, capsys):
+    df = prepare(read_events(SAMPLE))
+    out = tmp_path / "export.csv"
+    out.write_bytes(to_csv_bytes(apply_filters(df, FilterState(query="war"))))
+    assert cli(["validate", str(out)]) == 0
+    assert "OK: " in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("state", "name"),
+    [
+        (FilterState(), "azerbaijan-relations.csv"),
+        (
+            FilterState(categories=("war", "ceasefire"), years=(1988, 1994)),
+            "azerbaijan-relations_1988-1994_war-ceasefire.csv",
+        ),
+        (FilterState(years=(2020, 2020)), "azerbaijan-relations_2020.csv"),
+        (FilterState(years=(1994, 1988)), "azerbaijan-relations_1988-1994.csv"),
+        (FilterState(categories=("peace_process",)), "azerbaijan-relations_peace-process.csv"),
+        (
+            FilterState(
+                topics=("caviar-diplomacy",), countries=("ARM", "TUR"), organizations=("CoE",)
+            ),
+            "azerbaijan-relations_caviar-diplomacy_arm-tur_coe.csv",
+        ),
+        (
+            FilterState(countries=("ARM", "TUR", "RUS", "IRN")),
+            "azerbaijan-relations_4-countries.csv",
+        ),
+        (FilterState(query="Volontè bribes!"), "azerbaijan-relations_search-volonte-bribes.csv"),
+        (FilterState(query="../../etc/passwd"), "azerbaijan-relations_search-etc-passwd.csv"),
+        (FilterState(query="!!!"), "azerbaijan-relations.csv"),
+    ],
+)
+def test_export_filename(state: FilterState, name: str):
+    assert export_filename(state) == name
+
+
+def test_filename_stays_short():
+    state = FilterState(
+        categories=("war", "ceasefire", "peace_process"), topics=("a", "b", "c"), query="x" * 300
+    )
+    assert len(export_filename(state)) <= 150
