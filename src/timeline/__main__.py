@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from timeline.docs import update as update_docs
-from timeline.io import EventTableError, read_events
+from timeline.io import EventTableError, read_events, upload_limits
 
 DEFAULT_DATA = "data/events.csv"
 DEFAULT_DOCS = "docs/data.md"
@@ -27,13 +27,22 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{args.path}: {'updated' if changed else 'already up to date'}")
         return 0
 
+    # A value from a table may hold any character: never let printing it raise.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     try:
-        df = read_events(args.path)
+        limits = upload_limits()
+    except ValueError as exc:
+        print(f"python -m timeline: {exc}", file=sys.stderr)
+        return 2
+    try:
+        df = read_events(args.path, **limits)
     except EventTableError as exc:
-        for problem in exc.problems:
-            print(problem)
-        count = len(exc.problems)
-        print(f"{count} problem{'s' if count != 1 else ''} found", file=sys.stderr)
+        for line in exc.messages():
+            print(line)
+        count = f"{'at least ' if exc.unchecked_from else ''}{exc.count:,}"
+        print(f"{count} problem{'s' if exc.count != 1 else ''} found", file=sys.stderr)
         return 1
     span = f"{df['start'].min().year}–{df['end'].max().year}"
     print(f"OK: {len(df)} event{'s' if len(df) != 1 else ''}, {span}")

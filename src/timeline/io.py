@@ -1,7 +1,29 @@
 """Read an event table and validate it against `timeline.schema`.
 
-`read_events` either returns the typed frame or raises one `EventTableError` that lists every
-problem with its file, line, column and value. Nothing is dropped or repaired silently.
+`read_events` either returns the typed frame or raises one `EventTableError` that lists the
+problems with their file, line, column and value. Nothing is dropped or repaired silently.
+
+Hostile or broken input is refused quickly and in bounded memory:
+
+* Limits. A file larger than `max_bytes` (default `MAX_UPLOAD_MB` = 50 MB, 1 MB = 10^6 bytes)
+  is refused before it is decoded, and at most `max_bytes + 1` bytes are ever read; a table of
+  more than `max_rows` records (default `MAX_ROWS` = 200,000) is refused as soon as the record
+  after the limit is reached. Both are file-level problems that name the limit. The app reads
+  its limits with `upload_limits()` (environment variables `TIMELINE_MAX_UPLOAD_MB` and
+  `TIMELINE_MAX_ROWS`).
+* Order. The cheap checks run first and each stage stops the next: size, encoding, the header
+  row, the CSV structure (quotes, number of fields per record), and only then the cell rules
+  and duplicate ids.
+* Cap. An error lists at most `MAX_PROBLEMS` (100) problems, the first ones in file order, and
+  then one file-level line: `PATH: ... and N more problems (the first 100 are listed)`. The cell
+  rules are checked in growing blocks of rows and checking stops after the block in which the
+  100th problem is found, so a million junk rows cost about as much as a thousand; the line then
+  says `... and at least N more problems; lines from L on were not checked`.
+
+CSV dialect: RFC 4180 as Python's `csv` module reads it in strict mode (comma separator, double
+quotes, `""` for a quote inside a quoted field; text after a closing quote is an error, not
+glued to the field). Lines end in LF, CRLF or CR; blank lines are skipped; a UTF-8 byte-order
+mark is allowed.
 """
 
 from __future__ import annotations
@@ -10,21 +32,36 @@ import csv
 import io
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
 import pandas as pd
 import pandera.pandas as pa
-import pyarrow
-import pyarrow.csv as pacsv
 
 from timeline import schema
 from timeline.dates import parse_dates
 
 Source = str | os.PathLike[str] | IO[bytes] | IO[str]
 _SNIFF_SEPARATORS = (";", "\t", "|")
+
+MB = 1_000_000
+# Upload limits, declared once. The defaults suit the public app; `upload_limits()` lets the
+# environment change them. A typical event row is about 250-300 bytes, so 50 MB holds roughly
+# 200,000 events - far more than a timeline can show, and about ten seconds of validation.
+MAX_UPLOAD_MB = 50
+MAX_ROWS = 200_000
+ENV_MAX_UPLOAD_MB = "TIMELINE_MAX_UPLOAD_MB"
+ENV_MAX_ROWS = "TIMELINE_MAX_ROWS"
+# An error lists at most this many problems, then says how many more there are.
+MAX_PROBLEMS = 100
+# How many other lines a duplicate-id message names, and how many unknown list items.
+_MAX_NAMED = 5
+_MAX_ITEMS = 10
+# Cell rules run on blocks of rows: small first (junk is caught early), then larger (fast).
+_FIRST_BLOCK = 1_000
+_MAX_BLOCK = 64_000
 
 
 @dataclass(frozen=True, order=True)
@@ -40,7 +77,8 @@ class Problem:
     def __str__(self) -> str:
         parts = [f"{self.source}:{self.line}:" if self.line else f"{self.source}:"]
         if self.column:
-            parts.append(self.column)
+            column = self.column if len(self.column) <= 60 else self.column[:57] + "..."
+            parts.append(column if column.isprintable() else repr(column))
         if self.value:
             parts.append(repr(self.value if len(self.value) <= 60 else self.value[:57] + "..."))
         parts.append(self.message)
@@ -48,29 +86,100 @@ class Problem:
 
 
 class EventTableError(ValueError):
-    """The table could not be used; `problems` lists everything found wrong, in file order."""
+    """The table could not be used.
 
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = sorted(problems, key=lambda p: (p.line, _column_rank(p.column)))
-        super().__init__("\n".join(str(p) for p in self.problems))
+    `problems` lists the first `MAX_PROBLEMS` problems found, in file order; `omitted` counts
+    the further problems found but not listed; `unchecked_from` is 0 when the whole file was
+    checked, else the line from which it was not (problems there were not looked for). `messages()`
+    gives the lines to show a person: one per problem, then the summary line if any.
+    """
+
+    def __init__(self, problems: list[Problem], omitted: int = 0, unchecked_from: int = 0) -> None:
+        ordered = sorted(problems, key=lambda p: (p.line, _column_rank(p.column)))
+        self.problems = ordered[:MAX_PROBLEMS]
+        self.omitted = omitted + len(ordered) - len(self.problems)
+        self.unchecked_from = unchecked_from
+        super().__init__("\n".join(self.messages()))
+
+    @property
+    def count(self) -> int:
+        """How many problems were found (listed or not)."""
+        return len(self.problems) + self.omitted
+
+    def summary(self) -> str | None:
+        """The file-level line after the listed problems, or None when all are listed."""
+        if not self.omitted and not self.unchecked_from:
+            return None
+        name = self.problems[0].source if self.problems else ""
+        if self.unchecked_from:
+            return (
+                f"{name}: ... and at least {self.omitted:,} more problems; "
+                f"lines from {self.unchecked_from:,} on were not checked"
+            )
+        return (
+            f"{name}: ... and {self.omitted:,} more problems (the first {MAX_PROBLEMS} are listed)"
+        )
+
+    def messages(self) -> list[str]:
+        """One line per listed problem, then the summary line if some were not listed."""
+        summary = self.summary()
+        return [str(p) for p in self.problems] + ([summary] if summary else [])
 
 
 def _column_rank(column: str) -> int:
     return schema.COLUMNS.index(column) if column in schema.COLUMNS else -1
 
 
-def read_events(source: Source, name: str | None = None) -> pd.DataFrame:
+def upload_limits(environ: Mapping[str, str] | None = None) -> dict[str, int]:
+    """The upload limits as `read_events` keyword arguments: `max_bytes` and `max_rows`.
+
+    `TIMELINE_MAX_UPLOAD_MB` (a positive number of megabytes, 10^6 bytes each) and
+    `TIMELINE_MAX_ROWS` (a positive whole number) override the defaults `MAX_UPLOAD_MB` and
+    `MAX_ROWS`; unset or empty means the default. Anything else raises ValueError naming the
+    variable, so a misconfigured server fails at start-up rather than on the first upload.
+    """
+    env = os.environ if environ is None else environ
+    limits = {"max_bytes": MAX_UPLOAD_MB * MB, "max_rows": MAX_ROWS}
+    raw_mb = env.get(ENV_MAX_UPLOAD_MB, "").strip()
+    if raw_mb:
+        try:
+            mb = float(raw_mb)
+        except ValueError:
+            mb = float("nan")
+        if not mb > 0 or mb == float("inf"):
+            raise ValueError(f"{ENV_MAX_UPLOAD_MB}={raw_mb!r}: expected a positive number of MB")
+        limits["max_bytes"] = max(1, round(mb * MB))
+    raw_rows = env.get(ENV_MAX_ROWS, "").strip()
+    if raw_rows:
+        try:
+            rows = int(raw_rows)
+        except ValueError:
+            rows = 0
+        if rows <= 0:
+            raise ValueError(f"{ENV_MAX_ROWS}={raw_rows!r}: expected a positive whole number")
+        limits["max_rows"] = rows
+    return limits
+
+
+def read_events(
+    source: Source,
+    name: str | None = None,
+    *,
+    max_bytes: int | None = MAX_UPLOAD_MB * MB,
+    max_rows: int | None = MAX_ROWS,
+) -> pd.DataFrame:
     """Read, validate and type an event table from a path or a file-like object.
 
     Returns the schema's columns (lists as tuples, lat/lon as floats, category as a categorical)
-    plus `start`, `end` (the last day of the period) and `precision`. Raises `EventTableError`.
+    plus `start`, `end` (the last day of the period) and `precision`. Raises `EventTableError`,
+    and no other exception for anything the source contains. `max_bytes` and `max_rows` are the
+    upload limits (None: no limit); see the module docstring for the order of checks and the
+    cap on the number of problems listed.
     """
     name = name or _source_name(source)
-    text = decode(_read_bytes(source), name)
-    raw = _parse(text, name)
-    problems = validate(raw, text, name)
-    if problems:
-        raise EventTableError(problems)
+    text = decode(_read_bytes(source, name, max_bytes), name)
+    raw, lines = _parse(text, name, max_rows)
+    _check(raw, lines, name)
     return _typed(raw)
 
 
@@ -80,21 +189,80 @@ def _source_name(source: Source) -> str:
     return str(getattr(source, "name", "") or "<upload>")
 
 
-def _read_bytes(source: Source) -> bytes | str:
-    if isinstance(source, str | os.PathLike):
-        try:
-            return Path(source).read_bytes()
-        except OSError as exc:
-            raise EventTableError(
-                [Problem(0, "", f"cannot be read: {exc.strerror or exc}", source=os.fspath(source))]
-            ) from exc
-    return source.read()
+def _mb(size: float) -> str:
+    value = size / MB
+    text = f"{value:.1f}" if value >= 1 else f"{value:.3g}"
+    return text.removesuffix(".0") + " MB"
+
+
+def _too_big(name: str, size: int | None, limit: int) -> EventTableError:
+    if size is None:
+        return _file_error(name, f"is larger than {_mb(limit)}, the limit")
+    shown, limit_shown = _mb(size), _mb(limit)
+    if shown == limit_shown:  # just over: megabytes would read "is 50 MB; the limit is 50 MB"
+        shown, limit_shown = f"{size:,} bytes", f"{limit:,} bytes"
+    return _file_error(name, f"is {shown}; the limit is {limit_shown}")
+
+
+def _stream_size(stream: IO[bytes] | IO[str]) -> int | None:
+    """The bytes left in a binary stream, if it can tell without reading; else None."""
+    if isinstance(stream, io.TextIOBase):
+        return None
+    try:
+        if isinstance(stream, io.BytesIO):
+            return stream.getbuffer().nbytes - stream.tell()
+        return os.fstat(stream.fileno()).st_size - stream.tell()
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        return None
+
+
+def _read_bytes(source: Source, name: str, max_bytes: int | None) -> bytes | str:
+    """The source's content; never reads more than `max_bytes + 1` bytes (or characters)."""
+    limit = -1 if max_bytes is None else max_bytes + 1
+    try:
+        if isinstance(source, str | os.PathLike):
+            path = Path(source)
+            size = path.stat().st_size
+            if max_bytes is not None and size > max_bytes:
+                raise _too_big(name, size, max_bytes)
+            # Read with a bound even so: the file may grow, or be /dev/zero.
+            with path.open("rb") as f:
+                data: bytes | str = f.read(limit)
+        else:
+            data = source.read(limit)
+    except OSError as exc:
+        raise _file_error(name, f"cannot be read: {exc.strerror or exc}") from exc
+    if not isinstance(data, bytes | str):
+        raise _file_error(name, "cannot be read: the upload gave no data")
+    if max_bytes is not None and _byte_length(data) > max_bytes:
+        raise _over_limit(source, data, name, max_bytes)
+    return data
+
+
+def _byte_length(data: bytes | str) -> int:
+    if isinstance(data, bytes) or data.isascii():
+        return len(data)
+    return len(data.encode("utf-8", "surrogatepass"))
+
+
+def _over_limit(source: Source, data: bytes | str, name: str, max_bytes: int) -> EventTableError:
+    """The error for a source found too big while reading (its full size, when knowable)."""
+    rest = None if isinstance(source, str | os.PathLike) else _stream_size(source)
+    return _too_big(name, None if rest is None else len(data) + rest, max_bytes)
 
 
 def decode(data: bytes | str, name: str) -> str:
     """The file's text: UTF-8, with or without a byte-order mark; anything else is a problem."""
     if isinstance(data, str):
         text = data.removeprefix("\ufeff")
+        if not text.isascii():
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                line = text.count("\n", 0, exc.start) + 1
+                raise EventTableError(
+                    [Problem(line, "", "is not UTF-8 text: it holds a lone surrogate", source=name)]
+                ) from exc
     else:
         if data.startswith((b"\xff\xfe", b"\xfe\xff")):
             raise _file_error(name, "is UTF-16 text; save it as UTF-8")
@@ -127,8 +295,36 @@ def _file_error(name: str, message: str) -> EventTableError:
     return EventTableError([Problem(0, "", message, source=name)])
 
 
-def _records(text: str) -> Iterator[tuple[int, list[str]]]:
-    """Each CSV record with the line it starts on, blank lines skipped (as pandas does)."""
+class _Found:
+    """Problems as they are found: the first `MAX_PROBLEMS` kept, the rest only counted."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self.omitted = 0
+
+    def add(self, problem: Problem) -> None:
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(problem)
+        else:
+            self.omitted += 1
+
+    @property
+    def full(self) -> bool:
+        return len(self.problems) >= MAX_PROBLEMS
+
+    def __bool__(self) -> bool:
+        return bool(self.problems)
+
+    def error(self, unchecked_from: int = 0) -> EventTableError:
+        return EventTableError(self.problems, self.omitted, unchecked_from)
+
+
+def _records(text: str, name: str = "") -> Iterator[tuple[int, list[str]]]:
+    """Each CSV record with the line it starts on, blank lines skipped.
+
+    A record the CSV reader cannot parse (a quote never closed, text after a closing quote)
+    raises `EventTableError` for the line the record starts on.
+    """
     csv.field_size_limit(sys.maxsize)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     start = 1
@@ -138,20 +334,18 @@ def _records(text: str) -> Iterator[tuple[int, list[str]]]:
         except StopIteration:
             return
         except csv.Error as exc:
-            raise EventTableError(
-                [
-                    Problem(
-                        start,
-                        "",
-                        f"cannot be parsed as CSV ({exc}); a quote that opens here is "
-                        "probably never closed",
-                        source="",
-                    )
-                ]
-            ) from exc
+            raise EventTableError([_unparsable(start, exc, name)]) from None
         if row:
             yield start, row
         start = reader.line_num + 1
+
+
+def _unparsable(line: int, exc: csv.Error, name: str) -> Problem:
+    if "expected after" in str(exc):
+        hint = 'text follows a closing quote; double each quote inside a quoted field ("")'
+    else:
+        hint = "a quote that opens here is probably never closed"
+    return Problem(line, "", f"cannot be parsed as CSV ({exc}); {hint}", source=name)
 
 
 def _header_problems(header: list[str], name: str) -> list[Problem]:
@@ -193,68 +387,62 @@ def _header_problems(header: list[str], name: str) -> list[Problem]:
     return problems
 
 
-def _parse(text: str, name: str) -> pd.DataFrame:
-    """The table as text cells ("" when empty), stripped, one row per record."""
+def _parse(text: str, name: str, max_rows: int | None = None) -> tuple[pd.DataFrame, list[int]]:
+    """The table as text cells ("" when empty, stripped), and the line each record starts on.
+
+    One pass of the `csv` module gives both, so line numbers always match the frame's rows.
+    Raises for a bad header (before reading further), for records that cannot be parsed or
+    have the wrong number of fields (all of them, capped), and for more than `max_rows` records.
+    """
+    records = _records(text, name)
     try:
-        _, header = next(_records(text))
-    except EventTableError as exc:
-        raise EventTableError([_named(p, name) for p in exc.problems]) from None
+        _, header = next(records)
+    except StopIteration:  # only blank lines: decode() already refuses that
+        raise _file_error(name, "is empty: expected a header row and at least one event") from None
     problems = _header_problems(header, name)
     if problems:
         raise EventTableError(problems)
-    bad_rows: list[object] = []
-
-    def on_bad_row(bad: object) -> str:
-        bad_rows.append(bad)
-        return "skip"
-
-    # pyarrow: fast, and unlike pandas' C parser it notices rows with too few fields.
+    width = len(header)
+    rows: list[list[str]] | None = []
+    lines: list[int] = []
+    found = _Found()
+    count = 0
     try:
-        table = pacsv.read_csv(
-            io.BytesIO(text.encode("utf-8")),
-            parse_options=pacsv.ParseOptions(
-                newlines_in_values=True, invalid_row_handler=on_bad_row
-            ),
-            convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(header, pyarrow.string()),
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
-    except pyarrow.ArrowInvalid:
-        bad_rows.append(None)
-    if bad_rows:
-        # Ask the csv module for exact line numbers; it is slower, so only on this path.
-        raise EventTableError(_field_count_problems(text, len(header), name))
-    raw = table.to_pandas()
-    raw.columns = [c.strip() for c in raw.columns]
-    if raw.empty:
+        for line, row in records:
+            count += 1
+            if max_rows is not None and count > max_rows:
+                raise _file_error(
+                    name, f"has more than {max_rows:,} rows; the limit is {max_rows:,}"
+                )
+            if len(row) == width:
+                if rows is not None:
+                    rows.append(row)
+                    lines.append(line)
+                continue
+            rows = None  # the table will be refused: stop keeping it
+            hint = " (a comma inside a field needs double quotes around the field)"
+            found.add(
+                Problem(
+                    line,
+                    "",
+                    f"has {len(row)} fields, expected {width}" + (hint if len(row) > width else ""),
+                    source=name,
+                )
+            )
+    except EventTableError as exc:
+        if exc.problems[0].line == 0:  # the row limit
+            raise
+        found.add(exc.problems[0])
+    if found:
+        raise found.error()
+    if not rows:
         raise _file_error(name, "has a header row but no events")
-    return raw.apply(lambda s: s.str.strip())
+    raw = pd.DataFrame(rows, columns=[h.strip() for h in header], dtype=str)
+    return raw.apply(lambda s: s.str.strip()), lines
 
 
 def _named(problem: Problem, name: str) -> Problem:
     return Problem(problem.line, problem.column, problem.message, problem.value, name)
-
-
-def _field_count_problems(text: str, width: int, name: str) -> list[Problem]:
-    problems = []
-    try:
-        for line, row in _records(text):
-            if len(row) != width:
-                hint = " (a comma inside a field needs double quotes around the field)"
-                problems.append(
-                    Problem(
-                        line,
-                        "",
-                        f"has {len(row)} fields, expected {width}"
-                        + (hint if len(row) > width else ""),
-                        source=name,
-                    )
-                )
-    except EventTableError as exc:
-        problems += [_named(p, name) for p in exc.problems]
-    return problems or [_file_error(name, "cannot be parsed as CSV").problems[0]]
 
 
 def record_lines(text: str) -> list[int]:
@@ -263,32 +451,88 @@ def record_lines(text: str) -> list[int]:
 
 
 def validate(raw: pd.DataFrame, text: str, name: str) -> list[Problem]:
-    """Every problem in the text frame `raw`, with line numbers taken from `text`."""
-    failures = _cell_failures(raw)
-    duplicated = raw["id"].duplicated(keep=False) & (raw["id"] != "")
-    if failures.empty and not duplicated.any():
-        return []
-    lines = record_lines(text)
+    """The problems in the text frame `raw` (the first `MAX_PROBLEMS`), lines taken from `text`."""
+    try:
+        _check(raw, record_lines(text), name)
+    except EventTableError as exc:
+        return exc.problems
+    return []
+
+
+def _check(raw: pd.DataFrame, lines: list[int], name: str) -> None:
+    """Raise `EventTableError` for the cell rules and duplicate ids, in blocks of rows.
+
+    Blocks grow from `_FIRST_BLOCK` to `_MAX_BLOCK` rows; after the block in which more than
+    `MAX_PROBLEMS` problems are found, checking stops.
+    """
+    ids = raw["id"]
+    duplicated = (ids.duplicated(keep=False) & (ids != "")).to_numpy()
+    same_id: dict[str, list[int]] = {}
+    if duplicated.any():
+        for row in duplicated.nonzero()[0]:
+            same_id.setdefault(ids.iat[row], []).append(lines[row])
+    found = _Found()
+    start, size = 0, _FIRST_BLOCK
+    while start < len(raw):
+        stop = min(len(raw), start + size)
+        block = raw.iloc[start:stop]
+        need = MAX_PROBLEMS - len(found.problems)
+        cells, more = _cell_problems(block, lines, name, limit=max(need, 0))
+        dups = [
+            _duplicate_problem(lines[row], ids.iat[row], same_id[ids.iat[row]], name)
+            for row in range(start, stop)
+            if duplicated[row]
+        ]
+        for problem in sorted(cells + dups, key=lambda p: (p.line, _column_rank(p.column))):
+            found.add(problem)
+        found.omitted += more
+        if found.omitted and stop < len(raw):
+            raise found.error(unchecked_from=lines[stop])
+        start, size = stop, min(size * 4, _MAX_BLOCK)
+    if found:
+        raise found.error()
+
+
+def _duplicate_problem(line: int, value: str, all_lines: list[int], name: str) -> Problem:
+    others = [n for n in all_lines if n != line]
+    shown = ", ".join(str(n) for n in others[:_MAX_NAMED])
+    if len(others) > _MAX_NAMED:
+        shown += f" and {len(others) - _MAX_NAMED:,} more"
+    return Problem(line, "id", f"is also used on line {shown}", value, name)
+
+
+def _cell_problems(
+    block: pd.DataFrame, lines: list[int], name: str, limit: int
+) -> tuple[list[Problem], int]:
+    """The first `limit` cell problems of `block` in file order, and how many more there are."""
+    failures = _cell_failures(block)
+    if failures.empty:
+        return [], 0
+    failures = failures.assign(rank=failures["column"].map(_column_rank)).sort_values(
+        ["row", "rank"], kind="stable"
+    )
     problems = []
-    for row, column, message in failures.itertuples(index=False):
-        value = raw.at[row, column]
+    for row, column, message in failures.head(limit)[["row", "column", "message"]].itertuples(
+        index=False
+    ):
+        value = block.at[row, column]
         if column in schema.LIST_COLUMNS and message.startswith("has an unknown"):
-            vocab = {
-                "countries": schema.country_names(),
-                "organizations": schema.ORGANIZATIONS,
-                "topics": schema.TOPICS,
-            }[column]
-            bad = schema.bad_list_items(value, vocab)
-            message += ": " + ", ".join(repr(b) if b else "an empty item" for b in bad)
+            message += ": " + _bad_items(column, value)
         problems.append(Problem(lines[row], column, message, value, name))
-    for _, group in raw[duplicated].groupby("id"):
-        rows = list(group.index)
-        for row in rows:
-            others = ", ".join(str(lines[r]) for r in rows if r != row)
-            problems.append(
-                Problem(lines[row], "id", f"is also used on line {others}", raw.at[row, "id"], name)
-            )
-    return problems
+    return problems, len(failures) - len(problems)
+
+
+def _bad_items(column: str, value: str) -> str:
+    vocab = {
+        "countries": schema.country_names(),
+        "organizations": schema.ORGANIZATIONS,
+        "topics": schema.TOPICS,
+    }[column]
+    bad = list(dict.fromkeys(schema.bad_list_items(value, vocab)))  # each once
+    shown = ", ".join(repr(b) if b else "an empty item" for b in bad[:_MAX_ITEMS])
+    if len(bad) > _MAX_ITEMS:
+        shown += f" and {len(bad) - _MAX_ITEMS:,} more"
+    return shown
 
 
 def _cell_failures(raw: pd.DataFrame) -> pd.DataFrame:
