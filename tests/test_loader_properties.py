@@ -1,0 +1,131 @@
+"""Property tests of the loader: fed anything, it returns a valid frame or raises its own error.
+
+Inputs are random bytes and random mutations of the hand-made edge-case table (characters
+inserted, deleted or replaced, cells swapped, quotes dropped, lines duplicated or dropped). The
+loader must either return a frame that keeps its promises (the columns, start <= end, unique
+ids, a known category) or raise `EventTableError` - never another exception - and must finish
+each example within the deadline.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+from pathlib import Path
+
+import pandas as pd
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from timeline import schema
+from timeline.io import MAX_PROBLEMS, EventTableError, read_events
+
+EDGE = Path(__file__).parent / "data" / "edge_cases.csv"
+VALID = EDGE.read_text(encoding="utf-8")
+
+SETTINGS = settings(
+    max_examples=150,
+    deadline=timedelta(seconds=2),
+    suppress_health_check=[HealthCheck.too_slow],
+    derandomize=True,  # the same examples on every run (and in CI): no flaky failures
+)
+
+# Characters that matter to a CSV reader, a date parser or a list splitter, plus some others.
+INTERESTING = [*',;"\n\r\t -:/.0123456789\ufeff\x00\x0b\x85\u2028', "é", "–", "ARM", "NaN"]
+
+
+def check(data: bytes | str) -> None:
+    """The property: a frame that keeps the loader's promises, or the loader's own error."""
+    stream = io.BytesIO(data) if isinstance(data, bytes) else io.StringIO(data)
+    try:
+        df = read_events(stream, name="fuzz.csv")
+    except EventTableError as exc:
+        assert 1 <= len(exc.problems) <= MAX_PROBLEMS
+        for problem in exc.problems:
+            assert str(problem).startswith("fuzz.csv:")
+        return
+    assert list(df.columns) == [*schema.COLUMNS, *schema.DERIVED_COLUMNS]
+    assert len(df) >= 1
+    assert df["id"].is_unique
+    assert df["id"].str.fullmatch(schema.ID_RE.pattern).all()
+    assert df["start"].notna().all() and df["end"].notna().all()
+    assert (df["start"] <= df["end"]).all()
+    assert df["category"].notna().all()
+    assert set(df["category"]) <= set(schema.CATEGORIES)
+    assert df["precision"].notna().all()
+    for col in ("lat", "lon"):
+        assert df[col].dtype == "float64"
+    assert (df["lat"].dropna().abs() <= 90).all() and (df["lon"].dropna().abs() <= 180).all()
+    for col in schema.LIST_COLUMNS:
+        assert all(isinstance(v, tuple) for v in df[col])
+    assert (df["topics"].map(len) >= 1).all()
+    assert pd.api.types.is_datetime64_any_dtype(df["start"])
+
+
+@SETTINGS
+@given(st.binary(max_size=2000))
+def test_random_bytes(data):
+    check(data)
+
+
+@SETTINGS
+@given(st.binary(max_size=300))
+def test_random_bytes_after_a_valid_header(data):
+    check(VALID.splitlines()[0].encode() + b"\n" + data)
+
+
+@SETTINGS
+@given(st.text(max_size=500))
+def test_random_text_streams(text):
+    check(text)
+
+
+@st.composite
+def mutated(draw: st.DrawFn) -> str:
+    """The edge-case table after a few random edits."""
+    text = VALID
+    for _ in range(draw(st.integers(1, 4))):
+        kind = draw(
+            st.sampled_from(
+                ["insert", "delete", "replace", "swap-cells", "drop-quotes", "dup-line", "cut"]
+            )
+        )
+        if kind in ("insert", "delete", "replace"):
+            at = draw(st.integers(0, len(text)))
+            piece = draw(st.sampled_from(INTERESTING) | st.text(max_size=3))
+            if kind == "insert":
+                text = text[:at] + piece + text[at:]
+            elif kind == "delete":
+                text = text[:at] + text[at + draw(st.integers(1, 20)) :]
+            else:
+                text = text[:at] + piece + text[at + len(piece) :]
+        elif kind == "swap-cells":
+            lines = text.split("\n")
+            i = draw(st.integers(0, len(lines) - 1))
+            cells = lines[i].split(",")
+            a, b = draw(st.integers(0, len(cells) - 1)), draw(st.integers(0, len(cells) - 1))
+            cells[a], cells[b] = cells[b], cells[a]
+            lines[i] = ",".join(cells)
+            text = "\n".join(lines)
+        elif kind == "drop-quotes":
+            text = text.replace('"', "", draw(st.integers(1, 3)))
+        elif kind == "dup-line":
+            lines = text.split("\n")
+            i = draw(st.integers(0, len(lines) - 1))
+            lines.insert(i, lines[i])
+            text = "\n".join(lines)
+        else:
+            text = text[: draw(st.integers(0, len(text)))]
+    return text
+
+
+@SETTINGS
+@given(mutated(), st.sampled_from(["utf-8", "utf-8-sig", "text"]), st.booleans())
+def test_mutations_of_a_valid_table(text, encoding, crlf):
+    if crlf:
+        text = text.replace("\n", "\r\n")
+    check(text if encoding == "text" else text.encode(encoding))
+
+
+def test_the_unmutated_table_passes_the_property():
+    check(VALID.encode())
