@@ -1,0 +1,556 @@
+"""The dashboard's Plotly figures, built from a (filtered) event frame.
+
+Every event point carries `customdata = [event_id, title, date, category, countries, place]` so
+that a click can be mapped back to the event (`selected_event_id`). Text from the table is
+HTML-escaped before it reaches a hover label: Plotly renders tags there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from timeline import schema
+from timeline.dates import format_period
+
+# Periods of statehood drawn behind the timeline: (label, first day, day it ended or None).
+PERIODS: tuple[tuple[str, str, str | None], ...] = (
+    ("Democratic Republic", "1918-05-28", "1920-04-28"),
+    ("Soviet era", "1920-04-28", "1991-10-18"),
+    ("Independence", "1991-10-18", None),
+)
+_PERIOD_SHADES = ("rgba(0, 114, 178, 0.10)", "rgba(120, 120, 120, 0.07)", "rgba(0, 158, 115, 0.07)")
+SHORT_BAR = 0.01  # bars shorter than this share of the time axis also get a marker
+MAX_SUBLANES = 4  # overlapping events in one lane are spread over this many rows
+WEBGL_FROM = 5000  # draw markers with WebGL from this many points on
+CUSTOMDATA_FIELDS = ("id", "title", "date", "category", "countries", "place")
+_EVENT_HOVER = (
+    "<b>%{customdata[1]}</b><br>%{customdata[2]}<br>%{customdata[3]}"
+    "<br>%{customdata[4]}<extra></extra>"
+)
+_NO_EVENTS = "No events match the filters"
+_FONT = {"family": "sans-serif"}
+
+
+def escape(values: pd.Series) -> pd.Series:
+    """Text safe for a Plotly label: `&`, `<` and `>` as entities (Plotly decodes those three
+    and shows the characters literally; it would render tags)."""
+    s = values.astype("string").fillna("")
+    return s.str.replace("&", "&amp;").str.replace("<", "&lt;").str.replace(">", "&gt;")
+
+
+def _per_unique(values: pd.Series, func: Any) -> pd.Series:
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    mapped = np.array([func(u) for u in uniques], dtype=object)
+    return pd.Series(mapped[codes] if len(codes) else [], index=values.index, dtype="string")
+
+
+def event_labels(df: pd.DataFrame) -> pd.DataFrame:
+    """Per event, the texts every view shows (unescaped): date at its precision, category
+    label, countries by name, organizations, topics by label."""
+    periods = _per_unique(
+        df["start_date"].astype(str) + "|" + df["end_date"].astype(str),
+        lambda v: format_period(*v.split("|", 1)),
+    )
+    return pd.DataFrame(
+        {
+            "date": periods,
+            "category": df["category"].astype(object).map(schema.CATEGORIES).astype("string"),
+            "countries": _per_unique(
+                df["countries"], lambda t: ", ".join(schema.country_name(c) for c in t)
+            ),
+            "organizations": _per_unique(df["organizations"], ", ".join),
+            "topics": _per_unique(
+                df["topics"], lambda t: ", ".join(schema.TOPICS.get(c, c) for c in t)
+            ),
+        },
+        index=df.index,
+    )
+
+
+def _customdata(df: pd.DataFrame, labels: pd.DataFrame) -> np.ndarray:
+    columns = [
+        df["id"].astype(str),
+        escape(df["title"]),
+        escape(labels["date"]),
+        escape(labels["category"]),
+        escape(labels["countries"].replace("", "—")),
+        escape(df["location"]),
+    ]
+    return (
+        np.column_stack([c.to_numpy(dtype=object) for c in columns])
+        if len(df)
+        else np.empty((0, len(columns)), dtype=object)
+    )
+
+
+def _empty(fig: go.Figure, message: str = _NO_EVENTS) -> go.Figure:
+    fig.add_annotation(
+        text=message,
+        showarrow=False,
+        xref="paper",
+        yref="paper",
+        x=0.5,
+        y=0.5,
+        font={"size": 16},
+    )
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return fig
+
+
+def _title(text: str) -> dict[str, Any]:
+    return {"text": text, "x": 0, "xanchor": "left"}
+
+
+def is_ranged(df: pd.DataFrame) -> pd.Series:
+    """Events drawn as bars: those with an end date different from their start date."""
+    end = df["end_date"].astype(str)
+    return (end != "") & (end != df["start_date"].astype(str))
+
+
+def lanes(df: pd.DataFrame) -> list[str]:
+    """The timeline's lanes, top to bottom: the categories present, in schema order."""
+    present = set(df["category"].dropna().astype(str))
+    return [c for c in schema.CATEGORIES if c in present]
+
+
+def lane_positions(df: pd.DataFrame) -> pd.Series:
+    """Each event's y on the timeline: its category's lane (top lane highest), shifted to one of
+    up to MAX_SUBLANES rows so that events close in time in one lane do not hide each other."""
+    order = lanes(df)
+    lane = df["category"].astype(str).map({c: len(order) - 1 - i for i, c in enumerate(order)})
+    by_date = df.sort_values(["start", "end"], kind="stable")
+    rank = by_date.groupby(by_date["category"].astype(str), sort=False).cumcount()
+    size = by_date.groupby(by_date["category"].astype(str), sort=False)["id"].transform("size")
+    rows = np.minimum(size, MAX_SUBLANES)
+    offset = ((rank % rows) - (rows - 1) / 2) * (0.8 / rows)
+    return (lane + offset.reindex(df.index)).astype(float)
+
+
+def _sublane_height(df: pd.DataFrame) -> pd.Series:
+    size = df.groupby(df["category"].astype(str))["id"].transform("size")
+    return 0.8 / np.minimum(size, MAX_SUBLANES) * 0.85
+
+
+def timeline(df: pd.DataFrame, selected: str | None = None) -> go.Figure:
+    """Ranged events as bars, other events as markers, one lane per category, over faint bands
+    for the periods of statehood, with a range slider."""
+    fig = go.Figure(layout={"title": _title("Timeline of events by category"), "font": _FONT})
+    if df.empty:
+        return _empty(fig)
+    order = lanes(df)
+    labels = event_labels(df)
+    custom = _customdata(df, labels)
+    y = lane_positions(df).to_numpy()
+    height = _sublane_height(df).to_numpy()
+    ranged = is_ranged(df).to_numpy()
+    category = df["category"].astype(str).to_numpy()
+    start = df["start"].to_numpy()
+    # A period's bar runs to the end of its last day.
+    end = (df["end"] + pd.Timedelta(days=1)).to_numpy()
+    duration_ms = (end - start) / np.timedelta64(1, "ms")
+    lo = pd.Timestamp(df["start"].min())
+    hi = pd.Timestamp(df["end"].max()) + pd.Timedelta(days=1)
+    pad = max((hi - lo) * 0.02, pd.Timedelta(days=15))
+    lo, hi = lo - pad, hi + pad
+    # Bars too short to see or click at the full view also get a marker at their middle.
+    short = ranged & (duration_ms < SHORT_BAR * (hi - lo) / pd.Timedelta(milliseconds=1))
+    scatter = go.Scattergl if (~ranged | short).sum() >= WEBGL_FROM else go.Scatter
+    middle = start + (end - start) / 2
+    for cat in order:
+        color = schema.CATEGORY_COLORS[cat]
+        name = schema.CATEGORIES[cat]
+        bars = (category == cat) & ranged
+        points = (category == cat) & ~ranged
+        if bars.any():
+            fig.add_trace(
+                go.Bar(
+                    name=name,
+                    legendgroup=cat,
+                    orientation="h",
+                    base=pd.Series(start[bars]),
+                    x=duration_ms[bars],
+                    y=y[bars],
+                    width=height[bars],
+                    marker={"color": color, "line": {"width": 0}},
+                    opacity=0.8,
+                    customdata=custom[bars],
+                    hovertemplate=_EVENT_HOVER,
+                    meta={"kind": "ranged", "category": cat},
+                )
+            )
+        if (short & (category == cat)).any():
+            rows = short & (category == cat)
+            fig.add_trace(
+                scatter(
+                    name=name,
+                    legendgroup=cat,
+                    mode="markers",
+                    x=pd.Series(middle[rows]),
+                    y=y[rows],
+                    marker={
+                        "color": color,
+                        "size": 10,
+                        "symbol": "square",
+                        "line": {"color": "white", "width": 1},
+                    },
+                    customdata=custom[rows],
+                    hovertemplate=_EVENT_HOVER,
+                    meta={"kind": "short-range", "category": cat},
+                )
+            )
+        if points.any():
+            fig.add_trace(
+                scatter(
+                    name=name,
+                    legendgroup=cat,
+                    mode="markers",
+                    x=pd.Series(start[points]),
+                    y=y[points],
+                    marker={
+                        "color": color,
+                        "size": 11,
+                        "symbol": "diamond",
+                        "line": {"color": "white", "width": 1},
+                    },
+                    customdata=custom[points],
+                    hovertemplate=_EVENT_HOVER,
+                    meta={"kind": "point", "category": cat},
+                )
+            )
+    if selected is not None and (df["id"] == selected).any():
+        i = int(np.flatnonzero(df["id"].to_numpy() == selected)[0])
+        fig.add_trace(
+            go.Scatter(
+                name="Selected event",
+                mode="markers",
+                x=[pd.Timestamp(middle[i] if ranged[i] else start[i])],
+                y=[y[i]],
+                marker={
+                    "symbol": "circle-open",
+                    "size": 24,
+                    "color": "black",
+                    "line": {"width": 3},
+                },
+                customdata=custom[i : i + 1],
+                hoverinfo="skip",
+                meta={"kind": "selected"},
+            )
+        )
+    for row, ((label, first, last), shade) in enumerate(zip(PERIODS, _PERIOD_SHADES, strict=True)):
+        x0 = max(pd.Timestamp(first), lo)
+        x1 = min(pd.Timestamp(last), hi) if last else hi
+        if x0 >= x1:
+            continue
+        fig.add_vrect(x0=x0, x1=x1, fillcolor=shade, line_width=0, layer="below", name=label)
+        # Labels sit just above the plot, alternating rows so that narrow bands stay readable.
+        fig.add_annotation(
+            x=x0,
+            y=1,
+            xref="x",
+            yref="paper",
+            xanchor="left",
+            yanchor="bottom",
+            yshift=16 * (row % 2 == 0),
+            text=label,
+            showarrow=False,
+            font={"size": 11, "color": "#555555"},
+            name=f"band: {label}",
+        )
+    fig.update_layout(
+        height=160 + 56 * len(order),
+        showlegend=False,
+        hovermode="closest",
+        margin={"l": 10, "r": 10, "t": 90, "b": 10},
+        uirevision="timeline",
+        barmode="overlay",
+    )
+    fig.update_xaxes(
+        type="date",
+        range=[lo, hi],
+        rangeslider={"visible": True, "thickness": 0.08},
+        showgrid=True,
+    )
+    fig.update_yaxes(
+        tickmode="array",
+        tickvals=list(range(len(order) - 1, -1, -1)),
+        ticktext=[schema.CATEGORIES[c] for c in order],
+        range=[-0.6, len(order) - 0.4],
+        fixedrange=True,
+        showgrid=False,
+        zeroline=False,
+    )
+    return fig
+
+
+def _geo_layout(fig: go.Figure) -> None:
+    fig.update_geos(
+        projection_type="natural earth",
+        showcountries=True,
+        countrycolor="#9a9a9a",
+        showland=True,
+        landcolor="#f3f3f3",
+        showocean=True,
+        oceancolor="#eaf2f8",
+        showcoastlines=True,
+        coastlinecolor="#9a9a9a",
+        showframe=False,
+        projection_rotation_lon=0,
+        center_lon=0,
+        resolution=110,
+    )
+    fig.update_layout(margin={"l": 0, "r": 0, "t": 50, "b": 0}, height=440, font=_FONT)
+
+
+def _spread(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Coordinates with events at the same place moved apart on a small spiral."""
+    k = df.groupby([df["lat"], df["lon"]]).cumcount().to_numpy()
+    angle = k * 2.39996  # the golden angle: successive points do not line up
+    radius = 0.6 * np.sqrt(k)
+    return (
+        (df["lat"].to_numpy() + radius * np.sin(angle)).clip(-90, 90),
+        df["lon"].to_numpy() + radius * np.cos(angle),
+    )
+
+
+def _extent(
+    lat: pd.Series, lon: pd.Series, pad: float = 8, min_lat: float = 24, min_lon: float = 40
+) -> tuple[list[float], list[float]]:
+    """Latitude and longitude ranges that show every point with a margin (at least a region)."""
+
+    def axis(values: pd.Series, minimum: float, limit: float) -> list[float]:
+        low, high = float(values.min()) - pad, float(values.max()) + pad
+        if high - low < minimum:
+            middle = (low + high) / 2
+            low, high = middle - minimum / 2, middle + minimum / 2
+        return [max(low, -limit), min(high, limit)]
+
+    return axis(lat, min_lat, 90), axis(lon, min_lon, 180)
+
+
+def places_map(df: pd.DataFrame, selected: str | None = None) -> go.Figure:
+    """One marker per located event, coloured by category."""
+    located = df[df["lat"].notna() & df["lon"].notna()]
+    title = f"Places: {len(located)} of {len(df)} events have a location"
+    fig = go.Figure(layout={"title": _title(title)})
+    _geo_layout(fig)
+    if located.empty:
+        fig.add_annotation(
+            text="None of these events has a location" if len(df) else _NO_EVENTS,
+            showarrow=False,
+            xref="paper",
+            yref="paper",
+            x=0.5,
+            y=0.5,
+            font={"size": 16},
+        )
+        return fig
+    custom = _customdata(located, event_labels(located))
+    lat, lon = _spread(located)
+    category = located["category"].astype(str).to_numpy()
+    hover = (
+        "<b>%{customdata[1]}</b><br>%{customdata[2]}<br>%{customdata[3]}"
+        "<br>%{customdata[5]}<extra></extra>"
+    )
+    for cat in lanes(located):
+        rows = category == cat
+        fig.add_trace(
+            go.Scattergeo(
+                name=schema.CATEGORIES[cat],
+                lat=lat[rows],
+                lon=lon[rows],
+                mode="markers",
+                marker={
+                    "color": schema.CATEGORY_COLORS[cat],
+                    "size": 10,
+                    "opacity": 0.9,
+                    "line": {"color": "white", "width": 1},
+                },
+                customdata=custom[rows],
+                hovertemplate=hover,
+                meta={"category": cat},
+            )
+        )
+    if selected is not None and (located["id"] == selected).any():
+        i = int(np.flatnonzero(located["id"].to_numpy() == selected)[0])
+        fig.add_trace(
+            go.Scattergeo(
+                name="Selected event",
+                lat=lat[i : i + 1],
+                lon=lon[i : i + 1],
+                mode="markers",
+                marker={
+                    "symbol": "circle-open",
+                    "size": 22,
+                    "color": "black",
+                    "line": {"width": 3},
+                },
+                customdata=custom[i : i + 1],
+                hoverinfo="skip",
+                meta={"kind": "selected"},
+            )
+        )
+    lat_range, lon_range = _extent(located["lat"], located["lon"])
+    fig.update_geos(lataxis_range=lat_range, lonaxis_range=lon_range)
+    fig.update_layout(legend={"orientation": "h", "y": -0.02, "yanchor": "top"})
+    return fig
+
+
+def country_counts(df: pd.DataFrame) -> pd.DataFrame:
+    """Per country (ISO3, rows) the number of events by category (columns, schema order),
+    plus `total`; sorted by total, most first."""
+    pairs = df[["countries", "category"]].explode("countries").dropna(subset=["countries"])
+    cats = [c for c in schema.CATEGORIES if c in set(pairs["category"].astype(str))]
+    table = pd.crosstab(pairs["countries"], pairs["category"].astype(str))
+    table = table.reindex(columns=cats, fill_value=0)
+    table["total"] = table.sum(axis=1)
+    return table.sort_values("total", ascending=False, kind="stable")
+
+
+def countries_map(df: pd.DataFrame) -> go.Figure:
+    """A choropleth of how many events involve each country, with a by-category hover."""
+    fig = go.Figure(layout={"title": _title("Countries: number of events involving each")})
+    _geo_layout(fig)
+    counts = country_counts(df)
+    if counts.empty:
+        fig.add_annotation(
+            text="None of these events names another country" if len(df) else _NO_EVENTS,
+            showarrow=False,
+            xref="paper",
+            yref="paper",
+            x=0.5,
+            y=0.5,
+            font={"size": 16},
+        )
+        return fig
+    cats = [c for c in counts.columns if c != "total"]
+    lines = pd.Series("", index=counts.index, dtype="string")
+    for cat in cats:
+        n = counts[cat]
+        part = schema.CATEGORIES[cat] + ": " + n.astype(str)
+        lines = lines.where(n == 0, lines.where(lines == "", lines + "<br>") + part)
+    names = pd.Series([schema.country_name(c) for c in counts.index], index=counts.index)
+    custom = np.column_stack(
+        [
+            counts.index.to_numpy(dtype=object),
+            escape(names).to_numpy(dtype=object),
+            lines.to_numpy(dtype=object),
+        ]
+    )
+    fig.add_trace(
+        go.Choropleth(
+            locations=counts.index.to_list(),
+            z=counts["total"].to_numpy(),
+            locationmode="ISO-3",
+            colorscale="Blues",
+            zmin=0,
+            marker={"line": {"color": "#666666", "width": 0.5}},
+            colorbar={"title": {"text": "Events"}, "thickness": 12},
+            customdata=custom,
+            name="Events",
+            hovertemplate="<b>%{customdata[1]}</b><br>%{z} events<br>%{customdata[2]}"
+            "<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Choropleth(
+            locations=["AZE"],
+            z=[1],
+            locationmode="ISO-3",
+            showscale=False,
+            colorscale=[[0, "#E69F00"], [1, "#E69F00"]],
+            name="Azerbaijan",
+            customdata=[["AZE", "Azerbaijan", ""]],
+            hovertemplate="<b>Azerbaijan</b><br>party to every event<extra></extra>",
+        )
+    )
+    return fig
+
+
+def events_per_year(df: pd.DataFrame) -> go.Figure:
+    """Stacked bars: how many of the events start in each year, by category."""
+    fig = go.Figure(
+        layout={"title": _title("Events per year, by category (year each event starts)")}
+    )
+    fig.update_layout(height=400, font=_FONT, margin={"l": 10, "r": 10, "t": 60, "b": 10})
+    if df.empty:
+        return _empty(fig)
+    year = df["start"].dt.year
+    counts = pd.crosstab(year, df["category"].astype(str))
+    counts = counts.reindex(range(int(year.min()), int(year.max()) + 1), fill_value=0)
+    for cat in [c for c in schema.CATEGORIES if c in counts.columns]:
+        fig.add_trace(
+            go.Bar(
+                name=schema.CATEGORIES[cat],
+                x=counts.index.to_numpy(),
+                y=counts[cat].to_numpy(),
+                marker={"color": schema.CATEGORY_COLORS[cat]},
+                hovertemplate="%{x}: %{y} " + schema.CATEGORIES[cat] + "<extra></extra>",
+                meta={"category": cat},
+            )
+        )
+    fig.update_layout(
+        barmode="stack",
+        bargap=0.15,
+        legend={"orientation": "h", "y": -0.2, "yanchor": "top", "traceorder": "normal"},
+    )
+    most = int(counts.sum(axis=1).max())
+    fig.update_xaxes(title_text="Year", tickformat="d")
+    fig.update_yaxes(title_text="Events", rangemode="tozero", dtick=max(1, -(-most // 6)))
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------
+# Selections coming back from st.plotly_chart(on_select=...) / st.dataframe(on_select=...)
+
+
+def _points(selection: Mapping[str, Any] | None) -> list[Mapping[str, Any]]:
+    if not selection:
+        return []
+    inner = selection.get("selection", selection)
+    points = inner.get("points", []) if isinstance(inner, Mapping) else []
+    return [p for p in points or [] if isinstance(p, Mapping)]
+
+
+def _first_customdata(point: Mapping[str, Any]) -> Any:
+    data = point.get("customdata")
+    if isinstance(data, list | tuple):
+        return data[0] if data else None
+    if isinstance(data, Mapping):
+        return data.get("0", data.get(0))  # type: ignore[call-overload]
+    return data
+
+
+def selected_event_id(selection: Mapping[str, Any] | None) -> str | None:
+    """The event id of the first clicked event point in a plotly_chart selection, if any
+    (choropleth countries are not events: see `selected_country`)."""
+    for point in _points(selection):
+        if point.get("location"):
+            continue
+        value = _first_customdata(point)
+        if isinstance(value, str) and value:
+            return value
+    return None
+
+
+def selected_country(selection: Mapping[str, Any] | None) -> str | None:
+    """The ISO3 code of the first clicked country in a choropleth selection, if any."""
+    for point in _points(selection):
+        location = point.get("location")
+        if isinstance(location, str) and location:
+            return location
+    return None
+
+
+def selected_row(selection: Mapping[str, Any] | None) -> int | None:
+    """The first selected row position in an st.dataframe selection, if any."""
+    if not selection:
+        return None
+    inner = selection.get("selection", selection)
+    rows = inner.get("rows", []) if isinstance(inner, Mapping) else []
+    return int(rows[0]) if rows else None

@@ -1,0 +1,308 @@
+"""Figures, tested through their Figure objects: traces, points, colours, hover text."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from timeline import figures, schema
+from timeline.io import read_events
+
+SAMPLE = Path(__file__).parent / "data" / "sample.csv"
+HEADER = ",".join(schema.COLUMNS) + "\n"
+XSS = "<img src=x onerror=alert(1)>"
+
+
+@pytest.fixture(scope="module")
+def sample() -> pd.DataFrame:
+    return read_events(SAMPLE)
+
+
+def table(*rows: str) -> pd.DataFrame:
+    return read_events(io.BytesIO((HEADER + "\n".join(rows) + "\n").encode()), name="t.csv")
+
+
+def row(id_, title="T", category="war", start="2000", end="", countries="", orgs="", where=""):
+    place = f"{where},40.4,49.9" if where else ",,"
+    return (
+        f'{id_},"{title}",{category},{start},{end},{countries},{orgs},security,{place},'
+        "Desc,Src,https://example.org/x"
+    )
+
+
+def event_ids(fig: go.Figure, kinds=("ranged", "point", "short-range")) -> list[str]:
+    """Ids of the events drawn, from customdata (the selected-event ring excluded)."""
+    ids: list[str] = []
+    for trace in fig.data:
+        meta = trace.meta or {}
+        if meta.get("kind", "point") in kinds and trace.customdata is not None:
+            ids += [str(c[0]) for c in trace.customdata]
+    return ids
+
+
+def traces(fig: go.Figure, **meta) -> list:
+    return [t for t in fig.data if all((t.meta or {}).get(k) == v for k, v in meta.items())]
+
+
+# --- timeline ---------------------------------------------------------------------------------
+
+
+def test_timeline_draws_every_event_once(sample: pd.DataFrame):
+    fig = figures.timeline(sample)
+    drawn = event_ids(fig, kinds=("ranged", "point"))
+    assert sorted(drawn) == sorted(sample["id"])
+    assert fig.layout.title.text
+
+
+def test_ranged_events_are_bars_and_others_markers(sample: pd.DataFrame):
+    fig = figures.timeline(sample)
+    bars = {c[0] for t in traces(fig, kind="ranged") for c in t.customdata}
+    points = {c[0] for t in traces(fig, kind="point") for c in t.customdata}
+    assert bars == {
+        "armenian-azerbaijani-war",
+        "karabakh-war-1988",
+        "july-2020-clashes",
+        "war-2020",
+    }
+    assert "ceasefire-2020" in points and "bishkek-protocol" in points  # no end date
+    assert all(t.type == "bar" and t.orientation == "h" for t in traces(fig, kind="ranged"))
+    assert all(t.type == "scatter" and t.mode == "markers" for t in traces(fig, kind="point"))
+
+
+def test_a_bar_spans_its_whole_period(sample: pd.DataFrame):
+    fig = figures.timeline(sample[sample["id"] == "karabakh-war-1988"])
+    (bar,) = traces(fig, kind="ranged")
+    assert pd.Timestamp(bar.base[0]) == pd.Timestamp("1988-02-01")
+    # 1988-02-01 to the end of 31 May 1994
+    expected = (pd.Timestamp("1994-06-01") - pd.Timestamp("1988-02-01")) / pd.Timedelta("1ms")
+    assert bar.x[0] == expected
+
+
+def test_short_bars_also_get_a_marker(sample: pd.DataFrame):
+    fig = figures.timeline(sample)
+    short = {c[0] for t in traces(fig, kind="short-range") for c in t.customdata}
+    assert short == {"july-2020-clashes", "war-2020"}
+
+
+def test_colours_come_from_the_schema(sample: pd.DataFrame):
+    fig = figures.timeline(sample)
+    for trace in fig.data:
+        if (trace.meta or {}).get("category"):
+            assert trace.marker.color == schema.CATEGORY_COLORS[trace.meta["category"]]
+
+
+def test_one_lane_per_category_in_schema_order(sample: pd.DataFrame):
+    fig = figures.timeline(sample)
+    labels = list(fig.layout.yaxis.ticktext)
+    assert labels == [
+        "Statehood",
+        "War",
+        "Clash",
+        "Ceasefire",
+        "Peace process",
+        "Recognition",
+        "Membership",
+        "Scandal",
+    ]
+    # Top lane highest: tick values count down.
+    assert list(fig.layout.yaxis.tickvals) == list(range(len(labels) - 1, -1, -1))
+    for trace in fig.data:
+        cat = (trace.meta or {}).get("category")
+        if cat:
+            lane = len(labels) - 1 - labels.index(schema.CATEGORIES[cat])
+            assert all(abs(y - lane) < 0.5 for y in trace.y)
+
+
+def test_overlapping_events_in_a_lane_do_not_share_a_row():
+    df = table(
+        row("a", start="2000", end="2005"),
+        row("b", start="2001", end="2003"),
+        row("c", start="2002-05-01"),
+        row("d", start="2002-05-01"),
+    )
+    y = figures.lane_positions(df)
+    assert y.nunique() == 4
+    assert (y.round(6) > -0.5).all() and (y < 0.5).all()
+
+
+def test_single_event_in_a_lane_sits_on_the_lane():
+    y = figures.lane_positions(table(row("a")))
+    assert y.tolist() == [0.0]
+
+
+def test_hover_shows_title_date_at_precision_category_and_countries(sample: pd.DataFrame):
+    fig = figures.timeline(sample)
+    data = {c[0]: list(c) for t in fig.data for c in t.customdata}
+    assert data["karabakh-war-1988"][1:5] == [
+        "First Nagorno-Karabakh war",
+        "February 1988 – May 1994",
+        "War",
+        "Armenia",
+    ]
+    assert data["bishkek-protocol"][2] == "May 1994"
+    assert data["minsk-group"][2] == "1992"
+    assert data["minsk-group"][4] == "Armenia, France, Russia, United States"
+    assert data["ceasefire-2020"][2] == "10 November 2020"
+    assert data["un-membership"][4] == "—"  # no other country
+    assert all("%{customdata[1]}" in t.hovertemplate for t in fig.data if t.hovertemplate)
+
+
+def test_hover_text_is_escaped():
+    df = table(row("x", title=XSS, where="<b>Baku</b> & co", countries="ARM"))
+    for fig in (figures.timeline(df), figures.places_map(df)):
+        for trace in fig.data:
+            for cell in np.asarray(trace.customdata).ravel()[1:]:
+                assert "<" not in str(cell) and ">" not in str(cell)
+        first = fig.data[0].customdata[0]
+        assert first[0] == "x"  # the id stays usable
+        assert first[1] == "&lt;img src=x onerror=alert(1)&gt;"
+        assert first[5] == "&lt;b&gt;Baku&lt;/b&gt; &amp; co"
+
+
+def test_statehood_bands_are_drawn_within_the_data(sample: pd.DataFrame):
+    fig = figures.timeline(sample)
+    names = [s.name for s in fig.layout.shapes]
+    assert names == ["Democratic Republic", "Soviet era", "Independence"]
+    labels = [a.text for a in fig.layout.annotations]
+    assert labels == ["Democratic Republic", "Soviet era", "Independence"]
+    only_2020 = figures.timeline(sample[sample["start"].dt.year == 2020])
+    assert [s.name for s in only_2020.layout.shapes] == ["Independence"]
+
+
+def test_range_slider_and_date_axis(sample: pd.DataFrame):
+    fig = figures.timeline(sample)
+    assert fig.layout.xaxis.rangeslider.visible is True
+    assert fig.layout.xaxis.type == "date"
+
+
+def test_selected_event_is_ringed(sample: pd.DataFrame):
+    fig = figures.timeline(sample, selected="bishkek-protocol")
+    (ring,) = traces(fig, kind="selected")
+    assert ring.customdata[0][0] == "bishkek-protocol"
+    assert not traces(figures.timeline(sample, selected="not-there"), kind="selected")
+
+
+def test_many_point_events_use_webgl():
+    rows = [row(f"e{i}", start=f"{1920 + i % 100}") for i in range(figures.WEBGL_FROM)]
+    fig = figures.timeline(table(*rows))
+    assert {t.type for t in traces(fig, kind="point")} == {"scattergl"}
+    assert len(event_ids(fig)) == figures.WEBGL_FROM
+
+
+@pytest.mark.parametrize(
+    "build", [figures.timeline, figures.places_map, figures.countries_map, figures.events_per_year]
+)
+def test_empty_frames_give_a_titled_figure_with_a_message(sample: pd.DataFrame, build):
+    fig = build(sample.iloc[:0])
+    assert fig.layout.title.text
+    assert not [t for t in fig.data if len(getattr(t, "customdata", None) or []) > 0]
+    assert any("No events" in a.text for a in fig.layout.annotations)
+
+
+# --- maps -------------------------------------------------------------------------------------
+
+
+def test_places_map_has_one_marker_per_located_event(sample: pd.DataFrame):
+    fig = figures.places_map(sample)
+    located = sample[sample["lat"].notna()]
+    assert sorted(event_ids(fig)) == sorted(located["id"])
+    assert (
+        fig.layout.title.text == f"Places: {len(located)} of {len(sample)} events have a location"
+    )
+    for trace in fig.data:
+        assert trace.type == "scattergeo"
+        assert trace.marker.color == schema.CATEGORY_COLORS[trace.meta["category"]]
+
+
+def test_places_at_the_same_spot_are_moved_apart(sample: pd.DataFrame):
+    baku = sample[sample["location"] == "Baku"]
+    assert len(baku) == 2
+    fig = figures.places_map(baku)
+    points = {(lat, lon) for t in fig.data for lat, lon in zip(t.lat, t.lon, strict=True)}
+    assert len(points) == 2
+
+
+def test_places_map_without_located_events(sample: pd.DataFrame):
+    fig = figures.places_map(sample[sample["lat"].isna()])
+    assert not fig.data
+    assert "has a location" in fig.layout.annotations[0].text
+
+
+def test_countries_map_counts_events_per_country_with_breakdown(sample: pd.DataFrame):
+    fig = figures.countries_map(sample)
+    counts, aze = fig.data
+    assert counts.type == "choropleth" and counts.locationmode == "ISO-3"
+    by_country = dict(zip(counts.locations, counts.z, strict=True))
+    assert by_country == {"ARM": 7, "RUS": 4, "USA": 2, "FRA": 1, "ITA": 1, "TUR": 1}
+    hover = {c[0]: c[2] for c in counts.customdata}
+    assert hover["ARM"] == "War: 3<br>Clash: 1<br>Ceasefire: 2<br>Peace process: 1"
+    assert hover["TUR"] == "War: 1"
+    assert {c[0]: c[1] for c in counts.customdata}["USA"] == "United States"
+    assert list(aze.locations) == ["AZE"]
+
+
+def test_country_counts_table(sample: pd.DataFrame):
+    counts = figures.country_counts(sample)
+    assert counts.loc["ARM", "total"] == 7
+    assert counts.loc["RUS", "ceasefire"] == 2
+    assert list(counts.columns)[-1] == "total"
+
+
+# --- events per year --------------------------------------------------------------------------
+
+
+def test_events_per_year_stacks_counts_by_category(sample: pd.DataFrame):
+    fig = figures.events_per_year(sample)
+    assert fig.layout.barmode == "stack"
+    totals: dict[int, int] = {}
+    for trace in fig.data:
+        assert trace.marker.color == schema.CATEGORY_COLORS[trace.meta["category"]]
+        for x, y in zip(trace.x, trace.y, strict=True):
+            totals[int(x)] = totals.get(int(x), 0) + int(y)
+    assert sum(totals.values()) == len(sample)
+    assert totals[2020] == 3 and totals[1992] == 2 and totals[1950] == 0
+    assert min(totals) == 1918 and max(totals) == 2020
+
+
+# --- selections -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("selection", "event"),
+    [
+        (None, None),
+        ({}, None),
+        ({"selection": {"points": []}}, None),
+        (
+            {"selection": {"points": [{"curve_number": 1, "customdata": ["war-2020", "T"]}]}},
+            "war-2020",
+        ),
+        ({"selection": {"points": [{"customdata": {"0": "war-2020", "1": "T"}}]}}, "war-2020"),
+        ({"selection": {"points": [{"customdata": 22}]}}, None),
+        ({"selection": {"points": [{"location": "ARM", "customdata": ["ARM", "Armenia"]}]}}, None),
+        ({"selection": {"points": [{"point_index": 3}]}}, None),
+    ],
+)
+def test_selected_event_id(selection, event):
+    assert figures.selected_event_id(selection) == event
+
+
+def test_selected_event_round_trips_through_the_figures_customdata(sample: pd.DataFrame):
+    fig = figures.timeline(sample)
+    trace = traces(fig, kind="point")[0]
+    point = {"curve_number": 0, "point_index": 0, "customdata": list(trace.customdata[0])}
+    assert figures.selected_event_id({"selection": {"points": [point]}}) == trace.customdata[0][0]
+
+
+def test_selected_country_and_row():
+    choropleth = {"selection": {"points": [{"location": "ARM", "z": 7}]}}
+    assert figures.selected_country(choropleth) == "ARM"
+    assert figures.selected_country({"selection": {"points": [{"customdata": ["x"]}]}}) is None
+    assert figures.selected_row({"selection": {"rows": [4], "columns": []}}) == 4
+    assert figures.selected_row({"selection": {"rows": []}}) is None
+    assert figures.selected_row(None) is None
