@@ -465,12 +465,11 @@ def _check(raw: pd.DataFrame, lines: list[int], name: str) -> None:
     Blocks grow from `_FIRST_BLOCK` to `_MAX_BLOCK` rows; after the block in which more than
     `MAX_PROBLEMS` problems are found, checking stops.
     """
-    ids = raw["id"]
-    duplicated = (ids.duplicated(keep=False) & (ids != "")).to_numpy()
-    same_id: dict[str, list[int]] = {}
-    if duplicated.any():
-        for row in duplicated.nonzero()[0]:
-            same_id.setdefault(ids.iat[row], []).append(lines[row])
+    ids = raw["id"].to_numpy(dtype=object)
+    duplicated = (raw["id"].duplicated(keep=False) & (raw["id"] != "")).to_numpy()
+    same_id: dict[str, list[int]] = {}  # id -> the lines it is on, when on more than one
+    for row in duplicated.nonzero()[0].tolist():
+        same_id.setdefault(ids[row], []).append(lines[row])
     found = _Found()
     start, size = 0, _FIRST_BLOCK
     while start < len(raw):
@@ -479,9 +478,8 @@ def _check(raw: pd.DataFrame, lines: list[int], name: str) -> None:
         need = MAX_PROBLEMS - len(found.problems)
         cells, more = _cell_problems(block, lines, name, limit=max(need, 0))
         dups = [
-            _duplicate_problem(lines[row], ids.iat[row], same_id[ids.iat[row]], name)
-            for row in range(start, stop)
-            if duplicated[row]
+            _duplicate_problem(lines[row], ids[row], same_id[ids[row]], name)
+            for row in (start + duplicated[start:stop].nonzero()[0]).tolist()
         ]
         for problem in sorted(cells + dups, key=lambda p: (p.line, _column_rank(p.column))):
             found.add(problem)
@@ -494,10 +492,10 @@ def _check(raw: pd.DataFrame, lines: list[int], name: str) -> None:
 
 
 def _duplicate_problem(line: int, value: str, all_lines: list[int], name: str) -> Problem:
-    others = [n for n in all_lines if n != line]
-    shown = ", ".join(str(n) for n in others[:_MAX_NAMED])
-    if len(others) > _MAX_NAMED:
-        shown += f" and {len(others) - _MAX_NAMED:,} more"
+    others = [n for n in all_lines[: _MAX_NAMED + 1] if n != line][:_MAX_NAMED]
+    shown = ", ".join(str(n) for n in others)
+    if len(all_lines) - 1 > _MAX_NAMED:
+        shown += f" and {len(all_lines) - 1 - _MAX_NAMED:,} more"
     return Problem(line, "id", f"is also used on line {shown}", value, name)
 
 
