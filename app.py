@@ -1,0 +1,140 @@
+"""Azerbaijan Relations Timeline: the dashboard.
+
+Run: `streamlit run app.py` (or `streamlit run app.py -- --data PATH`; env TIMELINE_DATA).
+Data flows one way: CSV -> validated frame -> filter state -> filtered frame -> views.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+SRC = str(Path(__file__).resolve().parent / "src")
+if SRC not in sys.path:
+    sys.path.insert(0, SRC)
+
+import streamlit as st  # noqa: E402
+
+from timeline import export, figures, ui  # noqa: E402
+from timeline.filters import apply_filters  # noqa: E402
+
+st.set_page_config(page_title="Azerbaijan Relations Timeline", page_icon="🗺️", layout="wide")
+
+# --- Load: the shipped (or --data / TIMELINE_DATA) table, or this session's upload -------------
+with st.sidebar.expander("Use your own table"):
+    upload = st.file_uploader(
+        "Event table (CSV, same columns as data/events.csv)", type=["csv"], key=ui.K_UPLOAD
+    )
+loaded = ui.load_path(ui.data_path(sys.argv[1:], os.environ))
+if upload is not None:
+    mine = ui.load_upload(upload.getvalue(), upload.name)
+    if mine.ok:
+        loaded = mine
+    else:
+        ui.show_problems(mine, "Your file was not loaded; the dashboard shows the shipped table.")
+if not loaded.ok:
+    st.title("Azerbaijan Relations Timeline")
+    ui.show_problems(loaded, "The event table could not be loaded.")
+    st.stop()
+df, options = loaded.df, loaded.options
+lo, hi = options.years
+
+# --- Filter state: from the URL when it is new, then from the sidebar's widgets --------------
+notices = ui.restore_from_url(options)
+counter = st.sidebar.container()
+st.sidebar.header("Filters")
+state = ui.sidebar_filters(options)
+filtered = apply_filters(df, state)
+event_id = st.session_state.get(ui.S_EVENT)
+n, total = len(filtered), len(df)
+
+with counter:
+    st.markdown(f"Showing **{n}** of **{total}** events")
+    st.download_button(
+        f"Download {n} events (CSV)",
+        data=lambda: export.to_csv_bytes(filtered),
+        file_name=export.export_filename(state),
+        mime="text/csv",
+        key=ui.K_DOWNLOAD,
+        on_click="ignore",
+        disabled=n == 0,
+        icon=":material/download:",
+    )
+    ui.reset_button(options, state)
+    st.caption("The page address keeps the filters and the selected event: copy it to share.")
+
+# --- Views -----------------------------------------------------------------------------------
+st.title(f"Azerbaijan's foreign relations, {lo}–{hi}")
+st.caption(
+    "Wars, treaties, memberships, recognitions and scandals. Filter in the sidebar; click an "
+    "event on the timeline, the map or the table to read about it."
+)
+if loaded.name != str(ui.DEFAULT_DATA):
+    st.caption(f"Table: {ui.md_escape(loaded.name)}")
+for notice in notices:
+    st.info(ui.md_escape(notice), icon="ℹ️")
+
+if n == 0:
+    st.info("No events match these filters. Remove a filter or reset them all.", icon="🔍")
+else:
+    ui.chart(
+        figures.timeline(filtered, event_id),
+        ui.K_TIMELINE,
+        ui.on_chart_select(ui.K_TIMELINE, options),
+        alt=f"Timeline of {n} events from {lo} to {hi}, one lane per category",
+    )
+
+st.subheader("Event details")
+if event_id is None:
+    st.caption("Click an event on the timeline, the map or the table.")
+else:
+    event = df[df["id"] == event_id].iloc[0]
+    labels = figures.event_labels(df[df["id"] == event_id]).iloc[0]
+    with st.container(border=True):
+        st.html(ui.details_html(event, labels))
+        if not (filtered["id"] == event_id).any():
+            st.caption("This event is outside the current filters.")
+        st.button("Clear selection", key=ui.K_CLEAR_EVENT, on_click=ui.clear_event)
+
+if n > 0:
+    st.subheader("Events")
+    table = ui.table_frame(filtered)
+    key = ui.table_key()
+    st.dataframe(
+        table.drop(columns="id"),
+        key=key,
+        hide_index=True,
+        width="stretch",
+        on_select=ui.on_table_select(key, list(table["id"])),
+        selection_mode="single-row",
+        column_config={
+            "Title": st.column_config.TextColumn(width="large"),
+            "Source": st.column_config.LinkColumn(
+                "Source", display_text=r"https?://(?:www\.)?([^/]+)", width="small"
+            ),
+        },
+    )
+
+    st.subheader("Map")
+    mode = st.radio("Show", ui.MAP_MODES, key=ui.K_MAP_MODE, horizontal=True)
+    if mode == "Countries":
+        fig = figures.countries_map(filtered)
+        st.caption("Click a country to show only its events.")
+    else:
+        fig = figures.places_map(filtered, event_id)
+    ui.chart(
+        fig,
+        ui.K_MAP,
+        ui.on_chart_select(ui.K_MAP, options),
+        alt=f"Map of the {n} events ({mode.lower()})",
+    )
+
+    ui.chart(
+        figures.events_per_year(filtered),
+        "per_year_chart",
+        None,
+        alt=f"Bar chart of events per year, {n} events",
+    )
+
+ui.write_url(state, event_id)

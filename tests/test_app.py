@@ -1,0 +1,372 @@
+"""The whole page through Streamlit's AppTest, on tests/data/sample.csv (15 events)."""
+
+from __future__ import annotations
+
+import base64
+import re
+from pathlib import Path
+
+import numpy as np
+import plotly.io as pio
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from timeline import schema, ui
+from timeline.io import read_events
+
+ROOT = Path(__file__).parents[1]
+APP = ROOT / "app.py"
+SAMPLE = ROOT / "tests" / "data" / "sample.csv"
+HEADER = ",".join(schema.COLUMNS)
+ALL_IDS = read_events(SAMPLE)["id"].tolist()
+TITLES = dict(zip(read_events(SAMPLE)["id"], read_events(SAMPLE)["title"], strict=True))
+
+
+@pytest.fixture
+def app(monkeypatch) -> AppTest:
+    monkeypatch.setenv(ui.DATA_ENV, str(SAMPLE))
+    return AppTest.from_file(str(APP), default_timeout=60)
+
+
+def counter(at: AppTest) -> tuple[int, int]:
+    for md in at.sidebar.markdown:
+        m = re.fullmatch(r"Showing \*\*(\d+)\*\* of \*\*(\d+)\*\* events", md.value)
+        if m:
+            return int(m[1]), int(m[2])
+    raise AssertionError("no counter")
+
+
+def table_titles(at: AppTest) -> list[str]:
+    (table,) = [df for df in at.main.dataframe if "Title" in df.value.columns]
+    return table.value["Title"].tolist()
+
+
+def figures(at: AppTest) -> dict[str, object]:
+    """The page's Plotly figures by title."""
+    out = {}
+    for chart in at.get("plotly_chart"):
+        fig = pio.from_json(chart.proto.spec)
+        out[fig.layout.title.text.split(":")[0]] = fig
+    return out
+
+
+def drawn_ids(fig) -> set[str]:
+    ids = set()
+    for trace in fig.data:
+        if (trace.meta or {}).get("kind") != "selected" and trace.customdata is not None:
+            ids |= {str(c[0]) for c in trace.customdata}
+    return ids
+
+
+def values(array) -> np.ndarray:
+    """A figure's array, also when the JSON holds it base64-encoded (Plotly 7's typed arrays)."""
+    if isinstance(array, dict) and "bdata" in array:
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=np.dtype(array["dtype"]))
+    return np.asarray(array)
+
+
+def per_year_total(fig) -> int:
+    return int(sum(values(t.y).sum() for t in fig.data))
+
+
+def notices(at: AppTest) -> list[str]:
+    return [i.value.replace("\\", "") for i in at.info]
+
+
+def as_list(value: str | list[str]) -> list[str]:
+    """AppTest gives a one-value query parameter as a string."""
+    return [value] if isinstance(value, str) else list(value)
+
+
+def download_label(at: AppTest) -> str:
+    return at.get("download_button")[0].proto.label
+
+
+def assert_consistent(at: AppTest, ids: list[str]) -> None:
+    """Counter, table, timeline, map, per-year chart and download button show `ids`."""
+    assert not at.exception
+    assert counter(at) == (len(ids), len(ALL_IDS))
+    assert sorted(table_titles(at)) == sorted(TITLES[i] for i in ids)
+    figs = figures(at)
+    assert drawn_ids(figs["Timeline of events by category"]) == set(ids)
+    located = set(read_events(SAMPLE).dropna(subset=["lat"])["id"])
+    assert drawn_ids(figs["Places"]) == set(ids) & located
+    assert per_year_total(figs["Events per year, by category (year each event starts)"]) == len(ids)
+    assert download_label(at) == f"Download {len(ids)} events (CSV)"
+
+
+def test_default_page_shows_every_event(app: AppTest):
+    at = app.run()
+    assert not at.exception
+    assert not at.error
+    assert_consistent(at, ALL_IDS)
+    assert table_titles(at)[0] == TITLES["armenian-azerbaijani-war"]  # sorted by date
+    assert at.title[0].value == "Azerbaijan's foreign relations, 1918–2020"
+    assert dict(at.query_params) == {}
+
+
+def test_every_widget_has_a_label(app: AppTest):
+    at = app.run()
+    widgets = [*at.multiselect, *at.slider, *at.text_input, *at.radio, *at.button]
+    assert len(widgets) >= 8
+    assert all(w.label.strip() for w in widgets)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "ids", "param"),
+    [
+        ("category", ["ceasefire"], ["bishkek-protocol", "ceasefire-2020"], ["ceasefire"]),
+        (
+            "topic",
+            ["caviar-diplomacy"],
+            ["caviar-diplomacy-report", "volonte-bribery"],
+            ["caviar-diplomacy"],
+        ),
+        ("country", ["TUR", "ITA"], ["war-2020", "volonte-bribery"], ["TUR", "ITA"]),
+        ("org", ["OSCE"], ["minsk-group"], ["OSCE"]),
+        (
+            "years",
+            (1988, 1994),
+            [
+                "karabakh-war-1988",
+                "restored-independence",
+                "us-recognition",
+                "minsk-group",
+                "un-membership",
+                "bishkek-protocol",
+            ],
+            ["1988", "1994"],
+        ),
+    ],
+)
+def test_each_filter_narrows_every_view(app: AppTest, key, value, ids, param):
+    at = app.run()
+    widget = at.sidebar.slider(key=key) if key == "years" else at.sidebar.multiselect(key=key)
+    at = widget.set_value(value).run()
+    assert_consistent(at, ids)
+    assert as_list(at.query_params[key]) == param
+
+
+def test_search_narrows_every_view_accent_insensitively(app: AppTest):
+    at = app.run()
+    at = at.sidebar.text_input(key="q").input("volonte").run()
+    assert_consistent(at, ["volonte-bribery"])
+    assert at.query_params["q"] == "volonte"
+
+
+def test_filters_combine_and_reset_restores_everything(app: AppTest):
+    at = app.run()
+    at.sidebar.multiselect(key="category").set_value(["war", "ceasefire"])
+    at.sidebar.slider(key="years").set_value((2020, 2020))
+    at = at.run()
+    assert_consistent(at, ["war-2020", "ceasefire-2020"])
+    assert at.get("download_button")[0].proto.label == "Download 2 events (CSV)"
+    at = at.sidebar.button(key="reset").click().run()
+    assert_consistent(at, ALL_IDS)
+    assert at.sidebar.multiselect(key="category").value == []
+    assert at.sidebar.slider(key="years").value == (1918, 2020)
+    assert dict(at.query_params) == {}
+
+
+def test_query_params_restore_the_view(app: AppTest):
+    app.query_params.update(
+        {"category": ["war", "ceasefire"], "years": ["2020", "2020"], "event": "ceasefire-2020"}
+    )
+    at = app.run()
+    assert_consistent(at, ["war-2020", "ceasefire-2020"])
+    assert at.sidebar.multiselect(key="category").value == ["war", "ceasefire"]
+    assert at.sidebar.slider(key="years").value == (2020, 2020)
+    assert not at.info
+    details = at.get("html")[0].proto.body
+    assert "2020 Nagorno-Karabakh ceasefire agreement" in details
+    assert "10 November 2020" in details and "Armenia, Russia" in details
+
+
+def test_country_query_param_uses_iso3_and_shows_names(app: AppTest):
+    app.query_params["country"] = ["ARM"]
+    at = app.run()
+    widget = at.sidebar.multiselect(key="country")
+    assert widget.value == ["ARM"]
+    assert "Armenia" in widget.options and "ARM" not in widget.options
+    assert counter(at)[0] == 7
+
+
+def test_malformed_query_params_give_notices_not_exceptions(app: AppTest):
+    app.query_params.update(
+        {
+            "category": ["war", "bogus"],
+            "country": ["XXX"],
+            "years": ["1994", "1988"],  # reversed: put in order, no notice
+            "event": "no-such-event",
+            "q": "",
+        }
+    )
+    at = app.run()
+    assert not at.exception
+    assert counter(at)[0] == 1  # war, 1988-1994
+    assert at.sidebar.slider(key="years").value == (1988, 1994)
+    text = " ".join(notices(at))
+    assert "'bogus'" in text and "'XXX'" in text and "'no-such-event'" in text
+    assert len(notices(at)) == 3
+    # The URL is cleaned up to what is in effect.
+    assert at.query_params == {"category": "war", "years": ["1988", "1994"]}
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"years": ["x", "y"]},
+        {"years": "1800"},
+        {"event": ["", ""]},
+        {"category": ""},
+        {"q": "<script>alert(1)</script>"},
+        {"topic": ["a" * 5000]},
+    ],
+)
+def test_odd_query_params_never_raise(app: AppTest, params):
+    app.query_params.update(params)
+    at = app.run()
+    assert not at.exception
+    assert not at.error
+
+
+def test_the_url_follows_the_widgets_and_back_navigation(app: AppTest):
+    at = app.run()
+    at = at.sidebar.multiselect(key="org").set_value(["CoE"]).run()
+    assert at.query_params == {"org": "CoE"}
+    # The person goes Back: the browser's URL changes and the page reruns.
+    at.query_params.clear()
+    at.query_params["topic"] = "mediation"
+    at = at.run()
+    assert at.sidebar.multiselect(key="org").value == []
+    assert at.sidebar.multiselect(key="topic").value == ["mediation"]
+    assert counter(at)[0] == 3
+
+
+def test_selected_event_shows_details_and_goes_in_the_url(app: AppTest):
+    at = app.run()
+    assert "Click an event" in " ".join(c.value for c in at.caption)
+    at.session_state[ui.S_EVENT] = "minsk-group"
+    at = at.run()
+    body = at.get("html")[0].proto.body
+    for text in (
+        "OSCE Minsk Group starts mediation",
+        "1992",
+        "Peace process",
+        "Armenia, France, Russia, United States",
+        "OSCE (Organization for Security",
+        "Mediation and peace talks",
+        "Minsk",
+        "aegis of the OSCE Minsk Group",
+        'href="https://en.wikipedia.org/wiki/Foreign_relations_of_Azerbaijan"',
+    ):
+        assert text in body
+    assert at.query_params["event"] == "minsk-group"
+    ring = [
+        t
+        for t in figures(at)["Timeline of events by category"].data
+        if (t.meta or {}).get("kind") == "selected"
+    ]
+    assert ring[0].customdata[0][0] == "minsk-group"
+    # Filtered out: the details stay, with a note.
+    at = at.sidebar.multiselect(key="category").set_value(["war"]).run()
+    assert "outside the current filters" in " ".join(c.value for c in at.caption)
+    at = at.button(key=ui.K_CLEAR_EVENT).click().run()
+    assert not at.get("html")
+    assert "event" not in at.query_params
+
+
+def test_no_events_match(app: AppTest):
+    at = app.run()
+    at = at.sidebar.text_input(key="q").input("zzzz nothing").run()
+    assert not at.exception
+    assert counter(at) == (0, 15)
+    assert any("No events match" in i.value for i in at.info)
+    assert not at.get("plotly_chart")
+    assert at.get("download_button")[0].proto.disabled
+
+
+def test_countries_map_mode(app: AppTest):
+    at = app.run()
+    at = at.radio(key=ui.K_MAP_MODE).set_value("Countries").run()
+    fig = figures(at)["Countries"]
+    assert fig.data[0].type == "choropleth"
+    assert dict(zip(fig.data[0].locations, values(fig.data[0].z), strict=True))["ARM"] == 7
+
+
+def upload(at: AppTest, name: str, data: bytes) -> AppTest:
+    return at.get("file_uploader")[0].set_value((name, data, "text/csv")).run()
+
+
+def test_bad_upload_lists_problems_and_keeps_the_shipped_table(app: AppTest):
+    at = app.run()
+    bad = (HEADER + "\nx1,T,war,1994-13,,ZZZ,,security,,,,D,S,https://e.org/\n").encode()
+    at = upload(at, "mine.csv", bad)
+    assert not at.exception
+    assert "Your file was not loaded" in at.error[0].value
+    problems = at.main.dataframe[0].value
+    assert list(problems.columns) == ["Line", "Column", "Value", "Problem"]
+    assert set(problems["Column"]) == {"start_date", "countries"}
+    assert set(problems["Line"]) == {2}
+    assert counter(at) == (15, 15)
+
+
+@pytest.mark.parametrize(
+    "data", [b"", b"\x00\x01binary", b"not,a,header\n1,2,3\n", "caf\xe9".encode("latin-1")]
+)
+def test_unreadable_uploads_give_problems_not_exceptions(app: AppTest, data: bytes):
+    at = upload(app.run(), "x.csv", data)
+    assert not at.exception
+    assert at.error and counter(at) == (15, 15)
+
+
+def test_good_upload_replaces_the_table_for_the_session(app: AppTest):
+    at = app.run()
+    good = (
+        HEADER + "\n"
+        "a,<img src=x onerror=alert(1)>,war,1990,1991,ARM,,security,,,,D,S,https://e.org/\n"
+        "b,Second,clash,1995-03,,,,security,,,,D,S,https://e.org/\n"
+    ).encode()
+    at = upload(at, "mine.csv", good)
+    assert not at.error
+    assert counter(at) == (2, 2)
+    assert at.title[0].value == "Azerbaijan's foreign relations, 1990–1995"
+    at.session_state[ui.S_EVENT] = "a"
+    at = at.run()
+    body = at.get("html")[0].proto.body
+    assert "&lt;img src=x onerror=alert(1)&gt;" in body and "<img" not in body
+
+
+def test_missing_default_data_is_a_page_level_error(monkeypatch, tmp_path: Path):
+    monkeypatch.setenv(ui.DATA_ENV, str(tmp_path / "nope.csv"))
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    assert not at.exception
+    assert "could not be loaded" in at.error[0].value
+    assert "nope.csv" in at.error[0].value
+    assert "cannot be read" in at.main.dataframe[0].value["Problem"][0]
+    assert not at.get("plotly_chart")
+
+
+def test_broken_default_data_lists_its_problems(monkeypatch, tmp_path: Path):
+    path = tmp_path / "broken.csv"
+    path.write_text(HEADER + "\nx,T,nope,1994,,,,security,,,,D,S,https://e.org/\n")
+    monkeypatch.setenv(ui.DATA_ENV, str(path))
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    assert not at.exception
+    problems = at.main.dataframe[0].value
+    assert problems.iloc[0].to_dict()["Column"] == "category"
+    assert problems.iloc[0].to_dict()["Value"] == "nope"
+
+
+@pytest.mark.parametrize(
+    ("argv", "env", "expected"),
+    [
+        ([], {}, ui.DEFAULT_DATA),
+        ([], {"TIMELINE_DATA": "x/env.csv"}, Path("x/env.csv")),
+        (["--data", "x/arg.csv"], {"TIMELINE_DATA": "x/env.csv"}, Path("x/arg.csv")),
+        (["--data=x/arg.csv"], {}, Path("x/arg.csv")),
+        (["-q", "tests", "--other"], {}, ui.DEFAULT_DATA),
+    ],
+)
+def test_data_path(argv, env, expected):
+    assert ui.data_path(argv, env) == expected
