@@ -308,10 +308,6 @@ class _Found:
         else:
             self.omitted += 1
 
-    @property
-    def full(self) -> bool:
-        return len(self.problems) >= MAX_PROBLEMS
-
     def __bool__(self) -> bool:
         return bool(self.problems)
 
