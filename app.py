@@ -85,7 +85,7 @@ else:
         alt=f"Timeline of {n} events from {lo} to {hi}, one lane per category",
     )
 
-st.subheader("Event details")
+st.header("Event details")
 if event_id is None:
     st.caption("Click an event on the timeline, the map or the table.")
 else:
@@ -98,7 +98,7 @@ else:
         st.button("Clear selection", key=ui.K_CLEAR_EVENT, on_click=ui.clear_event)
 
 if n > 0:
-    st.subheader("Events")
+    st.header("Events")
     table = ui.table_frame(filtered)
     key = ui.table_key()
     st.dataframe(
@@ -116,7 +116,7 @@ if n > 0:
         },
     )
 
-    st.subheader("Map")
+    st.header("Map")
     mode = st.radio("Show", ui.MAP_MODES, key=ui.K_MAP_MODE, horizontal=True)
     if mode == "Countries":
         fig = figures.countries_map(filtered)
