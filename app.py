@@ -21,6 +21,10 @@ from timeline.filters import apply_filters  # noqa: E402
 
 st.set_page_config(page_title="Azerbaijan Relations Timeline", page_icon="🗺️", layout="wide")
 
+# The sidebar, top to bottom: counter and download, filters, your own table.
+summary, filter_box = st.sidebar.container(), st.sidebar.container()
+heading = st.container()
+
 # --- Load: the shipped (or --data / TIMELINE_DATA) table, or this session's upload -------------
 with st.sidebar.expander("Use your own table"):
     upload = st.file_uploader(
@@ -34,7 +38,7 @@ if upload is not None:
     else:
         ui.show_problems(mine, "Your file was not loaded; the dashboard shows the shipped table.")
 if not loaded.ok:
-    st.title("Azerbaijan Relations Timeline")
+    heading.title("Azerbaijan Relations Timeline")
     ui.show_problems(loaded, "The event table could not be loaded.")
     st.stop()
 df, options = loaded.df, loaded.options
@@ -42,14 +46,15 @@ lo, hi = options.years
 
 # --- Filter state: from the URL when it is new, then from the sidebar's widgets --------------
 notices = ui.restore_from_url(options)
-counter = st.sidebar.container()
-st.sidebar.header("Filters")
-state = ui.sidebar_filters(options)
+with filter_box:
+    st.header("Filters")
+    state = ui.sidebar_filters(options)
+    ui.reset_button(options, state)
 filtered = apply_filters(df, state)
 event_id = st.session_state.get(ui.S_EVENT)
 n, total = len(filtered), len(df)
 
-with counter:
+with summary:
     st.markdown(f"Showing **{n}** of **{total}** events")
     st.download_button(
         f"Download {n} events (CSV)",
@@ -61,17 +66,16 @@ with counter:
         disabled=n == 0,
         icon=":material/download:",
     )
-    ui.reset_button(options, state)
     st.caption("The page address keeps the filters and the selected event: copy it to share.")
 
 # --- Views -----------------------------------------------------------------------------------
-st.title(f"Azerbaijan's foreign relations, {lo}–{hi}")
-st.caption(
+heading.title(f"Azerbaijan's foreign relations, {lo}–{hi}")
+heading.caption(
     "Wars, treaties, memberships, recognitions and scandals. Filter in the sidebar; click an "
     "event on the timeline, the map or the table to read about it."
 )
 if loaded.name != str(ui.DEFAULT_DATA):
-    st.caption(f"Table: {ui.md_escape(loaded.name)}")
+    heading.caption(f"Table: {ui.md_escape(loaded.name)}")
 for notice in notices:
     st.info(ui.md_escape(notice), icon="ℹ️")
 

@@ -370,3 +370,32 @@ def test_broken_default_data_lists_its_problems(monkeypatch, tmp_path: Path):
 )
 def test_data_path(argv, env, expected):
     assert ui.data_path(argv, env) == expected
+
+
+SHIPPED = ROOT / "data" / "events.csv"
+
+
+@pytest.mark.skipif(not SHIPPED.exists(), reason="data/events.csv not there yet")
+def test_shipped_table_and_the_2020_war_story(monkeypatch):
+    """The default page on data/events.csv shows every event; a newcomer narrows it to the
+    2020 war and its ceasefire, gets a link that restores that view, and the download."""
+    monkeypatch.delenv(ui.DATA_ENV, raising=False)
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    assert not at.exception and not at.error
+    total = len(read_events(SHIPPED))
+    assert counter(at) == (total, total)
+    assert len(table_titles(at)) == total
+    at.sidebar.multiselect(key="category").set_value(["war", "ceasefire"])
+    at = at.sidebar.slider(key="years").set_value((2020, 2020)).run()
+    shown, _ = counter(at)
+    assert 0 < shown < total
+    assert any("ceasefire" in t.lower() for t in table_titles(at))
+    assert download_label(at) == f"Download {shown} events (CSV)"
+    link = dict(at.query_params)
+    assert link == {"category": ["war", "ceasefire"], "years": ["2020", "2020"]}
+    # The shared link, opened in a new session.
+    again = AppTest.from_file(str(APP), default_timeout=60)
+    again.query_params.update(link)
+    again = again.run()
+    assert counter(again) == (shown, total)
+    assert table_titles(again) == table_titles(at)

@@ -287,23 +287,22 @@ def _reset(options: FilterOptions) -> None:
 
 
 def sidebar_filters(options: FilterOptions) -> FilterState:
-    """The filter widgets; returns the state they describe."""
-    sb = st.sidebar
-    sb.multiselect(
+    """The filter widgets (in the current container); returns the state they describe."""
+    st.multiselect(
         "Category",
         options.categories,
         key=K_CATEGORY,
         format_func=schema.CATEGORIES.get,
         placeholder="All categories",
     )
-    sb.multiselect(
+    st.multiselect(
         "Topic",
         options.topics,
         key=K_TOPIC,
         format_func=lambda t: schema.TOPICS.get(t, t),
         placeholder="All topics",
     )
-    sb.multiselect(
+    st.multiselect(
         "Country",
         options.countries,
         key=K_COUNTRY,
@@ -311,7 +310,7 @@ def sidebar_filters(options: FilterOptions) -> FilterState:
         placeholder="All countries",
         help="Countries other than Azerbaijan that the event involves.",
     )
-    sb.multiselect(
+    st.multiselect(
         "Organization",
         options.organizations,
         key=K_ORG,
@@ -322,7 +321,7 @@ def sidebar_filters(options: FilterOptions) -> FilterState:
     )
     lo, hi = options.years
     if lo < hi:
-        sb.slider(
+        st.slider(
             "Years",
             min_value=lo,
             max_value=hi,
@@ -332,8 +331,8 @@ def sidebar_filters(options: FilterOptions) -> FilterState:
             help="An event is shown when its period overlaps these years.",
         )
     else:
-        sb.caption(f"Years: every event is in {lo}.")
-    sb.text_input(
+        st.caption(f"Years: every event is in {lo}.")
+    st.text_input(
         "Search",
         key=K_QUERY,
         placeholder="e.g. ceasefire, Volonte",
@@ -344,7 +343,7 @@ def sidebar_filters(options: FilterOptions) -> FilterState:
 
 
 def reset_button(options: FilterOptions, state: FilterState) -> None:
-    st.sidebar.button(
+    st.button(
         "Reset filters",
         key=K_RESET,
         on_click=_reset,
