@@ -19,7 +19,9 @@ import streamlit as st  # noqa: E402
 from timeline import export, figures, ui  # noqa: E402
 from timeline.filters import apply_filters  # noqa: E402
 
-st.set_page_config(page_title="Azerbaijan Relations Timeline", page_icon="🗺️", layout="wide")
+st.set_page_config(
+    page_title="Azerbaijan Relations Timeline", page_icon=":material/public:", layout="wide"
+)
 
 # The sidebar, top to bottom: counter and download, filters, your own table.
 summary, filter_box = st.sidebar.container(), st.sidebar.container()
@@ -40,6 +42,10 @@ if upload is not None:
 if not loaded.ok:
     heading.title("Azerbaijan Relations Timeline")
     ui.show_problems(loaded, "The event table could not be loaded.")
+    st.caption(
+        "Check the path given with `--data` or `TIMELINE_DATA`, or use your own table in the "
+        "sidebar."
+    )
     st.stop()
 df, options = loaded.df, loaded.options
 lo, hi = options.years
@@ -77,10 +83,13 @@ heading.caption(
 if loaded.name != str(ui.DEFAULT_DATA):
     heading.caption(f"Table: {ui.md_escape(loaded.name)}")
 for notice in notices:
-    st.info(ui.md_escape(notice), icon="ℹ️")
+    st.info(ui.md_escape(notice), icon=":material/info:")
 
 if n == 0:
-    st.info("No events match these filters. Remove a filter or reset them all.", icon="🔍")
+    st.info(
+        "No events match these filters. Remove a filter or reset them all.",
+        icon=":material/search_off:",
+    )
 else:
     ui.chart(
         figures.timeline(filtered, event_id),

@@ -124,12 +124,12 @@ def problems_frame(problems: Sequence[Problem]) -> pd.DataFrame:
     """The loader's problems as a table: line, column, value, problem."""
     return pd.DataFrame(
         {
-            "Line": [p.line or None for p in problems],
+            "Line": [str(p.line) if p.line else "whole file" for p in problems],
             "Column": [p.column for p in problems],
             "Value": [p.value or "" for p in problems],
             "Problem": [p.message for p in problems],
         }
-    ).astype({"Line": "Int64"})
+    )
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$&])")
@@ -212,7 +212,10 @@ def load_path(path: Path) -> Loaded:
 def show_problems(loaded: Loaded, headline: str) -> None:
     """A page-level error naming the file, with the loader's list of problems."""
     n = len(loaded.problems)
-    st.error(f"{headline}  \n`{loaded.name}`: {n} problem{'s' if n != 1 else ''} found.", icon="⚠️")
+    name = md_escape(loaded.name)
+    st.error(
+        f"{headline}  \n{name}: {n} problem{'s' if n != 1 else ''} found.", icon=":material/error:"
+    )
     shown = problems_frame(loaded.problems[:MAX_PROBLEMS_SHOWN])
     st.dataframe(shown, hide_index=True, width="stretch")
     if n > MAX_PROBLEMS_SHOWN:
