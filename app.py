@@ -19,8 +19,9 @@ import streamlit as st  # noqa: E402
 from timeline import export, figures, ui  # noqa: E402
 from timeline.filters import apply_filters  # noqa: E402
 
+# An emoji favicon: a ":material/...:" one would be fetched from fonts.gstatic.com.
 st.set_page_config(
-    page_title="Azerbaijan Relations Timeline", page_icon=":material/public:", layout="wide"
+    page_title="Azerbaijan Relations Timeline", page_icon="🗺️", layout="wide"
 )
 
 # The sidebar, top to bottom: counter and download, filters, your own table.
