@@ -144,8 +144,9 @@ def details_html(event: pd.Series, labels: pd.Series) -> str:
     """The event details card as escaped HTML."""
     esc = html.escape
 
-    def row(term: str, value: str) -> str:
-        return f"<dt>{esc(term)}</dt><dd>{esc(value) if value else '—'}</dd>"
+    def row(term: str, value: str, *, escaped: bool = False) -> str:
+        shown = value if escaped else esc(value) if value else "—"
+        return f'<dt style="font-weight:600">{esc(term)}</dt><dd style="margin:0">{shown}</dd>'
 
     orgs = ", ".join(f"{o} ({schema.ORGANIZATIONS.get(o, o)})" for o in event["organizations"])
     url = str(event["source_url"])
@@ -162,7 +163,7 @@ def details_html(event: pd.Series, labels: pd.Series) -> str:
         + row("Topics", str(labels["topics"]))
         + row("Place", str(event["location"]))
         + row("Description", str(event["description"]))
-        + f"<dt>Source</dt><dd>{source}</dd>"
+        + row("Source", source, escaped=True)
         + "</dl></section>"
     )
 
