@@ -20,9 +20,7 @@ from timeline import export, figures, ui  # noqa: E402
 from timeline.filters import apply_filters  # noqa: E402
 
 # An emoji favicon: a ":material/...:" one would be fetched from fonts.gstatic.com.
-st.set_page_config(
-    page_title="Azerbaijan Relations Timeline", page_icon="🗺️", layout="wide"
-)
+st.set_page_config(page_title="Azerbaijan Relations Timeline", page_icon="🗺️", layout="wide")
 
 # The sidebar, top to bottom: counter and download, filters, your own table.
 summary, filter_box = st.sidebar.container(), st.sidebar.container()
@@ -43,7 +41,7 @@ if upload is not None:
 if not loaded.ok:
     heading.title("Azerbaijan Relations Timeline")
     ui.show_problems(loaded, "The event table could not be loaded.")
-    st.caption(
+    ui.note(
         "Check the path given with `--data` or `TIMELINE_DATA`, or use your own table in the "
         "sidebar."
     )
@@ -73,16 +71,16 @@ with summary:
         disabled=n == 0,
         icon=":material/download:",
     )
-    st.caption("The page address keeps the filters and the selected event: copy it to share.")
+    ui.note("The page address keeps the filters and the selected event: copy it to share.")
 
 # --- Views -----------------------------------------------------------------------------------
 heading.title(f"Azerbaijan's foreign relations, {lo}–{hi}")
-heading.caption(
+heading.markdown(
     "Wars, treaties, memberships, recognitions and scandals. Filter in the sidebar; click an "
     "event on the timeline, the map or the table to read about it."
 )
 if loaded.name != str(ui.DEFAULT_DATA):
-    heading.caption(f"Table: {ui.md_escape(loaded.name)}")
+    ui.note(f"Table: {ui.md_escape(loaded.name)}", heading)
 for notice in notices:
     st.info(ui.md_escape(notice), icon=":material/info:")
 
@@ -101,14 +99,14 @@ else:
 
 st.header("Event details")
 if event_id is None:
-    st.caption("Click an event on the timeline, the map or the table.")
+    ui.note("Click an event on the timeline, the map or the table.")
 else:
     event = df[df["id"] == event_id].iloc[0]
     labels = figures.event_labels(df[df["id"] == event_id]).iloc[0]
     with st.container(border=True):
         st.html(ui.details_html(event, labels))
         if not (filtered["id"] == event_id).any():
-            st.caption("This event is outside the current filters.")
+            ui.note("This event is outside the current filters.")
         st.button("Clear selection", key=ui.K_CLEAR_EVENT, on_click=ui.clear_event)
 
 if n > 0:
@@ -134,7 +132,7 @@ if n > 0:
     mode = st.radio("Show", ui.MAP_MODES, key=ui.K_MAP_MODE, horizontal=True)
     if mode == "Countries":
         fig = figures.countries_map(filtered)
-        st.caption("Click a country to show only its events.")
+        ui.note("Click a country to show only its events.")
     else:
         fig = figures.places_map(filtered, event_id)
     ui.chart(

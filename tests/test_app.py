@@ -245,7 +245,7 @@ def test_the_url_follows_the_widgets_and_back_navigation(app: AppTest):
 
 def test_selected_event_shows_details_and_goes_in_the_url(app: AppTest):
     at = app.run()
-    assert "Click an event" in " ".join(c.value for c in at.caption)
+    assert "Click an event" in " ".join(m.value for m in at.markdown)
     at.session_state[ui.S_EVENT] = "minsk-group"
     at = at.run()
     body = at.get("html")[0].proto.body
@@ -270,7 +270,7 @@ def test_selected_event_shows_details_and_goes_in_the_url(app: AppTest):
     assert ring[0].customdata[0][0] == "minsk-group"
     # Filtered out: the details stay, with a note.
     at = at.sidebar.multiselect(key="category").set_value(["war"]).run()
-    assert "outside the current filters" in " ".join(c.value for c in at.caption)
+    assert "outside the current filters" in " ".join(m.value for m in at.markdown)
     at = at.button(key=ui.K_CLEAR_EVENT).click().run()
     assert not at.get("html")
     assert "event" not in at.query_params

@@ -120,6 +120,12 @@ def _load_failed(source: str | os.PathLike[str], label: str) -> Loaded:
     return Loaded(label, None, (Problem(0, "", "cannot be read", source=label),))
 
 
+def note(text: str, where: Any = st) -> None:
+    """A hint in small print. Not st.caption: its grey fails WCAG contrast on white (3.9:1).
+    `text` is Markdown: escape data with md_escape."""
+    where.markdown(f":small[{text}]")
+
+
 def problems_frame(problems: Sequence[Problem]) -> pd.DataFrame:
     """The loader's problems as a table: line, column, value, problem."""
     return pd.DataFrame(
@@ -220,7 +226,7 @@ def show_problems(loaded: Loaded, headline: str) -> None:
     shown = problems_frame(loaded.problems[:MAX_PROBLEMS_SHOWN])
     st.dataframe(shown, hide_index=True, width="stretch")
     if n > MAX_PROBLEMS_SHOWN:
-        st.caption(f"… and {n - MAX_PROBLEMS_SHOWN} more.")
+        note(f"… and {n - MAX_PROBLEMS_SHOWN} more.")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -335,7 +341,7 @@ def sidebar_filters(options: FilterOptions) -> FilterState:
             help="An event is shown when its period overlaps these years.",
         )
     else:
-        st.caption(f"Years: every event is in {lo}.")
+        note(f"Years: every event is in {lo}.")
     st.text_input(
         "Search",
         key=K_QUERY,
