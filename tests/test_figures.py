@@ -214,17 +214,33 @@ def test_places_map_has_one_marker_per_located_event(sample: pd.DataFrame):
     assert (
         fig.layout.title.text == f"Places: {len(located)} of {len(sample)} events have a location"
     )
-    for trace in fig.data:
+    for trace in traces(fig, kind=None):
         assert trace.type == "scattergeo"
         assert trace.marker.color == schema.CATEGORY_COLORS[trace.meta["category"]]
+    # Zoomed to the events, with a margin.
+    lat_range, lon_range = fig.layout.geo.lataxis.range, fig.layout.geo.lonaxis.range
+    assert lat_range[0] < located["lat"].min() < located["lat"].max() < lat_range[1]
+    assert lon_range[0] < located["lon"].min() < located["lon"].max() < lon_range[1]
+    # Centred on that window (a centre left at 0° would push the Americas off the left edge).
+    assert fig.layout.geo.center.lon == pytest.approx(sum(lon_range) / 2)
+    assert fig.layout.geo.projection.rotation.lon == pytest.approx(sum(lon_range) / 2)
 
 
 def test_places_at_the_same_spot_are_moved_apart(sample: pd.DataFrame):
     baku = sample[sample["location"] == "Baku"]
     assert len(baku) == 2
     fig = figures.places_map(baku)
-    points = {(lat, lon) for t in fig.data for lat, lon in zip(t.lat, t.lon, strict=True)}
+    points = {
+        (lat, lon) for t in traces(fig, kind=None) for lat, lon in zip(t.lat, t.lon, strict=True)
+    }
     assert len(points) == 2
+
+
+def test_a_single_place_shows_a_region_around_it(sample: pd.DataFrame):
+    fig = figures.places_map(sample[sample["id"] == "ceasefire-2020"])  # Moscow
+    (south, north), (west, east) = fig.layout.geo.lataxis.range, fig.layout.geo.lonaxis.range
+    assert north - south >= 24 - 1e-9 and east - west >= 24 * 1.8 - 1e-9
+    assert south < 55.7558 < north and west < 37.6173 < east
 
 
 def test_places_map_without_located_events(sample: pd.DataFrame):

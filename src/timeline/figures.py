@@ -304,7 +304,7 @@ def _geo_layout(fig: go.Figure) -> None:
         center_lon=0,
         resolution=110,
     )
-    fig.update_layout(margin={"l": 0, "r": 0, "t": 50, "b": 0}, height=440, font=_FONT)
+    fig.update_layout(margin={"l": 0, "r": 0, "t": 50, "b": 0}, height=520, font=_FONT)
 
 
 def _spread(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -319,18 +319,18 @@ def _spread(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _extent(
-    lat: pd.Series, lon: pd.Series, pad: float = 8, min_lat: float = 24, min_lon: float = 40
+    lat: pd.Series, lon: pd.Series, pad: float = 8, min_lat: float = 24, aspect: float = 1.8
 ) -> tuple[list[float], list[float]]:
-    """Latitude and longitude ranges that show every point with a margin (at least a region)."""
-
-    def axis(values: pd.Series, minimum: float, limit: float) -> list[float]:
-        low, high = float(values.min()) - pad, float(values.max()) + pad
-        if high - low < minimum:
-            middle = (low + high) / 2
-            low, high = middle - minimum / 2, middle + minimum / 2
-        return [max(low, -limit), min(high, limit)]
-
-    return axis(lat, min_lat, 90), axis(lon, min_lon, 180)
+    """Latitude and longitude ranges that show every point with a margin, at least a region,
+    about `aspect` times as wide as high (the map's shape: no empty bands above and below)."""
+    south, north = float(lat.min()) - pad, float(lat.max()) + pad
+    west, east = float(lon.min()) - pad, float(lon.max()) + pad
+    height = max(north - south, min_lat, (east - west) / aspect)
+    width = max(east - west, height * aspect)
+    mid_lat, mid_lon = (south + north) / 2, (west + east) / 2
+    lat_range = [max(mid_lat - height / 2, -90.0), min(mid_lat + height / 2, 90.0)]
+    lon_range = [max(mid_lon - width / 2, -180.0), min(mid_lon + width / 2, 180.0)]
+    return lat_range, lon_range
 
 
 def places_map(df: pd.DataFrame, selected: str | None = None) -> go.Figure:
@@ -396,8 +396,16 @@ def places_map(df: pd.DataFrame, selected: str | None = None) -> go.Figure:
             )
         )
     lat_range, lon_range = _extent(located["lat"], located["lon"])
-    fig.update_geos(lataxis_range=lat_range, lonaxis_range=lon_range)
-    fig.update_layout(legend={"orientation": "h", "y": -0.02, "yanchor": "top"})
+    middle_lon = (lon_range[0] + lon_range[1]) / 2
+    fig.update_geos(
+        projection_type="equirectangular",
+        lataxis_range=lat_range,
+        lonaxis_range=lon_range,
+        center_lon=middle_lon,
+        projection_rotation_lon=middle_lon,
+        center_lat=(lat_range[0] + lat_range[1]) / 2,
+    )
+    fig.update_layout(legend={"title": {"text": "Category"}})
     return fig
 
 
@@ -497,10 +505,13 @@ def events_per_year(df: pd.DataFrame) -> go.Figure:
     fig.update_layout(
         barmode="stack",
         bargap=0.15,
-        legend={"orientation": "h", "y": -0.2, "yanchor": "top", "traceorder": "normal"},
+        legend={"title": {"text": "Category"}, "traceorder": "normal"},
     )
     most = int(counts.sum(axis=1).max())
-    fig.update_xaxes(title_text="Year", tickformat="d")
+    pad = 0.5 + max(0, 12 - len(counts)) / 2  # a few years do not make one wide bar
+    fig.update_xaxes(
+        title_text="Year", tickformat="d", range=[counts.index[0] - pad, counts.index[-1] + pad]
+    )
     fig.update_yaxes(title_text="Events", rangemode="tozero", dtick=max(1, -(-most // 6)))
     return fig
 
