@@ -320,6 +320,18 @@ def test_unreadable_uploads_give_problems_not_exceptions(app: AppTest, data: byt
     assert at.error and counter(at) == (15, 15)
 
 
+def test_an_upload_over_the_row_limit_is_refused_with_the_limit(app: AppTest, monkeypatch):
+    monkeypatch.setenv("TIMELINE_MAX_ROWS", "1")
+    rows = "".join(f"r{i},T,war,1994,,,,security,,,,D,S,https://e.org/\n" for i in range(3))
+    at = upload(app.run(), "three.csv", (HEADER + "\n" + rows).encode())
+    assert not at.exception
+    assert "Your file was not loaded" in at.error[0].value
+    assert at.main.dataframe[0].value["Problem"].tolist() == [
+        "has more than 1 rows; the limit is 1"
+    ]
+    assert counter(at) == (15, 15)
+
+
 def test_good_upload_replaces_the_table_for_the_session(app: AppTest):
     at = app.run()
     good = (

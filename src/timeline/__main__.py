@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from timeline.docs import update as update_docs
-from timeline.io import EventTableError, read_events, upload_limits
+from timeline.io import EventTableError, read_events
 
 DEFAULT_DATA = "data/events.csv"
 DEFAULT_DOCS = "docs/data.md"
@@ -32,12 +32,7 @@ def main(argv: list[str] | None = None) -> int:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
     try:
-        limits = upload_limits()
-    except ValueError as exc:
-        print(f"python -m timeline: {exc}", file=sys.stderr)
-        return 2
-    try:
-        df = read_events(args.path, **limits)
+        df = read_events(args.path)
     except EventTableError as exc:
         for line in exc.messages():
             print(line)

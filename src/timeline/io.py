@@ -5,12 +5,13 @@ problems with their file, line, column and value. Nothing is dropped or repaired
 
 Hostile or broken input is refused quickly and in bounded memory:
 
-* Limits. A file larger than `max_bytes` (default `MAX_UPLOAD_MB` = 50 MB, 1 MB = 10^6 bytes)
-  is refused before it is decoded, and at most `max_bytes + 1` bytes are ever read; a table of
-  more than `max_rows` records (default `MAX_ROWS` = 200,000) is refused as soon as the record
-  after the limit is reached. Both are file-level problems that name the limit. The app reads
-  its limits with `upload_limits()` (environment variables `TIMELINE_MAX_UPLOAD_MB` and
-  `TIMELINE_MAX_ROWS`).
+* Limits, for uploads. A file larger than `max_bytes` is refused before it is decoded, and at
+  most `max_bytes + 1` bytes are ever read; a table of more than `max_rows` records is refused
+  as soon as the record after the limit is reached. Both are file-level problems that name the
+  limit. `read_events` has no limits unless given; the app passes `upload_limits()` for
+  uploads: `MAX_UPLOAD_MB` = 50 MB (1 MB = 10^6 bytes) and `MAX_ROWS` = 200,000, or the
+  environment variables `TIMELINE_MAX_UPLOAD_MB` and `TIMELINE_MAX_ROWS`. A table a person
+  points at (`--data`, `TIMELINE_DATA`, the command line) is theirs and has no limit.
 * Order. The cheap checks run first and each stage stops the next: size, encoding, the header
   row, the CSV structure (quotes, number of fields per record), and only then the cell rules
   and duplicate ids.
@@ -165,16 +166,16 @@ def read_events(
     source: Source,
     name: str | None = None,
     *,
-    max_bytes: int | None = MAX_UPLOAD_MB * MB,
-    max_rows: int | None = MAX_ROWS,
+    max_bytes: int | None = None,
+    max_rows: int | None = None,
 ) -> pd.DataFrame:
     """Read, validate and type an event table from a path or a file-like object.
 
     Returns the schema's columns (lists as tuples, lat/lon as floats, category as a categorical)
     plus `start`, `end` (the last day of the period) and `precision`. Raises `EventTableError`,
-    and no other exception for anything the source contains. `max_bytes` and `max_rows` are the
-    upload limits (None: no limit); see the module docstring for the order of checks and the
-    cap on the number of problems listed.
+    and no other exception for anything the source contains. `max_bytes` and `max_rows` are
+    limits (None, the default: no limit; uploads pass `**upload_limits()`); see the module
+    docstring for the order of checks and the cap on the number of problems listed.
     """
     name = name or _source_name(source)
     text = decode(_read_bytes(source, name, max_bytes), name)

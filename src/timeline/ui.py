@@ -23,7 +23,7 @@ import streamlit as st
 from timeline import figures, schema, url_state
 from timeline.export import keep_coordinate_text
 from timeline.filters import FilterOptions, FilterState, filter_options, prepare, restrict
-from timeline.io import EventTableError, Problem, read_events
+from timeline.io import EventTableError, Problem, read_events, upload_limits
 
 DATA_ENV = "TIMELINE_DATA"
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "data" / "events.csv"
@@ -91,9 +91,14 @@ class Loaded:
         return self.df is not None
 
 
-def load_table(source: str | os.PathLike[str] | IO[bytes], name: str | None = None) -> Loaded:
+def load_table(
+    source: str | os.PathLike[str] | IO[bytes],
+    name: str | None = None,
+    limits: Mapping[str, int] | None = None,
+) -> Loaded:
     """Read and prepare a table; never raises for a bad table (the problems come back). The
-    coordinates' text is kept so that an unfiltered export gives back the file's bytes."""
+    coordinates' text is kept so that an unfiltered export gives back the file's bytes.
+    `limits` are read_events' max_bytes/max_rows (uploads get `upload_limits()`)."""
     if isinstance(source, str | os.PathLike):
         label = name or os.fspath(source)
         try:
@@ -104,7 +109,7 @@ def load_table(source: str | os.PathLike[str] | IO[bytes], name: str | None = No
         label = name or str(getattr(source, "name", "") or "<upload>")
         data = source.read()
     try:
-        df = read_events(io.BytesIO(data), name=label)
+        df = read_events(io.BytesIO(data), name=label, **(limits or {}))
         df = keep_coordinate_text(df, data)
     except EventTableError as exc:
         return Loaded(label, None, tuple(exc.problems))
@@ -203,7 +208,7 @@ def _load_path(path: str, mtime_ns: int, size: int) -> Loaded:
 
 @st.cache_data(show_spinner="Reading your file…", max_entries=4)
 def load_upload(data: bytes, name: str) -> Loaded:
-    return load_table(io.BytesIO(data), name=name)
+    return load_table(io.BytesIO(data), name=name, limits=upload_limits())
 
 
 def load_path(path: Path) -> Loaded:
