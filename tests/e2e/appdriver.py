@@ -1,0 +1,91 @@
+"""How a test waits for and reads the running app, as a person would see it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+APP = '[data-testid="stApp"]'
+IDLE = f'{APP}[data-test-connection-state="CONNECTED"][data-test-script-state="notRunning"]'
+STATUS = '[data-testid="stStatusWidget"]'
+CHART = '[data-testid="stPlotlyChart"]'
+COUNTER_RE = re.compile(r"Showing (\d+) of (\d+) events")
+
+# Counts the bars (g.point) and markers (path.point) that the timeline's main plot drew for
+# events: one per event, in the traces whose meta.kind is "ranged" or "point". The range
+# slider's copy, the markers on short bars and the selection ring do not count.
+_COUNT_MARKS = """
+(plot) => {
+  let n = 0;
+  for (const g of plot.querySelectorAll('.cartesianlayer .subplot.xy g.trace')) {
+    const cd = g.__data__;
+    const trace = cd && cd[0] && cd[0].trace;
+    const kind = trace && trace.meta && trace.meta.kind;
+    if (kind !== 'ranged' && kind !== 'point') continue;
+    n += g.querySelectorAll('g.point, path.point').length;
+  }
+  return n;
+}
+"""
+
+
+def wait_idle(page: Any, timeout: float = 60_000) -> None:
+    """Wait until the script has finished its run and the status widget is gone."""
+    page.wait_for_selector(IDLE, timeout=timeout)
+    page.wait_for_selector(STATUS, state="detached", timeout=timeout)
+
+
+def open_app(page: Any, query: str = "", charts: int = 1) -> None:
+    """Open the app (with `query`, e.g. "?category=war") and wait until `charts` have drawn."""
+    page.goto(page.app_url + "/" + query)
+    wait_idle(page)
+    wait_charts(page, charts)
+
+
+def wait_charts(page: Any, count: int = 1, timeout: float = 60_000) -> None:
+    """Wait until at least `count` Plotly charts have drawn their SVG."""
+    page.wait_for_function(
+        f"document.querySelectorAll('{CHART} .js-plotly-plot .main-svg').length >= {count}",
+        timeout=timeout,
+    )
+
+
+def rerun(page: Any, action: Callable[[], object], timeout: float = 60_000) -> None:
+    """Do `action`, which makes the app rerun, and wait until that run has finished."""
+    page.evaluate(
+        """() => {
+          window.__sawRun = false;
+          const app = document.querySelector('[data-testid="stApp"]');
+          const seen = () => {
+            if (app.getAttribute('data-test-script-state') === 'running') window.__sawRun = true;
+          };
+          new MutationObserver(seen).observe(app, {attributes: true});
+        }"""
+    )
+    action()
+    page.wait_for_function("window.__sawRun === true", timeout=timeout)
+    wait_idle(page, timeout)
+
+
+def counter(page: Any) -> tuple[int, int]:
+    """The sidebar's "Showing X of Y events"."""
+    text = page.locator('[data-testid="stSidebar"]').get_by_text(COUNTER_RE).inner_text()
+    shown, total = COUNTER_RE.search(text).groups()
+    return int(shown), int(total)
+
+
+def chart(page: Any, title: str) -> Any:
+    """The Plotly chart whose title starts with `title`."""
+    return page.locator(f"{CHART} .js-plotly-plot").filter(
+        has=page.locator(".gtitle", has_text=re.compile("^" + re.escape(title)))
+    )
+
+
+def event_marks(page: Any, title: str) -> int:
+    """How many event bars and markers the chart titled `title` drew."""
+    return chart(page, title).evaluate(_COUNT_MARKS)
+
+
+def exceptions(page: Any) -> list[str]:
+    return page.locator('[data-testid="stException"]').all_inner_texts()

@@ -1,0 +1,177 @@
+"""Browser tests: the app under `streamlit run`, driven by Playwright in Debian's headless Chromium.
+
+Every request to a host other than the app's own is blocked and recorded, so a test that
+passes proves the page works offline. Each test leaves a screenshot in tests/e2e/screenshots/.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+HOW_TO_ENABLE = (
+    f"browser tests skipped: no Chromium at {CHROMIUM} "
+    "(apt-get install chromium, or set CHROMIUM=/path/to/chromium)"
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.e2e)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class AppServer:
+    """A running `streamlit run app.py` on loopback."""
+
+    url: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    @property
+    def host(self) -> str:
+        return self.url.split("//", 1)[1]
+
+
+def start_app(log: Path, env: dict[str, str] | None = None, timeout: float = 60) -> AppServer:
+    """Start the app on a free loopback port and wait until /_stcore/health answers ok."""
+    port = _free_port()
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+        "--server.headless=true", f"--server.port={port}", "--server.address=127.0.0.1",
+        "--browser.gatherUsageStats=false", "--server.fileWatcherType=none",
+    ]  # fmt: skip
+    handle = log.open("wb")
+    process = subprocess.Popen(cmd, cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT,
+                               env={**os.environ, **(env or {})})  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {process.returncode}:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.read().strip() == b"ok":
+                    return AppServer(url, process, log)
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError(f"streamlit did not answer within {timeout} s:\n{log.read_text()}")
+
+
+def stop_app(server: AppServer) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    if shutil.which(CHROMIUM) is None:
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(f"CI needs the browser tests, but there is no Chromium at {CHROMIUM}")
+        pytest.skip(HOW_TO_ENABLE)
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+    server = start_app(tmp_path_factory.mktemp("app") / "streamlit.log")
+    yield server
+    stop_app(server)
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: str) -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@dataclass
+class Traffic:
+    """What the page asked for, and what it logged as errors."""
+
+    allowed_host: str
+    requests: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+
+
+def open_context(browser: object, host: str) -> tuple[object, Traffic]:
+    """A fresh browser context that lets through only requests to `host`, and records all."""
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1000})
+    traffic = Traffic(host)
+
+    def route(route: object) -> None:
+        url = route.request.url
+        traffic.requests.append(url)
+        if re.match(rf"^(https?|wss?)://{re.escape(host)}(/|$)", url) or url.startswith(
+            ("data:", "blob:")
+        ):
+            route.continue_()
+        else:
+            traffic.blocked.append(url)
+            route.abort()
+
+    context.route("**/*", route)
+    return context, traffic
+
+
+@pytest.fixture
+def page(
+    browser: object, app_server: AppServer, request: pytest.FixtureRequest
+) -> Iterator[object]:
+    context, traffic = open_context(browser, app_server.host)
+    page = context.new_page()
+    page.on(
+        "console",
+        lambda msg: traffic.console_errors.append(msg.text) if msg.type == "error" else None,
+    )
+    page.on("pageerror", lambda exc: traffic.page_errors.append(str(exc)))
+    page.traffic = traffic
+    page.app_url = app_server.url
+    yield page
+    SCREENSHOTS.mkdir(exist_ok=True)
+    try:
+        page.screenshot(path=SCREENSHOTS / f"{request.node.name}.png", full_page=True)
+    finally:
+        context.close()
