@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 from pathlib import Path
 
@@ -143,3 +144,74 @@ def test_filename_stays_short():
         categories=("war", "ceasefire", "peace_process"), topics=("a", "b", "c"), query="x" * 300
     )
     assert len(export_filename(state)) <= 150
+
+
+# --- Spreadsheet safety (OWASP CSV injection) ------------------------------------------------
+
+HOSTILE = (
+    HEADER + "-1-2,=1+1,war,1994,,,,borders,@SUM(A1),40.1800,-73.9680,"
+    "+cmd|' /C calc'!A0,'=already quoted,https://example.org/x\n"
+    "plain,'Quoted' title,war,1995,,,,borders,－1,1,2,"
+    '"=HYPERLINK(""http://evil.example"",""x"")",＝x,https://example.org/y\n'
+)
+
+
+def test_formula_cells_get_a_quote_and_numbers_stay_numbers():
+    df = keep_coordinate_text(read(HOSTILE), HOSTILE.encode())
+    assert to_csv_bytes(df) == (
+        HEADER.encode() + b"'-1-2,'=1+1,war,1994,,,,borders,'@SUM(A1),40.1800,-73.9680,"
+        b"'+cmd|' /C calc'!A0,'=already quoted,https://example.org/x\n"
+        b"plain,'Quoted' title,war,1995,,,,borders,'\xef\xbc\x8d1,1,2,"
+        b'"\'=HYPERLINK(""http://evil.example"",""x"")",\'\xef\xbc\x9dx,https://example.org/y\n'
+    )
+
+
+@pytest.mark.parametrize("first", ["=", "+", "-", "@", "\t", "\r"])
+def test_each_formula_character_is_quoted(first: str):
+    df = read(SMALL)
+    df.loc[0, "title"] = first + "2+3"
+    df.loc[0, "description"] = first + "cmd"
+    rows = list(csv.reader(io.StringIO(to_csv_bytes(df).decode(), newline="")))
+    by_id = {row[0]: dict(zip(schema.COLUMNS, row, strict=True)) for row in rows[1:]}
+    row = by_id[df.loc[0, "id"]]
+    assert row["title"] == "'" + first + "2+3"
+    assert row["description"] == "'" + first + "cmd"
+    assert not any(cell.startswith(tuple("=+-@\t\r")) for r in rows for cell in r if cell)
+
+
+def test_quoted_cells_load_back_to_the_same_text():
+    df = read(HOSTILE)
+    assert df.set_index("id")["title"].to_dict() == {"-1-2": "=1+1", "plain": "'Quoted' title"}
+    assert df.set_index("id")["source_title"].to_dict() == {
+        "-1-2": "=already quoted",
+        "plain": "＝x",
+    }
+    again = read(to_csv_bytes(df).decode())
+    pd.testing.assert_frame_equal(
+        again, df.sort_values("start", kind="stable").reset_index(drop=True)
+    )
+    assert to_csv_bytes(again) == to_csv_bytes(df)
+
+
+def test_a_quoted_cell_at_the_length_limit_passes_validate(tmp_path: Path):
+    df = read(SMALL)
+    df.loc[0, "title"] = "=" + "x" * (schema.TITLE_MAX - 1)
+    df.loc[0, "description"] = "-" * schema.DESCRIPTION_MAX
+    out = tmp_path / "export.csv"
+    out.write_bytes(to_csv_bytes(df))
+    assert ("'=" + "x" * (schema.TITLE_MAX - 1)).encode() in out.read_bytes()
+    assert cli(["validate", str(out)]) == 0
+    assert read_events(out).set_index("id").loc[df.loc[0, "id"], "title"] == df.loc[0, "title"]
+
+
+def test_a_carriage_return_inside_a_cell_is_quoted():
+    """Python's csv writer (3.11) leaves a lone "\\r" unquoted with "\\n" line ends: a reader
+    would end the record there."""
+    df = read(SMALL)
+    df.loc[0, "description"] = "first\rsecond"
+    data = to_csv_bytes(df)
+    assert b'"first\rsecond"' in data
+    assert data.count(b"\n") == 3 and not data.endswith(b"\r\n")
+    pd.testing.assert_frame_equal(
+        read(data.decode()), df.sort_values("start", kind="stable").reset_index(drop=True)
+    )

@@ -1,7 +1,18 @@
-"""The filtered events as CSV in data/events.csv's schema, and a file name that says what it is."""
+"""The filtered events as CSV in data/events.csv's schema, and a file name that says what it is.
+
+Safe to open in a spreadsheet (OWASP "CSV injection"): a text cell that begins with `=`, `+`,
+`-`, `@`, a tab or a carriage return (or a full-width `＝ ＋ － ＠`) is written with a `'` in front
+(`=HYPERLINK(...)` -> `'=HYPERLINK(...)`), so no spreadsheet runs it as a formula. The loader
+removes that one `'` again (`timeline.csvsafe`), so a downloaded file loads back to the same
+events, passes `python -m timeline validate` whatever its lengths, and a table without such
+cells, like data/events.csv, is written byte for byte as it was. Ids, dates, codes and URLs
+cannot begin with those characters except an id beginning with `-`, which is quoted the same
+way. Coordinates are numbers, written as numbers (`-73.968`): spreadsheets read them as numbers.
+"""
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 
@@ -9,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from timeline import schema
+from timeline.csvsafe import quote_formulas
 from timeline.filters import FilterState, normalize_query
 
 FILE_PREFIX = "azerbaijan-relations"
@@ -61,7 +73,8 @@ def to_csv_frame(df: pd.DataFrame) -> pd.DataFrame:
     for col in schema.COLUMNS:
         values = df[col]
         if col in schema.LIST_COLUMNS:
-            out[col] = [schema.LIST_SEP.join(v) for v in values]
+            joined = pd.Series([schema.LIST_SEP.join(v) for v in values], index=df.index)
+            out[col] = quote_formulas(joined).to_numpy(dtype=object)
         elif col in COORDINATE_TEXT:
             written = pd.Series([_coordinate(v) for v in values], index=df.index, dtype=object)
             if COORDINATE_TEXT[col] in df.columns:
@@ -72,14 +85,26 @@ def to_csv_frame(df: pd.DataFrame) -> pd.DataFrame:
                 written = kept.where(same, written)
             out[col] = written.to_numpy(dtype=object)
         else:
-            out[col] = values.astype(str).to_numpy()
+            out[col] = quote_formulas(values).to_numpy(dtype=object)
     return out
 
 
 def to_csv_bytes(df: pd.DataFrame) -> bytes:
     """UTF-8 CSV of `df` (a frame from `timeline.io.read_events`, filtered or not): the header
     and the rows as `data/events.csv` writes them, `\\n` line ends, quotes only where needed."""
-    return to_csv_frame(df).to_csv(index=False, lineterminator="\n").encode("utf-8")
+    frame = to_csv_frame(df)
+    if not any(frame[col].str.contains("\r", regex=False).any() for col in frame.columns):
+        return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    # Python's csv writer quotes a field holding "\r" only when "\r" is in the line terminator;
+    # unquoted, a reader would end the record there. Such tables take this slower path.
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    for row in [list(frame.columns), *frame.itertuples(index=False)]:
+        writer.writerow(row)
+        out.seek(out.tell() - 2)  # "\r\n" -> "\n" at the end of each record only
+        out.write("\n")
+        out.truncate()
+    return out.getvalue().encode("utf-8")
 
 
 def _slug(text: str) -> str:

@@ -24,7 +24,8 @@ Hostile or broken input is refused quickly and in bounded memory:
 CSV dialect: RFC 4180 as Python's `csv` module reads it in strict mode (comma separator, double
 quotes, `""` for a quote inside a quoted field; text after a closing quote is an error, not
 glued to the field). Lines end in LF, CRLF or CR; blank lines are skipped; a UTF-8 byte-order
-mark is allowed.
+mark is allowed. Cells are stripped of surrounding white space, and a cell that the export
+protected from spreadsheets (`'=...`, see `timeline.csvsafe`) loses that one `'`.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from timeline import schema
+from timeline.csvsafe import unquote_formulas
 from timeline.dates import parse_dates
 
 Source = str | os.PathLike[str] | IO[bytes] | IO[str]
@@ -435,7 +437,7 @@ def _parse(text: str, name: str, max_rows: int | None = None) -> tuple[pd.DataFr
     if not rows:
         raise _file_error(name, "has a header row but no events")
     raw = pd.DataFrame(rows, columns=[h.strip() for h in header], dtype=str)
-    return raw.apply(lambda s: s.str.strip()), lines
+    return raw.apply(lambda s: unquote_formulas(s.str.strip())), lines
 
 
 def _named(problem: Problem, name: str) -> Problem:
