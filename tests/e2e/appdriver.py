@@ -89,3 +89,42 @@ def event_marks(page: Any, title: str) -> int:
 
 def exceptions(page: Any) -> list[str]:
     return page.locator('[data-testid="stException"]').all_inner_texts()
+
+
+def upload(page: Any, name: str, data: bytes, charts: int = 0) -> None:
+    """Upload `data` as file `name` through the sidebar's "Use your own table", wait for the
+    run (and for `charts` charts to draw)."""
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    field = sidebar.locator('[data-testid="stFileUploader"] input[type="file"]')
+    details = sidebar.locator("details").filter(has_text="Use your own table")
+    if details.get_attribute("open") is None:
+        details.locator("summary").click()
+    file = {"name": name, "mimeType": "text/csv", "buffer": data}
+    rerun(page, lambda: field.set_input_files(files=[file]))
+    if charts:
+        wait_charts(page, charts)
+
+
+def table_cells(page: Any, has_column: str = "Title") -> list[str]:
+    """The text of the cells st.dataframe exposes in its accessible table (the grid itself is a
+    canvas), in the dataframe with a column named `has_column`."""
+    grid = page.locator('[data-testid="stDataFrame"]').filter(
+        has=page.locator("th", has_text=re.compile(f"^{re.escape(has_column)}$"))
+    )
+    return grid.first.evaluate(
+        "e => Array.from(e.querySelectorAll('td, [role=gridcell]')).map(c => c.textContent)"
+    )
+
+
+def hover_texts(page: Any, title: str) -> list[str]:
+    """Hover each event marker of the chart titled `title` in turn; the hover label texts."""
+    plot = chart(page, title)
+    points = plot.locator(".cartesianlayer .subplot.xy path.point, .geo path.point")
+    texts = []
+    for i in range(points.count()):
+        points.nth(i).hover(force=True)
+        label = plot.locator(".hoverlayer .hovertext")
+        label.first.wait_for(state="attached", timeout=5_000)
+        texts.append(label.first.text_content())
+        page.mouse.move(0, 0)
+    return texts

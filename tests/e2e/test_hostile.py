@@ -1,0 +1,150 @@
+"""A hostile uploaded table: everything it says is shown as text, nothing in it runs.
+
+Each payload, if it were ever rendered as HTML or Markdown, would set `window.__pwned` or open
+an alert dialog; the test asserts neither happens and that the literal text is on the page: in
+the table, the timeline's and the map's hover labels, the event details and the file name.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from appdriver import (
+    chart,
+    counter,
+    exceptions,
+    hover_texts,
+    open_app,
+    rerun,
+    table_cells,
+    upload,
+    wait_charts,
+)
+
+from timeline import schema
+
+SCRIPT = "<script>window.__pwned=1</script>"
+IMG = "<img src=x onerror=window.__pwned=1;alert(1)>"
+MD_LINK = "[click me](javascript:window.__pwned=1)"
+ENTITY = "&lt;b&gt;not bold&lt;/b&gt; &amp; <b>not bold either</b>"
+SVG = '<svg onload="alert(1)"></svg> **not strong** :red[not red]'
+FILE_NAME = "[x](javascript:alert(1))<b>bold</b>.csv"
+
+
+def _event(i: int, title: str, place: str, text: str, source: str) -> dict[str, str]:
+    category, day, lat, lon = [
+        ("war", "1994-05-12", "40.0", "45.0"),
+        ("agreement", "2001-01-25", "48.8566", "2.3522"),
+        ("scandal", "2008-03-14", "51.5", "-0.12"),
+        ("membership", "2015-06-01", "55.75", "37.6"),
+    ][i]
+    return {
+        "id": f"hostile-{i}",
+        "title": title,
+        "category": category,
+        "start_date": day,
+        "end_date": "",
+        "countries": "ARM",
+        "organizations": "",
+        "topics": "borders",
+        "location": place,
+        "lat": lat,
+        "lon": lon,
+        "description": text,
+        "source_title": source,
+        "source_url": "https://example.org/" + str(i),
+    }
+
+
+EVENTS = [
+    _event(0, SCRIPT, IMG, MD_LINK + " " + ENTITY, SVG),
+    _event(1, IMG, SCRIPT, SVG, MD_LINK),
+    _event(2, MD_LINK, ENTITY, SCRIPT, IMG),
+    _event(3, ENTITY, SVG, IMG, SCRIPT),
+]
+
+
+def hostile_csv() -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, schema.COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(EVENTS)
+    return out.getvalue().encode()
+
+
+def nothing_ran(page, dialogs: list[str]) -> None:
+    assert dialogs == []
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    # No element made from the payloads: no <img src=x>, <svg onload>, javascript: link, <b>.
+    assert (
+        page.evaluate(
+            """() => document.querySelectorAll(
+            'img[src="x"], svg[onload], a[href^="javascript"], [data-testid="stMain"] b,'
+            + ' [data-testid="stSidebar"] b').length"""
+        )
+        == 0
+    )
+
+
+def test_hostile_table_is_shown_as_text_and_nothing_runs(page):
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    open_app(page)
+    upload(page, FILE_NAME, hostile_csv(), charts=3)
+    assert exceptions(page) == []
+    assert counter(page) == (4, 4)
+    # The file name, in the page's "Table: ..." line.
+    assert page.get_by_text(f"Table: {FILE_NAME}", exact=True).count() == 1
+
+    titles = {e["title"] for e in EVENTS}
+    cells = table_cells(page)
+    assert titles <= set(cells)
+
+    # Hover labels: the title (timeline), and the title and place (map), as text.
+    timeline_labels = hover_texts(page, "Timeline of events")
+    assert len(timeline_labels) == 4
+    for e in EVENTS:
+        assert sum(label.startswith(e["title"]) for label in timeline_labels) == 1
+    map_labels = hover_texts(page, "Places")
+    assert len(map_labels) == 4
+    for e in EVENTS:
+        assert any(lab.startswith(e["title"]) and lab.endswith(e["location"]) for lab in map_labels)
+    nothing_ran(page, dialogs)
+
+    # Details of each event, opened by clicking its marker on the timeline.
+    plot = chart(page, "Timeline of events")
+    for i in range(4):
+        marker = plot.locator(".cartesianlayer .subplot.xy path.point").nth(i)
+        rerun(page, lambda m=marker: m.click(force=True))
+        wait_charts(page, 3)
+        details = page.locator(".event-details")
+        shown = details.locator("h3").inner_text()
+        (event,) = [e for e in EVENTS if e["title"] == shown]
+        text = details.inner_text()
+        for column in ("location", "description", "source_title"):
+            assert event[column] in text
+        links = details.locator("a")
+        assert links.count() == 1
+        assert links.get_attribute("href") == event["source_url"]
+        assert links.inner_text() == event["source_title"]
+        nothing_ran(page, dialogs)
+    assert page.traffic.blocked == []
+    assert page.traffic.page_errors == []
+
+
+def test_a_javascript_source_url_is_refused_and_shown_as_text(page):
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    open_app(page)
+    total = counter(page)[1]
+    bad = [dict(EVENTS[0], source_url="javascript:alert(1)")]
+    out = io.StringIO()
+    writer = csv.DictWriter(out, schema.COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(bad)
+    upload(page, "bad.csv", out.getvalue().encode())
+    assert page.get_by_text("Your file was not loaded").count() == 1
+    assert "javascript:alert(1)" in table_cells(page, has_column="Problem")
+    assert counter(page) == (total, total)  # the shipped table stays in use
+    nothing_ran(page, dialogs)
