@@ -1,0 +1,113 @@
+"""Faults while the server runs: the data file disappears, changes or turns bad, and an upload
+is replaced. Each run gives the new content or a clear error, never a traceback; the other
+sessions (and the load test in bench/load_test.py, in a real browser) keep working."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from timeline import ui
+from timeline.io import read_events
+
+ROOT = Path(__file__).parents[1]
+APP = ROOT / "app.py"
+SAMPLE = ROOT / "tests" / "data" / "sample.csv"
+LINES = SAMPLE.read_bytes().splitlines(keepends=True)
+
+
+def counter(at: AppTest) -> tuple[int, int] | None:
+    for md in at.sidebar.markdown:
+        m = re.fullmatch(r"Showing \*\*(\d+)\*\* of \*\*(\d+)\*\* events", md.value)
+        if m:
+            return int(m[1]), int(m[2])
+    return None
+
+
+@pytest.fixture
+def data(tmp_path: Path, monkeypatch) -> Path:
+    path = tmp_path / "events.csv"
+    path.write_bytes(SAMPLE.read_bytes())
+    monkeypatch.setenv(ui.DATA_ENV, str(path))
+    return path
+
+
+def new_session() -> AppTest:
+    return AppTest.from_file(str(APP), default_timeout=60)
+
+
+def test_load_path_follows_the_file(data: Path):
+    assert len(ui.load_path(data).df) == len(LINES) - 1
+    data.write_bytes(b"".join(LINES[:4]))
+    assert len(ui.load_path(data).df) == 3
+    data.unlink()
+    gone = ui.load_path(data)
+    assert not gone.ok
+    assert [str(p) for p in gone.problems] == [f"{data}: cannot be read: No such file or directory"]
+    data.write_bytes(b"".join(LINES[:6]))
+    assert len(ui.load_path(data).df) == 5
+
+
+def test_file_removed_then_restored_while_sessions_run(data: Path):
+    first, second = new_session().run(), new_session().run()
+    assert counter(first) == counter(second) == (15, 15)
+    data.unlink()
+    first.run()
+    assert not first.exception
+    assert "could not be loaded" in first.error[0].value
+    assert "No such file or directory" in first.dataframe[0].value["Problem"][0]
+    assert counter(first) is None  # no partial page
+    data.write_bytes(b"".join(LINES[:8]))
+    second.run()
+    first.run()
+    for at in (first, second):
+        assert not at.exception and not at.error
+        assert counter(at) == (7, 7)
+
+
+def test_file_changed_keeps_valid_filters_and_drops_the_rest(data: Path):
+    at = new_session()
+    at.query_params["category"] = ["war", "ceasefire"]
+    at.run()
+    wars = sum(read_events(data)["category"].isin(["war", "ceasefire"]))
+    assert counter(at) == (wars, 15)
+    kept = [line for line in LINES if b",ceasefire," not in line]
+    data.write_bytes(b"".join(kept))
+    at.run()
+    assert not at.exception and not at.error
+    shown, total = counter(at)
+    assert total == len(kept) - 1
+    assert shown == sum(read_events(data)["category"] == "war")
+    assert at.sidebar.multiselect(key=ui.K_CATEGORY).value == ["war"]
+
+
+def test_file_turned_bad_shows_its_problems_then_recovers(data: Path):
+    at = new_session().run()
+    data.write_bytes(LINES[0] + b"broken,row\n")
+    at.run()
+    assert not at.exception
+    assert "could not be loaded" in at.error[0].value
+    assert counter(at) is None
+    data.write_bytes(SAMPLE.read_bytes())
+    at.run()
+    assert not at.exception and counter(at) == (15, 15)
+
+
+def test_a_replaced_upload_is_read_afresh():
+    one, two = b"".join(LINES[:3]), b"".join(LINES[:5])
+    assert len(ui.load_upload(one, "mine.csv").df) == 2
+    assert len(ui.load_upload(two, "mine.csv").df) == 4  # same name, new content
+    bad = ui.load_upload(LINES[0] + b"x\n", "mine.csv")
+    assert not bad.ok and bad.problems
+    assert len(ui.load_upload(one, "mine.csv").df) == 2
+
+
+def test_an_upload_that_is_cut_short_is_refused_whole():
+    cut = SAMPLE.read_bytes()[: -len(LINES[-1]) + 20]  # the last record, cut short
+    loaded = ui.load_table(io.BytesIO(cut), name="cut.csv")
+    assert not loaded.ok and loaded.df is None
+    assert loaded.problems[0].line == len(LINES)
