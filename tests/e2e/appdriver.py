@@ -87,6 +87,12 @@ def event_marks(page: Any, title: str) -> int:
     return chart(page, title).evaluate(_COUNT_MARKS)
 
 
+def table_rows(page: Any) -> int:
+    """How many rows the events table holds (its grid's aria-rowcount, less the header)."""
+    grid = page.locator('[data-testid="stDataFrame"] [role="grid"]').first
+    return int(grid.get_attribute("aria-rowcount")) - 1
+
+
 def exceptions(page: Any) -> list[str]:
     return page.locator('[data-testid="stException"]').all_inner_texts()
 

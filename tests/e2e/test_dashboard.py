@@ -1,22 +1,253 @@
-"""What a person sees in a real browser, offline."""
+"""What a person sees in a real browser, offline: the shipped table in headless Chromium."""
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
 from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
-from appdriver import counter, event_marks, exceptions, open_app
+from appdriver import (
+    chart,
+    counter,
+    event_marks,
+    exceptions,
+    open_app,
+    rerun,
+    table_rows,
+    wait_charts,
+    wait_idle,
+)
+from playwright.sync_api import expect
 
+from timeline.filters import FilterState, apply_filters, prepare
 from timeline.io import read_events
 
-SHIPPED = read_events(Path(__file__).resolve().parents[2] / "data" / "events.csv")
+ROOT = Path(__file__).resolve().parents[2]
+SHIPPED = prepare(read_events(ROOT / "data" / "events.csv"))
+TIMELINE = "Timeline of events"
+ENV = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+
+
+def expected(**state: object) -> int:
+    """How many shipped events the filter keeps, computed without the app."""
+    return len(apply_filters(SHIPPED, FilterState(**state)))
+
+
+def query_of(page) -> dict[str, list[str]]:
+    return parse_qs(urlparse(page.url).query)
+
+
+def assert_clean(page) -> None:
+    assert exceptions(page) == []
+    assert page.traffic.page_errors == []
+    assert page.traffic.console_errors == []
+    assert page.traffic.blocked == []
+
+
+def choose(page, label: str, option: str) -> None:
+    """Pick `option` in the sidebar multiselect labelled `label`, as a person types it."""
+    box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(
+        has=page.get_by_text(label, exact=True)
+    )
+    rerun(page, lambda: (box.locator("input").fill(option), page.keyboard.press("Enter")))
+
+
+def move_slider(page, thumb: int, keys: list[str], to: int) -> None:
+    """Press `keys` on the years slider's start (0) or end (1) thumb until it shows `to`, and
+    wait until the app has run with that value (several keys may mean several reruns)."""
+    handle = page.locator('[data-testid="stSidebar"] input[type="range"]').nth(thumb)
+    handle.focus()
+    rerun(page, lambda: [page.keyboard.press(k) for k in keys])
+    expect(handle).to_have_attribute("aria-valuetext", str(to))
+    page.wait_for_url(re.compile(rf"years={to}\b"))
+    wait_idle(page)
+
+
+def search(page, text: str) -> None:
+    box = page.locator('[data-testid="stSidebar"]').get_by_label("Search", exact=True)
+    rerun(page, lambda: (box.fill(text), box.press("Enter")))
+
+
+# --- 1. the default page ------------------------------------------------------------------------
 
 
 def test_default_page_shows_every_event_without_errors(page):
     open_app(page)
-    assert exceptions(page) == []
     shown, total = counter(page)
     assert shown == total == len(SHIPPED)
-    assert event_marks(page, "Timeline of events") == total
-    assert page.traffic.page_errors == []
-    assert page.traffic.console_errors == []
-    assert page.traffic.blocked == []
+    assert event_marks(page, TIMELINE) == total
+    assert table_rows(page) == total
+    assert_clean(page)
+
+
+# --- 2. offline ----------------------------------------------------------------------------------
+
+
+def test_map_draws_the_apps_own_base_map_in_both_modes_and_nothing_leaves(page):
+    open_app(page, charts=3)
+    located = int(SHIPPED["lat"].notna().sum())
+    geo = chart(page, "Places")
+    geo.locator(".geo .layer.coastlines path").first.wait_for()
+    assert geo.locator(".geo .scatterlayer path.point").count() >= located
+    page.get_by_test_id("stRadioGroup").get_by_text("Countries", exact=True).click()
+    wait_idle(page)
+    countries = chart(page, "Countries")
+    countries.locator(".choroplethlocation").first.wait_for()
+    # world_110m.json has 177 country shapes; the choropleth draws one path for each country
+    # that has events plus the background layer; both come from the app's own file.
+    assert countries.locator(".choroplethlocation").count() >= 20
+    assert countries.locator(".geo .layer.coastlines path").count() == 1
+    topojson = [u for u in page.traffic.requests if u.endswith("world_110m.json")]
+    assert topojson and all(u.startswith(page.app_url + "/app/static/") for u in topojson)
+    assert all(u.startswith((page.app_url, page.app_url.replace("http", "ws"))) or
+               u.startswith(("data:", "blob:")) for u in page.traffic.requests)  # fmt: skip
+    assert_clean(page)
+
+
+# --- 3. filters, URL, and a fresh page ---------------------------------------------------------
+
+
+def test_category_and_years_narrow_every_view_and_the_url_restores_them(page, browser):
+    open_app(page)
+    choose(page, "Category", "War")
+    choose(page, "Category", "Ceasefire")
+    move_slider(page, 0, ["PageUp"] * 7, to=1988)  # from 1918
+    move_slider(page, 1, ["PageDown"] * 2 + ["ArrowLeft"] * 6, to=1994)  # from 2020
+    params = query_of(page)
+    assert params["category"] == ["war", "ceasefire"]
+    assert params["years"] == ["1988", "1994"]
+    want = expected(categories=("war", "ceasefire"), years=(1988, 1994))
+    assert 0 < want < len(SHIPPED)
+    assert counter(page) == (want, len(SHIPPED))
+    expect(page.locator('[data-testid="stDataFrame"] [role="grid"]')).to_have_attribute(
+        "aria-rowcount", str(want + 1)
+    )
+    wait_charts(page)
+    assert event_marks(page, TIMELINE) == want
+
+    fresh = page.context.new_page()
+    fresh.traffic, fresh.app_url = page.traffic, page.app_url
+    fresh.goto(page.url)
+    wait_idle(fresh)
+    wait_charts(fresh)
+    assert counter(fresh) == (want, len(SHIPPED))
+    assert event_marks(fresh, TIMELINE) == want
+    category = fresh.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first
+    assert category.locator("[data-tag] span[title]").all_inner_texts() == ["War", "Ceasefire"]
+    fresh.close()
+    assert_clean(page)
+
+
+# --- 4. the download ---------------------------------------------------------------------------
+
+
+def test_download_delivers_the_counted_rows_as_a_valid_table(page, tmp_path):
+    open_app(page, "?category=war&category=ceasefire&years=1988&years=1994")
+    shown, _ = counter(page)
+    button = page.get_by_role("button", name=re.compile(r"^Download \d+ events \(CSV\)$"))
+    assert button.inner_text().strip().endswith(f"Download {shown} events (CSV)")
+    with page.expect_download() as download:
+        button.click()
+    assert download.value.suggested_filename == ("azerbaijan-relations_1988-1994_war-ceasefire.csv")
+    path = tmp_path / download.value.suggested_filename
+    download.value.save_as(path)
+    assert len(read_events(path)) == shown
+    done = subprocess.run(
+        [sys.executable, "-m", "timeline", "validate", str(path)],
+        capture_output=True, text=True, cwd=ROOT, timeout=60, env=ENV,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.startswith(f"OK: {shown} events")
+    assert_clean(page)
+
+
+# --- 5. clicks on the charts --------------------------------------------------------------------
+
+
+def click_center(page, element) -> None:
+    box = element.bounding_box()
+    rerun(page, lambda: page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2))
+
+
+def test_clicking_a_timeline_event_shows_its_details(page):
+    open_app(page, "?category=ceasefire")
+    plot = chart(page, TIMELINE)
+    marker = plot.locator(".cartesianlayer .subplot.xy .scatterlayer path.point").first
+    click_center(page, marker)
+    event_id = query_of(page)["event"][0]
+    event = SHIPPED.set_index("id").loc[event_id]
+    assert event["category"] == "ceasefire"
+    details = page.locator('[data-testid="stHtml"]').filter(has_text=event["title"])
+    assert details.count() == 1
+    assert event["source_url"] in details.locator("a").first.get_attribute("href")
+    assert_clean(page)
+
+
+def test_clicking_a_country_on_the_map_narrows_the_view_to_it(page):
+    open_app(page, charts=3)
+    page.get_by_test_id("stRadioGroup").get_by_text("Countries", exact=True).click()
+    wait_idle(page)
+    countries = chart(page, "Countries")
+    armenia = countries.locator(".choroplethlocation").nth(
+        countries.evaluate(
+            """(plot) => [...plot.querySelectorAll('.choroplethlocation')]
+                  .findIndex(p => p.__data__ && p.__data__.loc === 'ARM')"""
+        )
+    )
+    click_center(page, armenia)
+    want = expected(countries=("ARM",))
+    assert counter(page) == (want, len(SHIPPED))
+    assert query_of(page)["country"] == ["ARM"]
+    assert_clean(page)
+
+
+# --- 6. search -------------------------------------------------------------------------------
+
+
+def test_search_finds_the_bishkek_protocol_and_nonsense_finds_a_friendly_nothing(page):
+    open_app(page)
+    search(page, "bishkek")
+    want = expected(query="bishkek")
+    assert counter(page) == (want, len(SHIPPED)) and want >= 1
+    cells = page.locator('[data-testid="stDataFrame"] [role="gridcell"]')
+    expect(cells.filter(has_text="Bishkek Protocol").first).to_be_attached()
+
+    search(page, "qwxzy nothing like this")
+    assert counter(page) == (0, len(SHIPPED))
+    assert page.get_by_text("No events match").count() == 1
+    assert page.locator('[data-testid="stPlotlyChart"]').count() == 0
+    assert page.get_by_role("button", name=re.compile("^Download 0 events")).is_disabled()
+    assert_clean(page)
+
+
+# --- 7. accessibility -------------------------------------------------------------------------
+
+
+def test_widgets_have_labels_charts_have_titles_and_axe_finds_nothing_serious(page):
+    from axe_playwright_python.sync_playwright import Axe
+
+    open_app(page, charts=3)
+    for control in page.locator("input, button, [role='combobox'], [role='slider']").all():
+        if control.is_visible():
+            name = control.evaluate(
+                "e => e.getAttribute('aria-label') || e.labels?.[0]?.innerText || e.innerText"
+                " || document.getElementById(e.getAttribute('aria-labelledby') || '')?.innerText"
+            )
+            assert name and name.strip(), control.evaluate("e => e.outerHTML.slice(0, 200)")
+    titles = page.locator('[data-testid="stPlotlyChart"] .gtitle').evaluate_all(
+        "titles => titles.map(t => t.textContent)"
+    )
+    assert len(titles) == page.locator('[data-testid="stPlotlyChart"]').count() == 3
+    assert all(t.strip() for t in titles)
+
+    results = Axe().run(page)
+    serious = [
+        (v["id"], v["impact"], len(v["nodes"]))
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == []
+    assert_clean(page)
