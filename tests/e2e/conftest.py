@@ -39,11 +39,33 @@ HOW_TO_ENABLE = (
 )
 
 
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def _have_chromium() -> bool:
+    return shutil.which(CHROMIUM) is not None
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark the tests here `e2e`. Without Chromium, a developer's run leaves them out with one
+    line saying how to enable them; in CI they stay in and fail (see `chromium_path`)."""
     here = Path(__file__).parent
-    for item in items:
-        if here in Path(item.fspath).parents:
-            item.add_marker(pytest.mark.e2e)
+    browser_tests = [item for item in items if here in Path(item.fspath).parents]
+    for item in browser_tests:
+        item.add_marker(pytest.mark.e2e)
+    if browser_tests and not _have_chromium() and not _in_ci():
+        items[:] = [item for item in items if item not in browser_tests]
+        config.hook.pytest_deselected(items=browser_tests)
+        config.stash[_SKIPPED] = len(browser_tests)
+
+
+_SKIPPED = pytest.StashKey[int]()
+
+
+def pytest_terminal_summary(terminalreporter: object, config: pytest.Config) -> None:
+    if config.stash.get(_SKIPPED, 0):
+        terminalreporter.write_line(f"{config.stash[_SKIPPED]} {HOW_TO_ENABLE}", yellow=True)
 
 
 def _free_port() -> int:
@@ -101,8 +123,8 @@ def stop_app(server: AppServer) -> None:
 
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
-    if shutil.which(CHROMIUM) is None:
-        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+    if not _have_chromium():
+        if _in_ci():
             pytest.fail(f"CI needs the browser tests, but there is no Chromium at {CHROMIUM}")
         pytest.skip(HOW_TO_ENABLE)
     return CHROMIUM
