@@ -27,6 +27,22 @@ _PERIOD_SHADES = ("rgba(0, 114, 178, 0.10)", "rgba(120, 120, 120, 0.07)", "rgba(
 SHORT_BAR = 0.01  # bars shorter than this share of the time axis also get a marker
 MAX_SUBLANES = 4  # overlapping events in one lane are spread over this many rows
 WEBGL_FROM = 5000  # draw markers with WebGL from this many points on
+# Above this many events the timeline shows per-lane density, not each event: thousands of SVG
+# bars take the browser many seconds (bench/results.md), and nobody can read them anyway.
+DETAIL_MAX = 5000
+# Above this many located events the places map shows one circle per place or grid cell.
+PLACES_MAX = 2000
+_GRID_DEGREES = (0.5, 1.0, 2.0, 5.0, 10.0, 20.0)
+# Never more periods (heatmap cells) per lane than the plot is wide in pixels.
+MAX_BINS = 1000
+# Periods for density, finest first: (pandas frequency, how a person says it, label format).
+_BIN_SIZES: tuple[tuple[str, str, str], ...] = (
+    ("D", "day", "%d %b %Y"),
+    ("W", "week", "week of %d %b %Y"),
+    ("M", "month", "%b %Y"),
+    ("Q", "quarter", "Q%q %Y"),
+    ("Y", "year", "%Y"),
+)
 CUSTOMDATA_FIELDS = ("id", "title", "date", "category", "countries", "place")
 _EVENT_HOVER = (
     "<b>%{customdata[1]}</b><br>%{customdata[2]}<br>%{customdata[3]}"
@@ -137,12 +153,26 @@ def _sublane_height(df: pd.DataFrame) -> pd.Series:
     return 0.8 / np.minimum(size, MAX_SUBLANES) * 0.85
 
 
+def _time_span(df: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The timeline's x range: every event's period, padded a little."""
+    lo = pd.Timestamp(df["start"].min())
+    hi = pd.Timestamp(df["end"].max()) + pd.Timedelta(days=1)
+    pad = max((hi - lo) * 0.02, pd.Timedelta(days=15))
+    return lo - pad, hi + pad
+
+
 def timeline(df: pd.DataFrame, selected: str | None = None) -> go.Figure:
     """Ranged events as bars, other events as markers, one lane per category, over faint bands
-    for the periods of statehood, with a range slider."""
+    for the periods of statehood, with a range slider.
+
+    Above `DETAIL_MAX` events the lanes show density instead (`timeline_density`): how many
+    events are under way in each period. Filtering down to `DETAIL_MAX` or fewer events brings
+    back the individual bars and markers."""
     fig = go.Figure(layout={"title": _title("Timeline of events by category"), "font": _FONT})
     if df.empty:
         return _empty(fig)
+    if len(df) > DETAIL_MAX:
+        return timeline_density(df, selected)
     order = lanes(df)
     labels = event_labels(df)
     custom = _customdata(df, labels)
@@ -154,10 +184,7 @@ def timeline(df: pd.DataFrame, selected: str | None = None) -> go.Figure:
     # A period's bar runs to the end of its last day.
     end = (df["end"] + pd.Timedelta(days=1)).to_numpy()
     duration_ms = (end - start) / np.timedelta64(1, "ms")
-    lo = pd.Timestamp(df["start"].min())
-    hi = pd.Timestamp(df["end"].max()) + pd.Timedelta(days=1)
-    pad = max((hi - lo) * 0.02, pd.Timedelta(days=15))
-    lo, hi = lo - pad, hi + pad
+    lo, hi = _time_span(df)
     # Bars too short to see or click at the full view also get a marker at their middle.
     short = ranged & (duration_ms < SHORT_BAR * (hi - lo) / pd.Timedelta(milliseconds=1))
     scatter = go.Scattergl if (~ranged | short).sum() >= WEBGL_FROM else go.Scatter
@@ -242,6 +269,139 @@ def timeline(df: pd.DataFrame, selected: str | None = None) -> go.Figure:
                 meta={"kind": "selected"},
             )
         )
+    _timeline_frame(fig, order, lo, hi)
+    return fig
+
+
+def density_bins(
+    start: pd.Series, end: pd.Series, max_bins: int = MAX_BINS
+) -> tuple[str, np.ndarray, np.ndarray, pd.DatetimeIndex, list[str]]:
+    """The finest calendar period (day ... year, then multiples of years) that gives at most
+    `max_bins` periods from the first start to the last end. Returns its name, each event's
+    first and last period (0-based), the periods' edges (one more than periods) and labels."""
+    first, last = pd.Timestamp(start.min()), pd.Timestamp(end.max())
+    for freq, word, fmt in _BIN_SIZES:
+        lo, hi = first.to_period(freq), last.to_period(freq)
+        if (hi - lo).n + 1 <= max_bins:
+            s = pd.DatetimeIndex(start).to_period(freq).asi8 - lo.ordinal
+            e = pd.DatetimeIndex(end).to_period(freq).asi8 - lo.ordinal
+            periods = pd.period_range(lo, hi + 1, freq=freq)
+            edges = periods.to_timestamp()
+            return word, s, e, edges, list(periods[:-1].strftime(fmt))
+    # More than `max_bins` years: groups of `step` years.
+    step = -(-(last.year - first.year + 1) // max_bins)
+    while last.year // step - first.year // step + 1 > max_bins:
+        step += 1
+    base = first.year - first.year % step
+    s = (pd.DatetimeIndex(start).year.to_numpy() - base) // step
+    e = (pd.DatetimeIndex(end).year.to_numpy() - base) // step
+    count = int(e.max()) + 1
+    years = [base + step * i for i in range(count + 1)]
+    edges = pd.DatetimeIndex([pd.Timestamp(year=max(y, 1), month=1, day=1) for y in years])
+    labels = [f"{y}–{y + step - 1}" for y in years[:-1]]
+    return f"{step} years", s, e, edges, labels
+
+
+def lane_density(df: pd.DataFrame, max_bins: int = MAX_BINS) -> tuple[str, pd.DataFrame]:
+    """How many events of each category (rows: the lanes, top first) are under way in each
+    period (columns: the periods' labels); and the period's name ("month", ...)."""
+    order = lanes(df)
+    word, s, e, _, labels = density_bins(df["start"], df["end"], max_bins)
+    counts = _density_counts(df, order, s, e, len(labels))
+    return word, pd.DataFrame(counts, index=order, columns=labels)
+
+
+def _density_counts(
+    df: pd.DataFrame, order: list[str], s: np.ndarray, e: np.ndarray, bins: int
+) -> np.ndarray:
+    """Events under way per (lane, period): +1 at the first period, -1 after the last,
+    summed along the periods (no per-event Python)."""
+    lane = pd.Categorical(df["category"].astype(str), categories=order).codes.astype(np.int64)
+    width = bins + 1
+    diff = np.bincount(lane * width + s, minlength=len(order) * width)
+    diff -= np.bincount(lane * width + e + 1, minlength=len(order) * width)
+    return diff.reshape(len(order), width).cumsum(axis=1)[:, :bins]
+
+
+def _rgba(color: str, alpha: float) -> str:
+    r, g, b = (int(color[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r}, {g}, {b}, {alpha})"
+
+
+def timeline_density(df: pd.DataFrame, selected: str | None = None) -> go.Figure:
+    """The timeline for many events: per lane, a strip of cells, one per period (month, year,
+    ...: at most MAX_BINS), shaded by how many of the lane's events are under way then. The
+    subtitle says so and how to see the individual events (filter to DETAIL_MAX or fewer)."""
+    order = lanes(df)
+    word, s, e, edges, labels = density_bins(df["start"], df["end"])
+    counts = _density_counts(df, order, s, e, len(labels))
+    top = max(int(counts.max()), 1)
+    fig = go.Figure(
+        layout={
+            "title": {
+                **_title(f"Timeline of events by category: events under way per {word}"),
+                "subtitle": {
+                    "text": f"{len(df):,} events are too many to draw one by one: darker cells "
+                    f"hold more. Narrow the filters (e.g. the years) to {DETAIL_MAX:,} events or "
+                    "fewer to see each event."
+                },
+            },
+            "font": _FONT,
+        }
+    )
+    lane_y = {cat: len(order) - 1 - i for i, cat in enumerate(order)}
+    periods = np.array(labels, dtype=object)[None, :]
+    for i, cat in enumerate(order):
+        color = schema.CATEGORY_COLORS[cat]
+        z = counts[i : i + 1].astype(float)
+        z[z == 0] = np.nan  # empty periods stay transparent: the bands show through
+        y = lane_y[cat]
+        fig.add_trace(
+            go.Heatmap(
+                name=schema.CATEGORIES[cat],
+                x=edges,
+                y=[y - 0.42, y + 0.42],
+                z=z,
+                zmin=0,
+                zmax=top,
+                colorscale=[[0, _rgba(color, 0.12)], [1, color]],
+                showscale=False,
+                customdata=periods,
+                hovertemplate=f"<b>{schema.CATEGORIES[cat]}</b><br>%{{customdata}}: "
+                "%{z:,} events under way<extra></extra>",
+                meta={"kind": "density", "category": cat},
+            )
+        )
+    if selected is not None and (df["id"] == selected).any():
+        row = df[df["id"] == selected].iloc[:1]
+        labels_row = event_labels(row)
+        when = pd.Timestamp(row["start"].iloc[0])
+        if is_ranged(row).iloc[0]:
+            when += (pd.Timestamp(row["end"].iloc[0]) + pd.Timedelta(days=1) - when) / 2
+        fig.add_trace(
+            go.Scatter(
+                name="Selected event",
+                mode="markers",
+                x=[when],
+                y=[lane_y[str(row["category"].iloc[0])]],
+                marker={
+                    "symbol": "circle-open",
+                    "size": 24,
+                    "color": "black",
+                    "line": {"width": 3},
+                },
+                customdata=_customdata(row, labels_row),
+                hoverinfo="skip",
+                meta={"kind": "selected"},
+            )
+        )
+    _timeline_frame(fig, order, *_time_span(df))
+    fig.update_layout(margin={"t": 110})
+    return fig
+
+
+def _timeline_frame(fig: go.Figure, order: list[str], lo: pd.Timestamp, hi: pd.Timestamp) -> None:
+    """The statehood bands, the axes (one lane per category) and the range slider."""
     for row, ((label, first, last), shade) in enumerate(zip(PERIODS, _PERIOD_SHADES, strict=True)):
         x0 = max(pd.Timestamp(first), lo)
         x1 = min(pd.Timestamp(last), hi) if last else hi
@@ -285,7 +445,6 @@ def timeline(df: pd.DataFrame, selected: str | None = None) -> go.Figure:
         showgrid=False,
         zeroline=False,
     )
-    return fig
 
 
 def _geo_layout(fig: go.Figure) -> None:
@@ -333,12 +492,88 @@ def _extent(
     return lat_range, lon_range
 
 
+def place_groups(located: pd.DataFrame, max_places: int = PLACES_MAX) -> tuple[float, pd.DataFrame]:
+    """Located events grouped on a grid of `cell` degrees, the finest of `_GRID_DEGREES` that
+    gives at most `max_places` groups (0: the exact coordinates, when there are few enough).
+    Returns the cell size and one row per group: mean lat, lon, `events`, and `category` (the
+    most frequent one in the group)."""
+    lat, lon = located["lat"].to_numpy(), located["lon"].to_numpy()
+    category = located["category"].astype(str).to_numpy()
+    for cell in (0.0, *_GRID_DEGREES):
+        step = cell or 1e-5  # exact places: the same point to about a metre
+        keys = np.floor((lat + 90) / step).astype(np.int64) * 100_000_000 + np.floor(
+            (lon + 360) / step
+        ).astype(np.int64)
+        codes, uniques = pd.factorize(keys)
+        if len(uniques) <= max_places or cell == _GRID_DEGREES[-1]:
+            break
+    frame = pd.DataFrame({"group": codes, "lat": lat, "lon": lon, "category": category})
+    grouped = frame.groupby("group", sort=True)
+    out = grouped[["lat", "lon"]].mean()
+    out["events"] = grouped.size()
+    top = frame.groupby(["group", "category"]).size().reset_index(name="n")
+    top = top.sort_values(["group", "n"], ascending=[True, False]).drop_duplicates("group")
+    out["category"] = top.set_index("group")["category"]
+    return cell, out.sort_values("events", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def _places_aggregated(fig: go.Figure, located: pd.DataFrame) -> go.Figure:
+    """Many located events: one circle per place (or grid cell), its area by count."""
+    cell, groups = place_groups(located)
+    where = "place" if cell == 0 else f"{cell:g}° × {cell:g}° cell"
+    fig.update_layout(
+        title={
+            "subtitle": {
+                "text": f"{len(located):,} located events are too many to mark one by one: one "
+                f"circle per {where}, its area by the number of events. Filter to "
+                f"{PLACES_MAX:,} located events or fewer to see each event."
+            }
+        },
+        margin={"t": 80},
+    )
+    size = 6 + 30 * np.sqrt(groups["events"].to_numpy() / max(int(groups["events"].max()), 1))
+    colors = groups["category"].map(schema.CATEGORY_COLORS).to_numpy()
+    names = groups["category"].map(schema.CATEGORIES).to_numpy(dtype=object)
+    fig.add_trace(
+        go.Scattergeo(
+            name="Events",
+            lat=groups["lat"].round(3).to_numpy(),
+            lon=groups["lon"].round(3).to_numpy(),
+            mode="markers",
+            marker={
+                "color": colors,
+                "size": size.round(1),
+                "opacity": 0.75,
+                "line": {"color": "white", "width": 0.5},
+            },
+            text=names,
+            customdata=groups["events"].to_numpy(),
+            hovertemplate="%{customdata:,} events<br>most often: %{text}<extra></extra>",
+            meta={"kind": "places"},
+        )
+    )
+    lat_range, lon_range = _extent(located["lat"], located["lon"])
+    middle_lon = (lon_range[0] + lon_range[1]) / 2
+    fig.update_geos(
+        projection_type="equirectangular",
+        lataxis_range=lat_range,
+        lonaxis_range=lon_range,
+        center_lon=middle_lon,
+        projection_rotation_lon=middle_lon,
+        center_lat=(lat_range[0] + lat_range[1]) / 2,
+    )
+    return fig
+
+
 def places_map(df: pd.DataFrame, selected: str | None = None) -> go.Figure:
-    """One marker per located event, coloured by category."""
+    """One marker per located event, coloured by category; above PLACES_MAX located events,
+    one circle per place or grid cell (`place_groups`)."""
     located = df[df["lat"].notna() & df["lon"].notna()]
-    title = f"Places: {len(located)} of {len(df)} events have a location"
+    title = f"Places: {len(located):,} of {len(df):,} events have a location"
     fig = go.Figure(layout={"title": _title(title)})
     _geo_layout(fig)
+    if len(located) > PLACES_MAX:
+        return _places_aggregated(fig, located)
     if located.empty:
         fig.add_annotation(
             text="None of these events has a location" if len(df) else _NO_EVENTS,
@@ -411,11 +646,26 @@ def places_map(df: pd.DataFrame, selected: str | None = None) -> go.Figure:
 
 def country_counts(df: pd.DataFrame) -> pd.DataFrame:
     """Per country (ISO3, rows) the number of events by category (columns, schema order),
-    plus `total`; sorted by total, most first."""
-    pairs = df[["countries", "category"]].explode("countries").dropna(subset=["countries"])
-    cats = [c for c in schema.CATEGORIES if c in set(pairs["category"].astype(str))]
-    table = pd.crosstab(pairs["countries"], pairs["category"].astype(str))
-    table = table.reindex(columns=cats, fill_value=0)
+    plus `total`; sorted by total, most first. Counted per distinct list of countries (a
+    table repeats them), so a million events cost little more than their distinct lists."""
+    cats = list(schema.CATEGORIES)
+    codes, uniques = pd.factorize(df["countries"], use_na_sentinel=False)
+    cat_codes = pd.Categorical(df["category"].astype(str), categories=cats).codes
+    keep = cat_codes >= 0
+    per_list = np.bincount(
+        codes[keep] * len(cats) + cat_codes[keep], minlength=len(uniques) * len(cats)
+    ).reshape(len(uniques), len(cats))
+    rows: dict[str, np.ndarray] = {}
+    for items, row in zip(uniques, per_list, strict=True):
+        for country in dict.fromkeys(items or ()):
+            rows[country] = rows[country] + row if country in rows else row.copy()
+    names = sorted(rows)
+    table = pd.DataFrame(
+        np.array([rows[c] for c in names], dtype=np.int64).reshape(len(names), len(cats)),
+        index=pd.Index(names, name="countries"),
+        columns=pd.Index(cats, name="category"),
+    )
+    table = table.loc[:, table.sum(axis=0) > 0]
     table["total"] = table.sum(axis=1)
     return table.sort_values("total", ascending=False, kind="stable")
 

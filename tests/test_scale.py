@@ -1,0 +1,132 @@
+"""Large tables: the figures switch to density and aggregates, and stay within a byte budget.
+
+Sizes, never times: timings belong to the benchmark (bench/run.py), not to the tests.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from timeline import figures
+from timeline.filters import prepare
+from timeline.io import read_events
+
+SAMPLE = Path(__file__).parent / "data" / "sample.csv"
+SHIPPED = Path(__file__).parents[1] / "data" / "events.csv"
+MB = 1_000_000
+
+
+def big(n: int, seed: int = 0) -> pd.DataFrame:
+    """`n` events: the sample table repeated, with new ids, shifted dates and places."""
+    base = read_events(SAMPLE)
+    rng = np.random.default_rng(seed)
+    df = base.iloc[np.arange(n) % len(base)].reset_index(drop=True)
+    shift = pd.to_timedelta(rng.integers(-3000, 3000, n), unit="D")
+    df["start"] = (df["start"] + shift).clip(lower=pd.Timestamp("1918-01-01"))
+    df["end"] = np.maximum(df["end"] + shift, df["start"])
+    df["id"] = [f"e{i}" for i in range(n)]
+    df["lat"] = np.where(df["lat"].notna(), rng.uniform(-60, 70, n), np.nan)
+    df["lon"] = np.where(df["lon"].notna(), rng.uniform(-170, 170, n), np.nan)
+    return df
+
+
+def kinds(fig) -> set[str]:
+    return {(t.meta or {}).get("kind") for t in fig.data}
+
+
+@pytest.fixture(scope="module")
+def hundred_k() -> pd.DataFrame:
+    return big(100_000)
+
+
+def test_timeline_draws_each_event_up_to_the_threshold_then_density():
+    at_limit = figures.timeline(big(figures.DETAIL_MAX))
+    assert "density" not in kinds(at_limit)
+    assert {"ranged", "point"} <= kinds(at_limit)
+    over = figures.timeline(big(figures.DETAIL_MAX + 1))
+    assert kinds(over) == {"density"}
+    assert "too many to draw one by one" in over.layout.title.subtitle.text
+    assert over.layout.title.text.startswith("Timeline of events by category")
+
+
+def test_shipped_table_keeps_individual_events():
+    shipped = read_events(SHIPPED)
+    fig = figures.timeline(shipped)
+    assert "density" not in kinds(fig)
+    drawn = sum(
+        len(t.customdata) for t in fig.data if (t.meta or {}).get("kind") in ("ranged", "point")
+    )
+    assert drawn == len(shipped)
+    assert figures.places_map(shipped).data[0].meta != {"kind": "places"}
+
+
+def test_density_counts_every_period_an_event_is_under_way():
+    df = big(20)
+    df["category"] = pd.Categorical(["war"] * 20, categories=df["category"].cat.categories)
+    df["start"] = pd.Timestamp("2000-01-15")
+    df["end"] = pd.Timestamp("2000-01-15")
+    df.loc[0, "end"] = pd.Timestamp("2000-03-31")  # January to March
+    word, counts = figures.lane_density(df, max_bins=10)
+    assert word == "month"  # 77 days, 12 weeks: too many for 10 periods
+    word, counts = figures.lane_density(df, max_bins=3)
+    assert word == "month"
+    assert counts.loc["war"].tolist() == [20, 1, 1]
+
+
+def test_density_bins_never_exceed_the_budget():
+    df = big(1000)
+    for budget in (5, 50, 1000):
+        _, s, e, edges, labels = figures.density_bins(df["start"], df["end"], budget)
+        assert len(labels) <= budget
+        assert len(edges) == len(labels) + 1
+        assert s.min() == 0 and e.max() == len(labels) - 1
+
+
+def test_page_figures_for_100k_events_stay_under_the_byte_budget(hundred_k):
+    sizes = {
+        "timeline": len(figures.timeline(hundred_k).to_json()),
+        "places": len(figures.places_map(hundred_k).to_json()),
+        "countries": len(figures.countries_map(hundred_k).to_json()),
+        "per year": len(figures.events_per_year(hundred_k).to_json()),
+    }
+    assert sum(sizes.values()) < 1 * MB, sizes
+
+
+def test_places_map_groups_places_above_the_threshold(hundred_k):
+    fig = figures.places_map(hundred_k)
+    (trace,) = fig.data
+    assert trace.meta == {"kind": "places"}
+    assert len(trace.lat) <= figures.PLACES_MAX
+    located = hundred_k["lat"].notna().sum()
+    assert int(np.sum(trace.customdata)) == located
+    assert "too many to mark one by one" in fig.layout.title.subtitle.text
+
+
+def test_place_groups_keep_exact_places_when_few():
+    df = big(3000)
+    df["lat"] = np.where(df["lat"].notna(), 40.4, np.nan)
+    df["lon"] = np.where(df["lon"].notna(), 49.9, np.nan)
+    located = df[df["lat"].notna()]
+    cell, groups = figures.place_groups(located)
+    assert cell == 0
+    assert groups["events"].tolist() == [len(located)]
+
+
+def test_country_counts_match_a_plain_count(hundred_k):
+    sample = big(500)
+    pairs = sample[["countries", "category"]].explode("countries").dropna(subset=["countries"])
+    expected = pd.crosstab(pairs["countries"], pairs["category"].astype(str))
+    got = figures.country_counts(sample)
+    for country in expected.index:
+        for cat in expected.columns:
+            assert got.loc[country, cat] == expected.loc[country, cat]
+    assert got["total"].sum() == len(pairs)
+
+
+def test_prepared_frames_give_the_same_figures():
+    df = big(6000)
+    assert figures.timeline(prepare(df)).to_json() == figures.timeline(df).to_json()
