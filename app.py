@@ -111,7 +111,12 @@ else:
 
 if n > 0:
     st.header("Events")
-    table = ui.table_frame(filtered)
+    table = ui.table_frame(filtered, ui.TABLE_MAX)
+    if n > ui.TABLE_MAX:
+        ui.note(
+            f"The first {ui.TABLE_MAX:,} of the {n:,} events, by date: narrow the filters to see "
+            "the others, or download them all."
+        )
     key = ui.table_key()
     st.dataframe(
         table.drop(columns="id"),

@@ -20,6 +20,7 @@ from typing import IO, Any
 import pandas as pd
 import streamlit as st
 
+from timeline import cache as table_cache
 from timeline import figures, schema, url_state
 from timeline.export import keep_coordinate_text
 from timeline.filters import FilterOptions, FilterState, filter_options, prepare, restrict
@@ -108,12 +109,36 @@ def load_table(
     else:
         label = name or str(getattr(source, "name", "") or "<upload>")
         data = source.read()
+    return _load_bytes(data, label, limits)
+
+
+def _load_bytes(data: bytes, label: str, limits: Mapping[str, int] | None = None) -> Loaded:
     try:
         df = read_events(io.BytesIO(data), name=label, **(limits or {}))
         df = keep_coordinate_text(df, data)
     except EventTableError as exc:
         return Loaded(label, None, tuple(exc.problems))
     return Loaded(label, prepare(df), options=filter_options(df))
+
+
+def load_file(path: str | os.PathLike[str], cache_dir: Path | None = None) -> Loaded:
+    """`load_table` for a file a person points at, through the Parquet cache (`timeline.cache`)
+    when it is large: a second start skips parsing and validation."""
+    label = os.fspath(path)
+    try:
+        data = Path(path).read_bytes()
+    except OSError:
+        return _load_failed(path, label)
+    if len(data) < table_cache.MIN_BYTES:
+        return _load_bytes(data, label)
+    directory = cache_dir or table_cache.cache_dir()
+    hit = table_cache.load(data, directory)
+    if hit is not None:
+        return Loaded(label, hit[0], options=hit[1])
+    loaded = _load_bytes(data, label)
+    if loaded.df is not None:
+        table_cache.store(loaded.df, loaded.options, data, directory)
+    return loaded
 
 
 def _load_failed(source: str | os.PathLike[str], label: str) -> Loaded:
@@ -179,9 +204,14 @@ def details_html(event: pd.Series, labels: pd.Series) -> str:
     )
 
 
-def table_frame(df: pd.DataFrame) -> pd.DataFrame:
-    """The events as the table shows them, sorted by date."""
+TABLE_MAX = 5000  # rows the events table sends to the browser; the download has them all
+
+
+def table_frame(df: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
+    """The events as the table shows them, sorted by date (the first `limit` of them)."""
     df = df.sort_values(["start", "end"], kind="stable")
+    if limit is not None:
+        df = df.iloc[:limit]
     labels = figures.event_labels(df)
     return pd.DataFrame(
         {
@@ -201,12 +231,17 @@ def table_frame(df: pd.DataFrame) -> pd.DataFrame:
 # Loading (cached per process)
 
 
-@st.cache_data(show_spinner="Loading the event table…", max_entries=8)
+# st.cache_resource, not st.cache_data: cache_data pickles the answer when it stores it and
+# unpickles a copy on every rerun, which for a million events is seconds and another copy of
+# the frame in memory per rerun. cache_resource hands every run the same object, so the frame
+# is shared and must be treated as read-only: nothing in the app writes to it (filters and
+# figures select rows into new frames; `apply_filters` with no filter returns it as is).
+@st.cache_resource(show_spinner="Loading the event table…", max_entries=2)
 def _load_path(path: str, mtime_ns: int, size: int) -> Loaded:
-    return load_table(path)
+    return load_file(path)
 
 
-@st.cache_data(show_spinner="Reading your file…", max_entries=4)
+@st.cache_resource(show_spinner="Reading your file…", max_entries=4)
 def load_upload(data: bytes, name: str) -> Loaded:
     return load_table(io.BytesIO(data), name=name, limits=upload_limits())
 
