@@ -205,8 +205,10 @@ def _hello_steps(page: Any) -> tuple[Callable[[], None], Callable[[], None]]:
             page.locator('[data-testid="stSelectbox"]').click()
             page.get_by_role("option", name=new, exact=True).click()
 
-        appdriver.rerun(page, action, TIMEOUT_MS)
+        # Not appdriver.rerun: this run can be too quick for its "running" state to be seen.
+        action()
         page.get_by_text(f"Hello, world: {new}").wait_for(timeout=TIMEOUT_MS)
+        appdriver.wait_idle(page, TIMEOUT_MS)
         state["value"] = new
 
     return open_page, change
