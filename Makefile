@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 ARGS ?=
 
-.PHONY: run test test-fast test-e2e validate docs
+.PHONY: run test test-fast test-e2e validate docs bench
 
 $(VENV)/.app: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,3 +37,6 @@ validate: $(VENV)/.app  ## check data/events.csv (or CSV=path)
 
 docs: $(VENV)/.app  ## rewrite the vocabulary tables in docs/data.md from the schema
 	$(PY) -m timeline docs
+
+bench: $(VENV)/.dev  ## the benchmark, 150 to 1,000,000 events (about 15 min): bench/results.md
+	$(PY) bench/run.py $(ARGS)
