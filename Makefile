@@ -40,3 +40,7 @@ docs: $(VENV)/.app  ## rewrite the vocabulary tables in docs/data.md from the sc
 
 bench: $(VENV)/.dev  ## the benchmark, 150 to 1,000,000 events (about 15 min): bench/results.md
 	$(PY) bench/run.py $(ARGS)
+
+.PHONY: load-test
+load-test: $(VENV)/.dev  ## 25 browser sessions at once on one server (needs /usr/bin/chromium); figures -> bench/results.md
+	$(PY) bench/load_test.py $(ARGS)
