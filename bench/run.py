@@ -147,7 +147,9 @@ def _timeline_lanes_js(op: str, count: int) -> str:
       const plot = [...document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')]
         .find(p => (p.querySelector('.gtitle') || {{}}).textContent?.startsWith('Timeline'));
       if (!plot || !plot._fullData) return false;
-      return plot.querySelectorAll('.yaxislayer-above .ytick').length {op} {count};
+      const lanes = new Set([...plot.querySelectorAll('.yaxislayer-above .ytick text')]
+        .map(t => t.textContent).filter(t => t));
+      return lanes.size {op} {count};
     }}"""
 
 
