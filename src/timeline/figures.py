@@ -396,7 +396,7 @@ def timeline_density(df: pd.DataFrame, selected: str | None = None) -> go.Figure
             )
         )
     _timeline_frame(fig, order, *_time_span(df))
-    fig.update_layout(margin={"t": 110})
+    fig.update_layout(margin={"t": 150}, height=190 + 56 * len(order))  # room for the subtitle
     return fig
 
 
