@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable
 from typing import Any
+
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
 
 APP = '[data-testid="stApp"]'
 IDLE = f'{APP}[data-test-connection-state="CONNECTED"][data-test-script-state="notRunning"]'
@@ -52,7 +56,11 @@ def wait_charts(page: Any, count: int = 1, timeout: float = 60_000) -> None:
 
 
 def rerun(page: Any, action: Callable[[], object], timeout: float = 60_000) -> None:
-    """Do `action`, which makes the app rerun, and wait until that run has finished."""
+    """Do `action`, which makes the app rerun, and wait until that run has finished.
+
+    A short run can start and end within one render, so "running" may never show: after a few
+    seconds without it, only wait for the app to be idle. Assert on what the run changes with
+    waiting helpers (`wait_counter`, Playwright's `expect`), not on a single read."""
     page.evaluate(
         """() => {
           window.__sawRun = false;
@@ -64,8 +72,16 @@ def rerun(page: Any, action: Callable[[], object], timeout: float = 60_000) -> N
         }"""
     )
     action()
-    page.wait_for_function("window.__sawRun === true", timeout=timeout)
+    with contextlib.suppress(PlaywrightTimeout):
+        page.wait_for_function("window.__sawRun === true", timeout=5_000)
     wait_idle(page, timeout)
+
+
+def wait_counter(page: Any, shown: int, total: int, timeout: float = 30_000) -> None:
+    """Wait until the sidebar says "Showing `shown` of `total` events"."""
+    expect(page.locator('[data-testid="stSidebar"]')).to_contain_text(
+        f"Showing {shown} of {total} events", timeout=timeout
+    )
 
 
 def counter(page: Any) -> tuple[int, int]:
