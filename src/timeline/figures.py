@@ -211,45 +211,30 @@ def timeline(df: pd.DataFrame, selected: str | None = None) -> go.Figure:
                     meta={"kind": "ranged", "category": cat},
                 )
             )
-        if (short & (category == cat)).any():
-            rows = short & (category == cat)
-            fig.add_trace(
-                scatter(
-                    name=name,
-                    legendgroup=cat,
-                    mode="markers",
-                    x=pd.Series(middle[rows]),
-                    y=y[rows],
-                    marker={
-                        "color": color,
-                        "size": 10,
-                        "symbol": "square",
-                        "line": {"color": "white", "width": 1},
-                    },
-                    customdata=custom[rows],
-                    hovertemplate=_EVENT_HOVER,
-                    meta={"kind": "short-range", "category": cat},
+        # Markers: at the middle of bars too short to see (squares), and for one-day events.
+        for kind, rows, x, symbol, size in (
+            ("short-range", short & (category == cat), middle, "square", 10),
+            ("point", points, start, "diamond", 11),
+        ):
+            if rows.any():
+                fig.add_trace(
+                    scatter(
+                        name=name,
+                        legendgroup=cat,
+                        mode="markers",
+                        x=pd.Series(x[rows]),
+                        y=y[rows],
+                        marker={
+                            "color": color,
+                            "size": size,
+                            "symbol": symbol,
+                            "line": {"color": "white", "width": 1},
+                        },
+                        customdata=custom[rows],
+                        hovertemplate=_EVENT_HOVER,
+                        meta={"kind": kind, "category": cat},
+                    )
                 )
-            )
-        if points.any():
-            fig.add_trace(
-                scatter(
-                    name=name,
-                    legendgroup=cat,
-                    mode="markers",
-                    x=pd.Series(start[points]),
-                    y=y[points],
-                    marker={
-                        "color": color,
-                        "size": 11,
-                        "symbol": "diamond",
-                        "line": {"color": "white", "width": 1},
-                    },
-                    customdata=custom[points],
-                    hovertemplate=_EVENT_HOVER,
-                    meta={"kind": "point", "category": cat},
-                )
-            )
     if selected is not None and (df["id"] == selected).any():
         i = int(np.flatnonzero(df["id"].to_numpy() == selected)[0])
         fig.add_trace(
