@@ -450,12 +450,13 @@ What limits the targets missed (profiled at 1M rows, 2 cores, as of this run):
 
 - 1M first render with a cold load: parsing and validating the 400 MB CSV is most of it:
   the strict `csv`-module pass and building the text frame (~25 s), the cell rules (~8 s),
-  typing (~5 s), re-reading the file for the coordinates' text (`keep_coordinate_text`,
-  ~18 s) and preparing the search text (~10 s). With the Parquet cache a fresh server loads the
-  same table in about 5 s (column "load warm"), so every start after the first is within 20 s.
+  typing (~5 s), re-reading id, lat and lon for the coordinates' text (`keep_coordinate_text`,
+  ~5 s; 18 s before it read only those columns) and preparing the search text (~10 s). With
+  the Parquet cache a fresh server loads the same table in 3-5 s (column "load warm"), so every
+  start after the first is within 20 s.
 - 1M peak memory: the cold load holds the text, the parsed records and the frame at once
   (4.4 GB); a warm start peaks at about 2 GB (the prepared frame itself is ~1.5 GB).
-- 1M filter change: the server's rerun (about 4 s: filtering a million rows, then the density,
+- 1M filter change: the server's rerun (about 3-4 s: filtering a million rows, then the density,
   the place groups, country counts and the table's date sort) dominates; the browser draws
   the same few hundred KB of figures as at 100k.
 - Shipped table: the page's three Plotly charts (Plotly's 4.7 MB bundle, the world map) take
