@@ -537,6 +537,12 @@ def _places_aggregated(fig: go.Figure, located: pd.DataFrame) -> go.Figure:
             meta={"kind": "places"},
         )
     )
+    _zoom_to(fig, located)
+    return fig
+
+
+def _zoom_to(fig: go.Figure, located: pd.DataFrame) -> None:
+    """Show the part of the world where `located`'s events are, centred on them."""
     lat_range, lon_range = _extent(located["lat"], located["lon"])
     middle_lon = (lon_range[0] + lon_range[1]) / 2
     fig.update_geos(
@@ -547,7 +553,6 @@ def _places_aggregated(fig: go.Figure, located: pd.DataFrame) -> go.Figure:
         projection_rotation_lon=middle_lon,
         center_lat=(lat_range[0] + lat_range[1]) / 2,
     )
-    return fig
 
 
 def places_map(df: pd.DataFrame, selected: str | None = None) -> go.Figure:
@@ -615,16 +620,7 @@ def places_map(df: pd.DataFrame, selected: str | None = None) -> go.Figure:
                 meta={"kind": "selected"},
             )
         )
-    lat_range, lon_range = _extent(located["lat"], located["lon"])
-    middle_lon = (lon_range[0] + lon_range[1]) / 2
-    fig.update_geos(
-        projection_type="equirectangular",
-        lataxis_range=lat_range,
-        lonaxis_range=lon_range,
-        center_lon=middle_lon,
-        projection_rotation_lon=middle_lon,
-        center_lat=(lat_range[0] + lat_range[1]) / 2,
-    )
+    _zoom_to(fig, located)
     fig.update_layout(legend={"title": {"text": "Category"}})
     return fig
 
