@@ -565,16 +565,7 @@ def places_map(df: pd.DataFrame, selected: str | None = None) -> go.Figure:
     if len(located) > PLACES_MAX:
         return _places_aggregated(fig, located)
     if located.empty:
-        fig.add_annotation(
-            text="None of these events has a location" if len(df) else _NO_EVENTS,
-            showarrow=False,
-            xref="paper",
-            yref="paper",
-            x=0.5,
-            y=0.5,
-            font={"size": 16},
-        )
-        return fig
+        return _empty(fig, "None of these events has a location" if len(df) else _NO_EVENTS)
     custom = _customdata(located, event_labels(located))
     lat, lon = _spread(located)
     category = located["category"].astype(str).to_numpy()
@@ -657,16 +648,7 @@ def countries_map(df: pd.DataFrame) -> go.Figure:
     _geo_layout(fig)
     counts = country_counts(df)
     if counts.empty:
-        fig.add_annotation(
-            text="None of these events names another country" if len(df) else _NO_EVENTS,
-            showarrow=False,
-            xref="paper",
-            yref="paper",
-            x=0.5,
-            y=0.5,
-            font={"size": 16},
-        )
-        return fig
+        return _empty(fig, "None of these events names another country" if len(df) else _NO_EVENTS)
     cats = [c for c in counts.columns if c != "total"]
     lines = pd.Series("", index=counts.index, dtype="string")
     for cat in cats:
