@@ -37,6 +37,9 @@ def test_parse_dates_gives_the_period(value, first, last, precision):
         "1994-05-12T00:00",
         " 1994",
         "May 1994",
+        "1994\n",
+        "\u0661\u0669\u0669\u0664",  # 1994 in Arabic-Indic digits: "YYYY" means 0-9
+        "１９９４",  # full-width digits
     ],
 )
 def test_parse_dates_rejects_what_is_not_a_real_partial_date(value):

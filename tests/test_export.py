@@ -11,7 +11,7 @@ import pytest
 
 from timeline import schema
 from timeline.__main__ import main as cli
-from timeline.export import export_filename, keep_coordinate_text, to_csv_bytes
+from timeline.export import export_filename, to_csv_bytes
 from timeline.filters import FilterState, apply_filters, prepare
 from timeline.io import read_events
 
@@ -27,8 +27,8 @@ SMALL = (
 )
 
 
-def read(text: str):
-    return read_events(io.BytesIO(text.encode("utf-8")), name="small.csv")
+def read(text: str, **options: bool):
+    return read_events(io.BytesIO(text.encode("utf-8")), name="small.csv", **options)
 
 
 def test_exact_bytes_of_a_small_table():
@@ -83,12 +83,12 @@ def test_sample_round_trips_byte_identical():
 
 
 def test_coordinates_are_written_as_the_file_wrote_them():
-    df = keep_coordinate_text(read(SMALL), SMALL.encode())
+    df = read(SMALL, coordinate_text=True)
     assert b",Moscow,55.7558,37.60," in to_csv_bytes(df)
 
 
 def test_coordinate_text_that_no_longer_matches_is_not_used():
-    df = keep_coordinate_text(read(SMALL), SMALL.encode())
+    df = read(SMALL, coordinate_text=True)
     df.loc[df["id"] == "b-later", "lon"] = 38.5
     assert b",Moscow,55.7558,38.5," in to_csv_bytes(df)
 
@@ -97,7 +97,7 @@ def test_shipped_table_round_trips_byte_identical():
     """data/events.csv is kept in date order, so its unfiltered export is the file itself
     (`;` lists without spaces, coordinates as written, `\\n` line ends)."""
     data = SHIPPED.read_bytes()
-    df = keep_coordinate_text(read_events(io.BytesIO(data)), data)
+    df = read_events(io.BytesIO(data), coordinate_text=True)
     assert to_csv_bytes(df) == data
 
 
@@ -157,7 +157,7 @@ HOSTILE = (
 
 
 def test_formula_cells_get_a_quote_and_numbers_stay_numbers():
-    df = keep_coordinate_text(read(HOSTILE), HOSTILE.encode())
+    df = read(HOSTILE, coordinate_text=True)
     assert to_csv_bytes(df) == (
         HEADER.encode() + b"'-1-2,'=1+1,war,1994,,,,borders,'@SUM(A1),40.1800,-73.9680,"
         b"'+cmd|' /C calc'!A0,'=already quoted,https://example.org/x\n"

@@ -5,7 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from timeline import filters
 from timeline.filters import FilterOptions, FilterState, apply_filters, prepare, restrict
@@ -243,3 +247,26 @@ def test_large_table_filters_without_per_row_python(sample: pd.DataFrame):
     ]
     assert got["id"].tolist() == expected["id"].tolist()
     assert len(got) == 2000
+
+
+# Letters that exercise both ways of folding: accents, the fold table, compatibility forms,
+# loose combining marks (some outside the stripped ranges), and letters whose decomposition
+# holds another letter of the list.
+_FOLD_ALPHABET = "aeiosz -'ÉéèşŞçğıİəƏøǿłßæœ–’“ﬁ²Ａ\u0301\u0323\u05b4\u05d0שׁ\u0651\u064eﺃ"
+
+
+@given(st.lists(st.text(alphabet=_FOLD_ALPHABET, max_size=12), min_size=1, max_size=8))
+@example(["ǿø"])  # ǿ folds to ø, which folds on to o
+@example(["\ufb2a\u05b4", "a\u0651\u064e"])  # marks that decomposition may reorder
+def test_folding_letter_by_letter_matches_decomposing_whole_strings(texts: list[str]):
+    lowered = pc.utf8_lower(pa.array(texts, type=pa.large_string()))
+    assert filters._fold(lowered).to_pylist() == filters._fold_whole(lowered).to_pylist()
+
+
+def test_folding_takes_the_letter_by_letter_way_for_a_few_accented_letters(monkeypatch):
+    def whole(arr):
+        raise AssertionError("decomposed whole strings")
+
+    monkeypatch.setattr(filters, "_fold_whole", whole)
+    lowered = pc.utf8_lower(pa.array(["Şəki–Gəncə", "Volontè", "Straße"]))
+    assert filters._fold(lowered).to_pylist() == ["saki-ganca", "volonte", "strasse"]

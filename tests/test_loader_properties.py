@@ -9,19 +9,24 @@ each example within the deadline.
 
 from __future__ import annotations
 
+import csv
 import io
 from datetime import timedelta
 from pathlib import Path
+from unittest.mock import patch
 
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from timeline import io as io_module
 from timeline import schema
 from timeline.io import MAX_PROBLEMS, EventTableError, read_events
 
 EDGE = Path(__file__).parent / "data" / "edge_cases.csv"
 VALID = EDGE.read_text(encoding="utf-8")
+SHIPPED = Path(__file__).parents[1] / "data" / "events.csv"
 
 SETTINGS = settings(
     max_examples=150,
@@ -131,3 +136,102 @@ def test_mutations_of_a_valid_table(text, encoding, crlf):
 
 def test_the_unmutated_table_passes_the_property():
     check(VALID.encode())
+
+
+# --- the fast reader (Arrow) against the strict one (the csv module) ------------------------
+
+
+def outcome(data: bytes, strict: bool) -> tuple[str, object]:
+    """What `read_events` makes of `data`: the frame, or the error's lines."""
+    fast = None if strict else io_module._fast_text_frame
+    with patch.object(io_module, "_fast_text_frame", fast or (lambda *args: None)):
+        try:
+            return "frame", read_events(io.BytesIO(data), name="t.csv", coordinate_text=True)
+        except EventTableError as exc:
+            return "error", exc.messages()
+
+
+def assert_same_as_strict(data: bytes) -> None:
+    fast, strict = outcome(data, strict=False), outcome(data, strict=True)
+    assert fast[0] == strict[0], (fast, strict)
+    if fast[0] == "frame":
+        pd.testing.assert_frame_equal(fast[1], strict[1])
+    else:
+        assert fast[1] == strict[1]
+
+
+RECORDS = [r for r in csv.reader(io.StringIO(VALID, newline="")) if r]
+
+
+@st.composite
+def requoted(draw: st.DrawFn) -> str:
+    """The edge-case table written again with cells quoted in valid ways (always, never where
+    not needed) and, in some examples, one cell quoted in a way the csv module refuses or reads
+    differently; with blank lines and any of the three line ends."""
+    out = []
+    for record in RECORDS:
+        cells = []
+        for cell in record:
+            quoted = '"' + cell.replace('"', '""') + '"'
+            needs = any(c in cell for c in ',"\r\n')
+            cells.append(quoted if needs or draw(st.booleans()) else cell)
+        out.append(cells)
+    if draw(st.booleans()):
+        row = draw(st.integers(0, len(out) - 1))
+        col = draw(st.integers(0, len(out[row]) - 1))
+        cell = RECORDS[row][col]
+        out[row][col] = draw(
+            st.sampled_from(
+                [
+                    '"' + cell.replace('"', '""') + '"x',  # text after the closing quote
+                    '""' + cell,  # an empty quoted cell, then text
+                    cell[:1] + '"' + cell[1:],  # a quote inside an unquoted cell
+                    '"' + cell,  # a quote never closed
+                    " " + '"' + cell + '"',  # a space before the opening quote
+                ]
+            )
+        )
+    lines = []
+    for cells in out:
+        lines.append(",".join(cells))
+        if draw(st.integers(0, 5)) == 0:
+            lines.append("")  # a blank line
+    return draw(st.sampled_from(["\n", "\r\n", "\r"])).join(lines)
+
+
+@SETTINGS
+@given(requoted(), st.booleans())
+def test_fast_reader_agrees_with_the_strict_one_on_quoting(text, bom):
+    assert_same_as_strict((("\ufeff" if bom else "") + text).encode("utf-8"))
+
+
+@SETTINGS
+@given(mutated(), st.booleans())
+def test_fast_reader_agrees_with_the_strict_one_on_mutations(text, crlf):
+    assert_same_as_strict((text.replace("\n", "\r\n") if crlf else text).encode("utf-8"))
+
+
+@pytest.mark.parametrize("path", [EDGE, SHIPPED], ids=["edge-cases", "shipped"])
+def test_well_formed_tables_take_the_fast_reader(path: Path):
+    data = path.read_bytes()
+    raw = io_module._fast_text_frame(data, None)
+    assert raw is not None
+    assert len(raw) == len(read_events(path))
+
+
+@pytest.mark.parametrize(
+    ("text", "well_formed"),
+    [
+        (b"a,b\nx,y\n", True),
+        (b'a,b\n"x, y","say ""hi"""\n', True),
+        (b'a,b\r\n"",""\r\n', True),
+        (b'"a\nb",c', True),  # quoted line break; no line end at the end
+        (b'a,b\n"x"y,z\n', False),  # text after a closing quote
+        (b'a,b\n"",z"\n', False),
+        (b'a,b\nab"c,d\n', False),  # a quote inside an unquoted cell: left to the csv module
+        (b'a,b\n"x,y\n', False),  # never closed
+        (b'a,b\n x ,"y" \n', False),
+    ],
+)
+def test_quotes_well_formed(text: bytes, well_formed: bool):
+    assert io_module._quotes_well_formed(text) is well_formed

@@ -6,8 +6,12 @@ import calendar
 import re
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+# ASCII digits only (Python's `\d` would also take "١٩٩٤"); the same pattern serves Arrow.
+DATE_RE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
+_NAMED_DATE_RE = r"^(?P<year>[0-9]{4})(?:-(?P<month>[0-9]{2})(?:-(?P<day>[0-9]{2}))?)?$"
 _MONTHS = tuple(calendar.month_name)  # index 1..12, English regardless of the machine's locale
 
 
@@ -19,16 +23,23 @@ def parse_dates(values: pd.Series) -> pd.DataFrame:
     """
     # Tables repeat dates a lot: parse each distinct value once and spread the result.
     codes, uniques = pd.factorize(values.astype("string"), use_na_sentinel=False)
-    parsed = _parse_unique(pd.Series(uniques, dtype="string"))
+    parsed = _parse_unique(uniques)
     return pd.DataFrame(
         {col: parsed[col].to_numpy()[codes] for col in parsed.columns}, index=values.index
     ).astype({"precision": "string"})
 
 
-def _parse_unique(values: pd.Series) -> pd.DataFrame:
-    parts = values.str.extract(DATE_RE.pattern)
-    year, month, day = (parts[i].astype("float64") for i in range(3))
-    precision = pd.Series(pd.NA, index=values.index, dtype="string")
+def _parse_unique(uniques: object) -> pd.DataFrame:
+    # Arrow's regex kernel: the Python one would be called once per distinct value.
+    texts = pa.array(pd.Series(uniques, dtype="string").astype(object), type=pa.string())
+    parts = pc.extract_regex(texts, _NAMED_DATE_RE)
+    year, month, day = (
+        pd.Series(parts.field(g).to_numpy(zero_copy_only=False), dtype=object)
+        .replace("", None)
+        .astype("float64")
+        for g in ("year", "month", "day")
+    )
+    precision = pd.Series(pd.NA, index=year.index, dtype="string")
     precision = precision.mask(year.notna(), "year").mask(month.notna(), "month")
     precision = precision.mask(day.notna(), "day")
     # Years below 1 are not dates; month 00 or 13 and day 30 February all give NaT here.

@@ -24,8 +24,8 @@ from timeline.csvsafe import quote_formulas
 from timeline.filters import FilterState, normalize_query
 
 FILE_PREFIX = "azerbaijan-relations"
-# Columns `keep_coordinate_text` adds: the coordinates as the file wrote them ("40.1800").
-COORDINATE_TEXT: dict[str, str] = {"lat": "_lat_text", "lon": "_lon_text"}
+# The coordinates as the file wrote them ("40.1800"): `read_events(..., coordinate_text=True)`.
+COORDINATE_TEXT = schema.COORDINATE_TEXT
 _MAX_ITEMS_IN_NAME = 3
 
 
@@ -35,32 +35,6 @@ def _coordinate(value: float) -> str:
     if pd.isna(value):
         return ""
     return np.format_float_positional(value, trim="-")
-
-
-def keep_coordinate_text(df: pd.DataFrame, data: bytes | str) -> pd.DataFrame:
-    """`df` (read from `data`) plus the lat/lon cells as written, so that an export writes
-    `40.1800` back rather than `40.18`. Text that does not parse to the frame's value is left
-    out (the export then writes the number)."""
-    if isinstance(data, bytes):
-        data = data.decode("utf-8-sig")
-    # Only three columns are converted: at 1M rows this takes 5 s instead of 25 s.
-    raw = pd.read_csv(
-        io.StringIO(data.removeprefix("\ufeff")),
-        dtype=str,
-        keep_default_na=False,
-        na_filter=False,
-        skip_blank_lines=True,
-        usecols=lambda name: name.strip() in ("id", *COORDINATE_TEXT),
-    )
-    raw.columns = [c.strip() for c in raw.columns]
-    raw = raw.set_index(raw["id"].str.strip())
-    out = df.copy()
-    for col, text_col in COORDINATE_TEXT.items():
-        text = out["id"].map(raw[col].str.strip()).fillna("").astype(str)
-        number = pd.to_numeric(text.replace("", None), errors="coerce")
-        same = (number == out[col]) | (number.isna() & out[col].isna())
-        out[text_col] = text.where(same, None)
-    return out
 
 
 def sort_by_date(df: pd.DataFrame) -> pd.DataFrame:

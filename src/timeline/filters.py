@@ -9,6 +9,7 @@ combine with AND.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -52,6 +53,8 @@ _FOLD: tuple[tuple[str, str], ...] = (
 _COMBINING = (
     r"[\x{0300}-\x{036f}\x{1ab0}-\x{1aff}\x{1dc0}-\x{1dff}\x{20d0}-\x{20ff}\x{fe20}-\x{fe2f}]"
 )
+# The same ranges for Python's `re`.
+_COMBINING_PY = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _TEXT = "string[pyarrow]"
 
 
@@ -90,16 +93,79 @@ def normalize_text(values: pd.Series) -> pd.Series:
     """Lower-case, accent-free text for searching: "Volontè" -> "volonte", "Bakı" -> "baki".
     Vectorised with Arrow kernels; rows of plain ASCII skip everything but lower-casing."""
     arr = _contiguous(pc.utf8_lower(pa.array(values.astype(_TEXT).fillna(""))))
-    ascii_rows = pc.string_is_ascii(arr)
-    if not pc.all(ascii_rows).as_py():
-        rows = pc.invert(ascii_rows)
-        other = pc.filter(arr, rows)
-        for letter, plain in _FOLD:
-            other = pc.replace_substring(other, letter, plain)
-        other = pc.utf8_normalize(other, "NFKD")
-        other = pc.replace_substring_regex(other, _COMBINING, "")
+    changes = _letter_changes(_non_ascii_letters(arr))
+    if changes is not None:
+        # Few letters to change: one pass each over all rows (ASCII rows hold none of them).
+        for letter, plain in changes.items():
+            arr = pc.replace_substring(arr, letter, plain)
+    else:
+        # Decompose only the rows that need it.
+        rows = pc.invert(pc.string_is_ascii(arr))
+        other = _fold_whole(_contiguous(pc.filter(arr, rows)))
         arr = pc.replace_with_mask(arr, rows, _contiguous(other))
     return pd.Series(pd.array(arr, dtype=_TEXT), index=values.index)
+
+
+def _letter_changes(letters: set[str]) -> dict[str, str] | None:
+    """What each of `letters` (lower-case, non-ASCII) becomes when folded, for those that
+    change; None when replacing them one by one would not give what `_fold_whole` gives.
+
+    Tables use few distinct non-ASCII letters, so replacing each one that changes in its own
+    pass is fast (a million rows: ~2 s instead of ~8 s for decomposing everything). It gives
+    the same text as decomposing whole strings when every result is made of base characters
+    (combining class 0), because canonical reordering then moves nothing that is kept, and
+    no result holds a letter that is itself replaced.
+    """
+    changes = {c: f for c in letters if (f := _fold_char(c)) != c}
+    kept = {x for c in letters for x in changes.get(c, c)}
+    if (
+        len(changes) > _MAX_LETTER_PASSES
+        or any(unicodedata.combining(x) for x in kept)
+        or kept & changes.keys()  # a result that another pass would change again
+    ):
+        return None
+    return changes
+
+
+def _fold(arr: pa.Array) -> pa.Array:
+    """Lower-cased text folded for searching: letter by letter when `_letter_changes` allows,
+    else by `_fold_whole`."""
+    changes = _letter_changes(_non_ascii_letters(arr))
+    if changes is None:
+        return _fold_whole(arr)
+    for letter, plain in changes.items():
+        arr = pc.replace_substring(arr, letter, plain)
+    return arr
+
+
+def _fold_whole(arr: pa.Array) -> pa.Array:
+    """Fold by decomposing whole strings (NFKD) and dropping the combining marks."""
+    for letter, plain in _FOLD:
+        arr = pc.replace_substring(arr, letter, plain)
+    arr = pc.utf8_normalize(arr, "NFKD")
+    return pc.replace_substring_regex(arr, _COMBINING, "")
+
+
+_MAX_LETTER_PASSES = 24
+_FOLD_TABLE = dict(_FOLD)
+
+
+def _fold_char(char: str) -> str:
+    """One lower-case character as it is searched for: folded, decomposed, accents dropped."""
+    decomposed = unicodedata.normalize("NFKD", _FOLD_TABLE.get(char, char))
+    return re.sub(_COMBINING_PY, "", decomposed)
+
+
+def _non_ascii_letters(arr: pa.Array) -> set[str]:
+    """The distinct non-ASCII characters in a string array (without building Python strings
+    per row: the UTF-8 bytes minus their ASCII bytes are still UTF-8)."""
+    data = arr.buffers()[2]
+    if data is None:
+        return set()
+    return set(data.to_pybytes().translate(None, _ASCII).decode("utf-8"))
+
+
+_ASCII = bytes(range(128))
 
 
 def normalize_query(query: str) -> list[str]:
@@ -132,17 +198,13 @@ def prepare(df: pd.DataFrame) -> pd.DataFrame:
     orgs = _per_unique(
         out["organizations"], lambda t: _names(t, lambda c: schema.ORGANIZATIONS.get(c, c))
     )
-    text = (
-        out["title"].astype(_TEXT)
-        + " \n "
-        + out["description"].astype(_TEXT)
-        + " \n "
-        + out["location"].astype(_TEXT)
-        + " \n "
-        + countries
-        + " \n "
-        + orgs
+    parts = [out[c].astype(_TEXT) for c in ("title", "description", "location")]
+    # One join: chaining `+` would copy the growing text once per part.
+    joined = pc.binary_join_element_wise(
+        *(pa.array(p.fillna("")) for p in (*parts, countries, orgs)),
+        pa.scalar(" \n ", pa.large_string()),
     )
+    text = pd.Series(pd.array(joined, dtype=_TEXT), index=out.index)
     out[TEXT_COLUMN] = normalize_text(text)
     return out
 

@@ -34,13 +34,16 @@ import csv
 import io
 import os
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow
+import pyarrow.csv as pacsv
 
 from timeline import schema
 from timeline.csvsafe import unquote_formulas
@@ -64,7 +67,7 @@ _MAX_NAMED = 5
 _MAX_ITEMS = 10
 # Cell rules run on blocks of rows: small first (junk is caught early), then larger (fast).
 _FIRST_BLOCK = 1_000
-_MAX_BLOCK = 64_000
+_MAX_BLOCK = 256_000
 
 
 @dataclass(frozen=True, order=True)
@@ -170,20 +173,103 @@ def read_events(
     *,
     max_bytes: int | None = None,
     max_rows: int | None = None,
+    coordinate_text: bool = False,
 ) -> pd.DataFrame:
     """Read, validate and type an event table from a path or a file-like object.
 
     Returns the schema's columns (lists as tuples, lat/lon as floats, category as a categorical)
-    plus `start`, `end` (the last day of the period) and `precision`. Raises `EventTableError`,
-    and no other exception for anything the source contains. `max_bytes` and `max_rows` are
-    limits (None, the default: no limit; uploads pass `**upload_limits()`); see the module
-    docstring for the order of checks and the cap on the number of problems listed.
+    plus `start`, `end` (the last day of the period) and `precision`, and with `coordinate_text`
+    the lat/lon cells as written (`schema.COORDINATE_TEXT`). Raises `EventTableError`, and no
+    other exception for anything the source contains. `max_bytes` and `max_rows` are limits
+    (None, the default: no limit; uploads pass `**upload_limits()`); see the module docstring
+    for the order of checks and the cap on the number of problems listed.
     """
     name = name or _source_name(source)
-    text = decode(_read_bytes(source, name, max_bytes), name)
-    raw, lines = _parse(text, name, max_rows)
-    _check(raw, lines, name)
-    return _typed(raw)
+    data = _read_bytes(source, name, max_bytes)
+    raw = _fast_text_frame(data, max_rows) if isinstance(data, bytes) else None
+    if raw is None:
+        # The strict path: it finds every problem and names its line.
+        raw, lines = _parse(decode(data, name), name, max_rows)
+        _check(raw, lines, name)
+    return _typed(raw, coordinate_text)
+
+
+def _fast_text_frame(data: bytes, max_rows: int | None) -> pd.DataFrame | None:
+    """The checked text frame of a well-formed table, read by Arrow's multi-threaded CSV reader;
+    None when the table may hold any problem, so that the strict path reads it and names them.
+
+    Arrow reads some malformed CSV leniently (`"a"b` as `ab`), so it is only trusted when every
+    quote opens or closes a field or is doubled inside one (`_quotes_well_formed`): then both
+    readers see the same records and cells. Any error or doubt gives None; nothing is repaired.
+    """
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:
+        return None
+    if not _quotes_well_formed(data):
+        return None
+    first_line = data[: data.find(b"\n") + 1 or len(data)]
+    try:
+        width = len(next(csv.reader([first_line.decode("utf-8").rstrip("\r\n")], strict=True)))
+        table = pacsv.read_csv(
+            pyarrow.py_buffer(data),
+            read_options=pacsv.ReadOptions(autogenerate_column_names=True),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types={f"f{i}": pyarrow.string() for i in range(width)},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    # Bad UTF-8, a record of the wrong width, an odd header line: the strict path says which.
+    except (pyarrow.ArrowException, ValueError, csv.Error, StopIteration):
+        return None
+    if table.num_rows < 2 or (max_rows is not None and table.num_rows - 1 > max_rows):
+        return None
+    header = [str(v) for v in table.slice(0, 1).to_pylist()[0].values()]
+    if _header_problems(header, ""):
+        return None
+    body = table.slice(1)
+    raw = pd.DataFrame(
+        {
+            name.strip(): pd.Series(pd.array(body.column(i), dtype=_TEXT), copy=False)
+            for i, name in enumerate(header)
+        }
+    )
+    raw = raw.apply(lambda s: unquote_formulas(s.str.strip()))
+    try:
+        _check(raw, range(2, len(raw) + 2), "", stop_at_first=True)
+    except EventTableError:
+        return None
+    return raw
+
+
+_TEXT = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' "str": what the strict path makes
+
+
+def _quotes_well_formed(data: bytes) -> bool:
+    """True when every `"` in `data` opens a field, closes one, or is doubled inside one.
+
+    Quotes then alternate opening and closing (a doubled quote closes and reopens at once), so
+    an opening quote must follow a comma, a line end or the start, and a closing quote must be
+    followed by a comma, a line end, the end or the next quote. UTF-8 never uses the bytes of
+    `"`, `,`, CR or LF inside a character, so the bytes can be looked at directly.
+    """
+    octets = np.frombuffer(data, dtype=np.uint8)
+    quotes = np.flatnonzero(octets == ord('"'))
+    if len(quotes) % 2:
+        return False
+    if not len(quotes):
+        return True
+    opening, closing = quotes[0::2], quotes[1::2]
+    doubled = closing[:-1] + 1 == opening[1:]
+    bounds = np.array([ord(","), ord("\n"), ord("\r")], dtype=np.uint8)
+    before = octets[np.maximum(opening - 1, 0)]
+    opens_ok = np.isin(before, bounds) | (opening == 0)
+    opens_ok[1:] |= doubled
+    after = octets[np.minimum(closing + 1, len(octets) - 1)]
+    closes_ok = np.isin(after, bounds) | (closing == len(octets) - 1)
+    closes_ok[:-1] |= doubled
+    return bool(opens_ok.all() and closes_ok.all())
 
 
 def _source_name(source: Source) -> str:
@@ -458,11 +544,11 @@ def validate(raw: pd.DataFrame, text: str, name: str) -> list[Problem]:
     return []
 
 
-def _check(raw: pd.DataFrame, lines: list[int], name: str) -> None:
+def _check(raw: pd.DataFrame, lines: Sequence[int], name: str, stop_at_first: bool = False) -> None:
     """Raise `EventTableError` for the cell rules and duplicate ids, in blocks of rows.
 
     Blocks grow from `_FIRST_BLOCK` to `_MAX_BLOCK` rows; after the block in which more than
-    `MAX_PROBLEMS` problems are found, checking stops.
+    `MAX_PROBLEMS` problems are found (with `stop_at_first`: any problem), checking stops.
     """
     ids = raw["id"].to_numpy(dtype=object)
     duplicated = (raw["id"].duplicated(keep=False) & (raw["id"] != "")).to_numpy()
@@ -483,7 +569,7 @@ def _check(raw: pd.DataFrame, lines: list[int], name: str) -> None:
         for problem in sorted(cells + dups, key=lambda p: (p.line, _column_rank(p.column))):
             found.add(problem)
         found.omitted += more
-        if found.omitted and stop < len(raw):
+        if (found.omitted or (stop_at_first and found)) and stop < len(raw):
             raise found.error(unchecked_from=lines[stop])
         start, size = stop, min(size * 4, _MAX_BLOCK)
     if found:
@@ -499,7 +585,7 @@ def _duplicate_problem(line: int, value: str, all_lines: list[int], name: str) -
 
 
 def _cell_problems(
-    block: pd.DataFrame, lines: list[int], name: str, limit: int
+    block: pd.DataFrame, lines: Sequence[int], name: str, limit: int
 ) -> tuple[list[Problem], int]:
     """The first `limit` cell problems of `block` in file order, and how many more there are."""
     failures = _cell_failures(block)
@@ -553,11 +639,17 @@ def _cell_failures(raw: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"row": [], "column": [], "message": []})
 
 
-def _typed(raw: pd.DataFrame) -> pd.DataFrame:
+def _typed(raw: pd.DataFrame, coordinate_text: bool = False) -> pd.DataFrame:
     df = raw.loc[:, list(schema.COLUMNS)].copy()
     df["category"] = pd.Categorical(df["category"], categories=list(schema.CATEGORIES))
     for col in schema.LIST_COLUMNS:
-        df[col] = [tuple(x.strip() for x in v.split(schema.LIST_SEP)) if v else () for v in df[col]]
+        # Lists repeat a lot: split each distinct cell once.
+        codes, uniques = pd.factorize(df[col], use_na_sentinel=False)
+        items = np.empty(len(uniques), dtype=object)
+        items[:] = [
+            tuple(x.strip() for x in v.split(schema.LIST_SEP)) if v else () for v in uniques
+        ]
+        df[col] = items[codes]
     for col in ("lat", "lon"):
         df[col] = pd.to_numeric(df[col].replace("", None), errors="coerce").astype("float64")
     start = parse_dates(df["start_date"])
@@ -565,4 +657,7 @@ def _typed(raw: pd.DataFrame) -> pd.DataFrame:
     df["start"] = start["first"]
     df["end"] = end["last"].fillna(start["last"])
     df["precision"] = pd.Categorical(start["precision"], categories=list(schema.PRECISIONS))
+    if coordinate_text:
+        for col, text_col in schema.COORDINATE_TEXT.items():
+            df[text_col] = raw[col].where(raw[col] != "", None)
     return df.reset_index(drop=True)

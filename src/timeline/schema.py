@@ -48,9 +48,11 @@ LIST_COLUMNS: tuple[str, ...] = ("countries", "organizations", "topics")
 LIST_SEP = ";"
 # Columns the loader adds to the frame it returns.
 DERIVED_COLUMNS: tuple[str, ...] = ("start", "end", "precision")
+# Columns the loader adds when asked (`read_events(..., coordinate_text=True)`): lat and lon as
+# the file wrote them ("40.1800"), so that an export writes them back unchanged.
+COORDINATE_TEXT: dict[str, str] = {"lat": "_lat_text", "lon": "_lon_text"}
 
 ID_RE = re.compile(r"^[a-z0-9-]+$")
-DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
 URL_RE = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+[^\s]*$", re.IGNORECASE)
 TOPIC_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TITLE_MAX = 120

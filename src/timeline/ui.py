@@ -22,7 +22,6 @@ import streamlit as st
 
 from timeline import cache as table_cache
 from timeline import figures, schema, url_state
-from timeline.export import keep_coordinate_text
 from timeline.filters import FilterOptions, FilterState, filter_options, prepare, restrict
 from timeline.io import EventTableError, Problem, read_events, upload_limits
 
@@ -114,8 +113,7 @@ def load_table(
 
 def _load_bytes(data: bytes, label: str, limits: Mapping[str, int] | None = None) -> Loaded:
     try:
-        df = read_events(io.BytesIO(data), name=label, **(limits or {}))
-        df = keep_coordinate_text(df, data)
+        df = read_events(io.BytesIO(data), name=label, coordinate_text=True, **(limits or {}))
     except EventTableError as exc:
         return Loaded(label, None, tuple(exc.problems))
     return Loaded(label, prepare(df), options=filter_options(df))
