@@ -235,6 +235,7 @@ def _fast_text_frame(data: bytes, max_rows: int | None) -> pd.DataFrame | None:
             for i, name in enumerate(header)
         }
     )
+    del table, body  # the stripped cells below replace them: do not hold both
     raw = raw.apply(lambda s: unquote_formulas(s.str.strip()))
     try:
         _check(raw, range(2, len(raw) + 2), "", stop_at_first=True)
