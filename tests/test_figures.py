@@ -281,8 +281,18 @@ def test_events_per_year_stacks_counts_by_category(sample: pd.DataFrame):
         for x, y in zip(trace.x, trace.y, strict=True):
             totals[int(x)] = totals.get(int(x), 0) + int(y)
     assert sum(totals.values()) == len(sample)
-    assert totals[2020] == 3 and totals[1992] == 2 and totals[1950] == 0
+    assert totals[2020] == 3 and totals[1992] == 2 and 1950 not in totals
     assert min(totals) == 1918 and max(totals) == 2020
+
+
+def test_events_per_year_draws_no_empty_bars_but_keeps_every_year_on_the_axis(
+    sample: pd.DataFrame,
+):
+    fig = figures.events_per_year(sample)
+    assert all(y > 0 for trace in fig.data for y in trace.y)
+    assert sum(len(trace.x) for trace in fig.data) < 2 * len(sample)
+    lo, hi = fig.layout.xaxis.range
+    assert lo < 1918 < 2020 < hi
 
 
 # --- selections -------------------------------------------------------------------------------

@@ -704,12 +704,16 @@ def events_per_year(df: pd.DataFrame) -> go.Figure:
     year = df["start"].dt.year
     counts = pd.crosstab(year, df["category"].astype(str))
     counts = counts.reindex(range(int(year.min()), int(year.max()) + 1), fill_value=0)
+    years = counts.index.to_numpy()
     for cat in [c for c in schema.CATEGORIES if c in counts.columns]:
+        # Only the years that have such events: a zero-height bar is invisible, but the browser
+        # still draws it (a century of years times the categories: most of the chart's work).
+        some = counts[cat].to_numpy() > 0
         fig.add_trace(
             go.Bar(
                 name=schema.CATEGORIES[cat],
-                x=counts.index.to_numpy(),
-                y=counts[cat].to_numpy(),
+                x=years[some],
+                y=counts[cat].to_numpy()[some],
                 marker={"color": schema.CATEGORY_COLORS[cat]},
                 hovertemplate="%{x}: %{y} " + schema.CATEGORIES[cat] + "<extra></extra>",
                 meta={"category": cat},
