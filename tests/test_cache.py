@@ -35,6 +35,17 @@ def test_second_load_comes_from_the_cache_and_is_the_same(tmp_path):
     assert list(where.glob("*.parquet")) == [entry]
 
 
+def test_the_entry_can_be_written_in_the_background(tmp_path):
+    path, where = big_csv(tmp_path), tmp_path / "cache"
+    first = ui.load_file(path, where, background=True)
+    assert first.ok
+    assert ui.cache_writes_done(timeout=60)
+    assert len(list(where.glob("*.parquet"))) == 1
+    second = cache.load(path.read_bytes(), where)
+    assert second is not None
+    pd.testing.assert_frame_equal(second[0], first.df)
+
+
 def test_a_changed_file_is_parsed_again(tmp_path):
     path, where = big_csv(tmp_path), tmp_path / "cache"
     ui.load_file(path, where)

@@ -12,6 +12,7 @@ import html
 import io
 import os
 import re
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -119,9 +120,13 @@ def _load_bytes(data: bytes, label: str, limits: Mapping[str, int] | None = None
     return Loaded(label, prepare(df), options=filter_options(df))
 
 
-def load_file(path: str | os.PathLike[str], cache_dir: Path | None = None) -> Loaded:
+def load_file(
+    path: str | os.PathLike[str], cache_dir: Path | None = None, background: bool = False
+) -> Loaded:
     """`load_table` for a file a person points at, through the Parquet cache (`timeline.cache`)
-    when it is large: a second start skips parsing and validation."""
+    when it is large: a second start skips parsing and validation. With `background` the cache
+    entry is written on a thread (`cache_writes_done` waits for it), so that the first page
+    does not wait for it."""
     label = os.fspath(path)
     try:
         data = Path(path).read_bytes()
@@ -135,8 +140,27 @@ def load_file(path: str | os.PathLike[str], cache_dir: Path | None = None) -> Lo
         return Loaded(label, hit[0], options=hit[1])
     loaded = _load_bytes(data, label)
     if loaded.df is not None:
-        table_cache.store(loaded.df, loaded.options, data, directory)
+        args = (loaded.df, loaded.options, data, directory)
+        if background:
+            writer = threading.Thread(target=table_cache.store, args=args, daemon=True)
+            _CACHE_WRITERS.append(writer)
+            writer.start()
+        else:
+            table_cache.store(*args)
     return loaded
+
+
+_CACHE_WRITERS: list[threading.Thread] = []
+
+
+def cache_writes_done(timeout: float | None = None) -> bool:
+    """Wait for the cache entries `load_file(..., background=True)` is writing; True when none
+    is still being written."""
+    for writer in list(_CACHE_WRITERS):
+        writer.join(timeout)
+        if not writer.is_alive():
+            _CACHE_WRITERS.remove(writer)
+    return not _CACHE_WRITERS
 
 
 def _load_failed(source: str | os.PathLike[str], label: str) -> Loaded:
@@ -236,7 +260,7 @@ def table_frame(df: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
 # figures select rows into new frames; `apply_filters` with no filter returns it as is).
 @st.cache_resource(show_spinner="Loading the event table…", max_entries=2)
 def _load_path(path: str, mtime_ns: int, size: int) -> Loaded:
-    return load_file(path)
+    return load_file(path, background=True)
 
 
 @st.cache_resource(show_spinner="Reading your file…", max_entries=4)
