@@ -89,11 +89,32 @@ def test_short_bars_also_get_a_marker(sample: pd.DataFrame):
     assert short == {"july-2020-clashes", "war-2020"}
 
 
+def marks(fig: go.Figure) -> list[tuple[str, str, float]]:
+    """(event id, colour, y) of every bar and marker on the timeline."""
+    out = []
+    for trace in (
+        traces(fig, kind="ranged") + traces(fig, kind="short-range") + traces(fig, kind="point")
+    ):
+        colors = trace.marker.color
+        for i, data in enumerate(trace.customdata):
+            color = colors if isinstance(colors, str) else colors[i]
+            out.append((str(data[0]), color, float(trace.y[i])))
+    return out
+
+
 def test_colours_come_from_the_schema(sample: pd.DataFrame):
     fig = figures.timeline(sample)
-    for trace in fig.data:
-        if (trace.meta or {}).get("category"):
-            assert trace.marker.color == schema.CATEGORY_COLORS[trace.meta["category"]]
+    category = sample.set_index("id")["category"].astype(str)
+    drawn = marks(fig)
+    assert len(drawn) == len(sample) + 2  # the two short bars also have a marker
+    for event_id, color, _ in drawn:
+        assert color == schema.CATEGORY_COLORS[category[event_id]], event_id
+
+
+def test_one_trace_per_kind_of_mark_not_per_category(sample: pd.DataFrame):
+    fig = figures.timeline(sample, selected="bishkek-protocol")
+    kinds = [(t.meta or {}).get("kind") for t in fig.data]
+    assert kinds == ["ranged", "short-range", "point", "selected"]
 
 
 def test_one_lane_per_category_in_schema_order(sample: pd.DataFrame):
@@ -111,11 +132,10 @@ def test_one_lane_per_category_in_schema_order(sample: pd.DataFrame):
     ]
     # Top lane highest: tick values count down.
     assert list(fig.layout.yaxis.tickvals) == list(range(len(labels) - 1, -1, -1))
-    for trace in fig.data:
-        cat = (trace.meta or {}).get("category")
-        if cat:
-            lane = len(labels) - 1 - labels.index(schema.CATEGORIES[cat])
-            assert all(abs(y - lane) < 0.5 for y in trace.y)
+    category = sample.set_index("id")["category"].astype(str)
+    for event_id, _, y in marks(fig):
+        lane = len(labels) - 1 - labels.index(schema.CATEGORIES[category[event_id]])
+        assert abs(y - lane) < 0.5, event_id
 
 
 def test_overlapping_events_in_a_lane_do_not_share_a_row():
