@@ -270,3 +270,23 @@ def test_folding_takes_the_letter_by_letter_way_for_a_few_accented_letters(monke
     monkeypatch.setattr(filters, "_fold_whole", whole)
     lowered = pc.utf8_lower(pa.array(["Şəki–Gəncə", "Volontè", "Straße"]))
     assert filters._fold(lowered).to_pylist() == ["saki-ganca", "volonte", "strasse"]
+
+
+@pytest.mark.parametrize("limit", [None, 0, 1, 3, 100])
+def test_by_date_sorts_by_start_then_end_keeping_ties_in_order(limit):
+    df = pd.DataFrame(
+        {
+            "id": list("abcdef"),
+            "start": pd.to_datetime(["2000-05-01", "1990-01-01", "2000-05-01", "1990-01-01"] * 2)[
+                :6
+            ],
+            "end": pd.to_datetime(
+                ["2000-05-31", "1999-12-31", "2000-05-01", "1999-12-31", "2000-06-01", "1990-01-01"]
+            ),
+        }
+    )
+    expected = df.sort_values(["start", "end"], kind="stable")
+    expected = expected if limit is None else expected.head(limit)
+    out = filters.by_date(df, limit)
+    assert list(out["id"]) == list(expected["id"])
+    assert list(out["id"])[:4] == ["f", "b", "d", "c"][: limit if limit is not None else 4]

@@ -23,7 +23,14 @@ import streamlit as st
 
 from timeline import cache as table_cache
 from timeline import figures, schema, url_state
-from timeline.filters import FilterOptions, FilterState, filter_options, prepare, restrict
+from timeline.filters import (
+    FilterOptions,
+    FilterState,
+    by_date,
+    filter_options,
+    prepare,
+    restrict,
+)
 from timeline.io import EventTableError, Problem, read_events, upload_limits
 
 DATA_ENV = "TIMELINE_DATA"
@@ -231,9 +238,7 @@ TABLE_MAX = 5000  # rows the events table sends to the browser; the download has
 
 def table_frame(df: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
     """The events as the table shows them, sorted by date (the first `limit` of them)."""
-    df = df.sort_values(["start", "end"], kind="stable")
-    if limit is not None:
-        df = df.iloc[:limit]
+    df = by_date(df, limit)
     labels = figures.event_labels(df)
     return pd.DataFrame(
         {
