@@ -73,7 +73,7 @@ def load(data: bytes, directory: Path) -> tuple[pd.DataFrame, FilterOptions] | N
     df["precision"] = pd.Categorical(
         df["precision"].astype(str), categories=list(schema.PRECISIONS)
     )
-    return df, replace(_options(options), event_ids=frozenset(df["id"]))
+    return df, replace(_options(options), event_ids=frozenset(df["id"].to_numpy(dtype=object)))
 
 
 def store(df: pd.DataFrame, options: FilterOptions, data: bytes, directory: Path) -> bool:
