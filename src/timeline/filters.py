@@ -105,7 +105,9 @@ def _normalized(arr: pa.Array | pa.ChunkedArray) -> pa.ChunkedArray:
     if len(slices) <= 1:
         return pa.chunked_array([_normalized_slice(s) for s in slices], type=arr.type)
     with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
-        return pa.chunked_array(list(pool.map(_normalized_slice, slices)), type=arr.type)
+        done = list(pool.map(_normalized_slice, slices))
+    # One contiguous array: selecting rows across chunks makes every filter slower.
+    return pa.chunked_array([pa.concat_arrays(done)], type=arr.type)
 
 
 _ROWS_PER_SLICE = 65_536
