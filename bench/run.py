@@ -234,6 +234,7 @@ def browse(
         root = Path(tmp)
         (root / "app.py").symlink_to(app)
         (root / ".streamlit").symlink_to(ROOT / ".streamlit")
+        (root / "static").symlink_to(ROOT / "static")  # the world map's topojson
         saved, conftest.ROOT = conftest.ROOT, root  # start_app runs ROOT/app.py
         try:
             server = conftest.start_app(root / "streamlit.log", env, timeout=120)
@@ -244,6 +245,12 @@ def browse(
             for _ in range(runs):
                 context, traffic = conftest.open_context(browser, server.host)
                 page = context.new_page()
+                page.on(
+                    "console",
+                    lambda m, errors=traffic.console_errors: (
+                        errors.append(m.text) if m.type == "error" else None
+                    ),
+                )
                 page.app_url = server.url
                 open_page, change = (_hello_steps if hello else _app_steps)(page)
                 t0 = time.perf_counter()
@@ -254,6 +261,8 @@ def browse(
                     change()
                     changes.append(time.perf_counter() - t0)
                 assert not traffic.blocked, traffic.blocked
+                # E.g. a 404 for the map's topojson: the page would be measured without it.
+                assert not traffic.console_errors, traffic.console_errors
                 context.close()
             return {
                 "first_cold": firsts[0],
