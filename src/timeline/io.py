@@ -243,11 +243,18 @@ def _fast_text_frame(data: bytes, max_rows: int | None) -> pd.DataFrame | None:
         columns[name.strip()] = unquote_formulas(cells.str.strip())
     del body
     raw = pd.DataFrame(columns)
+    return raw if _passes(raw) else None
+
+
+def _passes(raw: pd.DataFrame) -> bool:
+    """Whether the text frame passes every cell rule and has no duplicate id: one pass over the
+    whole frame that stops at the first failed rule (the strict path then names them all)."""
     try:
-        _check(raw, range(2, len(raw) + 2), "", stop_at_first=True)
-    except EventTableError:
-        return None
-    return raw
+        schema.CELL_SCHEMA.validate(raw, lazy=False)
+    except (pa.errors.SchemaError, pa.errors.SchemaErrors):
+        return False
+    ids = raw["id"]
+    return not (ids.duplicated() & (ids != "")).any()
 
 
 _TEXT = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' "str": what the strict path makes
@@ -551,11 +558,11 @@ def validate(raw: pd.DataFrame, text: str, name: str) -> list[Problem]:
     return []
 
 
-def _check(raw: pd.DataFrame, lines: Sequence[int], name: str, stop_at_first: bool = False) -> None:
+def _check(raw: pd.DataFrame, lines: Sequence[int], name: str) -> None:
     """Raise `EventTableError` for the cell rules and duplicate ids, in blocks of rows.
 
     Blocks grow from `_FIRST_BLOCK` to `_MAX_BLOCK` rows; after the block in which more than
-    `MAX_PROBLEMS` problems are found (with `stop_at_first`: any problem), checking stops.
+    `MAX_PROBLEMS` problems are found, checking stops.
     """
     ids = raw["id"].to_numpy(dtype=object)
     duplicated = (raw["id"].duplicated(keep=False) & (raw["id"] != "")).to_numpy()
@@ -576,7 +583,7 @@ def _check(raw: pd.DataFrame, lines: Sequence[int], name: str, stop_at_first: bo
         for problem in sorted(cells + dups, key=lambda p: (p.line, _column_rank(p.column))):
             found.add(problem)
         found.omitted += more
-        if (found.omitted or (stop_at_first and found)) and stop < len(raw):
+        if found.omitted and stop < len(raw):
             raise found.error(unchecked_from=lines[stop])
         start, size = stop, min(size * 4, _MAX_BLOCK)
     if found:
