@@ -49,14 +49,18 @@ def cache_dir(environ: Mapping[str, str] | None = None) -> Path:
     return Path(base) / "azerbaijan-relations-timeline"
 
 
-def entry(data: bytes, directory: Path) -> Path:
-    """The cache file for a table with these bytes."""
+def entry(data: bytes | Path, directory: Path) -> Path:
+    """The cache file for a table with these bytes (or, given a path, that path itself: the
+    entry found before, so that 400 MB are hashed once)."""
+    if isinstance(data, Path):
+        return data
     digest = hashlib.blake2b(data, digest_size=16).hexdigest()
     return directory / f"{digest}-{CODE_HASH}.parquet"
 
 
-def load(data: bytes, directory: Path) -> tuple[pd.DataFrame, FilterOptions] | None:
-    """The cached frame and filter options for a table with these bytes, or None."""
+def load(data: bytes | Path, directory: Path) -> tuple[pd.DataFrame, FilterOptions] | None:
+    """The cached frame and filter options for a table with these bytes (or for the entry
+    `entry` gave), or None."""
     path = entry(data, directory)
     try:
         table = pq.read_table(path)
@@ -76,8 +80,9 @@ def load(data: bytes, directory: Path) -> tuple[pd.DataFrame, FilterOptions] | N
     return df, replace(_options(options), event_ids=frozenset(df["id"].to_numpy(dtype=object)))
 
 
-def store(df: pd.DataFrame, options: FilterOptions, data: bytes, directory: Path) -> bool:
-    """Write the entry for a table with these bytes; False (and no file) when it cannot."""
+def store(df: pd.DataFrame, options: FilterOptions, data: bytes | Path, directory: Path) -> bool:
+    """Write the entry for a table with these bytes (or the entry `entry` gave); False (and
+    no file) when it cannot."""
     path, tmp = entry(data, directory), None
     try:
         directory.mkdir(parents=True, exist_ok=True)

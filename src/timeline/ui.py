@@ -142,12 +142,13 @@ def load_file(
     if len(data) < table_cache.MIN_BYTES:
         return _load_bytes(data, label)
     directory = cache_dir or table_cache.cache_dir()
-    hit = table_cache.load(data, directory)
+    entry = table_cache.entry(data, directory)
+    hit = table_cache.load(entry, directory)
     if hit is not None:
         return Loaded(label, hit[0], options=hit[1])
     loaded = _load_bytes(data, label)
     if loaded.df is not None:
-        args = (loaded.df, loaded.options, data, directory)
+        args = (loaded.df, loaded.options, entry, directory)
         if background:
             writer = threading.Thread(target=table_cache.store, args=args, daemon=True)
             _CACHE_WRITERS.append(writer)
