@@ -62,9 +62,9 @@ event_id = st.session_state.get(ui.S_EVENT)
 n, total = len(filtered), len(df)
 
 with summary:
-    st.markdown(f"Showing **{n}** of **{total}** events")
+    st.markdown(f"Showing **{n:,}** of **{total:,}** events")
     st.download_button(
-        f"Download {n} events (CSV)",
+        f"Download {n:,} events (CSV)",
         # Small files go with the page as an ordinary download link, which browsers fetch
         # reliably under load; large ones are written only when the button is clicked.
         data=export.to_csv_bytes(filtered)

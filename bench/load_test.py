@@ -56,7 +56,7 @@ APP = '[data-testid="stApp"]'
 IDLE = f'{APP}[data-test-connection-state="CONNECTED"][data-test-script-state="notRunning"]'
 STATUS = '[data-testid="stStatusWidget"]'
 SEARCH = '[data-testid="stSidebar"] input[aria-label="Search"]'
-COUNTER_RE = re.compile(r"Showing (\d+) of (\d+) events")
+COUNTER_RE = re.compile(r"Showing ([\d,]+) of ([\d,]+) events")
 QUERIES = ("war", "treaty", "oil", "armenia", "russia", "council", "gas", "visit", "un", "peace")
 UPLOADERS = (0, 1, 2)  # sessions that upload a table of their own (and replace it)
 CLOSING = 3  # the last sessions close their context during a filter change
@@ -142,7 +142,7 @@ async def rerun(page, action, until) -> float:
 async def counter(page) -> tuple[int, int]:
     text = await page.locator('[data-testid="stSidebar"]').get_by_text(COUNTER_RE).inner_text()
     shown, total = COUNTER_RE.search(text).groups()
-    return int(shown), int(total)
+    return int(shown.replace(",", "")), int(total.replace(",", ""))
 
 
 async def search(page, text: str, until=None) -> float:

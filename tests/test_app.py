@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import csv
+import io
 import re
 from pathlib import Path
 
@@ -30,9 +32,9 @@ def app(monkeypatch) -> AppTest:
 
 def counter(at: AppTest) -> tuple[int, int]:
     for md in at.sidebar.markdown:
-        m = re.fullmatch(r"Showing \*\*(\d+)\*\* of \*\*(\d+)\*\* events", md.value)
+        m = re.fullmatch(r"Showing \*\*([\d,]+)\*\* of \*\*([\d,]+)\*\* events", md.value)
         if m:
-            return int(m[1]), int(m[2])
+            return int(m[1].replace(",", "")), int(m[2].replace(",", ""))
     raise AssertionError("no counter")
 
 
@@ -92,7 +94,7 @@ def assert_consistent(at: AppTest, ids: list[str]) -> None:
     located = set(read_events(SAMPLE).dropna(subset=["lat"])["id"])
     assert drawn_ids(figs["Places"]) == set(ids) & located
     assert per_year_total(figs["Events per year, by category (year each event starts)"]) == len(ids)
-    assert download_label(at) == f"Download {len(ids)} events (CSV)"
+    assert download_label(at) == f"Download {len(ids):,} events (CSV)"
 
 
 def test_default_page_shows_every_event(app: AppTest):
@@ -402,7 +404,7 @@ def test_shipped_table_and_the_2020_war_story(monkeypatch):
     shown, _ = counter(at)
     assert 0 < shown < total
     assert any("ceasefire" in t.lower() for t in table_titles(at))
-    assert download_label(at) == f"Download {shown} events (CSV)"
+    assert download_label(at) == f"Download {shown:,} events (CSV)"
     link = dict(at.query_params)
     assert link == {"category": ["war", "ceasefire"], "years": ["2020", "2020"]}
     # The shared link, opened in a new session.
@@ -411,3 +413,19 @@ def test_shipped_table_and_the_2020_war_story(monkeypatch):
     again = again.run()
     assert counter(again) == (shown, total)
     assert table_titles(again) == table_titles(at)
+
+
+def test_counts_are_written_with_thousands_separators(tmp_path, monkeypatch):
+    header, *body = list(csv.reader(SAMPLE.open(encoding="utf-8", newline="")))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    for i in range(1200):
+        writer.writerow([f"e{i}", *body[i % len(body)][1:]])
+    path = tmp_path / "big.csv"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    monkeypatch.setenv(ui.DATA_ENV, str(path))
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    assert not at.exception
+    assert "Showing **1,200** of **1,200** events" in [md.value for md in at.sidebar.markdown]
+    assert download_label(at) == "Download 1,200 events (CSV)"

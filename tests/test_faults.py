@@ -22,9 +22,9 @@ LINES = SAMPLE.read_bytes().splitlines(keepends=True)
 
 def counter(at: AppTest) -> tuple[int, int] | None:
     for md in at.sidebar.markdown:
-        m = re.fullmatch(r"Showing \*\*(\d+)\*\* of \*\*(\d+)\*\* events", md.value)
+        m = re.fullmatch(r"Showing \*\*([\d,]+)\*\* of \*\*([\d,]+)\*\* events", md.value)
         if m:
-            return int(m[1]), int(m[2])
+            return int(m[1].replace(",", "")), int(m[2].replace(",", ""))
     return None
 
 

@@ -14,7 +14,7 @@ APP = '[data-testid="stApp"]'
 IDLE = f'{APP}[data-test-connection-state="CONNECTED"][data-test-script-state="notRunning"]'
 STATUS = '[data-testid="stStatusWidget"]'
 CHART = '[data-testid="stPlotlyChart"]'
-COUNTER_RE = re.compile(r"Showing (\d+) of (\d+) events")
+COUNTER_RE = re.compile(r"Showing ([\d,]+) of ([\d,]+) events")
 
 # Counts the bars (g.point) and markers (path.point) that the timeline's main plot drew for
 # events: one per event, in the traces whose meta.kind is "ranged" or "point". The range
@@ -80,7 +80,7 @@ def rerun(page: Any, action: Callable[[], object], timeout: float = 60_000) -> N
 def wait_counter(page: Any, shown: int, total: int, timeout: float = 30_000) -> None:
     """Wait until the sidebar says "Showing `shown` of `total` events"."""
     expect(page.locator('[data-testid="stSidebar"]')).to_contain_text(
-        f"Showing {shown} of {total} events", timeout=timeout
+        f"Showing {shown:,} of {total:,} events", timeout=timeout
     )
 
 
@@ -88,7 +88,7 @@ def counter(page: Any) -> tuple[int, int]:
     """The sidebar's "Showing X of Y events"."""
     text = page.locator('[data-testid="stSidebar"]').get_by_text(COUNTER_RE).inner_text()
     shown, total = COUNTER_RE.search(text).groups()
-    return int(shown), int(total)
+    return int(shown.replace(",", "")), int(total.replace(",", ""))
 
 
 def chart(page: Any, title: str) -> Any:

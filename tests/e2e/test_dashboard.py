@@ -154,8 +154,8 @@ def test_category_and_years_narrow_every_view_and_the_url_restores_them(page, br
 def test_download_delivers_the_counted_rows_as_a_valid_table(page, tmp_path):
     open_app(page, "?category=war&category=ceasefire&years=1988&years=1994")
     shown, _ = counter(page)
-    button = page.get_by_role("button", name=re.compile(r"^Download \d+ events \(CSV\)$"))
-    assert button.inner_text().strip().endswith(f"Download {shown} events (CSV)")
+    button = page.get_by_role("button", name=re.compile(r"^Download [\d,]+ events \(CSV\)$"))
+    assert button.inner_text().strip().endswith(f"Download {shown:,} events (CSV)")
     with page.expect_download() as download:
         button.click()
     assert download.value.suggested_filename == ("azerbaijan-relations_1988-1994_war-ceasefire.csv")
