@@ -1,6 +1,7 @@
 import pandas as pd
 import pytest
 
+from timeline import dates
 from timeline.dates import format_date, format_period, parse_dates
 
 
@@ -64,3 +65,21 @@ def test_format_period_writes_each_date_at_its_precision(start, end, expected):
 
 def test_format_date_leaves_unparseable_text_as_it_is():
     assert format_date("sometime") == "sometime"
+
+
+def test_parse_dates_answers_a_column_parsed_before_without_parsing_it_again(monkeypatch):
+    column = pd.Series(["1994", "1994-05", "2000-02-29"], dtype="str")
+    first = parse_dates(column)
+    calls = []
+    monkeypatch.setattr(dates, "_parse_unique", lambda u: calls.append(u) or pytest.fail())
+    again = parse_dates(column.set_axis([10, 11, 12]))  # the same cells, another index
+    assert calls == []
+    assert list(again.index) == [10, 11, 12]
+    assert again.reset_index(drop=True).equals(first)
+
+
+def test_parse_dates_of_equal_looking_columns_are_their_own():
+    one = parse_dates(pd.Series(["1994"], dtype="str"))
+    two = parse_dates(pd.Series(["1995-03"], dtype="str"))
+    assert one.at[0, "last"] == pd.Timestamp("1994-12-31")
+    assert two.at[0, "last"] == pd.Timestamp("1995-03-31")

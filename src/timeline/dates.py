@@ -21,12 +21,29 @@ def parse_dates(values: pd.Series) -> pd.DataFrame:
     Empty strings and anything that is not a real date give NaT and a missing precision;
     the caller decides whether that is an error.
     """
+    # The loader parses the same date column several times (two cell rules, then the typed
+    # frame): Arrow arrays are immutable, so the answer for one is kept and given again.
+    arrow = values.array.__arrow_array__() if hasattr(values.array, "__arrow_array__") else None
+    kept = _RECENT.get(id(arrow)) if arrow is not None else None
+    if kept is not None and kept[0] is arrow:
+        return kept[1].set_axis(values.index)
     # Tables repeat dates a lot: parse each distinct value once and spread the result.
     codes, uniques = pd.factorize(values.astype("string"), use_na_sentinel=False)
     parsed = _parse_unique(uniques)
-    return pd.DataFrame(
+    result = pd.DataFrame(
         {col: parsed[col].to_numpy()[codes] for col in parsed.columns}, index=values.index
     ).astype({"precision": "string"})
+    if arrow is not None:
+        _RECENT[id(arrow)] = (arrow, result)
+        while len(_RECENT) > _KEEP_RECENT:
+            del _RECENT[next(iter(_RECENT))]  # the oldest
+    return result
+
+
+# id(Arrow array) -> (the array, its parsed dates), the last few columns parsed. The array is
+# kept with its answer, so its id cannot be reused by another array while the entry exists.
+_RECENT: dict[int, tuple[object, pd.DataFrame]] = {}
+_KEEP_RECENT = 4
 
 
 def _parse_unique(uniques: object) -> pd.DataFrame:
