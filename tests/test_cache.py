@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import sys
+import threading
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from timeline import cache, ui
 
@@ -78,3 +82,18 @@ def test_a_damaged_entry_is_ignored(tmp_path):
 def test_the_cache_directory_comes_from_the_environment(tmp_path):
     assert cache.cache_dir({cache.CACHE_ENV: str(tmp_path)}) == tmp_path
     assert cache.cache_dir({"XDG_CACHE_HOME": "/x"}) == Path("/x/azerbaijan-relations-timeline")
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="per-thread priority is a Linux feature")
+def test_the_background_writer_runs_at_the_lowest_cpu_priority(tmp_path, monkeypatch):
+    seen = []
+
+    def store(*args):
+        seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+        return True
+
+    monkeypatch.setattr(cache, "store", store)
+    assert ui.load_file(big_csv(tmp_path), tmp_path / "cache", background=True).ok
+    assert ui.cache_writes_done(timeout=60)
+    assert seen == [19]
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) < 19  # this thread: as was

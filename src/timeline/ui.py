@@ -8,10 +8,12 @@ here are plain functions too.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import html
 import io
 import os
 import re
+import sys
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -150,7 +152,7 @@ def load_file(
     if loaded.df is not None:
         args = (loaded.df, loaded.options, entry, directory)
         if background:
-            writer = threading.Thread(target=table_cache.store, args=args, daemon=True)
+            writer = threading.Thread(target=_store_politely, args=args, daemon=True)
             _CACHE_WRITERS.append(writer)
             writer.start()
         else:
@@ -159,6 +161,15 @@ def load_file(
 
 
 _CACHE_WRITERS: list[threading.Thread] = []
+
+
+def _store_politely(*args: Any) -> None:
+    """`table_cache.store` at the lowest CPU priority: it runs while the first page is being
+    built and drawn, which matters more (on Linux a thread has its own nice value)."""
+    if sys.platform == "linux":
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+    table_cache.store(*args)
 
 
 def cache_writes_done(timeout: float | None = None) -> bool:
