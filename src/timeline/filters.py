@@ -114,17 +114,7 @@ _ROWS_PER_SLICE = 65_536
 
 
 def _normalized_slice(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
-    arr = _contiguous(pc.utf8_lower(arr))
-    changes = _letter_changes(_non_ascii_letters(arr))
-    if changes is not None:
-        # Few letters to change: one pass each over all rows (ASCII rows hold none of them).
-        for letter, plain in changes.items():
-            arr = pc.replace_substring(arr, letter, plain)
-        return arr
-    # Decompose only the rows that need it.
-    rows = pc.invert(pc.string_is_ascii(arr))
-    other = _fold_whole(_contiguous(pc.filter(arr, rows)))
-    return _contiguous(pc.replace_with_mask(arr, rows, _contiguous(other)))
+    return _fold(_contiguous(pc.utf8_lower(arr)))
 
 
 def _letter_changes(letters: set[str]) -> dict[str, str] | None:
@@ -150,13 +140,16 @@ def _letter_changes(letters: set[str]) -> dict[str, str] | None:
 
 def _fold(arr: pa.Array) -> pa.Array:
     """Lower-cased text folded for searching: letter by letter when `_letter_changes` allows,
-    else by `_fold_whole`."""
+    else by `_fold_whole` on the rows that are not plain ASCII."""
     changes = _letter_changes(_non_ascii_letters(arr))
-    if changes is None:
-        return _fold_whole(arr)
-    for letter, plain in changes.items():
-        arr = pc.replace_substring(arr, letter, plain)
-    return arr
+    if changes is not None:
+        # Few letters to change: one pass each over all rows (ASCII rows hold none of them).
+        for letter, plain in changes.items():
+            arr = pc.replace_substring(arr, letter, plain)
+        return arr
+    rows = pc.invert(pc.string_is_ascii(arr))
+    other = _fold_whole(_contiguous(pc.filter(arr, rows)))
+    return _contiguous(pc.replace_with_mask(arr, rows, _contiguous(other)))
 
 
 def _fold_whole(arr: pa.Array) -> pa.Array:
