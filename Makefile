@@ -38,7 +38,7 @@ validate: $(VENV)/.app  ## check data/events.csv (or CSV=path)
 docs: $(VENV)/.app  ## rewrite the vocabulary tables in docs/data.md from the schema
 	$(PY) -m timeline docs
 
-bench: $(VENV)/.dev  ## the benchmark, 150 to 1,000,000 events (about 15 min): bench/results.md
+bench: $(VENV)/.dev  ## the benchmark, 150 to 1,000,000 events (about 6 min): bench/results.md
 	$(PY) bench/run.py $(ARGS)
 
 .PHONY: load-test

@@ -17,7 +17,8 @@ bench/generate.py into bench/out/ when missing) it measures, as medians over `--
   bench/hello_app.py, reported as ratios; and the app server's peak memory (VmHWM).
 
 It prints one table and writes bench/results.md (with the machine's description) and
-bench/out/results.json. Not part of the test suite; takes about 15 minutes on 2 cores.
+bench/out/results.json. Not part of the test suite; about 6 minutes on 2 cores (the first run
+also generates the tables).
 """
 
 from __future__ import annotations
