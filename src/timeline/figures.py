@@ -135,6 +135,15 @@ def lanes(df: pd.DataFrame) -> list[str]:
     return [c for c in schema.CATEGORIES if c in present]
 
 
+def _category_codes(df: pd.DataFrame, categories: list[str]) -> np.ndarray:
+    """Each row's position in `categories` (-1 when not there), from the category column's
+    codes: a million rows of `.astype(str)` cost a quarter of a second on every rerun."""
+    column = df["category"]
+    if not isinstance(column.dtype, pd.CategoricalDtype):
+        column = column.astype("category")
+    return column.cat.set_categories(categories).cat.codes.to_numpy()
+
+
 def lane_positions(df: pd.DataFrame) -> pd.Series:
     """Each event's y on the timeline: its category's lane (top lane highest), shifted to one of
     up to MAX_SUBLANES rows so that events close in time in one lane do not hide each other."""
@@ -301,7 +310,7 @@ def _density_counts(
 ) -> np.ndarray:
     """Events under way per (lane, period): +1 at the first period, -1 after the last,
     summed along the periods (no per-event Python)."""
-    lane = pd.Categorical(df["category"].astype(str), categories=order).codes.astype(np.int64)
+    lane = _category_codes(df, order).astype(np.int64)
     width = bins + 1
     diff = np.bincount(lane * width + s, minlength=len(order) * width)
     diff -= np.bincount(lane * width + e + 1, minlength=len(order) * width)
@@ -496,7 +505,8 @@ def place_groups(located: pd.DataFrame, max_places: int = PLACES_MAX) -> tuple[f
     Returns the cell size and one row per group: mean lat, lon, `events`, and `category` (the
     most frequent one in the group)."""
     lat, lon = located["lat"].to_numpy(), located["lon"].to_numpy()
-    category = located["category"].astype(str).to_numpy()
+    names = np.array(list(schema.CATEGORIES), dtype=object)
+    category = _category_codes(located, list(names))
     for cell in (0.0, *_GRID_DEGREES):
         step = cell or 1e-5  # exact places: the same point to about a metre
         keys = np.floor((lat + 90) / step).astype(np.int64) * 100_000_000 + np.floor(
@@ -510,8 +520,10 @@ def place_groups(located: pd.DataFrame, max_places: int = PLACES_MAX) -> tuple[f
     out = grouped[["lat", "lon"]].mean()
     out["events"] = grouped.size()
     top = frame.groupby(["group", "category"]).size().reset_index(name="n")
-    top = top.sort_values(["group", "n"], ascending=[True, False]).drop_duplicates("group")
-    out["category"] = top.set_index("group")["category"]
+    top["category"] = names[top["category"].to_numpy()]
+    # Ties go to the category first in alphabetical order.
+    top = top.sort_values(["group", "n", "category"], ascending=[True, False, True])
+    out["category"] = top.drop_duplicates("group").set_index("group")["category"]
     return cell, out.sort_values("events", ascending=False, kind="stable").reset_index(drop=True)
 
 
@@ -638,7 +650,7 @@ def country_counts(df: pd.DataFrame) -> pd.DataFrame:
     table repeats them), so a million events cost little more than their distinct lists."""
     cats = list(schema.CATEGORIES)
     codes, uniques = pd.factorize(df["countries"], use_na_sentinel=False)
-    cat_codes = pd.Categorical(df["category"].astype(str), categories=cats).codes
+    cat_codes = _category_codes(df, cats)
     keep = cat_codes >= 0
     per_list = np.bincount(
         codes[keep] * len(cats) + cat_codes[keep], minlength=len(uniques) * len(cats)
@@ -717,10 +729,16 @@ def events_per_year(df: pd.DataFrame) -> go.Figure:
     fig.update_layout(height=400, font=_FONT, margin={"l": 10, "r": 10, "t": 60, "b": 10})
     if df.empty:
         return _empty(fig)
-    year = df["start"].dt.year
-    counts = pd.crosstab(year, df["category"].astype(str))
-    counts = counts.reindex(range(int(year.min()), int(year.max()) + 1), fill_value=0)
-    years = counts.index.to_numpy()
+    year = df["start"].dt.year.to_numpy()
+    first, cats = int(year.min()), list(schema.CATEGORIES)
+    years = np.arange(first, int(year.max()) + 1)
+    codes = _category_codes(df, cats)
+    known = codes >= 0
+    grid = np.bincount(
+        (year[known] - first) * len(cats) + codes[known], minlength=len(years) * len(cats)
+    ).reshape(len(years), len(cats))
+    counts = pd.DataFrame(grid, index=years, columns=cats)
+    counts = counts.loc[:, counts.sum(axis=0) > 0]
     for cat in [c for c in schema.CATEGORIES if c in counts.columns]:
         # Only the years that have such events: a zero-height bar is invisible, but the browser
         # still draws it (a century of years times the categories: most of the chart's work).
