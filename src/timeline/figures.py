@@ -246,25 +246,24 @@ def timeline(df: pd.DataFrame, selected: str | None = None) -> go.Figure:
             )
     if selected is not None and (df["id"] == selected).any():
         i = int(np.flatnonzero(df["id"].to_numpy() == selected)[0])
-        fig.add_trace(
-            go.Scatter(
-                name="Selected event",
-                mode="markers",
-                x=[pd.Timestamp(middle[i] if ranged[i] else start[i])],
-                y=[y[i]],
-                marker={
-                    "symbol": "circle-open",
-                    "size": 24,
-                    "color": "black",
-                    "line": {"width": 3},
-                },
-                customdata=custom[i : i + 1],
-                hoverinfo="skip",
-                meta={"kind": "selected"},
-            )
-        )
+        when = pd.Timestamp(middle[i] if ranged[i] else start[i])
+        fig.add_trace(_selected_ring(when, y[i], custom[i : i + 1]))
     _timeline_frame(fig, order, lo, hi)
     return fig
+
+
+def _selected_ring(when: pd.Timestamp, y: float, customdata: np.ndarray) -> go.Scatter:
+    """The ring around the selected event on either timeline (events or density)."""
+    return go.Scatter(
+        name="Selected event",
+        mode="markers",
+        x=[when],
+        y=[y],
+        marker={"symbol": "circle-open", "size": 24, "color": "black", "line": {"width": 3}},
+        customdata=customdata,
+        hoverinfo="skip",
+        meta={"kind": "selected"},
+    )
 
 
 def density_bins(
@@ -372,23 +371,8 @@ def timeline_density(df: pd.DataFrame, selected: str | None = None) -> go.Figure
         when = pd.Timestamp(row["start"].iloc[0])
         if is_ranged(row).iloc[0]:
             when += (pd.Timestamp(row["end"].iloc[0]) + pd.Timedelta(days=1) - when) / 2
-        fig.add_trace(
-            go.Scatter(
-                name="Selected event",
-                mode="markers",
-                x=[when],
-                y=[lane_y[str(row["category"].iloc[0])]],
-                marker={
-                    "symbol": "circle-open",
-                    "size": 24,
-                    "color": "black",
-                    "line": {"width": 3},
-                },
-                customdata=_customdata(row, labels_row),
-                hoverinfo="skip",
-                meta={"kind": "selected"},
-            )
-        )
+        lane = lane_y[str(row["category"].iloc[0])]
+        fig.add_trace(_selected_ring(when, lane, _customdata(row, labels_row)))
     _timeline_frame(fig, order, *_time_span(df))
     fig.update_layout(margin={"t": 150}, height=190 + 56 * len(order))  # room for the subtitle
     return fig
