@@ -107,10 +107,9 @@ st.header("Event details")
 if event_id is None:
     ui.note("Click an event on the timeline, the map or the table.")
 else:
-    event = df[df["id"] == event_id].iloc[0]
-    labels = figures.event_labels(df[df["id"] == event_id]).iloc[0]
+    row = df[df["id"] == event_id]  # one pass over the ids, not one per use
     with st.container(border=True):
-        st.html(ui.details_html(event, labels))
+        st.html(ui.details_html(row.iloc[0], figures.event_labels(row).iloc[0]))
         if not (filtered["id"] == event_id).any():
             ui.note("This event is outside the current filters.")
         st.button("Clear selection", key=ui.K_CLEAR_EVENT, on_click=ui.clear_event)
