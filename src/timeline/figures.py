@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 
 from timeline import schema
 from timeline.dates import format_period
+from timeline.filters import by_date, categories_present
 
 # Periods of statehood drawn behind the timeline: (label, first day, day it ended or None).
 PERIODS: tuple[tuple[str, str, str | None], ...] = (
@@ -131,8 +132,7 @@ def is_ranged(df: pd.DataFrame) -> pd.Series:
 
 def lanes(df: pd.DataFrame) -> list[str]:
     """The timeline's lanes, top to bottom: the categories present, in schema order."""
-    present = set(df["category"].unique().dropna().astype(str))  # unique first: 1M rows
-    return [c for c in schema.CATEGORIES if c in present]
+    return list(categories_present(df))
 
 
 def _category_codes(df: pd.DataFrame, categories: list[str]) -> np.ndarray:
@@ -149,9 +149,9 @@ def lane_positions(df: pd.DataFrame) -> pd.Series:
     up to MAX_SUBLANES rows so that events close in time in one lane do not hide each other."""
     order = lanes(df)
     lane = df["category"].astype(str).map({c: len(order) - 1 - i for i, c in enumerate(order)})
-    by_date = df.sort_values(["start", "end"], kind="stable")
-    rank = by_date.groupby(by_date["category"].astype(str), sort=False).cumcount()
-    size = by_date.groupby(by_date["category"].astype(str), sort=False)["id"].transform("size")
+    dated = by_date(df)
+    rank = dated.groupby(dated["category"].astype(str), sort=False).cumcount()
+    size = dated.groupby(dated["category"].astype(str), sort=False)["id"].transform("size")
     rows = np.minimum(size, MAX_SUBLANES)
     offset = ((rank % rows) - (rows - 1) / 2) * (0.8 / rows)
     return (lane + offset.reindex(df.index)).astype(float)

@@ -290,13 +290,18 @@ def _items(values: pd.Series) -> set[str]:
     return {item for items in pd.unique(values) for item in items}
 
 
+def categories_present(df: pd.DataFrame) -> tuple[str, ...]:
+    """The categories that occur in `df`, in the schema's order."""
+    present = set(df["category"].unique().dropna().astype(str))  # distinct first: 1M rows
+    return tuple(c for c in schema.CATEGORIES if c in present)
+
+
 def filter_options(df: pd.DataFrame) -> FilterOptions:
     """The values each filter can take for this table, in the order the widgets list them."""
-    categories = set(df["category"].unique().dropna().astype(str))  # unique first: 1M rows
     topics = _items(df["topics"])
     orgs = _items(df["organizations"])
     return FilterOptions(
-        categories=tuple(c for c in schema.CATEGORIES if c in categories),
+        categories=categories_present(df),
         topics=tuple(t for t in schema.TOPICS if t in topics)
         + tuple(sorted(topics - set(schema.TOPICS))),
         countries=tuple(sorted(_items(df["countries"]), key=schema.country_name)),
