@@ -313,3 +313,14 @@ def test_cli_reports_a_missing_file_without_a_traceback(tmp_path, capsys):
     assert main(["validate", str(tmp_path / "nope.csv")]) == 1
     out = capsys.readouterr().out
     assert "nope.csv: cannot be read" in out and "Traceback" not in out
+
+
+@pytest.mark.parametrize(
+    "values",
+    [[("A",), ("B",), ("A",)], [("A", "B"), ("C", "D")], [(), ("A",)], [], ["x", "y", "x"]],
+)
+def test_map_distinct_calls_once_per_distinct_value_and_keeps_tuples_whole(values):
+    calls = []
+    out = schema.map_distinct(pd.Series(values, dtype=object), lambda v: calls.append(v) or v)
+    assert list(out) == values
+    assert len(calls) == len(set(values))

@@ -21,7 +21,6 @@ from collections.abc import Mapping
 from dataclasses import asdict, replace
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -113,11 +112,8 @@ def _prune(directory: Path) -> None:
 
 def _tuples(keys: pd.Series) -> pd.Series:
     """`;A;B;` keys back to tuples ("A", "B"), once per distinct key."""
-    codes, uniques = pd.factorize(keys, use_na_sentinel=False)
     sep = schema.LIST_SEP
-    values = np.empty(len(uniques), dtype=object)
-    values[:] = [tuple(u.strip(sep).split(sep)) if u else () for u in uniques]
-    return pd.Series(values[codes] if len(codes) else [], index=keys.index, dtype=object)
+    return schema.map_distinct(keys, lambda u: tuple(u.strip(sep).split(sep)) if u else ())
 
 
 def _jsonable(options: FilterOptions) -> dict[str, object]:

@@ -60,16 +60,14 @@ def escape(values: pd.Series) -> pd.Series:
     return s.str.replace("&", "&amp;").str.replace("<", "&lt;").str.replace(">", "&gt;")
 
 
-def _per_unique(values: pd.Series, func: Any) -> pd.Series:
-    codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    mapped = np.array([func(u) for u in uniques], dtype=object)
-    return pd.Series(mapped[codes] if len(codes) else [], index=values.index, dtype="string")
+def _labels_of(values: pd.Series, func: Any) -> pd.Series:
+    return schema.map_distinct(values, func, "string")
 
 
 def event_labels(df: pd.DataFrame) -> pd.DataFrame:
     """Per event, the texts every view shows (unescaped): date at its precision, category
     label, countries by name, organizations, topics by label."""
-    periods = _per_unique(
+    periods = _labels_of(
         df["start_date"].astype(str) + "|" + df["end_date"].astype(str),
         lambda v: format_period(*v.split("|", 1)),
     )
@@ -77,11 +75,11 @@ def event_labels(df: pd.DataFrame) -> pd.DataFrame:
         {
             "date": periods,
             "category": df["category"].astype(object).map(schema.CATEGORIES).astype("string"),
-            "countries": _per_unique(
+            "countries": _labels_of(
                 df["countries"], lambda t: ", ".join(schema.country_name(c) for c in t)
             ),
-            "organizations": _per_unique(df["organizations"], ", ".join),
-            "topics": _per_unique(
+            "organizations": _labels_of(df["organizations"], ", ".join),
+            "topics": _labels_of(
                 df["topics"], lambda t: ", ".join(schema.TOPICS.get(c, c) for c in t)
             ),
         },

@@ -194,11 +194,8 @@ def normalize_query(query: str) -> list[str]:
     return text.split()
 
 
-def _per_unique(values: pd.Series, func: Callable[[Hashable], str]) -> pd.Series:
-    """`values.map(func)`, calling `func` once per distinct value (tuples included)."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    mapped = np.array([func(u) for u in uniques], dtype=object)
-    return pd.Series(mapped[codes] if len(codes) else [], index=values.index, dtype=_TEXT)
+def _map_text(values: pd.Series, func: Callable[[Hashable], str]) -> pd.Series:
+    return schema.map_distinct(values, func, _TEXT)
 
 
 def _joined_key(items: Any) -> str:
@@ -213,9 +210,9 @@ def prepare(df: pd.DataFrame) -> pd.DataFrame:
     """A copy of a loaded table with the columns `apply_filters` needs (see PREPARED_COLUMNS)."""
     out = df.copy(deep=False)  # columns are added, never changed: no need to copy the table
     for col, key in KEY_COLUMNS.items():
-        out[key] = _per_unique(out[col], _joined_key)
-    countries = _per_unique(out["countries"], lambda t: _names(t, schema.country_name))
-    orgs = _per_unique(
+        out[key] = _map_text(out[col], _joined_key)
+    countries = _map_text(out["countries"], lambda t: _names(t, schema.country_name))
+    orgs = _map_text(
         out["organizations"], lambda t: _names(t, lambda c: schema.ORGANIZATIONS.get(c, c))
     )
     parts = [out[c].astype(_TEXT) for c in ("title", "description", "location")]

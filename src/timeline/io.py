@@ -657,13 +657,9 @@ def _typed(raw: pd.DataFrame, coordinate_text: bool = False) -> pd.DataFrame:
     df = raw.loc[:, list(schema.COLUMNS)].copy()
     df["category"] = pd.Categorical(df["category"], categories=list(schema.CATEGORIES))
     for col in schema.LIST_COLUMNS:
-        # Lists repeat a lot: split each distinct cell once.
-        codes, uniques = pd.factorize(df[col], use_na_sentinel=False)
-        items = np.empty(len(uniques), dtype=object)
-        items[:] = [
-            tuple(x.strip() for x in v.split(schema.LIST_SEP)) if v else () for v in uniques
-        ]
-        df[col] = items[codes]
+        df[col] = schema.map_distinct(
+            df[col], lambda v: tuple(x.strip() for x in v.split(schema.LIST_SEP)) if v else ()
+        )
     for col in ("lat", "lon"):
         df[col] = pd.to_numeric(df[col].replace("", None), errors="coerce").astype("float64")
     start = parse_dates(df["start_date"])

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from functools import cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -241,6 +242,15 @@ def bad_list_items(value: str, vocabulary: Iterable[str]) -> list[str]:
     """The items of a `;`-list that are not in `vocabulary` (an empty item shows as '')."""
     known = set(vocabulary)
     return [item.strip() for item in value.split(LIST_SEP) if item.strip() not in known]
+
+
+def map_distinct(values: pd.Series, func: Callable[[Any], Any], dtype: Any = object) -> pd.Series:
+    """`values.map(func)`, calling `func` once per distinct value (tuples included): tables
+    repeat their lists, dates and places a lot."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    mapped = np.empty(len(uniques), dtype=object)
+    mapped[:] = [func(u) for u in uniques]  # element by element: tuples stay tuples
+    return pd.Series(mapped[codes], index=values.index, dtype=dtype)
 
 
 def _per_distinct(rule: Callable[[pd.Series], pd.Series]) -> Callable[[pd.Series], pd.Series]:
