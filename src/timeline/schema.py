@@ -207,6 +207,8 @@ TOPICS: dict[str, str] = {
     "nakhchivan": "Nakhchivan",
     "caspian-sea": "Caspian Sea",
     "transport": "Transport and transit corridors",
+    "bilateral-relations": "Bilateral relations",
+    "culture-sport": "Culture, sport and international events",
 }
 
 # Display names for codes where the ISO name is long or formal. Everything else comes from
