@@ -75,7 +75,7 @@ def _peak_mb() -> float:
 def probe_load(path: str) -> dict[str, Any]:
     """The app's loading, as `streamlit run` does it: load_path twice (the second answer comes
     from the app's in-process cache)."""
-    from timeline import ui
+    from timeline import loading, ui
 
     base = _peak_mb()
     t0 = time.perf_counter()
@@ -89,7 +89,7 @@ def probe_load(path: str) -> dict[str, Any]:
     assert again.ok
     # The app writes the Parquet cache entry on a thread after loading; the next probe needs
     # it, and its memory counts (the server pays it too).
-    assert ui.cache_writes_done(timeout=600)
+    assert loading.cache_writes_done(timeout=600)
     peak = max(peak, _peak_mb())
     return {"seconds": t1 - t0, "peak_mb": peak, "imports_mb": base, "hit_seconds": t3 - t2}
 

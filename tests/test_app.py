@@ -13,7 +13,7 @@ import plotly.io as pio
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from timeline import schema, ui
+from timeline import loading, schema, ui
 from timeline.io import read_events
 
 ROOT = Path(__file__).parents[1]
@@ -26,7 +26,7 @@ TITLES = dict(zip(read_events(SAMPLE)["id"], read_events(SAMPLE)["title"], stric
 
 @pytest.fixture
 def app(monkeypatch) -> AppTest:
-    monkeypatch.setenv(ui.DATA_ENV, str(SAMPLE))
+    monkeypatch.setenv(loading.DATA_ENV, str(SAMPLE))
     return AppTest.from_file(str(APP), default_timeout=60)
 
 
@@ -352,7 +352,7 @@ def test_good_upload_replaces_the_table_for_the_session(app: AppTest):
 
 
 def test_missing_default_data_is_a_page_level_error(monkeypatch, tmp_path: Path):
-    monkeypatch.setenv(ui.DATA_ENV, str(tmp_path / "nope.csv"))
+    monkeypatch.setenv(loading.DATA_ENV, str(tmp_path / "nope.csv"))
     at = AppTest.from_file(str(APP), default_timeout=60).run()
     assert not at.exception
     assert "could not be loaded" in at.error[0].value
@@ -364,7 +364,7 @@ def test_missing_default_data_is_a_page_level_error(monkeypatch, tmp_path: Path)
 def test_broken_default_data_lists_its_problems(monkeypatch, tmp_path: Path):
     path = tmp_path / "broken.csv"
     path.write_text(HEADER + "\nx,T,nope,1994,,,,security,,,,D,S,https://e.org/\n")
-    monkeypatch.setenv(ui.DATA_ENV, str(path))
+    monkeypatch.setenv(loading.DATA_ENV, str(path))
     at = AppTest.from_file(str(APP), default_timeout=60).run()
     assert not at.exception
     problems = at.main.dataframe[0].value
@@ -375,15 +375,15 @@ def test_broken_default_data_lists_its_problems(monkeypatch, tmp_path: Path):
 @pytest.mark.parametrize(
     ("argv", "env", "expected"),
     [
-        ([], {}, ui.DEFAULT_DATA),
+        ([], {}, loading.DEFAULT_DATA),
         ([], {"TIMELINE_DATA": "x/env.csv"}, Path("x/env.csv")),
         (["--data", "x/arg.csv"], {"TIMELINE_DATA": "x/env.csv"}, Path("x/arg.csv")),
         (["--data=x/arg.csv"], {}, Path("x/arg.csv")),
-        (["-q", "tests", "--other"], {}, ui.DEFAULT_DATA),
+        (["-q", "tests", "--other"], {}, loading.DEFAULT_DATA),
     ],
 )
 def test_data_path(argv, env, expected):
-    assert ui.data_path(argv, env) == expected
+    assert loading.data_path(argv, env) == expected
 
 
 SHIPPED = ROOT / "data" / "events.csv"
@@ -393,7 +393,7 @@ SHIPPED = ROOT / "data" / "events.csv"
 def test_shipped_table_and_the_2020_war_story(monkeypatch):
     """The default page on data/events.csv shows every event; a newcomer narrows it to the
     2020 war and its ceasefire, gets a link that restores that view, and the download."""
-    monkeypatch.delenv(ui.DATA_ENV, raising=False)
+    monkeypatch.delenv(loading.DATA_ENV, raising=False)
     at = AppTest.from_file(str(APP), default_timeout=60).run()
     assert not at.exception and not at.error
     total = len(read_events(SHIPPED))
@@ -424,7 +424,7 @@ def test_counts_are_written_with_thousands_separators(tmp_path, monkeypatch):
         writer.writerow([f"e{i}", *body[i % len(body)][1:]])
     path = tmp_path / "big.csv"
     path.write_text(out.getvalue(), encoding="utf-8")
-    monkeypatch.setenv(ui.DATA_ENV, str(path))
+    monkeypatch.setenv(loading.DATA_ENV, str(path))
     at = AppTest.from_file(str(APP), default_timeout=60).run()
     assert not at.exception
     assert "Showing **1,200** of **1,200** events" in [md.value for md in at.sidebar.markdown]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from timeline import cache, ui
+from timeline import cache, loading
 
 SHIPPED = Path(__file__).parents[1] / "data" / "events.csv"
 
@@ -29,10 +29,10 @@ def big_csv(tmp_path: Path, copies: int = 60) -> Path:
 
 def test_second_load_comes_from_the_cache_and_is_the_same(tmp_path):
     path, where = big_csv(tmp_path), tmp_path / "cache"
-    first = ui.load_file(path, where)
+    first = loading.load_file(path, where)
     assert first.ok, first.problems[:3]
     (entry,) = where.glob("*.parquet")
-    second = ui.load_file(path, where)
+    second = loading.load_file(path, where)
     assert cache.load(path.read_bytes(), where) is not None
     pd.testing.assert_frame_equal(second.df, first.df)
     assert second.options == first.options
@@ -41,9 +41,9 @@ def test_second_load_comes_from_the_cache_and_is_the_same(tmp_path):
 
 def test_the_entry_can_be_written_in_the_background(tmp_path):
     path, where = big_csv(tmp_path), tmp_path / "cache"
-    first = ui.load_file(path, where, background=True)
+    first = loading.load_file(path, where, background=True)
     assert first.ok
-    assert ui.cache_writes_done(timeout=60)
+    assert loading.cache_writes_done(timeout=60)
     assert len(list(where.glob("*.parquet"))) == 1
     second = cache.load(path.read_bytes(), where)
     assert second is not None
@@ -52,31 +52,31 @@ def test_the_entry_can_be_written_in_the_background(tmp_path):
 
 def test_a_changed_file_is_parsed_again(tmp_path):
     path, where = big_csv(tmp_path), tmp_path / "cache"
-    ui.load_file(path, where)
+    loading.load_file(path, where)
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace(",war,", ",not-a-category,", 1), encoding="utf-8")
     assert cache.load(path.read_bytes(), where) is None
-    changed = ui.load_file(path, where)
+    changed = loading.load_file(path, where)
     assert not changed.ok
     assert any("not a known category" in p.message for p in changed.problems)
 
 
 def test_small_tables_and_unwritable_directories_skip_the_cache(tmp_path):
     where = tmp_path / "cache"
-    assert ui.load_file(SHIPPED, where).ok
+    assert loading.load_file(SHIPPED, where).ok
     assert not where.exists()
     blocked = tmp_path / "file"
     blocked.write_text("not a directory")
-    assert ui.load_file(big_csv(tmp_path), blocked / "sub").ok
+    assert loading.load_file(big_csv(tmp_path), blocked / "sub").ok
 
 
 def test_a_damaged_entry_is_ignored(tmp_path):
     path, where = big_csv(tmp_path), tmp_path / "cache"
-    ui.load_file(path, where)
+    loading.load_file(path, where)
     (entry,) = where.glob("*.parquet")
     entry.write_bytes(b"PAR1 garbage")
     assert cache.load(path.read_bytes(), where) is None
-    assert ui.load_file(path, where).ok
+    assert loading.load_file(path, where).ok
 
 
 def test_the_cache_directory_comes_from_the_environment(tmp_path):
@@ -93,7 +93,7 @@ def test_the_background_writer_runs_at_the_lowest_cpu_priority(tmp_path, monkeyp
         return True
 
     monkeypatch.setattr(cache, "store", store)
-    assert ui.load_file(big_csv(tmp_path), tmp_path / "cache", background=True).ok
-    assert ui.cache_writes_done(timeout=60)
+    assert loading.load_file(big_csv(tmp_path), tmp_path / "cache", background=True).ok
+    assert loading.cache_writes_done(timeout=60)
     assert seen == [19]
     assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) < 19  # this thread: as was

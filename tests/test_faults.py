@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from timeline import ui
+from timeline import loading, ui
 from timeline.io import read_events
 
 ROOT = Path(__file__).parents[1]
@@ -32,7 +32,7 @@ def counter(at: AppTest) -> tuple[int, int] | None:
 def data(tmp_path: Path, monkeypatch) -> Path:
     path = tmp_path / "events.csv"
     path.write_bytes(SAMPLE.read_bytes())
-    monkeypatch.setenv(ui.DATA_ENV, str(path))
+    monkeypatch.setenv(loading.DATA_ENV, str(path))
     return path
 
 
@@ -108,6 +108,6 @@ def test_a_replaced_upload_is_read_afresh():
 
 def test_an_upload_that_is_cut_short_is_refused_whole():
     cut = SAMPLE.read_bytes()[: -len(LINES[-1]) + 20]  # the last record, cut short
-    loaded = ui.load_table(io.BytesIO(cut), name="cut.csv")
+    loaded = loading.load_table(io.BytesIO(cut), name="cut.csv")
     assert not loaded.ok and loaded.df is None
     assert loaded.problems[0].line == len(LINES)

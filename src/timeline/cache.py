@@ -18,22 +18,30 @@ import json
 import os
 import tempfile
 from collections.abc import Mapping
-from dataclasses import asdict, replace
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from timeline import schema
-from timeline.filters import KEY_COLUMNS, FilterOptions
 
 CACHE_ENV = "TIMELINE_CACHE_DIR"
 MIN_BYTES = 1_000_000
 KEEP = 4
 _META_KEY = b"timeline.options"
 # The code whose output is cached: a change to any of these files invalidates every entry.
-_CODE = ("cache.py", "dates.py", "export.py", "filters.py", "io.py", "schema.py", "csvsafe.py")
+_CODE = (
+    "cache.py",
+    "dates.py",
+    "export.py",
+    "filters.py",
+    "io.py",
+    "loading.py",
+    "schema.py",
+    "csvsafe.py",
+)
 _HERE = Path(__file__).resolve().parent
 CODE_HASH = hashlib.blake2b(
     b"".join((_HERE / f).read_bytes() for f in _CODE if (_HERE / f).exists()), digest_size=8
@@ -58,38 +66,39 @@ def entry(data: bytes | Path, directory: Path) -> Path:
     return directory / f"{digest}-{CODE_HASH}.parquet"
 
 
-def load(data: bytes | Path, directory: Path) -> tuple[pd.DataFrame, FilterOptions] | None:
-    """The cached frame and filter options for a table with these bytes (or for the entry
-    `entry` gave), or None."""
+def load(data: bytes | Path, directory: Path) -> tuple[pd.DataFrame, dict[str, Any]] | None:
+    """The cached frame and the metadata stored with it for a table with these bytes (or for
+    the entry `entry` gave), or None."""
     path = entry(data, directory)
     try:
         table = pq.read_table(path)
-        options = json.loads(table.schema.metadata[_META_KEY])
+        meta = json.loads(table.schema.metadata[_META_KEY])
         df = table.to_pandas()
         os.utime(path)  # recently used
     except (OSError, KeyError, ValueError, pa.ArrowException):
         return None
     del table
-    for col, key in KEY_COLUMNS.items():
+    for col, key in schema.KEY_COLUMNS.items():
         df.insert(df.columns.get_loc(key), col, _tuples(df[key]))
     df = df[[*schema.COLUMNS, *[c for c in df.columns if c not in schema.COLUMNS]]]
     df["category"] = pd.Categorical(df["category"].astype(str), categories=list(schema.CATEGORIES))
     df["precision"] = pd.Categorical(
         df["precision"].astype(str), categories=list(schema.PRECISIONS)
     )
-    return df, replace(_options(options), event_ids=frozenset(df["id"].to_numpy(dtype=object)))
+    return df, meta
 
 
-def store(df: pd.DataFrame, options: FilterOptions, data: bytes | Path, directory: Path) -> bool:
-    """Write the entry for a table with these bytes (or the entry `entry` gave); False (and
-    no file) when it cannot."""
+def store(df: pd.DataFrame, meta: Mapping[str, Any], data: bytes | Path, directory: Path) -> bool:
+    """Write the entry for a prepared table with these bytes (or the entry `entry` gave), with
+    JSON metadata `meta`; False (and no file) when it cannot."""
     path, tmp = entry(data, directory), None
     try:
         directory.mkdir(parents=True, exist_ok=True)
         # Lists are kept once, as their prepared keys (";ARM;RUS;"): `load` rebuilds them.
-        table = pa.Table.from_pandas(df.drop(columns=list(KEY_COLUMNS)), preserve_index=False)
-        meta = {**(table.schema.metadata or {}), _META_KEY: json.dumps(_jsonable(options))}
-        table = table.replace_schema_metadata(meta)
+        lists = list(schema.KEY_COLUMNS)
+        table = pa.Table.from_pandas(df.drop(columns=lists), preserve_index=False)
+        stored = {**(table.schema.metadata or {}), _META_KEY: json.dumps(meta)}
+        table = table.replace_schema_metadata(stored)
         fd, tmp = tempfile.mkstemp(dir=directory, suffix=".tmp")
         os.close(fd)
         pq.write_table(table, tmp, compression="lz4")  # reads back 3x faster than snappy
@@ -114,13 +123,3 @@ def _tuples(keys: pd.Series) -> pd.Series:
     """`;A;B;` keys back to tuples ("A", "B"), once per distinct key."""
     sep = schema.LIST_SEP
     return schema.map_distinct(keys, lambda u: tuple(u.strip(sep).split(sep)) if u else ())
-
-
-def _jsonable(options: FilterOptions) -> dict[str, object]:
-    out = asdict(options)
-    out.pop("event_ids")  # the id column holds them
-    return out
-
-
-def _options(raw: dict[str, object]) -> FilterOptions:
-    return FilterOptions(**{k: tuple(v) for k, v in raw.items()})  # type: ignore[arg-type]

@@ -23,11 +23,11 @@ import pyarrow.compute as pc
 
 from timeline import schema
 
-# Derived columns added by `prepare`; they start with "_" so that nothing mistakes them for the
-# schema's columns (the export writes only schema.COLUMNS).
-KEY_COLUMNS: dict[str, str] = {col: f"_{col}_key" for col in schema.LIST_COLUMNS}
-TEXT_COLUMN = "_search_text"
-PREPARED_COLUMNS: tuple[str, ...] = (*KEY_COLUMNS.values(), TEXT_COLUMN)
+KEY_COLUMNS, TEXT_COLUMN, PREPARED_COLUMNS = (
+    schema.KEY_COLUMNS,
+    schema.TEXT_COLUMN,
+    schema.PREPARED_COLUMNS,
+)
 
 # Letters that Unicode decomposition leaves alone but a person types without the accent, and
 # punctuation that has a plain twin on every keyboard (applied after lower-casing).

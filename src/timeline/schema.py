@@ -47,6 +47,11 @@ REQUIRED_TEXT: tuple[str, ...] = (
 )
 LIST_COLUMNS: tuple[str, ...] = ("countries", "organizations", "topics")
 LIST_SEP = ";"
+# Columns derived once per loaded table for fast filtering (`filters.prepare`); they start with
+# "_" so that nothing mistakes them for the table's own (the export writes only COLUMNS).
+KEY_COLUMNS: dict[str, str] = {col: f"_{col}_key" for col in LIST_COLUMNS}
+TEXT_COLUMN = "_search_text"
+PREPARED_COLUMNS: tuple[str, ...] = (*KEY_COLUMNS.values(), TEXT_COLUMN)
 # Columns the loader adds to the frame it returns.
 DERIVED_COLUMNS: tuple[str, ...] = ("start", "end", "precision")
 # Columns the loader adds when asked (`read_events(..., coordinate_text=True)`): lat and lon as
