@@ -389,7 +389,6 @@ def test_data_path(argv, env, expected):
 SHIPPED = ROOT / "data" / "events.csv"
 
 
-@pytest.mark.skipif(not SHIPPED.exists(), reason="data/events.csv not there yet")
 def test_shipped_table_and_the_2020_war_story(monkeypatch):
     """The default page on data/events.csv shows every event; a newcomer narrows it to the
     2020 war and its ceasefire, gets a link that restores that view, and the download."""

@@ -82,7 +82,7 @@ def test_file_changed_keeps_valid_filters_and_drops_the_rest(data: Path):
     shown, total = counter(at)
     assert total == len(kept) - 1
     assert shown == sum(read_events(data)["category"] == "war")
-    assert at.sidebar.multiselect(key=ui.K_CATEGORY).value == ["war"]
+    assert at.sidebar.multiselect(key="category").value == ["war"]
 
 
 def test_file_turned_bad_shows_its_problems_then_recovers(data: Path):

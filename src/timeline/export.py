@@ -21,7 +21,7 @@ import pandas as pd
 
 from timeline import schema
 from timeline.csvsafe import quote_formulas
-from timeline.filters import FilterState, normalize_query
+from timeline.filters import LIST_FILTERS, FilterState, by_date, normalize_query
 
 FILE_PREFIX = "azerbaijan-relations"
 # The coordinates as the file wrote them ("40.1800"): `read_events(..., coordinate_text=True)`.
@@ -37,14 +37,9 @@ def _coordinate(value: float) -> str:
     return np.format_float_positional(value, trim="-")
 
 
-def sort_by_date(df: pd.DataFrame) -> pd.DataFrame:
-    """Rows in date order (by the first day of their period); ties keep the table's order."""
-    return df.sort_values("start", kind="stable")
-
-
 def to_csv_frame(df: pd.DataFrame) -> pd.DataFrame:
-    """The text cells of `df` in the schema's columns and order, sorted by date."""
-    df = sort_by_date(df)
+    """The text cells of `df` in the schema's columns and order, in the table's date order."""
+    df = by_date(df)
     out = pd.DataFrame(index=df.index)
     for col in schema.COLUMNS:
         values = df[col]
@@ -102,16 +97,7 @@ def export_filename(state: FilterState) -> str:
     if state.years is not None:
         first, last = sorted(state.years)
         parts.append(str(first) if first == last else f"{first}-{last}")
-    parts += [
-        p
-        for p in (
-            _part(state.categories, "categories"),
-            _part(state.topics, "topics"),
-            _part(state.countries, "countries"),
-            _part(state.organizations, "organizations"),
-        )
-        if p
-    ]
+    parts += [p for f in LIST_FILTERS if (p := _part(getattr(state, f.field), f.field))]
     query = _slug(" ".join(normalize_query(state.query)))[:40].strip("-")
     if query:
         parts.append(f"search-{query}")

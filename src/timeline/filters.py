@@ -11,9 +11,9 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, make_dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -61,30 +61,68 @@ _TEXT = "string[pyarrow]"
 
 
 @dataclass(frozen=True)
-class FilterState:
-    """What the person asked for. Empty tuples mean "all"; `years` None means every year."""
+class ListFilter:
+    """One filter that picks values of a column: everything else about it is derived from this
+    declaration (FilterState/FilterOptions fields, the mask, the URL, the widget, the file name).
+    """
 
-    categories: tuple[str, ...] = ()
-    topics: tuple[str, ...] = ()
-    countries: tuple[str, ...] = ()
-    organizations: tuple[str, ...] = ()
-    years: tuple[int, int] | None = None
-    query: str = ""
+    field: str  # FilterState's and FilterOptions' attribute: the selected and offered values
+    column: str  # the table's column; a list column matches when any of its items is selected
+    param: str  # the URL parameter, which is also the widget's key
+    label: str  # the widget's label
+    placeholder: str  # what the empty widget says
+    vocabulary: Mapping[str, str] | None  # known values -> names, in the order offered
+    help: str | None = None
 
-    def is_default(self) -> bool:
-        return self == FilterState()
+    def name(self, value: str) -> str:
+        """How a value is shown in the widget."""
+        if self.vocabulary is None:
+            return schema.country_name(value)
+        known = self.vocabulary.get(value)
+        return value if known is None else known
 
 
-@dataclass(frozen=True)
-class FilterOptions:
-    """The choices a loaded table offers: the values that occur in it, in display order."""
+def _org_names() -> dict[str, str]:
+    return {code: f"{code} – {name}" for code, name in schema.ORGANIZATIONS.items()}
 
-    categories: tuple[str, ...] = ()
-    topics: tuple[str, ...] = ()
-    countries: tuple[str, ...] = ()
-    organizations: tuple[str, ...] = ()
-    years: tuple[int, int] = (0, 0)
-    event_ids: frozenset[str] = field(default_factory=frozenset)
+
+LIST_FILTERS: tuple[ListFilter, ...] = (
+    ListFilter("categories", "category", "category", "Category", "All categories",
+               schema.CATEGORIES),
+    ListFilter("topics", "topics", "topic", "Topic", "All topics", schema.TOPICS),
+    ListFilter("countries", "countries", "country", "Country", "All countries", None,
+               help="Countries other than Azerbaijan that the event involves."),
+    ListFilter("organizations", "organizations", "org", "Organization", "All organizations",
+               _org_names()),
+)  # fmt: skip
+
+
+FILTERS: dict[str, ListFilter] = {f.field: f for f in LIST_FILTERS}
+
+
+def _is_default(self: Any) -> bool:
+    return self == type(self)()
+
+
+# FilterState: what the person asked for. Empty tuples mean "all"; `years` None means every year.
+FilterState = make_dataclass(
+    "FilterState",
+    [*((f.field, tuple[str, ...], field(default=())) for f in LIST_FILTERS),
+     ("years", tuple[int, int] | None, field(default=None)),
+     ("query", str, field(default=""))],
+    frozen=True,
+    namespace={"is_default": _is_default, "__module__": __name__},
+)  # fmt: skip
+
+# FilterOptions: the choices a loaded table offers, the values that occur in it in display order.
+FilterOptions = make_dataclass(
+    "FilterOptions",
+    [*((f.field, tuple[str, ...], field(default=())) for f in LIST_FILTERS),
+     ("years", tuple[int, int], field(default=(0, 0))),
+     ("event_ids", frozenset[str], field(default_factory=frozenset))],
+    frozen=True,
+    namespace={"__module__": __name__},
+)  # fmt: skip
 
 
 def _contiguous(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
@@ -239,15 +277,14 @@ def mask(df: pd.DataFrame, state: FilterState) -> pd.Series:
     """A boolean Series over `df`'s rows: True where the event passes every filter."""
     df = _prepared(df)
     keep = pd.Series(True, index=df.index)
-    if state.categories:
-        keep &= df["category"].isin(state.categories).to_numpy()
-    for col, values in (
-        ("topics", state.topics),
-        ("countries", state.countries),
-        ("organizations", state.organizations),
-    ):
-        if values:
-            keep &= _any_of(df[KEY_COLUMNS[col]], values)
+    for f in LIST_FILTERS:
+        values = getattr(state, f.field)
+        if not values:
+            continue
+        if f.column in KEY_COLUMNS:
+            keep &= _any_of(df[KEY_COLUMNS[f.column]], values)
+        else:
+            keep &= df[f.column].isin(values).to_numpy()
     if state.years is not None:
         first, last = sorted(state.years)
         keep &= (df["start"] <= pd.Timestamp(year=last, month=12, day=31)) & (
@@ -282,28 +319,31 @@ def year_span(df: pd.DataFrame) -> tuple[int, int]:
     return (int(df["start"].min().year), int(df["end"].max().year))
 
 
-def _items(values: pd.Series) -> set[str]:
-    """Every item of a tuple column (each distinct tuple looked at once)."""
-    return {item for items in pd.unique(values) for item in items}
+def _present(df: pd.DataFrame, column: str) -> set[str]:
+    """The values that occur in a column; a list column's items (each distinct list once)."""
+    values = df[column]
+    if column in KEY_COLUMNS:
+        return {item for items in pd.unique(values) for item in items}
+    return set(values.unique().dropna().astype(str))  # distinct first: 1M rows
+
+
+def _offered(f: ListFilter, present: set[str]) -> tuple[str, ...]:
+    """Known values in the vocabulary's order, then any others sorted; or all by name."""
+    if f.vocabulary is None:
+        return tuple(sorted(present, key=f.name))
+    known = tuple(v for v in f.vocabulary if v in present)
+    return known + tuple(sorted(present - set(f.vocabulary)))
 
 
 def categories_present(df: pd.DataFrame) -> tuple[str, ...]:
     """The categories that occur in `df`, in the schema's order."""
-    present = set(df["category"].unique().dropna().astype(str))  # distinct first: 1M rows
-    return tuple(c for c in schema.CATEGORIES if c in present)
+    return _offered(FILTERS["categories"], _present(df, "category"))
 
 
 def filter_options(df: pd.DataFrame) -> FilterOptions:
     """The values each filter can take for this table, in the order the widgets list them."""
-    topics = _items(df["topics"])
-    orgs = _items(df["organizations"])
     return FilterOptions(
-        categories=categories_present(df),
-        topics=tuple(t for t in schema.TOPICS if t in topics)
-        + tuple(sorted(topics - set(schema.TOPICS))),
-        countries=tuple(sorted(_items(df["countries"]), key=schema.country_name)),
-        organizations=tuple(o for o in schema.ORGANIZATIONS if o in orgs)
-        + tuple(sorted(orgs - set(schema.ORGANIZATIONS))),
+        **{f.field: _offered(f, _present(df, f.column)) for f in LIST_FILTERS},
         years=year_span(df),
         event_ids=frozenset(df["id"].to_numpy(dtype=object)),  # not row by row through pandas
     )
@@ -318,12 +358,8 @@ def restrict(state: FilterState, options: FilterOptions) -> FilterState:
         first, last = sorted(years)
         first, last = max(first, lo), min(last, hi)
         years = None if first > last or (first, last) == (lo, hi) else (first, last)
-    return replace(
-        state,
-        categories=tuple(v for v in state.categories if v in options.categories),
-        topics=tuple(v for v in state.topics if v in options.topics),
-        countries=tuple(v for v in state.countries if v in options.countries),
-        organizations=tuple(v for v in state.organizations if v in options.organizations),
-        years=years,
-        query=state.query.strip(),
-    )
+    allowed = {
+        f.field: tuple(v for v in getattr(state, f.field) if v in getattr(options, f.field))
+        for f in LIST_FILTERS
+    }
+    return replace(state, **allowed, years=years, query=state.query.strip())

@@ -18,7 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from timeline import figures, schema, url_state
-from timeline.filters import FilterOptions, FilterState, by_date, restrict
+from timeline.filters import FILTERS, LIST_FILTERS, FilterOptions, FilterState, by_date, restrict
 from timeline.io import Problem, upload_limits
 from timeline.loading import DEFAULT_DATA, Loaded, data_path, load_file, load_table
 
@@ -27,14 +27,7 @@ __all__ = ["DEFAULT_DATA", "data_path"]  # app.py reads them here, with the rest
 MAX_PROBLEMS_SHOWN = 500
 
 # Widget keys: the filters' keys are their query parameters' names.
-K_CATEGORY, K_TOPIC, K_COUNTRY, K_ORG, K_YEARS, K_QUERY = (
-    "category",
-    "topic",
-    "country",
-    "org",
-    "years",
-    "q",
-)
+K_YEARS, K_QUERY = "years", "q"
 K_MAP_MODE, K_UPLOAD, K_RESET = "map_mode", "upload", "reset"
 K_TIMELINE, K_MAP, K_CLEAR_EVENT, K_DOWNLOAD = (
     "timeline_chart",
@@ -52,12 +45,7 @@ S_EVENT, S_TABLE_NONCE, S_URL, S_NOTICES = (
 )
 
 MAP_MODES = ("Places", "Countries")
-_LIST_KEYS = {
-    "categories": K_CATEGORY,
-    "topics": K_TOPIC,
-    "countries": K_COUNTRY,
-    "organizations": K_ORG,
-}
+_LIST_KEYS = {f.field: f.param for f in LIST_FILTERS}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -250,37 +238,15 @@ def _reset(options: FilterOptions) -> None:
 
 def sidebar_filters(options: FilterOptions) -> FilterState:
     """The filter widgets (in the current container); returns the state they describe."""
-    st.multiselect(
-        "Category",
-        options.categories,
-        key=K_CATEGORY,
-        format_func=schema.CATEGORIES.get,
-        placeholder="All categories",
-    )
-    st.multiselect(
-        "Topic",
-        options.topics,
-        key=K_TOPIC,
-        format_func=lambda t: schema.TOPICS.get(t, t),
-        placeholder="All topics",
-    )
-    st.multiselect(
-        "Country",
-        options.countries,
-        key=K_COUNTRY,
-        format_func=schema.country_name,
-        placeholder="All countries",
-        help="Countries other than Azerbaijan that the event involves.",
-    )
-    st.multiselect(
-        "Organization",
-        options.organizations,
-        key=K_ORG,
-        format_func=lambda o: (
-            f"{o} – {schema.ORGANIZATIONS[o]}" if o in schema.ORGANIZATIONS else o
-        ),
-        placeholder="All organizations",
-    )
+    for f in LIST_FILTERS:
+        st.multiselect(
+            f.label,
+            getattr(options, f.field),
+            key=f.param,
+            format_func=f.name,
+            placeholder=f.placeholder,
+            help=f.help,
+        )
     lo, hi = options.years
     if lo < hi:
         st.slider(
@@ -336,7 +302,7 @@ def on_chart_select(key: str, options: FilterOptions) -> Callable[[], None]:
         country = figures.selected_country(selection)
         if country is not None:
             if country in options.countries:
-                st.session_state[K_COUNTRY] = [country]
+                st.session_state[FILTERS["countries"].param] = [country]
             return
         event_id = figures.selected_event_id(selection)
         if event_id is not None and event_id in options.event_ids:

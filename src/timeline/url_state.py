@@ -1,7 +1,8 @@
 """The view in the URL: FilterState and the selected event <-> query parameters.
 
-Parameters: `category`, `topic`, `country` (ISO3), `org` (repeated for several values; a
-comma-separated value is accepted too), `years` (two values), `q` and `event`. Parsing never
+Parameters: one per list filter (`filters.LIST_FILTERS`: `category`, `topic`, `country` as ISO3,
+`org`; repeated for several values, a comma-separated value is accepted too), `years` (two
+values), `q` and `event`. Parsing never
 raises: unknown or malformed values are dropped and described in a short notice.
 """
 
@@ -11,15 +12,10 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from timeline.filters import FilterOptions, FilterState, restrict
+from timeline.filters import LIST_FILTERS, FilterOptions, FilterState, restrict
 
 # FilterState field -> query parameter, for the list filters.
-LIST_PARAMS: dict[str, str] = {
-    "categories": "category",
-    "topics": "topic",
-    "countries": "country",
-    "organizations": "org",
-}
+LIST_PARAMS: dict[str, str] = {f.field: f.param for f in LIST_FILTERS}
 PARAMS: tuple[str, ...] = (*LIST_PARAMS.values(), "years", "q", "event")
 QUERY_MAX = 200
 _YEAR_SPLIT = re.compile(r"\s*(?:,|\.\.|–|—|-(?=\d)|\s)\s*")
