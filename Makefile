@@ -25,6 +25,7 @@ test: $(VENV)/.dev  ## lint, then every test (browser tests included)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest $(ARGS)
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -m fuzz -q $(ARGS)
 
 test-fast: $(VENV)/.dev  ## unit and AppTest tests only
 	$(PY) -m pytest -m "not e2e" $(ARGS)

@@ -8,16 +8,11 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 
-SRC = str(Path(__file__).resolve().parent / "src")
-if SRC not in sys.path:
-    sys.path.insert(0, SRC)
+import streamlit as st
 
-import streamlit as st  # noqa: E402
-
-from timeline import export, figures, ui  # noqa: E402
-from timeline.filters import apply_filters  # noqa: E402
+from timeline import export, figures, labels, ui
+from timeline.filters import apply_filters
 
 EAGER_DOWNLOAD_ROWS = 20_000
 
@@ -109,18 +104,18 @@ if event_id is None:
 else:
     row = df[df["id"] == event_id]  # one pass over the ids, not one per use
     with st.container(border=True):
-        st.html(ui.details_html(row.iloc[0], figures.event_labels(row).iloc[0]))
+        st.html(labels.details_html(row.iloc[0], labels.event_labels(row).iloc[0]))
         if not (filtered["id"] == event_id).any():
             ui.note("This event is outside the current filters.")
         st.button("Clear selection", key=ui.K_CLEAR_EVENT, on_click=ui.clear_event)
 
 if n > 0:
     st.header("Events")
-    table = ui.table_frame(filtered, ui.TABLE_MAX)
-    if n > ui.TABLE_MAX:
+    table = labels.table_frame(filtered, labels.TABLE_MAX)
+    if n > labels.TABLE_MAX:
         ui.note(
-            f"The first {ui.TABLE_MAX:,} of the {n:,} events, by date: narrow the filters to see "
-            "the others, or download them all."
+            f"The first {labels.TABLE_MAX:,} of the {n:,} events, by date: narrow the filters to "
+            "see the others, or download them all."
         )
     key = ui.table_key()
     st.dataframe(
@@ -154,7 +149,7 @@ if n > 0:
 
     ui.chart(
         figures.events_per_year(filtered),
-        "per_year_chart",
+        ui.K_PER_YEAR,
         None,
         alt=f"Bar chart of events per year, {n} events",
     )

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
 from pathlib import Path
 from unittest.mock import patch
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from timeline import io as io_module
@@ -28,12 +27,9 @@ EDGE = Path(__file__).parent / "data" / "edge_cases.csv"
 VALID = EDGE.read_text(encoding="utf-8")
 SHIPPED = Path(__file__).parents[1] / "data" / "events.csv"
 
-SETTINGS = settings(
-    max_examples=150,
-    deadline=timedelta(seconds=2),
-    suppress_health_check=[HealthCheck.too_slow],
-    derandomize=True,  # the same examples on every run (and in CI): no flaky failures
-)
+# How many examples: the Hypothesis profile (tests/conftest.py) decides; `make test` runs these
+# again under the "fuzz" profile.
+pytestmark = pytest.mark.fuzz
 
 # Characters that matter to a CSV reader, a date parser or a list splitter, plus some others.
 INTERESTING = [*',;"\n\r\t -:/.0123456789\ufeff\x00\x0b\x85\u2028', "é", "–", "ARM", "NaN"]
@@ -67,19 +63,16 @@ def check(data: bytes | str) -> None:
     assert pd.api.types.is_datetime64_any_dtype(df["start"])
 
 
-@SETTINGS
 @given(st.binary(max_size=2000))
 def test_random_bytes(data):
     check(data)
 
 
-@SETTINGS
 @given(st.binary(max_size=300))
 def test_random_bytes_after_a_valid_header(data):
     check(VALID.splitlines()[0].encode() + b"\n" + data)
 
 
-@SETTINGS
 @given(st.text(max_size=500))
 def test_random_text_streams(text):
     check(text)
@@ -126,7 +119,6 @@ def mutated(draw: st.DrawFn) -> str:
     return f"{header}\n{text}" if header else text
 
 
-@SETTINGS
 @given(mutated(), st.sampled_from(["utf-8", "utf-8-sig", "text"]), st.booleans())
 def test_mutations_of_a_valid_table(text, encoding, crlf):
     if crlf:
@@ -199,13 +191,11 @@ def requoted(draw: st.DrawFn) -> str:
     return draw(st.sampled_from(["\n", "\r\n", "\r"])).join(lines)
 
 
-@SETTINGS
 @given(requoted(), st.booleans())
 def test_fast_reader_agrees_with_the_strict_one_on_quoting(text, bom):
     assert_same_as_strict((("\ufeff" if bom else "") + text).encode("utf-8"))
 
 
-@SETTINGS
 @given(mutated(), st.booleans())
 def test_fast_reader_agrees_with_the_strict_one_on_mutations(text, crlf):
     assert_same_as_strict((text.replace("\n", "\r\n") if crlf else text).encode("utf-8"))

@@ -1,13 +1,12 @@
 """The dashboard's Plotly figures, built from a (filtered) event frame.
 
 Every event point carries `customdata = [event_id, title, date, category, countries, place]` so
-that a click can be mapped back to the event (`selected_event_id`). Text from the table is
+that a click can be mapped back to the event (`selection.selected_event_id`). Text from the table is
 HTML-escaped before it reaches a hover label: Plotly renders tags there.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -15,8 +14,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from timeline import schema
-from timeline.dates import format_period
 from timeline.filters import by_date, categories_present
+from timeline.labels import event_labels
 
 # Periods of statehood drawn behind the timeline: (label, first day, day it ended or None).
 PERIODS: tuple[tuple[str, str, str | None], ...] = (
@@ -44,7 +43,6 @@ _BIN_SIZES: tuple[tuple[str, str, str], ...] = (
     ("Q", "quarter", "Q%q %Y"),
     ("Y", "year", "%Y"),
 )
-CUSTOMDATA_FIELDS = ("id", "title", "date", "category", "countries", "place")
 _EVENT_HOVER = (
     "<b>%{customdata[1]}</b><br>%{customdata[2]}<br>%{customdata[3]}"
     "<br>%{customdata[4]}<extra></extra>"
@@ -58,33 +56,6 @@ def escape(values: pd.Series) -> pd.Series:
     and shows the characters literally; it would render tags)."""
     s = values.astype("string").fillna("")
     return s.str.replace("&", "&amp;").str.replace("<", "&lt;").str.replace(">", "&gt;")
-
-
-def _labels_of(values: pd.Series, func: Any) -> pd.Series:
-    return schema.map_distinct(values, func, "string")
-
-
-def event_labels(df: pd.DataFrame) -> pd.DataFrame:
-    """Per event, the texts every view shows (unescaped): date at its precision, category
-    label, countries by name, organizations, topics by label."""
-    periods = _labels_of(
-        df["start_date"].astype(str) + "|" + df["end_date"].astype(str),
-        lambda v: format_period(*v.split("|", 1)),
-    )
-    return pd.DataFrame(
-        {
-            "date": periods,
-            "category": df["category"].astype(object).map(schema.CATEGORIES).astype("string"),
-            "countries": _labels_of(
-                df["countries"], lambda t: ", ".join(schema.country_name(c) for c in t)
-            ),
-            "organizations": _labels_of(df["organizations"], ", ".join),
-            "topics": _labels_of(
-                df["topics"], lambda t: ", ".join(schema.TOPICS.get(c, c) for c in t)
-            ),
-        },
-        index=df.index,
-    )
 
 
 def _customdata(df: pd.DataFrame, labels: pd.DataFrame) -> np.ndarray:
@@ -747,54 +718,3 @@ def events_per_year(df: pd.DataFrame) -> go.Figure:
     )
     fig.update_yaxes(title_text="Events", rangemode="tozero", dtick=max(1, -(-most // 6)))
     return fig
-
-
-# ---------------------------------------------------------------------------------------------
-# Selections coming back from st.plotly_chart(on_select=...) / st.dataframe(on_select=...)
-
-
-def _points(selection: Mapping[str, Any] | None) -> list[Mapping[str, Any]]:
-    if not selection:
-        return []
-    inner = selection.get("selection", selection)
-    points = inner.get("points", []) if isinstance(inner, Mapping) else []
-    return [p for p in points or [] if isinstance(p, Mapping)]
-
-
-def _first_customdata(point: Mapping[str, Any]) -> Any:
-    data = point.get("customdata")
-    if isinstance(data, list | tuple):
-        return data[0] if data else None
-    if isinstance(data, Mapping):
-        return data.get("0", data.get(0))  # type: ignore[call-overload]
-    return data
-
-
-def selected_event_id(selection: Mapping[str, Any] | None) -> str | None:
-    """The event id of the first clicked event point in a plotly_chart selection, if any
-    (choropleth countries are not events: see `selected_country`)."""
-    for point in _points(selection):
-        if point.get("location"):
-            continue
-        value = _first_customdata(point)
-        if isinstance(value, str) and value:
-            return value
-    return None
-
-
-def selected_country(selection: Mapping[str, Any] | None) -> str | None:
-    """The ISO3 code of the first clicked country in a choropleth selection, if any."""
-    for point in _points(selection):
-        location = point.get("location")
-        if isinstance(location, str) and location:
-            return location
-    return None
-
-
-def selected_row(selection: Mapping[str, Any] | None) -> int | None:
-    """The first selected row position in an st.dataframe selection, if any."""
-    if not selection:
-        return None
-    inner = selection.get("selection", selection)
-    rows = inner.get("rows", []) if isinstance(inner, Mapping) else []
-    return int(rows[0]) if rows else None

@@ -6,7 +6,6 @@ tested modules (loading, filters, url_state, figures, export).
 
 from __future__ import annotations
 
-import html
 import io
 import os
 import re
@@ -17,8 +16,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from timeline import figures, schema, url_state
-from timeline.filters import FILTERS, LIST_FILTERS, FilterOptions, FilterState, by_date, restrict
+from timeline import selection, url_state
+from timeline.filters import FILTERS, LIST_FILTERS, FilterOptions, FilterState, restrict
 from timeline.io import Problem, upload_limits
 from timeline.loading import DEFAULT_DATA, Loaded, data_path, load_file, load_table
 
@@ -29,9 +28,10 @@ MAX_PROBLEMS_SHOWN = 500
 # Widget keys: the filters' keys are their query parameters' names.
 K_YEARS, K_QUERY = "years", "q"
 K_MAP_MODE, K_UPLOAD, K_RESET = "map_mode", "upload", "reset"
-K_TIMELINE, K_MAP, K_CLEAR_EVENT, K_DOWNLOAD = (
+K_TIMELINE, K_MAP, K_PER_YEAR, K_CLEAR_EVENT, K_DOWNLOAD = (
     "timeline_chart",
     "map_chart",
+    "per_year_chart",
     "clear_event",
     "download",
 )
@@ -76,55 +76,6 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$&])")
 def md_escape(text: str) -> str:
     """Text shown literally by st.markdown (no links, images, colours or icons from data)."""
     return _MD_SPECIAL.sub(r"\\\1", text)
-
-
-def details_html(event: pd.Series, labels: pd.Series) -> str:
-    """The event details card as escaped HTML."""
-    esc = html.escape
-
-    def row(term: str, value: str, *, escaped: bool = False) -> str:
-        shown = value if escaped else esc(value) if value else "—"
-        return f'<dt style="font-weight:600">{esc(term)}</dt><dd style="margin:0">{shown}</dd>'
-
-    orgs = ", ".join(f"{o} ({schema.ORGANIZATIONS.get(o, o)})" for o in event["organizations"])
-    url = str(event["source_url"])
-    source = f'<a href="{esc(url, quote=True)}" target="_blank" rel="noopener noreferrer">'
-    source += f"{esc(str(event['source_title']) or url)}</a>"
-    return (
-        '<section class="event-details" aria-label="Event details">'
-        f"<h3>{esc(str(event['title']))}</h3>"
-        '<dl style="display:grid;grid-template-columns:max-content 1fr;gap:0.2rem 1rem;margin:0">'
-        + row("Date", str(labels["date"]))
-        + row("Category", str(labels["category"]))
-        + row("Countries", str(labels["countries"]))
-        + row("Organizations", orgs)
-        + row("Topics", str(labels["topics"]))
-        + row("Place", str(event["location"]))
-        + row("Description", str(event["description"]))
-        + row("Source", source, escaped=True)
-        + "</dl></section>"
-    )
-
-
-TABLE_MAX = 5000  # rows the events table sends to the browser; the download has them all
-
-
-def table_frame(df: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
-    """The events as the table shows them, sorted by date (the first `limit` of them)."""
-    df = by_date(df, limit)
-    labels = figures.event_labels(df)
-    return pd.DataFrame(
-        {
-            "Date": labels["date"],
-            "Title": df["title"],
-            "Category": labels["category"],
-            "Countries": labels["countries"],
-            "Organizations": labels["organizations"],
-            "Topics": labels["topics"],
-            "Source": df["source_url"],
-            "id": df["id"],
-        }
-    ).reset_index(drop=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -298,13 +249,13 @@ def on_chart_select(key: str, options: FilterOptions) -> Callable[[], None]:
     event; a clicked country (choropleth) becomes the country filter."""
 
     def callback() -> None:
-        selection = st.session_state.get(key)
-        country = figures.selected_country(selection)
+        picked = st.session_state.get(key)
+        country = selection.selected_country(picked)
         if country is not None:
             if country in options.countries:
                 st.session_state[FILTERS["countries"].param] = [country]
             return
-        event_id = figures.selected_event_id(selection)
+        event_id = selection.selected_event_id(picked)
         if event_id is not None and event_id in options.event_ids:
             _select_event(event_id)
 
@@ -319,7 +270,7 @@ def on_table_select(key: str, ids: Sequence[str]) -> Callable[[], None]:
     """A callback for st.dataframe(on_select=...): the clicked row becomes the selected event."""
 
     def callback() -> None:
-        row = figures.selected_row(st.session_state.get(key))
+        row = selection.selected_row(st.session_state.get(key))
         if row is not None and 0 <= row < len(ids):
             _select_event(ids[row], from_table=True)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import re
 from collections.abc import Callable
 from typing import Any
@@ -14,6 +13,7 @@ APP = '[data-testid="stApp"]'
 IDLE = f'{APP}[data-test-connection-state="CONNECTED"][data-test-script-state="notRunning"]'
 STATUS = '[data-testid="stStatusWidget"]'
 CHART = '[data-testid="stPlotlyChart"]'
+QUIET_MS = 750  # a run has ended when the page is idle and unchanged for this long
 COUNTER_RE = re.compile(r"Showing ([\d,]+) of ([\d,]+) events")
 
 # Counts the bars (g.point) and markers (path.point) that the timeline's main plot drew for
@@ -56,25 +56,31 @@ def wait_charts(page: Any, count: int = 1, timeout: float = 60_000) -> None:
 
 
 def rerun(page: Any, action: Callable[[], object], timeout: float = 60_000) -> None:
-    """Do `action`, which makes the app rerun, and wait until that run has finished.
+    """Do `action`, which makes the app rerun, and wait until that run has finished: the page
+    has changed since the action and then stayed idle and unchanged for a moment.
 
-    A short run can start and end within one render, so "running" may never show: after a few
-    seconds without it, only wait for the app to be idle. Assert on what the run changes with
-    waiting helpers (`wait_counter`, Playwright's `expect`), not on a single read."""
+    A short run can start and end within one render, so "running" may never show; any run
+    changes the page, though (its elements are sent again). A run that changes nothing within
+    `timeout` fails here. Assert on what the run changes with waiting helpers (`wait_counter`,
+    Playwright's `expect`), not on a single read."""
     page.evaluate(
         """() => {
-          window.__sawRun = false;
-          const app = document.querySelector('[data-testid="stApp"]');
-          const seen = () => {
-            if (app.getAttribute('data-test-script-state') === 'running') window.__sawRun = true;
-          };
-          new MutationObserver(seen).observe(app, {attributes: true});
+          window.__changedAt = 0;
+          if (window.__watching) return;
+          window.__watching = true;
+          new MutationObserver(() => { window.__changedAt = performance.now(); })
+            .observe(document.body, {attributes: true, childList: true, subtree: true,
+                                     characterData: true});
         }"""
     )
     action()
-    with contextlib.suppress(PlaywrightTimeout):
-        page.wait_for_function("window.__sawRun === true", timeout=5_000)
-    wait_idle(page, timeout)
+    page.wait_for_function("window.__changedAt > 0", timeout=timeout)
+    page.wait_for_function(
+        f"""() => document.querySelector('{IDLE}') && !document.querySelector('{STATUS}')
+               && performance.now() - window.__changedAt > {QUIET_MS}""",
+        timeout=timeout,
+        polling=100,
+    )
 
 
 def wait_counter(page: Any, shown: int, total: int, timeout: float = 30_000) -> None:
@@ -136,6 +142,28 @@ def table_cells(page: Any, has_column: str = "Title") -> list[str]:
     return grid.first.evaluate(
         "e => Array.from(e.querySelectorAll('td, [role=gridcell]')).map(c => c.textContent)"
     )
+
+
+def wait_cells(page: Any, wanted: set[str], has_column: str = "Title", timeout: float = 30_000):
+    """Wait until the table with a column `has_column` has a cell for each text in `wanted`."""
+    try:
+        page.wait_for_function(
+            """([column, wanted]) => {
+              for (const grid of document.querySelectorAll('[data-testid="stDataFrame"]')) {
+                const heads = Array.from(grid.querySelectorAll('th')).map(h => h.textContent);
+                if (!heads.includes(column)) continue;
+                const cells = new Set(Array.from(grid.querySelectorAll('td, [role=gridcell]'))
+                                      .map(c => c.textContent));
+                return wanted.every(w => cells.has(w));
+              }
+              return false;
+            }""",
+            arg=[has_column, sorted(wanted)],
+            timeout=timeout,
+        )
+    except PlaywrightTimeout:
+        missing = wanted - set(table_cells(page, has_column))
+        raise AssertionError(f"the table never showed {sorted(missing)!r}") from None
 
 
 def hover_texts(page: Any, title: str) -> list[str]:

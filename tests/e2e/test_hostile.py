@@ -19,6 +19,7 @@ from appdriver import (
     rerun,
     table_cells,
     upload,
+    wait_cells,
     wait_charts,
 )
 
@@ -75,13 +76,9 @@ def hostile_csv() -> bytes:
 
 def cells_with(page, wanted: set[str], has_column: str = "Title") -> set[str]:
     """The table's accessible cells once they hold `wanted` (the grid fills them in after the
-    run has ended), or as they are after 30 s."""
-    for _ in range(150):
-        cells = set(table_cells(page, has_column))
-        if wanted <= cells:
-            break
-        page.wait_for_timeout(200)
-    return cells
+    run has ended); fails, naming what is missing, if they never do."""
+    wait_cells(page, wanted, has_column)
+    return set(table_cells(page, has_column))
 
 
 def nothing_ran(page, dialogs: list[str]) -> None:

@@ -1,0 +1,90 @@
+"""How events are written for people: the labels every view shows, the table's rows and the
+details card. Text from the table stays text: the card is escaped HTML.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import pandas as pd
+
+from timeline import schema
+from timeline.dates import format_period
+from timeline.filters import by_date
+
+
+def _labels_of(values: pd.Series, func: Any) -> pd.Series:
+    return schema.map_distinct(values, func, "string")
+
+
+def event_labels(df: pd.DataFrame) -> pd.DataFrame:
+    """Per event, the texts every view shows (unescaped): date at its precision, category
+    label, countries by name, organizations, topics by label."""
+    periods = _labels_of(
+        df["start_date"].astype(str) + "|" + df["end_date"].astype(str),
+        lambda v: format_period(*v.split("|", 1)),
+    )
+    return pd.DataFrame(
+        {
+            "date": periods,
+            "category": df["category"].astype(object).map(schema.CATEGORIES).astype("string"),
+            "countries": _labels_of(
+                df["countries"], lambda t: ", ".join(schema.country_name(c) for c in t)
+            ),
+            "organizations": _labels_of(df["organizations"], ", ".join),
+            "topics": _labels_of(
+                df["topics"], lambda t: ", ".join(schema.TOPICS.get(c, c) for c in t)
+            ),
+        },
+        index=df.index,
+    )
+
+
+def details_html(event: pd.Series, labels: pd.Series) -> str:
+    """The event details card as escaped HTML."""
+    esc = html.escape
+
+    def row(term: str, value: str, *, escaped: bool = False) -> str:
+        shown = value if escaped else esc(value) if value else "—"
+        return f'<dt style="font-weight:600">{esc(term)}</dt><dd style="margin:0">{shown}</dd>'
+
+    orgs = ", ".join(f"{o} ({schema.ORGANIZATIONS.get(o, o)})" for o in event["organizations"])
+    url = str(event["source_url"])
+    source = f'<a href="{esc(url, quote=True)}" target="_blank" rel="noopener noreferrer">'
+    source += f"{esc(str(event['source_title']) or url)}</a>"
+    return (
+        '<section class="event-details" aria-label="Event details">'
+        f"<h3>{esc(str(event['title']))}</h3>"
+        '<dl style="display:grid;grid-template-columns:max-content 1fr;gap:0.2rem 1rem;margin:0">'
+        + row("Date", str(labels["date"]))
+        + row("Category", str(labels["category"]))
+        + row("Countries", str(labels["countries"]))
+        + row("Organizations", orgs)
+        + row("Topics", str(labels["topics"]))
+        + row("Place", str(event["location"]))
+        + row("Description", str(event["description"]))
+        + row("Source", source, escaped=True)
+        + "</dl></section>"
+    )
+
+
+TABLE_MAX = 5000  # rows the events table sends to the browser; the download has them all
+
+
+def table_frame(df: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
+    """The events as the table shows them, sorted by date (the first `limit` of them)."""
+    df = by_date(df, limit)
+    labels = event_labels(df)
+    return pd.DataFrame(
+        {
+            "Date": labels["date"],
+            "Title": df["title"],
+            "Category": labels["category"],
+            "Countries": labels["countries"],
+            "Organizations": labels["organizations"],
+            "Topics": labels["topics"],
+            "Source": df["source_url"],
+            "id": df["id"],
+        }
+    ).reset_index(drop=True)

@@ -1,0 +1,51 @@
+"""Selections from st.plotly_chart and st.dataframe, read back as an event, a country or a row."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from test_figures import SAMPLE, traces
+
+from timeline import figures, selection
+from timeline.io import read_events
+
+
+@pytest.fixture(scope="module")
+def sample() -> pd.DataFrame:
+    return read_events(SAMPLE)
+
+
+@pytest.mark.parametrize(
+    ("picked", "event"),
+    [
+        (None, None),
+        ({}, None),
+        ({"selection": {"points": []}}, None),
+        (
+            {"selection": {"points": [{"curve_number": 1, "customdata": ["war-2020", "T"]}]}},
+            "war-2020",
+        ),
+        ({"selection": {"points": [{"customdata": {"0": "war-2020", "1": "T"}}]}}, "war-2020"),
+        ({"selection": {"points": [{"customdata": 22}]}}, None),
+        ({"selection": {"points": [{"location": "ARM", "customdata": ["ARM", "Armenia"]}]}}, None),
+        ({"selection": {"points": [{"point_index": 3}]}}, None),
+    ],
+)
+def test_selected_event_id(picked, event):
+    assert selection.selected_event_id(picked) == event
+
+
+def test_selected_event_round_trips_through_the_figures_customdata(sample: pd.DataFrame):
+    fig = figures.timeline(sample)
+    trace = traces(fig, kind="point")[0]
+    point = {"curve_number": 0, "point_index": 0, "customdata": list(trace.customdata[0])}
+    assert selection.selected_event_id({"selection": {"points": [point]}}) == trace.customdata[0][0]
+
+
+def test_selected_country_and_row():
+    choropleth = {"selection": {"points": [{"location": "ARM", "z": 7}]}}
+    assert selection.selected_country(choropleth) == "ARM"
+    assert selection.selected_country({"selection": {"points": [{"customdata": ["x"]}]}}) is None
+    assert selection.selected_row({"selection": {"rows": [4], "columns": []}}) == 4
+    assert selection.selected_row({"selection": {"rows": []}}) is None
+    assert selection.selected_row(None) is None
