@@ -6,12 +6,13 @@ Data flows one way: CSV -> validated frame -> filter state -> filtered frame -> 
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 
 import streamlit as st
 
-from timeline import export, figures, labels, ui
+from timeline import export, figures, labels, package, ui
 from timeline.filters import apply_filters
 
 EAGER_DOWNLOAD_ROWS = 20_000
@@ -71,6 +72,21 @@ with summary:
         on_click="ignore",
         disabled=n == 0,
         icon=":material/download:",
+    )
+    link = ui.share_url(state, event_id)  # here: st.context is not there when the zip is made
+    st.download_button(
+        "With sources (ZIP)",
+        # Written on click only: the CSV plus a data package (columns, licence, sources, filters,
+        # link, citation) that Frictionless tools validate.
+        data=lambda: package.to_zip_bytes(filtered, state, link, dt.datetime.now(dt.UTC)),
+        file_name=package.zip_name(state),
+        mime="application/zip",
+        key=ui.K_DOWNLOAD_PACKAGE,
+        on_click="ignore",
+        disabled=n == 0,
+        icon=":material/folder_zip:",
+        help="The same rows with a datapackage.json: what each column holds, the licence "
+        "(CC BY 4.0), every source the rows cite, the filters and a suggested citation.",
     )
     ui.note("The page address keeps the filters and the selected event: copy it to share.")
 

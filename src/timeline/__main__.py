@@ -6,11 +6,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from timeline.docs import update as update_docs
+from timeline.docs import update_all
 from timeline.io import EventTableError, read_events
 
 DEFAULT_DATA = "data/events.csv"
 DEFAULT_DOCS = "docs/data.md"
+DEFAULT_COVERAGE = "docs/coverage.md"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -19,12 +20,13 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser("validate", help="check an event table against the schema")
     check.add_argument("path", nargs="?", default=DEFAULT_DATA, help=f"default: {DEFAULT_DATA}")
-    docs = commands.add_parser("docs", help="rewrite the vocabulary tables in docs/data.md")
-    docs.add_argument("path", nargs="?", default=DEFAULT_DOCS)
+    commands.add_parser(
+        "docs", help="rewrite the generated parts of docs/data.md and docs/coverage.md"
+    )
     args = parser.parse_args(argv)
     if args.command == "docs":
-        changed = update_docs(Path(args.path))
-        print(f"{args.path}: {'updated' if changed else 'already up to date'}")
+        changed = update_all(Path(DEFAULT_DOCS), Path(DEFAULT_COVERAGE), read_events(DEFAULT_DATA))
+        print("updated: " + ", ".join(map(str, changed)) if changed else "already up to date")
         return 0
 
     # A value from a table may hold any character: never let printing it raise.

@@ -1,13 +1,40 @@
-"""The vocabulary tables of docs/data.md, written from `timeline.schema` so they cannot drift."""
+"""The generated parts of the docs, so they cannot drift: the vocabulary tables of
+docs/data.md (from `timeline.schema`), the record's counts (from data/events.csv) and the
+coverage worklist in docs/coverage.md (the states and organizations without a dated row)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
+
 from timeline import schema
 
 START = "<!-- vocabularies:start -->"
 END = "<!-- vocabularies:end -->"
+RECORD = ("<!-- record:start -->", "<!-- record:end -->")
+WORKLIST = ("<!-- worklist:start -->", "<!-- worklist:end -->")
+
+# The 193 UN member states (ISO 3166-1 alpha-3), plus the two observer states the source
+# article counts among Azerbaijan's relations: Palestine and the Holy See.
+UN_MEMBERS = tuple(
+    """AFG ALB DZA AND AGO ATG ARG ARM AUS AUT AZE BHS BHR BGD BRB BLR BEL BLZ BEN BTN BOL BIH
+    BWA BRA BRN BGR BFA BDI CPV KHM CMR CAN CAF TCD CHL CHN COL COM COG COD CRI CIV HRV CUB
+    CYP CZE DNK DJI DMA DOM ECU EGY SLV GNQ ERI EST SWZ ETH FJI FIN FRA GAB GMB GEO DEU GHA
+    GRC GRD GTM GIN GNB GUY HTI HND HUN ISL IND IDN IRN IRQ IRL ISR ITA JAM JPN JOR KAZ KEN
+    KIR PRK KOR KWT KGZ LAO LVA LBN LSO LBR LBY LIE LTU LUX MDG MWI MYS MDV MLI MLT MHL MRT
+    MUS MEX FSM MDA MCO MNG MNE MAR MOZ MMR NAM NRU NPL NLD NZL NIC NER NGA MKD NOR OMN PAK
+    PLW PAN PNG PRY PER PHL POL PRT QAT ROU RUS RWA KNA LCA VCT WSM SMR STP SAU SEN SRB SYC
+    SLE SGP SVK SVN SLB SOM ZAF SSD ESP LKA SDN SUR SWE CHE SYR TJK TZA THA TLS TGO TON TTO
+    TUN TUR TKM TUV UGA UKR ARE GBR USA URY UZB VUT VEN VNM YEM ZMB ZWE""".split()  # noqa: SIM905 (a list of codes reads best as words)
+)
+PARTNERS = tuple(c for c in (*UN_MEMBERS, "PSE", "VAT") if c != "AZE")
+# The organizations the source article lists Azerbaijan as belonging to.
+ARTICLE_ORGANIZATIONS = tuple(
+    """AsDB BSEC CoE CIS EAPC EBRD ECE ECO ESCAP FAO GUAM IAEA IBRD ICAO ICRM IDA IDB IFAD IFC
+    IFRCS ILO IMF IMO Interpol IOC IOM ISO ITU ITUC OAS OIC OPCW OSCE PfP UN UNCTAD UNESCO
+    UNIDO UPU WCO WFTU WHO WIPO WMO UNWTO WTO""".split()  # noqa: SIM905 (a list of codes reads best as words)
+)
 
 
 def vocabulary_markdown() -> str:
@@ -30,10 +57,92 @@ def with_vocabularies(text: str) -> str:
     return f"{head}{START}\n{vocabulary_markdown()}\n{END}{tail}"
 
 
-def update(path: Path) -> bool:
-    """Rewrite the vocabulary tables in `path`; True if the file changed."""
-    text = path.read_text(encoding="utf-8")
-    new = with_vocabularies(text)
-    if new != text:
-        path.write_text(new, encoding="utf-8")
-    return new != text
+def _replace(text: str, markers: tuple[str, str], body: str) -> str:
+    head, rest = text.split(markers[0], 1)
+    _, tail = rest.split(markers[1], 1)
+    return f"{head}{markers[0]}\n{body}\n{markers[1]}{tail}"
+
+
+def relations_dates(df: pd.DataFrame) -> dict[str, str]:
+    """Country -> the most precise start_date of its diplomatic_relations rows since 1991."""
+    rows = df[(df["category"] == "diplomatic_relations") & (df["start"].dt.year >= 1991)]
+    best: dict[str, str] = {}
+    for date, countries in zip(rows["start_date"], rows["countries"], strict=True):
+        for code in countries:
+            if len(date) > len(best.get(code, "")):
+                best[code] = date
+    return best
+
+
+def member_organizations(df: pd.DataFrame) -> set[str]:
+    """The organizations that have a membership row."""
+    return {o for items in df.loc[df["category"] == "membership", "organizations"] for o in items}
+
+
+def cites_wikipedia(df: pd.DataFrame) -> pd.Series:
+    """Rows whose source is Wikipedia or a mirror, copy or translation of it."""
+    where = df["source_url"].astype(str) + " " + df["source_title"].astype(str)
+    return where.str.contains(r"wiki", case=False, regex=True)
+
+
+def record_markdown(df: pd.DataFrame) -> str:
+    """The record in figures: events by category, relations by precision, sources."""
+    counts = df["category"].value_counts()
+    lines = ["| category | events |", "|---|---:|"]
+    lines += [f"| {schema.CATEGORIES[c]} | {counts.get(c, 0):,} |" for c in schema.CATEGORIES]
+    lines.append(f"| **all** | **{len(df):,}** |")
+    dates = relations_dates(df)
+    by_precision = pd.Series([len(d) for d in dates.values()]).value_counts()
+    orgs = member_organizations(df)
+    wiki = cites_wikipedia(df).mean()
+    lines += [
+        "",
+        f"- Diplomatic relations since independence are dated for **{len(dates)}** of the "
+        f"{len(PARTNERS)} UN member and observer states ({by_precision.get(10, 0)} to the day, "
+        f"{by_precision.get(7, 0)} to the month, {by_precision.get(4, 0)} to the year).",
+        f"- Memberships: **{len(orgs)}** organizations have a membership row, "
+        f"{len(orgs & set(ARTICLE_ORGANIZATIONS))} of the {len(ARTICLE_ORGANIZATIONS)} the source "
+        "article lists.",
+        f"- {wiki:.0%} of the rows cite Wikipedia or a copy of it; the others cite ministries, "
+        "embassies, treaties, UN documents, the organizations themselves or news agencies.",
+    ]
+    return "\n".join(lines)
+
+
+def worklist_markdown(df: pd.DataFrame) -> str:
+    """The states with no dated relations row and the article's organizations with no
+    membership row, by name."""
+    dates = relations_dates(df)
+    missing = sorted((c for c in PARTNERS if c not in dates), key=schema.country_name)
+    orgs = member_organizations(df)
+    no_row = [o for o in ARTICLE_ORGANIZATIONS if o not in orgs]
+    lines = [f"### States without a dated relations row ({len(missing)})", ""]
+    lines += [f"- {schema.country_name(c)} (`{c}`)" for c in missing]
+    lines += ["", f"### Organizations of the source article without a row ({len(no_row)})", ""]
+    lines += [f"- {schema.ORGANIZATIONS.get(o, o)} (`{o}`)" for o in no_row]
+    return "\n".join(lines)
+
+
+def with_record(text: str, df: pd.DataFrame) -> str:
+    """docs/data.md's text with fresh counts of the record."""
+    return _replace(text, RECORD, record_markdown(df))
+
+
+def with_worklist(text: str, df: pd.DataFrame) -> str:
+    """docs/coverage.md's text with a fresh worklist."""
+    return _replace(text, WORKLIST, worklist_markdown(df))
+
+
+def update_all(data_md: Path, coverage_md: Path, df: pd.DataFrame) -> list[Path]:
+    """Rewrite every generated part; the files that changed."""
+    changed = []
+    for path, fix in (
+        (data_md, lambda t: with_record(with_vocabularies(t), df)),
+        (coverage_md, lambda t: with_worklist(t, df)),
+    ):
+        text = path.read_text(encoding="utf-8")
+        new = fix(text)
+        if new != text:
+            path.write_text(new, encoding="utf-8")
+            changed.append(path)
+    return changed

@@ -45,6 +45,23 @@ REQUIRED_TEXT: tuple[str, ...] = (
     "source_title",
     "source_url",
 )
+# What each column holds, in a line (the data package's field descriptions; docs/data.md).
+COLUMN_HELP: dict[str, str] = {
+    "id": "Stable identifier: lowercase letters, digits and hyphens, unique",
+    "title": "Short headline",
+    "category": "What kind of event (one of the categories)",
+    "start_date": "When it began: YYYY, YYYY-MM or YYYY-MM-DD, as precise as the source",
+    "end_date": "When it ended, in the same form; empty for an event of one day or less",
+    "countries": "States involved besides Azerbaijan: ';'-separated ISO 3166-1 alpha-3 codes",
+    "organizations": "International organizations involved: ';'-separated short names",
+    "topics": "Themes: ';'-separated topic names, at least one",
+    "location": "Where it happened, or empty",
+    "lat": "Latitude of the location in decimal degrees (WGS 84)",
+    "lon": "Longitude of the location in decimal degrees (WGS 84)",
+    "description": "What happened and why it matters, in 1-3 sentences",
+    "source_title": "Title of the cited source",
+    "source_url": "Address of the cited source",
+}
 LIST_COLUMNS: tuple[str, ...] = ("countries", "organizations", "topics")
 LIST_SEP = ";"
 # Columns derived once per loaded table for fast filtering (`filters.prepare`); they start with

@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from timeline import selection, url_state
+from timeline import package, selection, url_state
 from timeline.filters import FILTERS, LIST_FILTERS, FilterOptions, FilterState, restrict
 from timeline.io import Problem, upload_limits
 from timeline.loading import DEFAULT_DATA, Loaded, data_path, load_file, load_table
@@ -28,12 +28,13 @@ MAX_PROBLEMS_SHOWN = 500
 # Widget keys: the filters' keys are their query parameters' names.
 K_YEARS, K_QUERY = "years", "q"
 K_MAP_MODE, K_UPLOAD, K_RESET = "map_mode", "upload", "reset"
-K_TIMELINE, K_MAP, K_PER_YEAR, K_CLEAR_EVENT, K_DOWNLOAD = (
+K_TIMELINE, K_MAP, K_PER_YEAR, K_CLEAR_EVENT, K_DOWNLOAD, K_DOWNLOAD_PACKAGE = (
     "timeline_chart",
     "map_chart",
     "per_year_chart",
     "clear_event",
     "download",
+    "download_package",
 )
 K_TABLE_PREFIX = "table_"
 # Session state that is not a widget.
@@ -181,6 +182,11 @@ def write_url(state: FilterState, event: str | None) -> None:
     if target != ss.get(S_URL):
         ss[S_NOTICES] = ()  # the person has moved on from the link they opened
     ss[S_URL] = target
+
+
+def share_url(state: FilterState, event: str | None) -> str | None:
+    """The address that restores this view, as the person's browser reaches the app."""
+    return package.share_url(st.context.url, url_state.to_query_params(state, event))
 
 
 def _reset(options: FilterOptions) -> None:

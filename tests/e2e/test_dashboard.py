@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
+import frictionless
 from appdriver import (
     chart,
     counter,
@@ -168,6 +171,36 @@ def test_download_delivers_the_counted_rows_as_a_valid_table(page, tmp_path):
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.startswith(f"OK: {shown} events")
+    assert_clean(page)
+
+
+def test_download_with_sources_is_the_same_csv_with_a_valid_data_package(page, tmp_path):
+    query = "?category=war&category=ceasefire&years=1988&years=1994"
+    open_app(page, query)
+    shown, _ = counter(page)
+    with page.expect_download() as plain:
+        page.get_by_role("button", name=re.compile(r"^Download [\d,]+ events \(CSV\)$")).click()
+    with page.expect_download() as zipped:
+        page.get_by_role("button", name="With sources (ZIP)").click()
+    name = "azerbaijan-relations_1988-1994_war-ceasefire-with-sources.zip"
+    assert zipped.value.suggested_filename == name
+    with zipfile.ZipFile(zipped.value.path()) as zf:
+        zf.extractall(tmp_path)
+        assert sorted(zf.namelist()) == [plain.value.suggested_filename, "datapackage.json"]
+    assert (tmp_path / plain.value.suggested_filename).read_bytes() == Path(
+        plain.value.path()
+    ).read_bytes()
+    meta = json.loads((tmp_path / "datapackage.json").read_text(encoding="utf-8"))
+    assert meta["share_url"] == page.url  # the link restores this view
+    assert meta["filters"] == {"category": ["war", "ceasefire"], "years": [1988, 1994]}
+    report = frictionless.validate(tmp_path / "datapackage.json")
+    assert report.valid and report.tasks[0].stats["rows"] == shown
+    # The events table's own toolbar offers no second, different CSV.
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.hover()
+    toolbar = page.locator('[data-testid="stElementToolbar"]').first
+    expect(toolbar).to_be_attached()
+    assert toolbar.get_by_role("button", name=re.compile("download", re.I)).count() == 0
     assert_clean(page)
 
 

@@ -1,0 +1,189 @@
+"""A download people can cite: the filtered CSV in a zip with a Frictionless Data Package
+descriptor (`datapackage.json`) that says what the columns hold, under which licence, which
+sources the rows cite, how the rows were chosen and how to cite them.
+
+The descriptor follows the Data Package v1 specification (tabular data resource, Table
+Schema); `frictionless validate datapackage.json` checks it against the CSV beside it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import re
+import zipfile
+from collections.abc import Iterable, Mapping
+from typing import Any
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+import pandas as pd
+
+from timeline import schema
+from timeline.export import export_filename, to_csv_bytes
+from timeline.filters import LIST_FILTERS, FilterState
+
+NAME = "azerbaijan-relations-timeline"
+TITLE = "Azerbaijan Relations Timeline: the foreign relations of Azerbaijan, 1918-2020"
+LICENSE: dict[str, str] = {
+    "name": "CC-BY-4.0",
+    "title": "Creative Commons Attribution 4.0 International",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+}
+DESCRIPTOR = "datapackage.json"
+_DATE = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
+
+
+def _list_pattern(item: str) -> str:
+    """A regular expression for a `;`-separated list of `item`s."""
+    return f"^({item})(;({item}))*$"
+
+
+def _one_of(values: Iterable[str]) -> str:
+    return "|".join(re.escape(v) for v in values)
+
+
+def fields() -> list[dict[str, Any]]:
+    """The Table Schema fields of the 14 columns, with their types and vocabularies."""
+    rules: dict[str, dict[str, Any]] = {
+        "id": {"required": True, "unique": True, "pattern": schema.ID_RE.pattern.strip("^$")},
+        "title": {"required": True, "maxLength": schema.TITLE_MAX},
+        "category": {"required": True, "enum": list(schema.CATEGORIES)},
+        "start_date": {"required": True, "pattern": _DATE.strip("^$")},
+        "end_date": {"pattern": _DATE.strip("^$")},
+        "countries": {"pattern": _list_pattern("[A-Z]{3}").strip("^$")},
+        "organizations": {"pattern": _list_pattern(_one_of(schema.ORGANIZATIONS)).strip("^$")},
+        "topics": {
+            "required": True,
+            "pattern": _list_pattern(_one_of(schema.TOPICS)).strip("^$"),
+        },
+        "lat": {"minimum": -90, "maximum": 90},
+        "lon": {"minimum": -180, "maximum": 180},
+        "description": {"required": True, "maxLength": schema.DESCRIPTION_MAX},
+        "source_title": {"required": True},
+        "source_url": {"required": True},
+    }
+    out = []
+    for column in schema.COLUMNS:
+        field: dict[str, Any] = {
+            "name": column,
+            "type": "number" if column in ("lat", "lon") else "string",
+            "description": schema.COLUMN_HELP[column],
+        }
+        if column == "source_url":
+            field["format"] = "uri"
+        if rules.get(column):
+            field["constraints"] = rules[column]
+        out.append(field)
+    return out
+
+
+def _sources(df: pd.DataFrame) -> list[dict[str, str]]:
+    """The distinct sources the rows cite, in the rows' order."""
+    pairs = df[["source_title", "source_url"]].astype(str).drop_duplicates()
+    return [{"title": t, "path": u} for t, u in pairs.itertuples(index=False)]
+
+
+def filters_applied(state: FilterState) -> dict[str, Any]:
+    """The filters as the URL writes them (parameter -> values); empty when there are none."""
+    out: dict[str, Any] = {
+        f.param: list(getattr(state, f.field)) for f in LIST_FILTERS if getattr(state, f.field)
+    }
+    if state.years is not None:
+        out["years"] = sorted(state.years)
+    if state.query:
+        out["q"] = state.query
+    return out
+
+
+def citation(n: int, share_url: str | None, created: dt.datetime) -> str:
+    """A suggested citation of the download."""
+    where = f" {share_url}" if share_url else ""
+    return (
+        f"Azerbaijan Relations Timeline ({created.year}). The foreign relations of Azerbaijan, "
+        f"1918-2020 [data set; {n:,} event{'s' if n != 1 else ''}]. Retrieved "
+        f"{created.date().isoformat()}{',' if where else ''}{where}. Licence: CC BY 4.0."
+    )
+
+
+def descriptor(
+    df: pd.DataFrame,
+    state: FilterState,
+    share_url: str | None,
+    created: dt.datetime,
+    csv_name: str,
+) -> dict[str, Any]:
+    """The `datapackage.json` for the rows of `df` written to `csv_name`."""
+    chosen = filters_applied(state)
+    n = len(df)
+    what = (
+        f"All {n:,} events of the table"
+        if not chosen
+        else (f"{n:,} event{'s' if n != 1 else ''} chosen by the filters {json.dumps(chosen)}")
+    )
+    return {
+        "name": NAME,
+        "title": TITLE,
+        "description": (
+            f"{what}, downloaded from the Azerbaijan Relations Timeline. "
+            "Dates are only as precise as their sources (YYYY, YYYY-MM or YYYY-MM-DD); "
+            "events of the Soviet period are coded to Russia (RUS)."
+        ),
+        "created": created.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "licenses": [LICENSE],
+        "keywords": ["Azerbaijan", "foreign relations", "diplomacy", "Nagorno-Karabakh"],
+        "sources": _sources(df),
+        "resources": [
+            {
+                "name": "events",
+                "path": csv_name,
+                "profile": "tabular-data-resource",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "licenses": [LICENSE],
+                "schema": {"fields": fields(), "primaryKey": ["id"], "missingValues": [""]},
+            }
+        ],
+        "filters": chosen,
+        "share_url": share_url or "",
+        "citation": citation(len(df), share_url, created),
+    }
+
+
+def zip_name(state: FilterState) -> str:
+    """The zip's file name: the CSV's, ending in `-with-sources.zip`."""
+    return export_filename(state).removesuffix(".csv") + "-with-sources.zip"
+
+
+def to_zip_bytes(
+    df: pd.DataFrame,
+    state: FilterState,
+    share_url: str | None,
+    created: dt.datetime,
+) -> bytes:
+    """A zip holding the rows of `df` as CSV (exactly the plain download's bytes) and their
+    `datapackage.json`. The same rows, filters, URL and date give the same bytes."""
+    csv_name = export_filename(state)
+    meta = descriptor(df, state, share_url, created, csv_name)
+    stamp = created.astimezone(dt.UTC).timetuple()[:6]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, data in (
+            (csv_name, to_csv_bytes(df)),
+            (DESCRIPTOR, (json.dumps(meta, indent=2, ensure_ascii=False) + "\n").encode()),
+        ):
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, data)
+    return out.getvalue()
+
+
+def share_url(base: str | None, params: Mapping[str, list[str]]) -> str | None:
+    """The page's address with the view's query parameters; None when the base is unknown."""
+    if not base:
+        return None
+    parts = urlsplit(base)
+    query = urlencode(params, doseq=True)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", query, ""))

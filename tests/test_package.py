@@ -1,0 +1,131 @@
+"""The download with sources: a zip of the filtered CSV and a Frictionless Data Package."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import frictionless
+import pytest
+
+from timeline import package, schema
+from timeline.export import to_csv_bytes
+from timeline.filters import FilterState, apply_filters, prepare
+from timeline.io import read_events
+
+SAMPLE = Path(__file__).parent / "data" / "sample.csv"
+WHEN = dt.datetime(2026, 11, 29, 12, 30, tzinfo=dt.UTC)
+URL = "http://localhost:8501/?category=war&years=1988&years=1994"
+WAR_8894 = FilterState(categories=("war",), years=(1988, 1994))
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return prepare(read_events(SAMPLE))
+
+
+def unzip(data: bytes, where: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        zf.extractall(where)
+        return {name: zf.read(name) for name in zf.namelist()}
+
+
+def test_the_zip_holds_the_plain_downloads_bytes_and_a_descriptor_that_validates(sample, tmp_path):
+    rows = apply_filters(sample, WAR_8894)
+    files = unzip(package.to_zip_bytes(rows, WAR_8894, URL, WHEN), tmp_path)
+    csv_name = "azerbaijan-relations_1988-1994_war.csv"
+    assert sorted(files) == [csv_name, "datapackage.json"]
+    assert files[csv_name] == to_csv_bytes(rows)
+    report = frictionless.validate(tmp_path / "datapackage.json")
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "note"])
+    assert report.tasks[0].stats["rows"] == len(rows) > 0
+
+
+@pytest.mark.parametrize(
+    ("column", "bad"),
+    [
+        ("category", "battle"),
+        ("topics", "nagorno-karabakh;gossip"),
+        ("organizations", "UN;XYZ"),
+        ("start_date", "1994-5-5"),
+        ("lat", "95"),
+    ],
+)
+def test_the_descriptor_catches_a_value_outside_the_vocabularies(sample, tmp_path, column, bad):
+    """The schema's constraints are real: the same CSV with one broken cell fails."""
+    unzip(package.to_zip_bytes(sample, FilterState(), None, WHEN), tmp_path)
+    path = tmp_path / "azerbaijan-relations.csv"
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    rows[1][rows[0].index(column)] = bad
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+    assert not frictionless.validate(tmp_path / "datapackage.json").valid
+
+
+def test_the_descriptor_says_what_was_filtered_what_is_cited_and_how_to_cite(sample):
+    rows = apply_filters(sample, WAR_8894)
+    assert len(rows) == 1
+    meta = package.descriptor(rows, WAR_8894, URL, WHEN, "events.csv")
+    assert meta["description"].startswith(
+        '1 event chosen by the filters {"category": ["war"], "years": [1988, 1994]}'
+    )
+    assert meta["licenses"] == [package.LICENSE]
+    assert meta["created"] == "2026-11-29T12:30:00Z"
+    assert meta["filters"] == {"category": ["war"], "years": [1988, 1994]}
+    assert meta["share_url"] == URL
+    assert meta["sources"] == [
+        {"title": rows.source_title.iloc[0], "path": rows.source_url.iloc[0]}
+    ]
+    assert meta["citation"] == (
+        "Azerbaijan Relations Timeline (2026). The foreign relations of Azerbaijan, 1918-2020 "
+        "[data set; 1 event]. Retrieved 2026-11-29, " + URL + ". Licence: CC BY 4.0."
+    )
+    fields = meta["resources"][0]["schema"]["fields"]
+    assert [f["name"] for f in fields] == list(schema.COLUMNS)
+    category = next(f for f in fields if f["name"] == "category")
+    assert category["constraints"]["enum"] == list(schema.CATEGORIES)
+
+
+def test_each_source_is_listed_once_in_the_rows_order(sample):
+    meta = package.descriptor(sample, FilterState(), None, WHEN, "events.csv")
+    cited = list(zip(sample.source_title, sample.source_url, strict=True))
+    assert [(s["title"], s["path"]) for s in meta["sources"]] == list(dict.fromkeys(cited))
+    assert len(meta["sources"]) < len(sample)  # the sample cites some pages twice
+
+
+def test_the_same_rows_filters_url_and_time_give_the_same_bytes(sample):
+    one = package.to_zip_bytes(sample, FilterState(), URL, WHEN)
+    assert one == package.to_zip_bytes(sample, FilterState(), URL, WHEN)
+    assert one != package.to_zip_bytes(sample, FilterState(), None, WHEN)
+
+
+def test_an_unfiltered_package_says_all_events_and_has_no_url_when_none_is_known(sample):
+    meta = package.descriptor(sample, FilterState(), None, WHEN, "events.csv")
+    assert meta["filters"] == {} and meta["share_url"] == ""
+    assert meta["description"].startswith(f"All {len(sample)} events of the table, downloaded")
+    assert "Retrieved 2026-11-29. Licence" in meta["citation"]
+    assert json.loads(json.dumps(meta)) == meta
+
+
+@pytest.mark.parametrize(
+    ("base", "params", "url"),
+    [
+        (None, {"category": ["war"]}, None),
+        ("http://h:1/", {}, "http://h:1/"),
+        ("http://h:1", {"q": ["x"]}, "http://h:1/?q=x"),  # as st.context.url gives it
+        ("https://h/app/", {"years": ["1988", "1994"]}, "https://h/app/?years=1988&years=1994"),
+        ("http://h:1/", {"category": ["war", "clash"], "q": ["a b"]},
+         "http://h:1/?category=war&category=clash&q=a+b"),
+    ],
+)  # fmt: skip
+def test_share_url(base, params, url):
+    assert package.share_url(base, params) == url
+
+
+def test_zip_name():
+    assert package.zip_name(WAR_8894) == "azerbaijan-relations_1988-1994_war-with-sources.zip"
