@@ -48,6 +48,7 @@ df, options = loaded.df, loaded.options
 lo, hi = options.years
 
 # --- Filter state: from the URL when it is new, then from the sidebar's widgets --------------
+ui.say_if_link_was_dropped()
 notices = ui.restore_from_url(options)
 with filter_box:
     st.header("Filters")
@@ -97,9 +98,9 @@ heading.markdown(
     "event on the timeline, the map or the table to read about it."
 )
 if loaded.name != str(ui.DEFAULT_DATA):
-    ui.note(f"Table: {ui.md_escape(loaded.name)}", heading)
+    ui.plain_note(f"Table: {loaded.name}", heading)
 for notice in notices:
-    st.info(ui.md_escape(notice), icon=":material/info:")
+    ui.plain(notice)
 
 if n == 0:
     st.info(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import csv
+import html
 import io
 import re
 from pathlib import Path
@@ -71,8 +72,16 @@ def per_year_total(fig) -> int:
     return int(sum(values(t.y).sum() for t in fig.data))
 
 
+def details_card(at: AppTest) -> str:
+    """The event details card's HTML."""
+    (body,) = [h.proto.body for h in at.get("html") if 'class="event-details"' in h.proto.body]
+    return body
+
+
 def notices(at: AppTest) -> list[str]:
-    return [i.value.replace("\\", "") for i in at.info]
+    """The info boxes that show text as typed (ui.plain), unescaped."""
+    bodies = [h.proto.body for h in at.get("html")]
+    return [html.unescape(re.sub(r"<[^>]+>", "", b)) for b in bodies if 'class="plain-info"' in b]
 
 
 def as_list(value: str | list[str]) -> list[str]:
@@ -178,8 +187,8 @@ def test_query_params_restore_the_view(app: AppTest):
     assert_consistent(at, ["war-2020", "ceasefire-2020"])
     assert at.sidebar.multiselect(key="category").value == ["war", "ceasefire"]
     assert at.sidebar.slider(key="years").value == (2020, 2020)
-    assert not at.info
-    details = at.get("html")[0].proto.body
+    assert not notices(at)
+    details = details_card(at)
     assert "2020 Nagorno-Karabakh ceasefire agreement" in details
     assert "10 November 2020" in details and "Armenia, Russia" in details
 
@@ -250,7 +259,7 @@ def test_selected_event_shows_details_and_goes_in_the_url(app: AppTest):
     assert "Click an event" in " ".join(m.value for m in at.markdown)
     at.session_state[ui.S_EVENT] = "minsk-group"
     at = at.run()
-    body = at.get("html")[0].proto.body
+    body = details_card(at)
     for text in (
         "OSCE Minsk Group starts mediation",
         "1992",
@@ -274,7 +283,7 @@ def test_selected_event_shows_details_and_goes_in_the_url(app: AppTest):
     at = at.sidebar.multiselect(key="category").set_value(["war"]).run()
     assert "outside the current filters" in " ".join(m.value for m in at.markdown)
     at = at.button(key=ui.K_CLEAR_EVENT).click().run()
-    assert not at.get("html")
+    assert not [h for h in at.get("html") if "event-details" in h.proto.body]
     assert "event" not in at.query_params
 
 
@@ -347,7 +356,7 @@ def test_good_upload_replaces_the_table_for_the_session(app: AppTest):
     assert at.title[0].value == "Azerbaijan's foreign relations, 1990–1995"
     at.session_state[ui.S_EVENT] = "a"
     at = at.run()
-    body = at.get("html")[0].proto.body
+    body = details_card(at)
     assert "&lt;img src=x onerror=alert(1)&gt;" in body and "<img" not in body
 
 
@@ -428,3 +437,69 @@ def test_counts_are_written_with_thousands_separators(tmp_path, monkeypatch):
     assert not at.exception
     assert "Showing **1,200** of **1,200** events" in [md.value for md in at.sidebar.markdown]
     assert download_label(at) == "Download 1,200 events (CSV)"
+
+
+# --- text from a URL or a file name is shown as typed, never as Markdown (hardening) -----------
+
+HOSTILE_PARAMS = {
+    "event": ":material/error: Session expired",
+    "category": "www.evil-example.com",
+    "topic": "http://127.0.0.1:8621/phish",
+    "country": "user@evil-example.com",
+}
+
+
+def markdown_texts(at: AppTest) -> str:
+    """Everything the page sent through Markdown (markdown, info, error, warning, captions)."""
+    elements = [*at.markdown, *at.info, *at.error, *at.warning, *at.caption]
+    return " ".join(e.value for e in elements)
+
+
+def test_values_from_the_url_reach_no_markdown(app: AppTest):
+    app.query_params.update(HOSTILE_PARAMS)
+    at = app.run()
+    assert not at.exception
+    shown = " ".join(notices(at))
+    for value in HOSTILE_PARAMS.values():
+        assert value in shown  # named, as typed
+        assert value not in markdown_texts(at).replace("\\", "")
+    bodies = " ".join(h.proto.body for h in at.get("html") if "plain-info" in h.proto.body)
+    assert "<a" not in bodies and "material" in bodies  # escaped text, not an icon or a link
+
+
+def test_an_uploaded_file_name_reaches_no_markdown(app: AppTest):
+    name = "www.evil-example.com user@evil-example.com.csv"
+    good = (HEADER + "\nb,Second,clash,1995-03,,,,security,,,,D,S,https://e.org/\n").encode()
+    at = upload(app.run(), name, good)
+    assert counter(at) == (1, 1)
+    assert f"Table: {name}" in " ".join(h.proto.body for h in at.get("html"))
+    assert "evil-example" not in markdown_texts(at).replace("\\", "")
+
+
+# --- filters when the table changes under them (hardening) ---------------------------------------
+
+NINETIES = (
+    HEADER + "\n"
+    "a,First,war,1994,,ARM,,security,,,,D,S,https://e.org/\n"
+    "b,Second,clash,1998-03,,,,security,,,,D,S,https://e.org/\n"
+).encode()
+
+
+def test_after_an_upload_is_replaced_the_years_follow_the_new_table(app: AppTest):
+    at = upload(app.run(), "nineties.csv", NINETIES)
+    assert counter(at) == (2, 2)
+    assert at.sidebar.slider(key="years").value == (1994, 1998)
+    at = upload(at, "broken.csv", b"not a table")  # refused: the shipped table is back
+    assert counter(at) == (len(ALL_IDS), len(ALL_IDS))
+    assert at.sidebar.slider(key="years").value == (1918, 2020)
+    assert "years" not in at.query_params
+    assert not notices(at)
+
+
+def test_a_narrowed_years_filter_is_kept_for_the_new_table_and_said(app: AppTest):
+    at = upload(app.run(), "nineties.csv", NINETIES)
+    at = at.sidebar.slider(key="years").set_value((1994, 1995)).run()
+    assert counter(at) == (1, 2)
+    at = upload(at, "broken.csv", b"not a table")
+    assert at.sidebar.slider(key="years").value == (1994, 1995)
+    assert notices(at) == ["The years filter 1994–1995 was kept for this table."]

@@ -152,3 +152,29 @@ def test_normalize_params_keeps_only_ours_as_lists():
         "category": ["war"],
         "years": ["1", "2"],
     }
+
+
+# --- notices stay short, whatever the link holds (hardening) -----------------------------------
+
+
+def test_a_thousand_unknown_events_make_one_short_notice():
+    params = {"event": [f"no-such-{i}" for i in range(1000)]}
+    notices = parse_query_params(params, OPTIONS).notices
+    assert len(notices) == 1
+    assert notices[0].endswith("and 995 more in the link: no event has those ids.")
+    assert len(notices[0]) < 400
+
+
+def test_five_thousand_comma_separated_categories_make_a_short_notice():
+    params = {"category": [",".join(f"bogus{i}" for i in range(5000))]}
+    (notice,) = parse_query_params(params, OPTIONS).notices
+    assert "and 4,995 more" in notice and len(notice) < 400
+
+
+@pytest.mark.parametrize(
+    "years",
+    [["9" * 4300], ["1" + "0" * 4200, "2" + "0" * 4200], ["1990", "9" * 400]],
+)
+def test_a_year_of_thousands_of_digits_is_not_echoed_whole(years):
+    notices = parse_query_params({"years": years}, OPTIONS).notices
+    assert notices and all(len(n) < 300 for n in notices)

@@ -6,15 +6,18 @@ tested modules (loading, filters, url_state, figures, export).
 
 from __future__ import annotations
 
+import html
 import io
 import os
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import streamlit as st
+import streamlit.components.v1 as components
 
 from timeline import package, selection, url_state
 from timeline.filters import FILTERS, LIST_FILTERS, FilterOptions, FilterState, restrict
@@ -38,11 +41,12 @@ K_TIMELINE, K_MAP, K_PER_YEAR, K_CLEAR_EVENT, K_DOWNLOAD, K_DOWNLOAD_PACKAGE = (
 )
 K_TABLE_PREFIX = "table_"
 # Session state that is not a widget.
-S_EVENT, S_TABLE_NONCE, S_URL, S_NOTICES = (
+S_EVENT, S_TABLE_NONCE, S_URL, S_NOTICES, S_SPAN = (
     "selected_event",
     "_table_nonce",
     "_url_written",
     "_url_notices",
+    "_years_span",  # the span of the table the years slider was last drawn for
 )
 
 MAP_MODES = ("Places", "Countries")
@@ -57,6 +61,61 @@ def note(text: str, where: Any = st) -> None:
     """A hint in small print. Not st.caption: its grey fails WCAG contrast on white (3.9:1).
     `text` is Markdown: escape data with md_escape."""
     where.markdown(f":small[{text}]")
+
+
+_BOX_STYLE = {
+    "info": "background:rgba(28,131,225,0.12)",
+    "error": "background:rgba(255,43,43,0.12)",
+}
+
+
+def plain(text: str, kind: str = "info", where: Any = st) -> None:
+    """Text shown exactly as typed, in an info or error box: through st.html, escaped, never
+    through Markdown, so that values from a URL, a file name or a table make no links, icons
+    or colours. For anything that holds a user-supplied string."""
+    role = "alert" if kind == "error" else "status"
+    where.html(
+        f'<div class="plain-{kind}" role="{role}" style="{_BOX_STYLE[kind]};padding:0.75rem 1rem;'
+        f'border-radius:0.5rem;margin:0 0 0.5rem 0;overflow-wrap:anywhere">'
+        f"{html.escape(text, quote=False)}</div>"
+    )
+
+
+def plain_note(text: str, where: Any = st) -> None:
+    """`note` for text that holds a user-supplied string: small print, never Markdown."""
+    where.html(
+        f'<p class="plain-note" style="font-size:0.875rem;margin:0">'
+        f"{html.escape(text, quote=False)}</p>"
+    )
+
+
+# Streamlit drops a query string of more than 1,000 parameters or 512 KiB without a word
+# (streamlit.runtime.state.query_params.sanitize_query_string): the server then sees no
+# parameters at all. The browser still has the whole address, so a script there says so.
+_DROPPED_LINK_SCRIPT = """
+<div id="dropped" role="alert" style="display:none;font:0.95rem sans-serif;padding:0.6rem 0.9rem;
+  border-radius:0.5rem;background:rgba(255,189,69,0.2)"></div>
+<script>
+  const query = window.parent.location.search.replace(/^\\?/, "");
+  const fields = query ? query.split("&").length : 0;
+  if (fields > 1000 || query.length > 512 * 1024) {
+    const box = document.getElementById("dropped");
+    box.style.color = getComputedStyle(window.parent.document.body).color;
+    box.textContent = "This link has " + fields.toLocaleString("en") + " parameters and " +
+      query.length.toLocaleString("en") + " characters: links of more than 1,000 parameters " +
+      "or 512 KiB are ignored, so the page shows every event.";
+    box.style.display = "block";
+    window.frameElement.style.height = (box.offsetHeight + 8) + "px";
+  }
+</script>
+"""
+
+
+def say_if_link_was_dropped() -> None:
+    """On a new session that received no parameters, tell the person if their link had too
+    many for Streamlit (checked in the browser, which still has the address)."""
+    if S_URL not in st.session_state and not st.query_params:
+        components.html(_DROPPED_LINK_SCRIPT, height=0)
 
 
 def problems_frame(problems: Sequence[Problem]) -> pd.DataFrame:
@@ -138,18 +197,47 @@ def _put_state(state: FilterState, options: FilterOptions) -> None:
     ss[K_QUERY] = state.query
 
 
-def _widget_state(options: FilterOptions) -> FilterState:
+def _widgets() -> FilterState:
+    """The widgets' values as they are, before they are made valid for a table."""
     ss = st.session_state
     years = ss.get(K_YEARS)
     years = tuple(int(y) for y in years) if years is not None else None
-    return restrict(
-        FilterState(
-            **{name: tuple(ss.get(key) or ()) for name, key in _LIST_KEYS.items()},
-            years=years,  # type: ignore[arg-type]
-            query=str(ss.get(K_QUERY) or ""),
-        ),
-        options,
+    return FilterState(
+        **{name: tuple(ss.get(key) or ()) for name, key in _LIST_KEYS.items()},
+        years=years,  # type: ignore[arg-type]
+        query=str(ss.get(K_QUERY) or ""),
     )
+
+
+def _widget_state(options: FilterOptions) -> FilterState:
+    return restrict(_widgets(), options)
+
+
+def _carried_over(
+    old_span: tuple[int, int], options: FilterOptions
+) -> tuple[FilterState, list[str]]:
+    """The filters when the table changed under them (an upload, its removal, a changed
+    --data file): a years range that was the old table's whole span becomes the new one's, and
+    what is kept or dropped is said."""
+    before = _widgets()
+    if before.years is not None and tuple(sorted(before.years)) == tuple(old_span):
+        before = replace(before, years=None)
+    after = restrict(before, options)
+    said = []
+    if after.years is not None:
+        first, last = after.years
+        said.append(f"The years filter {first}–{last} was kept for this table.")
+    dropped = [
+        value
+        for f in LIST_FILTERS
+        for value in getattr(before, f.field)
+        if value not in getattr(after, f.field)
+    ]
+    if dropped:
+        said.append(
+            f"Filter values this table does not have were removed: {url_state.quoted(dropped)}."
+        )
+    return after, said
 
 
 def restore_from_url(options: FilterOptions) -> tuple[str, ...]:
@@ -166,10 +254,16 @@ def restore_from_url(options: FilterOptions) -> tuple[str, ...]:
         ss[S_URL] = current
     else:
         # Same URL: keep the widgets' values, made valid for this table (it may have changed).
-        state = _widget_state(options)
+        old_span = ss.get(S_SPAN)
+        if old_span is not None and tuple(old_span) != options.years:
+            state, said = _carried_over(old_span, options)
+            ss[S_NOTICES] = (*ss.get(S_NOTICES, ()), *said)
+        else:
+            state = _widget_state(options)
         _put_state(state, options)
         if ss.get(S_EVENT) not in options.event_ids:
             ss[S_EVENT] = None
+    ss[S_SPAN] = options.years
     return tuple(ss.get(S_NOTICES, ()))
 
 

@@ -39,8 +39,18 @@ def _values(params: QueryParams, name: str) -> list[str]:
     return [raw] if isinstance(raw, str) else [str(v) for v in raw]
 
 
-def _quoted(values: Iterable[str]) -> str:
-    return ", ".join(repr(v) if len(v) <= 40 else repr(v[:37] + "...") for v in values)
+QUOTED_MAX = 5  # values a notice names; it counts the rest
+VALUE_MAX = 40  # characters of a value a notice shows
+
+
+def quoted(values: Iterable[str]) -> str:
+    """A few values as a notice names them: each cut to VALUE_MAX characters, then a count of
+    the rest ("'a', 'b' and 12 more"), so that no link makes a notice long."""
+    values = list(values)
+    shown = [repr(v) if len(v) <= VALUE_MAX else repr(v[: VALUE_MAX - 3] + "...") for v in values]
+    if len(shown) > QUOTED_MAX:
+        return ", ".join(shown[:QUOTED_MAX]) + f" and {len(shown) - QUOTED_MAX:,} more"
+    return ", ".join(shown)
 
 
 def _parse_list(
@@ -60,8 +70,14 @@ def _parse_list(
                 chosen.append(match)
     if unknown:
         plural = "s" if len(unknown) > 1 else ""
-        notices.append(f"Ignored unknown {name} value{plural} {_quoted(unknown)} in the link.")
+        notices.append(f"Ignored unknown {name} value{plural} {quoted(unknown)} in the link.")
     return tuple(chosen)
+
+
+def _year(value: int) -> str:
+    """A year as a notice shows it: a number of absurd length is cut."""
+    text = str(value)
+    return text if len(text) <= 8 else text[:5] + "..."
 
 
 def _parse_years(
@@ -78,16 +94,19 @@ def _parse_years(
     if len(years) == 1:
         years *= 2
     if len(years) != 2:
-        notices.append(f"Ignored years {_quoted(values)} in the link: expected two years.")
+        notices.append(f"Ignored years {quoted(values)} in the link: expected two years.")
         return None
     first, last = sorted(years)
     lo, hi = span
     if last < lo or first > hi:
-        notices.append(f"Ignored years {first}–{last} in the link: the table covers {lo}–{hi}.")
+        notices.append(
+            f"Ignored years {_year(first)}–{_year(last)} in the link: the table covers {lo}–{hi}."
+        )
         return None
     if first < lo or last > hi:
         notices.append(
-            f"Years {first}–{last} in the link were narrowed to the table's span {lo}–{hi}."
+            f"Years {_year(first)}–{_year(last)} in the link were narrowed to the table's span "
+            f"{lo}–{hi}."
         )
     return (first, last)
 
@@ -107,14 +126,17 @@ def parse_query_params(params: QueryParams, options: FilterOptions) -> UrlState:
         query = query[:QUERY_MAX]
     state = restrict(FilterState(**lists, years=years, query=query), options)
 
-    event = None
+    event, unknown = None, []
     for value in _values(params, "event"):
         value = value.strip()
-        if value in options.event_ids:
+        if value in options.event_ids and event is None:
             event = value
-            break
-        if value:
-            notices.append(f"Ignored event {_quoted([value])} in the link: no event has that id.")
+        elif value and value not in options.event_ids:
+            unknown.append(value)
+    if unknown:
+        plural = "s" if len(unknown) > 1 else ""
+        verb = "has that id" if len(unknown) == 1 else "has those ids"
+        notices.append(f"Ignored event{plural} {quoted(unknown)} in the link: no event {verb}.")
     return UrlState(state, event, tuple(notices))
 
 

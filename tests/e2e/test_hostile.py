@@ -22,6 +22,7 @@ from appdriver import (
     wait_cells,
     wait_charts,
 )
+from playwright.sync_api import expect
 
 from timeline import schema
 
@@ -155,3 +156,40 @@ def test_a_javascript_source_url_is_refused_and_shown_as_text(page):
     assert "javascript:alert(1)" in cells_with(page, {"javascript:alert(1)"}, "Problem")
     assert counter(page) == (total, total)  # the shipped table stays in use
     nothing_ran(page, dialogs)
+
+
+HOSTILE_LINK = (
+    "?event=%3Amaterial%2Ferror%3A%20Session%20expired&category=www.evil-example.com"
+    "&topic=http://127.0.0.1:8621/phish&country=user@evil-example.com"
+)
+
+
+def test_values_in_the_link_are_named_as_text_not_links_or_icons(page):
+    open_app(page, HOSTILE_LINK)
+    main = page.locator('[data-testid="stMain"]')
+    for shown in (
+        ":material/error: Session expired",
+        "'www.evil-example.com'",
+        "'http://127.0.0.1:8621/phish'",
+        "'user@evil-example.com'",
+    ):
+        expect(main).to_contain_text(shown)
+    assert (
+        page.locator('a[href*="evil-example"], a[href^="mailto:"], a[href*="phish"]').count() == 0
+    )
+    # No icon drawn from the URL: the only icons in the main area are the app's own.
+    assert main.locator('[data-testid="stIconMaterial"]').filter(has_text="error").count() == 0
+    assert exceptions(page) == []
+
+
+def test_a_link_streamlit_drops_for_its_length_is_named_not_silently_ignored(page):
+    query = "?" + "&".join(f"event=e{i}" for i in range(1001))
+    open_app(page, query)
+    alert = page.frame_locator("iframe").first.get_by_role("alert")
+    expect(alert).to_contain_text("This link has 1,001 parameters")
+    expect(alert).to_contain_text("the page shows every event")
+    open_app(page, "?event=e1")  # an ordinary link: no such message
+    assert (
+        page.locator("iframe").count() == 0
+        or not page.frame_locator("iframe").first.get_by_role("alert").is_visible()
+    )
