@@ -93,82 +93,88 @@ with summary:
 
 # --- Views -----------------------------------------------------------------------------------
 heading.title(f"Azerbaijan's foreign relations, {lo}–{hi}")
-heading.markdown(
-    "Wars, treaties, memberships, recognitions and scandals. Filter in the sidebar; click an "
-    "event on the timeline, the map or the table to read about it."
-)
+ui.plain_note(labels.filter_summary(state, n, total), heading)
 if loaded.name != str(ui.DEFAULT_DATA):
     ui.plain_note(f"Table: {loaded.name}", heading)
 for notice in notices:
     ui.plain(notice)
 
-if n == 0:
-    st.info(
-        "No events match these filters. Remove a filter or reset them all.",
-        icon=":material/search_off:",
-    )
-else:
-    ui.chart(
-        figures.timeline(filtered, event_id),
-        ui.K_TIMELINE,
-        ui.on_chart_select(ui.K_TIMELINE, options),
-        alt=f"Timeline of {n} events from {lo} to {hi}, one lane per category",
-    )
-
-st.header("Event details")
-if event_id is None:
-    ui.note("Click an event on the timeline, the map or the table.")
-else:
-    row = df[df["id"] == event_id]  # one pass over the ids, not one per use
-    with st.container(border=True):
-        st.html(labels.details_html(row.iloc[0], labels.event_labels(row).iloc[0]))
-        if not (filtered["id"] == event_id).any():
-            ui.note("This event is outside the current filters.")
-        st.button("Clear selection", key=ui.K_CLEAR_EVENT, on_click=ui.clear_event)
-
-if n > 0:
-    st.header("Events")
-    table = labels.table_frame(filtered, labels.TABLE_MAX)
-    if n > labels.TABLE_MAX:
-        ui.note(
-            f"The first {labels.TABLE_MAX:,} of the {n:,} events, by date: narrow the filters to "
-            "see the others, or download them all."
+# The timeline, with the selected event's details beside it (under it on a narrow screen).
+timeline_box, details_box = st.columns([5, 2], gap="medium")
+with timeline_box:
+    if n == 0:
+        st.info(
+            "No events match these filters. Remove a filter or reset them all.",
+            icon=":material/search_off:",
         )
-    key = ui.table_key()
-    st.dataframe(
-        table.drop(columns="id"),
-        key=key,
-        hide_index=True,
-        width="stretch",
-        on_select=ui.on_table_select(key, list(table["id"])),
-        selection_mode="single-row",
-        column_config={
-            "Title": st.column_config.TextColumn(width="large"),
-            "Source": st.column_config.LinkColumn(
-                "Source", display_text=r"https?://(?:www\.)?([^/]+)", width="small"
-            ),
-        },
-    )
-
-    st.header("Map")
-    mode = st.radio("Show", ui.MAP_MODES, key=ui.K_MAP_MODE, horizontal=True)
-    if mode == "Countries":
-        fig = figures.countries_map(filtered)
-        ui.note("Click a country to show only its events.")
     else:
-        fig = figures.places_map(filtered, event_id)
-    ui.chart(
-        fig,
-        ui.K_MAP,
-        ui.on_chart_select(ui.K_MAP, options),
-        alt=f"Map of the {n} events ({mode.lower()})",
-    )
+        ui.chart(
+            figures.timeline(filtered, event_id),
+            ui.K_TIMELINE,
+            ui.on_chart_select(ui.K_TIMELINE, options),
+            alt=f"Timeline of {n} events from {lo} to {hi}, one lane per category",
+        )
+with details_box:
+    st.subheader("Event details")
+    if event_id is None:
+        ui.note("Click an event on the timeline, the map or the table to read it here.")
+    else:
+        row = df[df["id"] == event_id]  # one pass over the ids, not one per use
+        with st.container(border=True):
+            st.html(labels.details_html(row.iloc[0], labels.event_labels(row).iloc[0]))
+            if not (filtered["id"] == event_id).any():
+                ui.note("This event is outside the current filters.")
+            st.button("Clear selection", key=ui.K_CLEAR_EVENT, on_click=ui.clear_event)
 
-    ui.chart(
-        figures.events_per_year(filtered),
-        ui.K_PER_YEAR,
-        None,
-        alt=f"Bar chart of events per year, {n} events",
-    )
+# The other views, one at a time: only the open tab's content is computed and sent.
+tabs = ui.view_tabs()
+with tabs["table"]:
+    if tabs["table"].open and n > 0:
+        table = labels.table_frame(filtered, labels.TABLE_MAX)
+        if n > labels.TABLE_MAX:
+            ui.note(
+                f"The first {labels.TABLE_MAX:,} of the {n:,} events, by date: narrow the "
+                "filters to see the others, or download them all."
+            )
+        key = ui.table_key()
+        st.dataframe(
+            table.drop(columns="id"),
+            key=key,
+            hide_index=True,
+            width="stretch",
+            on_select=ui.on_table_select(key, list(table["id"])),
+            selection_mode="single-row",
+            column_config={
+                "Title": st.column_config.TextColumn(width="large"),
+                "Source": st.column_config.LinkColumn(
+                    "Source", display_text=r"https?://(?:www\.)?([^/]+)", width="small"
+                ),
+            },
+        )
+with tabs["map"]:
+    if tabs["map"].open and n > 0:
+        mode = st.radio("Show", ui.MAP_MODES, key=ui.K_MAP_MODE, horizontal=True)
+        if mode == "Countries":
+            fig = figures.countries_map(filtered)
+            ui.note("Click a country to show only its events.")
+        else:
+            fig = figures.places_map(filtered, event_id)
+        ui.chart(
+            fig,
+            ui.K_MAP,
+            ui.on_chart_select(ui.K_MAP, options),
+            alt=f"Map of the {n} events ({mode.lower()})",
+        )
+with tabs["per-year"]:
+    if tabs["per-year"].open and n > 0:
+        ui.chart(
+            figures.events_per_year(filtered),
+            ui.K_PER_YEAR,
+            None,
+            alt=f"Bar chart of events per year, {n} events",
+        )
+with tabs["about"]:
+    if tabs["about"].open:
+        st.markdown(ui.ABOUT)
 
 ui.write_url(state, event_id)

@@ -14,7 +14,7 @@ import plotly.io as pio
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from timeline import loading, schema, ui
+from timeline import loading, schema, ui, url_state
 from timeline.io import read_events
 
 ROOT = Path(__file__).parents[1]
@@ -93,17 +93,31 @@ def download_label(at: AppTest) -> str:
     return at.get("download_button")[0].proto.label
 
 
+def open_view(at: AppTest, view: str) -> AppTest:
+    """Open a tab of the page, as a click on it does."""
+    at.session_state[ui.K_VIEW] = url_state.VIEWS[view]
+    return at.run()
+
+
 def assert_consistent(at: AppTest, ids: list[str]) -> None:
-    """Counter, table, timeline, map, per-year chart and download button show `ids`."""
+    """Counter, timeline, download button, and each tab (table, map, per-year chart) show
+    `ids`; only the open tab is drawn. Leaves the table tab open."""
     assert not at.exception
     assert counter(at) == (len(ids), len(ALL_IDS))
+    assert download_label(at) == f"Download {len(ids):,} events (CSV)"
+    at = open_view(at, "table")
     assert sorted(table_titles(at)) == sorted(TITLES[i] for i in ids)
     figs = figures(at)
+    assert set(figs) == {"Timeline of events by category"}  # the closed tabs draw nothing
     assert drawn_ids(figs["Timeline of events by category"]) == set(ids)
     located = set(read_events(SAMPLE).dropna(subset=["lat"])["id"])
-    assert drawn_ids(figs["Places"]) == set(ids) & located
-    assert per_year_total(figs["Events per year, by category (year each event starts)"]) == len(ids)
-    assert download_label(at) == f"Download {len(ids):,} events (CSV)"
+    assert drawn_ids(figures(open_view(at, "map"))["Places"]) == set(ids) & located
+    per_year = figures(open_view(at, "per-year"))
+    assert per_year_total(per_year["Events per year, by category (year each event starts)"]) == len(
+        ids
+    )
+    assert not at.exception
+    open_view(at, "table")
 
 
 def test_default_page_shows_every_event(app: AppTest):
@@ -117,7 +131,7 @@ def test_default_page_shows_every_event(app: AppTest):
 
 
 def test_every_widget_has_a_label(app: AppTest):
-    at = app.run()
+    at = open_view(app.run(), "map")  # the map's mode is a widget too
     widgets = [*at.multiselect, *at.slider, *at.text_input, *at.radio, *at.button]
     assert len(widgets) >= 8
     assert all(w.label.strip() for w in widgets)
@@ -298,7 +312,7 @@ def test_no_events_match(app: AppTest):
 
 
 def test_countries_map_mode(app: AppTest):
-    at = app.run()
+    at = open_view(app.run(), "map")
     at = at.radio(key=ui.K_MAP_MODE).set_value("Countries").run()
     fig = figures(at)["Countries"]
     assert fig.data[0].type == "choropleth"
@@ -503,3 +517,37 @@ def test_a_narrowed_years_filter_is_kept_for_the_new_table_and_said(app: AppTest
     at = upload(at, "broken.csv", b"not a table")
     assert at.sidebar.slider(key="years").value == (1994, 1995)
     assert notices(at) == ["The years filter 1994–1995 was kept for this table."]
+
+
+# --- one view at a time, and the open one in the URL ---------------------------------------------
+
+
+def test_the_open_tab_is_in_the_url_and_restores_from_it(app: AppTest):
+    at = app.run()
+    assert "view" not in at.query_params  # the default tab is left out
+    at = open_view(at, "map")
+    assert at.query_params["view"] == "map"
+    assert set(figures(at)) == {"Timeline of events by category", "Places"}
+    again = AppTest.from_file(str(APP), default_timeout=60)
+    again.query_params["view"] = "per-year"
+    again = again.run()
+    assert again.session_state[ui.K_VIEW] == "Per year"
+    assert not at.exception and not notices(again)
+    assert "Events per year, by category (year each event starts)" in figures(again)
+
+
+def test_an_unknown_view_in_the_url_gives_a_notice_and_the_default_tab(app: AppTest):
+    app.query_params["view"] = "<b>charts</b>"
+    at = app.run()
+    assert notices(at) == [
+        "Ignored view '<b>charts</b>' in the link: the views are 'table', 'map', 'per-year', "
+        "'about'."
+    ]
+    assert at.session_state[ui.K_VIEW] == "Events" and table_titles(at)
+
+
+def test_the_summary_line_says_what_is_shown(app: AppTest):
+    app.query_params.update({"category": ["war", "ceasefire"], "years": ["1988", "1994"]})
+    at = app.run()
+    bodies = " ".join(h.proto.body for h in at.get("html"))
+    assert "2 of 15 events · War, Ceasefire · 1988–1994" in bodies

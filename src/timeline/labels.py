@@ -11,7 +11,7 @@ import pandas as pd
 
 from timeline import schema
 from timeline.dates import format_period
-from timeline.filters import by_date
+from timeline.filters import LIST_FILTERS, FilterState, by_date
 
 
 def _labels_of(values: pd.Series, func: Any) -> pd.Series:
@@ -88,3 +88,19 @@ def table_frame(df: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
             "id": df["id"],
         }
     ).reset_index(drop=True)
+
+
+def filter_summary(state: FilterState, n: int, total: int) -> str:
+    """What the page shows, in a line: "20 of 134 events · War, Ceasefire · 1988–1994"."""
+    parts = [f"{n:,} of {total:,} events" if n != total else f"All {total:,} events"]
+    for f in LIST_FILTERS:
+        names = [f.name(v).split(" – ")[0] for v in getattr(state, f.field)]
+        if names:
+            more = f" and {len(names) - 3} more" if len(names) > 3 else ""
+            parts.append(", ".join(names[:3]) + more)
+    if state.years is not None:
+        first, last = sorted(state.years)
+        parts.append(str(first) if first == last else f"{first}–{last}")
+    if state.query:
+        parts.append(f"“{state.query}”")
+    return " · ".join(parts)

@@ -17,7 +17,6 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
-import streamlit.components.v1 as components
 
 from timeline import package, selection, url_state
 from timeline.filters import FILTERS, LIST_FILTERS, FilterOptions, FilterState, restrict
@@ -30,7 +29,7 @@ MAX_PROBLEMS_SHOWN = 500
 
 # Widget keys: the filters' keys are their query parameters' names.
 K_YEARS, K_QUERY = "years", "q"
-K_MAP_MODE, K_UPLOAD, K_RESET = "map_mode", "upload", "reset"
+K_MAP_MODE, K_UPLOAD, K_RESET, K_VIEW = "map_mode", "upload", "reset", "view"
 K_TIMELINE, K_MAP, K_PER_YEAR, K_CLEAR_EVENT, K_DOWNLOAD, K_DOWNLOAD_PACKAGE = (
     "timeline_chart",
     "map_chart",
@@ -50,6 +49,29 @@ S_EVENT, S_TABLE_NONCE, S_URL, S_NOTICES, S_SPAN = (
 )
 
 MAP_MODES = ("Places", "Countries")
+
+# The "About this data" tab (static text: no value from a table or a URL reaches it).
+ABOUT = """
+**What it covers.** Azerbaijan's foreign relations from the Democratic Republic of 1918 to the
+end of 2020: wars, clashes and ceasefires, the peace process, recognitions, diplomatic
+relations, memberships of international organizations, agreements, statements and scandals.
+Every event has one source, linked in its details; the record's counts and what is not yet
+dated are in `docs/data.md` and `docs/coverage.md` of the project.
+
+**Dates.** A date is only as precise as its source: *1994* means sometime in 1994, *May 1994*
+sometime in that month. On the timeline an event of a year or a month spans that period.
+An event is within the years you choose when its period overlaps them.
+
+**Countries.** Azerbaijan itself is never listed. Events of the Soviet period that involve
+Moscow are coded to Russia (RUS), the Ottoman Empire to Turkey, Persia to Iran.
+
+**Licence and citation.** The table is published under CC BY 4.0. "With sources (ZIP)" in the
+sidebar downloads the rows you see with a data package that lists every source they cite and
+a suggested citation; the page address restores this view.
+
+**Found an error?** Report it with the event's id (in the address after `event=`), what is
+wrong and a source that says so, as an issue in the project's repository.
+"""
 _LIST_KEYS = {f.field: f.param for f in LIST_FILTERS}
 
 
@@ -93,19 +115,17 @@ def plain_note(text: str, where: Any = st) -> None:
 # (streamlit.runtime.state.query_params.sanitize_query_string): the server then sees no
 # parameters at all. The browser still has the whole address, so a script there says so.
 _DROPPED_LINK_SCRIPT = """
-<div id="dropped" role="alert" style="display:none;font:0.95rem sans-serif;padding:0.6rem 0.9rem;
+<div id="dropped-link" role="alert" style="display:none;padding:0.6rem 0.9rem;
   border-radius:0.5rem;background:rgba(255,189,69,0.2)"></div>
 <script>
-  const query = window.parent.location.search.replace(/^\\?/, "");
+  const query = window.location.search.replace(/^\\?/, "");
   const fields = query ? query.split("&").length : 0;
   if (fields > 1000 || query.length > 512 * 1024) {
-    const box = document.getElementById("dropped");
-    box.style.color = getComputedStyle(window.parent.document.body).color;
+    const box = document.getElementById("dropped-link");
     box.textContent = "This link has " + fields.toLocaleString("en") + " parameters and " +
       query.length.toLocaleString("en") + " characters: links of more than 1,000 parameters " +
       "or 512 KiB are ignored, so the page shows every event.";
     box.style.display = "block";
-    window.frameElement.style.height = (box.offsetHeight + 8) + "px";
   }
 </script>
 """
@@ -115,7 +135,8 @@ def say_if_link_was_dropped() -> None:
     """On a new session that received no parameters, tell the person if their link had too
     many for Streamlit (checked in the browser, which still has the address)."""
     if S_URL not in st.session_state and not st.query_params:
-        components.html(_DROPPED_LINK_SCRIPT, height=0)
+        # Static text with no value from the link in it: safe to run as a script.
+        st.html(_DROPPED_LINK_SCRIPT, unsafe_allow_javascript=True)
 
 
 def problems_frame(problems: Sequence[Problem]) -> pd.DataFrame:
@@ -250,6 +271,7 @@ def restore_from_url(options: FilterOptions) -> tuple[str, ...]:
         parsed = url_state.parse_query_params(current, options)
         _put_state(parsed.filters, options)
         ss[S_EVENT] = parsed.event
+        ss[K_VIEW] = url_state.VIEWS[parsed.view]
         ss[S_NOTICES] = parsed.notices
         ss[S_URL] = current
     else:
@@ -267,10 +289,25 @@ def restore_from_url(options: FilterOptions) -> tuple[str, ...]:
     return tuple(ss.get(S_NOTICES, ()))
 
 
+def current_view() -> str:
+    """The open tab, as the URL names it."""
+    label = st.session_state.get(K_VIEW)
+    return next(
+        (v for v, shown in url_state.VIEWS.items() if shown == label), url_state.DEFAULT_VIEW
+    )
+
+
+def view_tabs() -> dict[str, Any]:
+    """The page's tabs (url_state.VIEWS), tracking which is open so that only its content is
+    computed and sent (`tab.open`): view name -> tab."""
+    tabs = st.tabs(list(url_state.VIEWS.values()), key=K_VIEW, on_change="rerun")
+    return dict(zip(url_state.VIEWS, tabs, strict=True))
+
+
 def write_url(state: FilterState, event: str | None) -> None:
     """Put the view in the URL (one history entry per change)."""
     ss = st.session_state
-    target = url_state.to_query_params(state, event)
+    target = url_state.to_query_params(state, event, current_view())
     if target != _current_params():
         st.query_params.from_dict(target)
     if target != ss.get(S_URL):
@@ -280,7 +317,8 @@ def write_url(state: FilterState, event: str | None) -> None:
 
 def share_url(state: FilterState, event: str | None) -> str | None:
     """The address that restores this view, as the person's browser reaches the app."""
-    return package.share_url(st.context.url, url_state.to_query_params(state, event))
+    params = url_state.to_query_params(state, event, current_view())
+    return package.share_url(st.context.url, params)
 
 
 def _reset(options: FilterOptions) -> None:

@@ -16,7 +16,16 @@ from timeline.filters import LIST_FILTERS, FilterOptions, FilterState, restrict
 
 # FilterState field -> query parameter, for the list filters.
 LIST_PARAMS: dict[str, str] = {f.field: f.param for f in LIST_FILTERS}
-PARAMS: tuple[str, ...] = (*LIST_PARAMS.values(), "years", "q", "event")
+# The page's views (its tabs): URL value -> tab label. The first is the default, left out of
+# URLs.
+VIEWS: dict[str, str] = {
+    "table": "Events",
+    "map": "Map",
+    "per-year": "Per year",
+    "about": "About this data",
+}
+DEFAULT_VIEW = next(iter(VIEWS))
+PARAMS: tuple[str, ...] = (*LIST_PARAMS.values(), "years", "q", "event", "view")
 QUERY_MAX = 200
 _YEAR_SPLIT = re.compile(r"\s*(?:,|\.\.|–|—|-(?=\d)|\s)\s*")
 
@@ -30,6 +39,7 @@ class UrlState:
     filters: FilterState
     event: str | None = None
     notices: tuple[str, ...] = ()
+    view: str = DEFAULT_VIEW
 
 
 def _values(params: QueryParams, name: str) -> list[str]:
@@ -137,11 +147,20 @@ def parse_query_params(params: QueryParams, options: FilterOptions) -> UrlState:
         plural = "s" if len(unknown) > 1 else ""
         verb = "has that id" if len(unknown) == 1 else "has those ids"
         notices.append(f"Ignored event{plural} {quoted(unknown)} in the link: no event {verb}.")
-    return UrlState(state, event, tuple(notices))
+    views = [v.strip().casefold() for v in _values(params, "view") if v.strip()]
+    view = views[-1] if views else DEFAULT_VIEW
+    if view not in VIEWS:
+        notices.append(
+            f"Ignored view {quoted([view])} in the link: the views are {quoted(list(VIEWS))}."
+        )
+        view = DEFAULT_VIEW
+    return UrlState(state, event, tuple(notices), view)
 
 
-def to_query_params(state: FilterState, event: str | None = None) -> dict[str, list[str]]:
-    """The query parameters for a view; filters at their default are left out."""
+def to_query_params(
+    state: FilterState, event: str | None = None, view: str = DEFAULT_VIEW
+) -> dict[str, list[str]]:
+    """The query parameters for a view; filters and the view at their default are left out."""
     params: dict[str, list[str]] = {}
     for field, name in LIST_PARAMS.items():
         values = getattr(state, field)
@@ -153,6 +172,8 @@ def to_query_params(state: FilterState, event: str | None = None) -> dict[str, l
         params["q"] = [state.query]
     if event:
         params["event"] = [event]
+    if view != DEFAULT_VIEW:
+        params["view"] = [view]
     return params
 
 

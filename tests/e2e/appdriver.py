@@ -83,6 +83,13 @@ def rerun(page: Any, action: Callable[[], object], timeout: float = 60_000) -> N
     )
 
 
+def open_tab(page: Any, label: str, charts: int = 0) -> None:
+    """Open a tab of the page (as a person clicks it) and wait for its run (and `charts`)."""
+    rerun(page, lambda: page.get_by_role("tab", name=label, exact=True).click())
+    if charts:
+        wait_charts(page, charts)
+
+
 def wait_counter(page: Any, shown: int, total: int, timeout: float = 30_000) -> None:
     """Wait until the sidebar says "Showing `shown` of `total` events"."""
     expect(page.locator('[data-testid="stSidebar"]')).to_contain_text(

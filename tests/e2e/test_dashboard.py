@@ -18,6 +18,7 @@ from appdriver import (
     event_marks,
     exceptions,
     open_app,
+    open_tab,
     rerun,
     table_rows,
     wait_charts,
@@ -97,7 +98,7 @@ def test_default_page_shows_every_event_without_errors(page):
 
 
 def test_map_draws_the_apps_own_base_map_in_both_modes_and_nothing_leaves(page):
-    open_app(page, charts=3)
+    open_app(page, "?view=map", charts=2)
     located = int(SHIPPED["lat"].notna().sum())
     geo = chart(page, "Places")
     geo.locator(".geo .layer.coastlines path").first.wait_for()
@@ -226,8 +227,40 @@ def test_clicking_a_timeline_event_shows_its_details(page):
     assert_clean(page)
 
 
+def test_after_a_click_at_1400x900_the_details_are_in_view_beside_the_timeline(page):
+    page.set_viewport_size({"width": 1400, "height": 900})
+    open_app(page, "?category=ceasefire")
+    plot = chart(page, TIMELINE)
+    click_center(page, plot.locator(".cartesianlayer .subplot.xy .scatterlayer path.point").first)
+    card = page.locator(".event-details")
+    expect(card).to_be_visible()
+    box, chart_box = card.bounding_box(), plot.bounding_box()
+    assert box["y"] >= 0 and box["y"] + min(box["height"], 200) <= 900  # its top part is in view
+    assert box["x"] >= chart_box["x"] + chart_box["width"] - 1  # beside, not under, the timeline
+    assert_clean(page)
+
+
+def test_on_a_phone_the_page_does_not_scroll_sideways_and_the_timeline_is_wide_enough(page):
+    page.set_viewport_size({"width": 390, "height": 844})
+    open_app(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert chart(page, TIMELINE).bounding_box()["width"] >= 300
+    assert_clean(page)
+
+
+def test_the_open_view_comes_back_from_the_url(page):
+    open_app(page, "?view=per-year", charts=2)
+    expect(page.get_by_role("tab", name="Per year", exact=True)).to_have_attribute(
+        "aria-selected", "true"
+    )
+    expect(chart(page, "Events per year")).to_have_count(1)
+    open_tab(page, "Map", charts=2)
+    assert query_of(page)["view"] == ["map"]
+    assert_clean(page)
+
+
 def test_clicking_a_country_on_the_map_narrows_the_view_to_it(page):
-    open_app(page, charts=3)
+    open_app(page, "?view=map", charts=2)
     page.get_by_test_id("stRadioGroup").get_by_text("Countries", exact=True).click()
     wait_idle(page)
     countries = chart(page, "Countries")
@@ -270,7 +303,7 @@ def test_search_finds_the_bishkek_protocol_and_nonsense_finds_a_friendly_nothing
 def test_widgets_have_labels_charts_have_titles_and_axe_finds_nothing_serious(page):
     from axe_playwright_python.sync_playwright import Axe
 
-    open_app(page, charts=3)
+    open_app(page, "?view=map", charts=2)
     for control in page.locator("input, button, [role='combobox'], [role='slider']").all():
         if control.is_visible():
             name = control.evaluate(
@@ -281,7 +314,7 @@ def test_widgets_have_labels_charts_have_titles_and_axe_finds_nothing_serious(pa
     titles = page.locator('[data-testid="stPlotlyChart"] .gtitle').evaluate_all(
         "titles => titles.map(t => t.textContent)"
     )
-    assert len(titles) == page.locator('[data-testid="stPlotlyChart"]').count() == 3
+    assert len(titles) == page.locator('[data-testid="stPlotlyChart"]').count() == 2
     assert all(t.strip() for t in titles)
 
     results = Axe().run(page)
