@@ -441,7 +441,7 @@ def _legend(fig: go.Figure, codes: Sequence[str]) -> None:
 def _map_title(year: int, table: pd.DataFrame) -> str:
     if is_soviet_year(year):
         return f"Azerbaijan's relations in {year}: {SOVIET_NOTE}"
-    n = int((table["standing"] == "relations").sum())
+    n = int((table["relations_since"] != "").sum())  # as relations_by_year counts
     note = ""
     if year == SOVIET_PERIOD[0].year:
         note = f" (until the Soviet takeover, {format_date(str(SOVIET_PERIOD[0].date()))})"
@@ -568,8 +568,8 @@ def relations_over_time(df: pd.DataFrame, year: int) -> go.Figure:
     )
     fig.add_shape(
         type="rect",
-        x0=SOVIET_PERIOD[0].year + (SOVIET_PERIOD[0].dayofyear - 1) / 365,
-        x1=SOVIET_PERIOD[1].year + (SOVIET_PERIOD[1].dayofyear - 1) / 365,
+        x0=SOVIET_PERIOD[0].year + (SOVIET_PERIOD[0].day_of_year - 1) / 365,
+        x1=SOVIET_PERIOD[1].year + (SOVIET_PERIOD[1].day_of_year - 1) / 365,
         xref="x",
         y0=0,
         y1=1,
