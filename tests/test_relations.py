@@ -318,8 +318,9 @@ def test_the_map_colours_each_country_by_its_standing(hand):
     assert len(set(colors.values())) == 4  # conflict, relations, recognised, none
     # The legend names every standing but "soviet", in its colour.
     legend = {t.name: t.marker.color for t in fig.data if (t.meta or {}).get("kind") == "legend"}
-    assert legend == {label: color for code, (label, color) in relations.STANDINGS.items()
-                      if code != "soviet"}  # fmt: skip
+    shown = {label: color for code, (label, color) in relations.STANDINGS.items()
+             if code != "soviet"}  # fmt: skip
+    assert legend == shown | {relations.NOT_IN_TABLE: fig.layout.geo.landcolor}
     assert fig.layout.title.text.endswith("in 1995: diplomatic relations with 7 countries")
     # Armenia in 1919: at war, and counted with the relations (as relations_by_year does).
     assert relations.relations_map(hand, 1919).layout.title.text.endswith("with 2 countries")
@@ -379,7 +380,7 @@ def test_relations_over_time(hand):
     assert "OSCE, UN, UNGA" in bars.customdata[list(bars.x).index(1992)]
     marker = [s for s in fig.layout.shapes if s.name == "year"]
     assert len(marker) == 1 and marker[0].x0 == marker[0].x1 == 1995
-    assert any(s.name == "Soviet period" for s in fig.layout.shapes)
+    assert sum(s.name == "Soviet period" for s in fig.layout.shapes) == 2  # one per panel
 
 
 def test_relations_over_time_marks_a_year_after_the_table(hand):

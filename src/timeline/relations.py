@@ -44,10 +44,13 @@ STANDINGS: dict[str, tuple[str, str]] = {
     "relations": ("Diplomatic relations", schema.CATEGORY_COLORS["diplomatic_relations"]),
     "recognised": ("Recognised, no relations yet", schema.CATEGORY_COLORS["recognition"]),
     "conflict": ("At war or in conflict", schema.CATEGORY_COLORS["war"]),
-    "none": ("No relations", "#A0A0A0"),
+    "none": ("No relations", "#BDBDBD"),
     "soviet": ("Soviet period: no foreign relations of its own", "#888888"),
 }
-AZERBAIJAN_COLOR = "#E69F00"  # as on the countries map
+# Azerbaijan in black (the statehood colour): the countries map's orange is too close to the
+# vermilion of its neighbour at war.
+AZERBAIJAN_COLOR = "#000000"
+NOT_IN_TABLE = "No row in the table"  # the countries the rows never name: the bare land
 RELATION_CATEGORIES: tuple[str, ...] = ("diplomatic_relations", "recognition", "war", "clash")
 CONFLICT_CATEGORIES: tuple[str, ...] = ("war", "clash")
 
@@ -433,6 +436,23 @@ def _legend(fig: go.Figure, codes: Sequence[str]) -> None:
                 meta={"kind": "legend", "standing": code},
             )
         )
+    fig.add_trace(
+        go.Scattergeo(
+            name=NOT_IN_TABLE,
+            lat=[None],
+            lon=[None],
+            mode="markers",
+            marker={
+                "symbol": "square",
+                "size": 12,
+                "color": fig.layout.geo.landcolor,
+                "line": {"color": "#9a9a9a", "width": 1},
+            },
+            hoverinfo="skip",
+            showlegend=True,
+            meta={"kind": "legend", "standing": ""},
+        )
+    )
     fig.update_layout(
         legend={"itemclick": False, "itemdoubleclick": False, "orientation": "h", "y": 0},
     )
@@ -557,7 +577,8 @@ def relations_over_time(df: pd.DataFrame, year: int) -> go.Figure:
         go.Scatter(
             name="Organizations, running total",
             x=years,
-            y=members["cumulative"].to_numpy(),
+            # From the first organization joined on: a line at 0 before it says nothing.
+            y=members["cumulative"].where(members["cumulative"] > 0).to_numpy(),
             mode="lines",
             line={"shape": "hv", "color": "#888888", "width": 1.5, "dash": "dash"},
             hovertemplate="%{x}: %{y} organizations in all<extra></extra>",
@@ -566,17 +587,28 @@ def relations_over_time(df: pd.DataFrame, year: int) -> go.Figure:
         row=2,
         col=1,
     )
-    fig.add_shape(
-        type="rect",
-        x0=SOVIET_PERIOD[0].year + (SOVIET_PERIOD[0].day_of_year - 1) / 365,
-        x1=SOVIET_PERIOD[1].year + (SOVIET_PERIOD[1].day_of_year - 1) / 365,
+    for axis in ("y", "y2"):
+        fig.add_shape(
+            type="rect",
+            x0=SOVIET_PERIOD[0].year + (SOVIET_PERIOD[0].day_of_year - 1) / 365,
+            x1=SOVIET_PERIOD[1].year + (SOVIET_PERIOD[1].day_of_year - 1) / 365,
+            xref="x",
+            y0=0,
+            y1=1,
+            yref=f"{axis} domain",
+            fillcolor="rgba(120, 120, 120, 0.12)",
+            line={"width": 0},
+            layer="below",
+            name="Soviet period",
+        )
+    fig.add_annotation(
+        x=(SOVIET_PERIOD[0].year + SOVIET_PERIOD[1].year) / 2,
+        y=0.5,
         xref="x",
-        y0=0,
-        y1=1,
-        yref="paper",
-        fillcolor="rgba(120, 120, 120, 0.12)",
-        line={"width": 0},
-        layer="below",
+        yref="y domain",
+        text="Soviet period: no foreign relations of its own",
+        showarrow=False,
+        font={"color": "#666666"},
         name="Soviet period",
     )
     _year_marker(fig, year)
@@ -688,7 +720,7 @@ def relations_map_animated(
             }
         ],
         legend={"y": 1.0, "yanchor": "bottom"},
-        margin={"b": 90},
+        margin={"t": 90, "b": 90},
         height=600,
     )
     return fig
