@@ -417,3 +417,16 @@ def test_the_animated_map(events):
     assert np.array_equal(trace.z, frames[1995].data[0].z)
     assert [b.method for b in fig.layout.updatemenus[0].buttons] == ["animate", "animate"]
     assert list(fig.layout.sliders[0].steps[0].args[0]) == ["1918"]
+
+
+def test_a_table_repeated_many_times_gives_the_same_picture(hand):
+    # Repeated rows (and 100,000 rows of other categories) change nothing: each country counts
+    # once, and only the relation rows are read.
+    filler = hand[hand["category"] == "membership"]
+    many = pd.concat([hand] * 200 + [filler] * 25_000, ignore_index=True)
+    assert len(many) > 100_000
+    for year in (1919, 1950, 1995, 2006, 2020):
+        pd.testing.assert_frame_equal(standing_by_year(many, year), standing_by_year(hand, year))
+    pd.testing.assert_frame_equal(relations_by_year(many), relations_by_year(hand))
+    mine = relations.memberships_by_year(many)
+    pd.testing.assert_frame_equal(mine, relations.memberships_by_year(hand))

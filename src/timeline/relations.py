@@ -70,6 +70,9 @@ SOVIET_NOTE = (
     f"{SOVIET_PERIOD[0].year}–{SOVIET_PERIOD[1].year}: Soviet period — "
     "no foreign relations of its own"
 )
+# standing_by_year's columns: the ISO3 code and name, the STANDINGS code, the start_date text
+# of the row that gives the standing and of the relations in force, and that row's id, title
+# and source.
 COLUMNS: tuple[str, ...] = (
     "country",
     "name",
@@ -82,12 +85,9 @@ COLUMNS: tuple[str, ...] = (
     "source_url",
 )
 _NEVER = pd.Timestamp.max.floor("D")
-
-
 # The categories read, by code; wars and clashes last (code >= _WAR).
-_RELATIONS, _RECOGNITION, _WAR, _CLASH = range(4)
-_KINDS = {"diplomatic_relations": _RELATIONS, "recognition": _RECOGNITION, "war": _WAR}
-_KINDS["clash"] = _CLASH
+_KINDS = {category: code for code, category in enumerate(RELATION_CATEGORIES)}
+_RELATIONS, _RECOGNITION, _WAR, _CLASH = (_KINDS[c] for c in RELATION_CATEGORIES)
 
 
 def is_soviet_year(year: int) -> bool:
@@ -631,8 +631,9 @@ def relations_map_animated(
 ) -> go.Figure:
     """`relations_map` for every one of `years` (default FIRST_YEAR to the table's last year)
     as Plotly frames, with a play button and a year slider that run in the browser; it opens
-    at `year` (default the first). One choropleth over every country the rows name: each frame
-    changes only its colours (z) and hover lines (text)."""
+    at `year` (default the first); the first press of Play starts at the first year. One
+    choropleth over every country the rows name: each frame changes only its colours (z) and
+    hover lines (text, without the sources: they would double the size)."""
     long = relation_intervals(df)
     if years is None:
         years = range(FIRST_YEAR, _last_year(df, None) + 1)
