@@ -430,3 +430,11 @@ def test_a_table_repeated_many_times_gives_the_same_picture(hand):
     pd.testing.assert_frame_equal(relations_by_year(many), relations_by_year(hand))
     mine = relations.memberships_by_year(many)
     pd.testing.assert_frame_equal(mine, relations.memberships_by_year(hand))
+
+
+def test_the_hover_of_a_recognition_names_its_date(hand):
+    trace = standing_trace(relations.relations_map(hand, 1993))
+    hover = dict(zip(trace.locations, trace.customdata, strict=True))
+    assert hover["DEU"][2].startswith("Recognition: January 1992; no diplomatic relations")
+    assert hover["LBY"][2].startswith("Diplomatic relations since 1993")
+    assert hover["GBR"][2] == "No relations"  # 1920's recognition lapsed

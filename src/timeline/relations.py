@@ -361,7 +361,8 @@ def _hover_lines(table: pd.DataFrame, sources: bool = True) -> list[str]:
         if standing == "relations":
             line = f"{label} since {since}"
         elif standing == "recognised":
-            line = f"Recognised Azerbaijan: {since}; no diplomatic relations"
+            # Either direction: "2006 Azerbaijan recognises Montenegro" is a recognition row too.
+            line = f"Recognition: {since}; no diplomatic relations"
         elif standing == "conflict":
             line = f"{label}<br>{_escape(title)} ({since})"
             if relations:
