@@ -1,0 +1,750 @@
+"""Relations over time: each country's standing with Azerbaijan in a year, derived from the rows
+themselves, and the figures that show it (a world map per year, counts by year).
+
+The rules, in order (`standing_by_year`; a year means any time in that calendar year):
+
+- **Soviet years.** From the Soviet takeover (28 April 1920) to independence (18 October 1991)
+  Azerbaijan had no foreign relations of its own (`SOVIET_PERIOD`, the "Soviet era" of
+  `figures.PERIODS`). The years wholly inside it (`SOVIET_YEARS`, 1921-1990) give every
+  country the standing "soviet". 1920 and 1991 show their independent months.
+- **Rows lapse with the state.** A row belongs to the period of independence it starts in (or,
+  if it starts in the Soviet years, to the one that follows, from 18 October 1991) and ends
+  with it: relations of 1919 do not run on into 1992.
+- **Conflict** (`war` and `clash` rows naming exactly one country: rows naming several do not
+  say who fought whom, e.g. Turkey and Russia on the 2020 war's row): in a year the row's
+  period touches, the country is "conflict", before anything else (Armenia in 1919, though
+  relations existed). Afterwards it stays "conflict" while it has no diplomatic relations in
+  that period of independence (Armenia from 1991 on).
+- **Relations** (`diplomatic_relations` rows): from the row's start to its `end_date` (none:
+  open). **Recognised** (`recognition` rows, either direction): recognition and no relations.
+  **None**: a country the rows name, with none of these in that year.
+
+Dates count from the first day of their period (`1992` is 1 January 1992); an `end_date` to
+its last day. Only rows of `RELATION_CATEGORIES` are read: filter the frame first and the
+picture follows the filters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from timeline import figures, schema
+from timeline.dates import format_date
+
+# The standings, in the order of the map's legend: code -> (label, colour). The colours are the
+# Okabe-Ito ones the timeline gives the matching categories (colour-blind safe, mid-luminance:
+# readable on light and dark backgrounds); "none" a neutral grey.
+STANDINGS: dict[str, tuple[str, str]] = {
+    "relations": ("Diplomatic relations", schema.CATEGORY_COLORS["diplomatic_relations"]),
+    "recognised": ("Recognised, no relations yet", schema.CATEGORY_COLORS["recognition"]),
+    "conflict": ("At war or in conflict", schema.CATEGORY_COLORS["war"]),
+    "none": ("No relations", "#BDBDBD"),
+    "soviet": ("Soviet period: no foreign relations of its own", "#888888"),
+}
+# Azerbaijan in black (the statehood colour): the countries map's orange is too close to the
+# vermilion of its neighbour at war.
+AZERBAIJAN_COLOR = "#000000"
+NOT_IN_TABLE = "No row in the table"  # the countries the rows never name: the bare land
+RELATION_CATEGORIES: tuple[str, ...] = ("diplomatic_relations", "recognition", "war", "clash")
+CONFLICT_CATEGORIES: tuple[str, ...] = ("war", "clash")
+
+
+def _soviet_period() -> tuple[pd.Timestamp, pd.Timestamp]:
+    _, first, last = next(p for p in figures.PERIODS if p[0] == "Soviet era")
+    assert last is not None
+    return pd.Timestamp(first), pd.Timestamp(last)
+
+
+# First day without foreign relations of its own, first day of independence again.
+SOVIET_PERIOD: tuple[pd.Timestamp, pd.Timestamp] = _soviet_period()
+# Years wholly inside the Soviet period, as range(first, stop): 1921-1990.
+SOVIET_YEARS: range = range(SOVIET_PERIOD[0].year + 1, SOVIET_PERIOD[1].year)
+FIRST_YEAR = 1918
+SOVIET_NOTE = (
+    f"{SOVIET_PERIOD[0].year}–{SOVIET_PERIOD[1].year}: Soviet period — "
+    "no foreign relations of its own"
+)
+# standing_by_year's columns: the ISO3 code and name, the STANDINGS code, the start_date text
+# of the row that gives the standing and of the relations in force, and that row's id, title
+# and source.
+COLUMNS: tuple[str, ...] = (
+    "country",
+    "name",
+    "standing",
+    "since",
+    "relations_since",
+    "event_id",
+    "title",
+    "source_title",
+    "source_url",
+)
+_NEVER = pd.Timestamp.max.floor("D")
+# The categories read, by code; wars and clashes last (code >= _WAR).
+_KINDS = {category: code for code, category in enumerate(RELATION_CATEGORIES)}
+_RELATIONS, _RECOGNITION, _WAR, _CLASH = (_KINDS[c] for c in RELATION_CATEGORIES)
+
+
+def is_soviet_year(year: int) -> bool:
+    """True for a year wholly inside the Soviet period (no foreign relations of its own)."""
+    return year in SOVIET_YEARS
+
+
+def _explode(df: pd.DataFrame, rows: np.ndarray, column: str) -> tuple[np.ndarray, np.ndarray]:
+    """The items of list `column` in the rows at positions `rows`: (row position, item) pairs.
+    Each distinct list is split once: tables repeat their lists."""
+    codes, uniques = pd.factorize(df[column].to_numpy()[rows], use_na_sentinel=False)
+    sizes = np.array([len(u) for u in uniques], dtype=np.int64)
+    flat = np.array([item for u in uniques for item in u], dtype=object)
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]) if len(sizes) else sizes
+    per_row = sizes[codes]
+    row = np.repeat(rows, per_row)
+    # Item k of a row's list sits at starts[code] + k in `flat`.
+    k = np.arange(len(row)) - np.repeat(np.cumsum(per_row) - per_row, per_row)
+    return row, flat[np.repeat(starts[codes], per_row) + k]
+
+
+def _categorical(values: np.ndarray) -> pd.Categorical:
+    """Text values as a categorical: a frame would otherwise copy them into Arrow strings."""
+    codes, uniques = pd.factorize(values)
+    return pd.Categorical.from_codes(codes, categories=pd.Index(uniques, dtype=object))
+
+
+def relation_intervals(df: pd.DataFrame) -> pd.DataFrame:
+    """One row per (row of `RELATION_CATEGORIES`, country it names): `row` (its position in
+    `df`), `country`, `kind` (the category), `alone` (the row names only it), and `lo`/`hi` the
+    days it holds, cut to its period of independence (`period` 0: 1918-1920, 1: from 1991);
+    rows wholly in the Soviet years are dropped. Sorted by `lo`, then `row`."""
+    kind_all = df["category"].astype("category").cat.set_categories(list(_KINDS))
+    kind_codes = kind_all.cat.codes.to_numpy()
+    rows = np.flatnonzero(kind_codes >= 0)
+    row, country = _explode(df, rows, "countries")
+    if not len(row):
+        return pd.DataFrame(
+            {
+                "row": pd.Series(dtype="int64"),
+                "country": pd.Categorical([]),
+                "kind": pd.Categorical([], categories=list(_KINDS)),
+                "alone": pd.Series(dtype=bool),
+                "lo": pd.Series(dtype="datetime64[us]"),
+                "hi": pd.Series(dtype="datetime64[us]"),
+                "period": pd.Series(dtype="int64"),
+            }
+        )
+    counts = np.bincount(row, minlength=len(df))
+    kind = kind_codes[row]
+    taken, back = np.datetime64(SOVIET_PERIOD[0], "us"), np.datetime64(SOVIET_PERIOD[1], "us")
+    lo = df["start"].to_numpy(dtype="datetime64[us]")[row]
+    hi = df["end"].to_numpy(dtype="datetime64[us]")[row]
+    # Relations and recognitions hold until their end_date; wars and clashes for their period.
+    no_end = (df["end_date"].astype(str) == "").to_numpy()[row]
+    hi = np.where(no_end & (kind <= _RECOGNITION), np.datetime64(_NEVER, "us"), hi)
+    period = (lo >= taken).astype(np.int64)
+    lo = np.where(period == 1, np.maximum(lo, back), lo)
+    hi = np.where(period == 0, np.minimum(hi, taken - np.timedelta64(1, "D")), hi)
+    keep = lo <= hi
+    order = np.lexsort((row[keep], lo[keep]))
+    return pd.DataFrame(
+        {
+            "row": row[keep][order],
+            "country": _categorical(country[keep][order]),
+            "kind": pd.Categorical.from_codes(kind[keep][order], categories=list(_KINDS)),
+            "alone": (counts[row] == 1)[keep][order],
+            "lo": lo[keep][order],
+            "hi": hi[keep][order],
+            "period": period[keep][order],
+        }
+    )
+
+
+def standing_by_year(df: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Each country the relation rows name (`relation_intervals`), its standing in `year` (a
+    `STANDINGS` code) and the row that gives it: `since` is that row's start_date text,
+    `relations_since` the start of relations in force ("" if none). Sorted by country."""
+    return _Rows(relation_intervals(df), df).standing(year)
+
+
+_PICKED = np.array(["conflict", "conflict", "relations", "conflict", "recognised"], dtype=object)
+_NOT_PICKED = len(_PICKED)
+
+
+class _Rows:
+    """`relation_intervals` as arrays, read once and asked about any number of years."""
+
+    def __init__(self, long: pd.DataFrame, df: pd.DataFrame) -> None:
+        codes, countries = pd.factorize(long["country"].astype(object), sort=True)
+        self.country = codes.astype(np.int64)
+        self.countries = np.asarray(countries, dtype=object)
+        self.kind = long["kind"].astype(object).map(_KINDS).to_numpy(dtype=np.int64)
+        self.lo = long["lo"].to_numpy(dtype="datetime64[D]")
+        self.hi = long["hi"].to_numpy(dtype="datetime64[D]")
+        self.period = long["period"].to_numpy(dtype=np.int64)
+        self.alone = long["alone"].to_numpy(dtype=bool)
+        self.row = long["row"].to_numpy(dtype=np.int64)
+        self.df = df
+        fight = self.kind >= _WAR
+        # The countries drawn: those on relations or recognition rows, or alone on a war's.
+        shown = np.zeros(len(self.countries), dtype=bool)
+        shown[self.country[~fight | self.alone]] = True
+        self.shown = np.flatnonzero(shown)
+        self.names = np.array(
+            [schema.country_name(c) for c in self.countries[self.shown]], dtype=object
+        )
+
+    def standing(self, year: int) -> pd.DataFrame:
+        """`standing_by_year` for one year."""
+        n = len(self.shown)
+        out = {col: np.full(n, "", dtype=object) for col in COLUMNS}
+        out["country"] = self.countries[self.shown]
+        out["name"] = self.names.copy()
+        if is_soviet_year(year):
+            out["standing"][:] = "soviet"
+            return pd.DataFrame(out, columns=list(COLUMNS))
+        first, last = np.datetime64(f"{year:04d}-01-01"), np.datetime64(f"{year:04d}-12-31")
+        period = int(pd.Timestamp(year, 1, 1) >= SOVIET_PERIOD[0])
+        mine = (self.period == period) & (self.lo <= last)
+        during = mine & (self.hi >= first)
+        fight = self.kind >= _WAR
+        relations = during & (self.kind == _RELATIONS)
+        with_relations = np.zeros(len(self.countries), dtype=bool)
+        with_relations[self.country[relations]] = True
+        at_war = np.zeros(len(self.countries), dtype=bool)
+        at_war[self.country[during & fight & self.alone]] = True
+        # Conflict first: a war or clash naming the country alone touches the year (cited: the
+        # year's wars before its clashes, also rows naming others); then relations; then
+        # conflict again, when one opened it earlier in this period and there are no relations
+        # now (cited: the row that opened it); then recognition.
+        fighting = during & fight & at_war[self.country]
+        order = np.select(
+            [
+                fighting & (self.kind == _WAR),
+                fighting,
+                relations,
+                mine & fight & self.alone & ~with_relations[self.country],
+                during & (self.kind == _RECOGNITION),
+            ],
+            np.arange(_NOT_PICKED),
+            _NOT_PICKED,
+        )
+        rows = np.flatnonzero(order < _NOT_PICKED)
+        # Rows are sorted by start: within a country and an order, the earliest comes first.
+        rows = rows[np.lexsort((rows, order[rows], self.country[rows]))]
+        chosen = _first_per_country(self.country[rows], rows, len(self.countries))
+        pick = chosen[self.shown]
+        has = pick >= 0
+        out["standing"][:] = "none"
+        out["standing"][has] = _PICKED[order[pick[has]]]
+        for col, source in (
+            ("since", "start_date"),
+            ("event_id", "id"),
+            ("title", "title"),
+            ("source_title", "source_title"),
+            ("source_url", "source_url"),
+        ):
+            out[col][has] = self._text(source, pick[has])
+        first_relations = _first_per_country(
+            self.country[relations], np.flatnonzero(relations), len(self.countries)
+        )[self.shown]
+        has = first_relations >= 0
+        out["relations_since"][has] = self._text("start_date", first_relations[has])
+        return pd.DataFrame(out, columns=list(COLUMNS))
+
+    def _text(self, column: str, picked: np.ndarray) -> np.ndarray:
+        """The table's `column` for the intervals at `picked`: only those rows are read."""
+        values = self.df[column].iloc[self.row[picked]].astype(object).fillna("")
+        return values.to_numpy(dtype=object)
+
+
+def _first_per_country(country: np.ndarray, rows: np.ndarray, n: int) -> np.ndarray:
+    """Per country code 0..n-1, the first of `rows` that belongs to it (-1: none)."""
+    first = np.full(n, -1, dtype=np.int64)
+    _, at = np.unique(country, return_index=True)
+    first[country[at]] = rows[at]
+    return first
+
+
+def _last_year(df: pd.DataFrame, last_year: int | None) -> int:
+    if last_year is not None:
+        return last_year
+    if df.empty:
+        return FIRST_YEAR
+    return max(int(pd.Timestamp(df["end"].max()).year), FIRST_YEAR)
+
+
+def relations_by_year(df: pd.DataFrame, last_year: int | None = None) -> pd.DataFrame:
+    """Per year from FIRST_YEAR to `last_year` (default: the table's last year), the number of
+    countries with diplomatic relations in force at some time in it (`relations`, 0 in the
+    Soviet years) and `soviet` (bool). Index: year."""
+    last = _last_year(df, last_year)
+    years = np.arange(FIRST_YEAR, max(last, FIRST_YEAR) + 1)
+    long = relation_intervals(df)
+    long = long[long["kind"] == "diplomatic_relations"]
+    counts = np.zeros(len(years) + 1, dtype=np.int64)
+    if len(long):
+        ly = long["lo"].dt.year.to_numpy().clip(FIRST_YEAR, years[-1] + 1)
+        hy = long["hi"].dt.year.to_numpy().clip(FIRST_YEAR - 1, years[-1])
+        spans = pd.DataFrame({"country": long["country"].to_numpy(), "ly": ly, "hy": hy})
+        spans = spans[spans["ly"] <= spans["hy"]].sort_values(["country", "ly"])
+        # Merge each country's year spans so that a country counts once a year.
+        reach = spans.groupby("country")["hy"].cummax()
+        before = reach.groupby(spans["country"]).shift().fillna(-1).astype(np.int64)
+        new = spans["ly"].to_numpy() > before.to_numpy()
+        group = np.cumsum(new)
+        merged = pd.DataFrame({"ly": spans["ly"].to_numpy(), "hy": reach.to_numpy(), "g": group})
+        merged = merged.groupby("g").agg(ly=("ly", "min"), hy=("hy", "max"))
+        np.add.at(counts, merged["ly"].to_numpy() - FIRST_YEAR, 1)
+        np.add.at(counts, merged["hy"].to_numpy() - FIRST_YEAR + 1, -1)
+    soviet = np.array([is_soviet_year(int(y)) for y in years])
+    relations = np.where(soviet, 0, counts.cumsum()[: len(years)])
+    return pd.DataFrame(
+        {"relations": relations, "soviet": soviet}, index=pd.Index(years, name="year")
+    )
+
+
+def memberships_by_year(df: pd.DataFrame, last_year: int | None = None) -> pd.DataFrame:
+    """Per year from FIRST_YEAR to `last_year`, the organizations named on `membership` rows
+    whose first such row starts then: `joined` (count), `organizations` ("UN, UNGA") and
+    `cumulative`. Index: year."""
+    last = _last_year(df, last_year)
+    years = pd.Index(np.arange(FIRST_YEAR, max(last, FIRST_YEAR) + 1), name="year")
+    rows = np.flatnonzero(df["category"].isin(["membership"]).to_numpy())
+    row, org = _explode(df, rows, "organizations")
+    start = df["start"].to_numpy(dtype="datetime64[us]")[row]
+    first = pd.Series(start).groupby(org.astype(str)).min()
+    joined = pd.DataFrame({"org": first.index.astype(str), "year": first.dt.year.to_numpy()})
+    joined = joined[joined["year"].between(FIRST_YEAR, years[-1])].sort_values(["year", "org"])
+    by_year = joined.groupby("year")["org"]
+    out = pd.DataFrame(index=years)
+    out["joined"] = by_year.size().reindex(years, fill_value=0).astype("int64")
+    out["organizations"] = by_year.agg(", ".join).reindex(years, fill_value="").astype(object)
+    out["cumulative"] = out["joined"].cumsum()
+    return out
+
+
+# --- figures ----------------------------------------------------------------------------------
+
+_CODES = {code: i for i, code in enumerate(STANDINGS)}
+
+
+def _colorscale() -> list[list[Any]]:
+    """A stepped colour scale: code i of STANDINGS (z = i, with zmin -0.5 and zmax n - 0.5)
+    gets its own colour."""
+    n = len(STANDINGS)
+    scale: list[list[Any]] = []
+    for i, (_, color) in enumerate(STANDINGS.values()):
+        scale += [[i / n, color], [(i + 1) / n, color]]
+    return scale
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _hover_lines(table: pd.DataFrame, sources: bool = True) -> list[str]:
+    """Per country, the lines under its name: the standing, since when and (`sources`) the
+    cited row's source. A loop over the countries (a few hundred at most), not the table."""
+    lines = []
+    for standing, since, relations, title, source in zip(
+        table["standing"],
+        table["since"].map(format_date),
+        table["relations_since"].map(format_date),
+        table["title"],
+        table["source_title"],
+        strict=True,
+    ):
+        label = STANDINGS[standing][0]
+        if standing == "relations":
+            line = f"{label} since {since}"
+        elif standing == "recognised":
+            # Either direction: "2006 Azerbaijan recognises Montenegro" is a recognition row too.
+            line = f"Recognition: {since}; no diplomatic relations"
+        elif standing == "conflict":
+            line = f"{label}<br>{_escape(title)} ({since})"
+            if relations:
+                line += f"<br>Diplomatic relations since {relations}"
+        else:
+            line = label
+        if sources and source:
+            line += f"<br>Source: {_escape(source)}"
+        lines.append(line)
+    return lines
+
+
+def _map_trace(table: pd.DataFrame) -> go.Choropleth:
+    codes = table["standing"].map(_CODES).to_numpy(dtype=float)
+    custom = (
+        np.column_stack(
+            [
+                table["country"].to_numpy(dtype=object),
+                figures.escape(table["name"]).to_numpy(dtype=object),
+                np.array(_hover_lines(table), dtype=object),
+            ]
+        )
+        if len(table)
+        else np.empty((0, 3), dtype=object)
+    )
+    return go.Choropleth(
+        name="Standing",
+        locations=table["country"].to_list(),
+        z=codes,
+        zmin=-0.5,  # code i sits in the middle of its colour's band
+        zmax=len(STANDINGS) - 0.5,
+        locationmode="ISO-3",
+        colorscale=_colorscale(),
+        showscale=False,
+        marker={"line": {"color": "#666666", "width": 0.5}},
+        customdata=custom,
+        hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[2]}<extra></extra>",
+        meta={"kind": "standing"},
+    )
+
+
+def _azerbaijan(soviet: bool) -> go.Choropleth:
+    color = STANDINGS["soviet"][1] if soviet else AZERBAIJAN_COLOR
+    text = "Azerbaijan SSR, part of the Soviet Union" if soviet else "Azerbaijan"
+    return go.Choropleth(
+        name="Azerbaijan",
+        locations=["AZE"],
+        z=[1],
+        locationmode="ISO-3",
+        showscale=False,
+        colorscale=[[0, color], [1, color]],
+        marker={"line": {"color": "#666666", "width": 0.5}},
+        customdata=[["AZE", "Azerbaijan", text]],
+        hovertemplate=f"<b>{text}</b><extra></extra>",
+        meta={"kind": "azerbaijan"},
+    )
+
+
+def _legend(fig: go.Figure, codes: Sequence[str]) -> None:
+    """Legend entries (empty geo traces) for the standings: the map itself is one trace."""
+    for code in codes:
+        label, color = STANDINGS[code]
+        fig.add_trace(
+            go.Scattergeo(
+                name=label,
+                lat=[None],
+                lon=[None],
+                mode="markers",
+                marker={"symbol": "square", "size": 12, "color": color},
+                hoverinfo="skip",
+                showlegend=True,
+                meta={"kind": "legend", "standing": code},
+            )
+        )
+    fig.add_trace(
+        go.Scattergeo(
+            name=NOT_IN_TABLE,
+            lat=[None],
+            lon=[None],
+            mode="markers",
+            marker={
+                "symbol": "square",
+                "size": 12,
+                "color": fig.layout.geo.landcolor,
+                "line": {"color": "#9a9a9a", "width": 1},
+            },
+            hoverinfo="skip",
+            showlegend=True,
+            meta={"kind": "legend", "standing": ""},
+        )
+    )
+    fig.update_layout(
+        legend={"itemclick": False, "itemdoubleclick": False, "orientation": "h", "y": 0},
+    )
+
+
+def _map_title(year: int, table: pd.DataFrame) -> str:
+    if is_soviet_year(year):
+        return f"Azerbaijan's relations in {year}: {SOVIET_NOTE}"
+    n = int((table["relations_since"] != "").sum())  # as relations_by_year counts
+    note = ""
+    if year == SOVIET_PERIOD[0].year:
+        note = f" (until the Soviet takeover, {format_date(str(SOVIET_PERIOD[0].date()))})"
+    elif year == SOVIET_PERIOD[1].year:
+        note = f" (from independence, {format_date(str(SOVIET_PERIOD[1].date()))})"
+    return f"Azerbaijan's relations in {year}{note}: diplomatic relations with {n} countries"
+
+
+def _soviet_annotation(fig: go.Figure) -> None:
+    fig.add_annotation(**_soviet_note())
+
+
+def relations_map(df: pd.DataFrame, year: int) -> go.Figure:
+    """A world map of every country's standing with Azerbaijan in `year` (one choropleth trace,
+    a colour per standing; customdata [ISO3, name, hover line]; clicks give the ISO3 as the
+    point's location). In the Soviet years: Azerbaijan alone and a note saying why."""
+    table = standing_by_year(df, year)
+    return _relations_map(table, year)
+
+
+def _relations_map(table: pd.DataFrame, year: int) -> go.Figure:
+    fig = go.Figure(layout={"title": figures._title(_map_title(year, table))})
+    figures._geo_layout(fig)
+    soviet = is_soviet_year(year)
+    if soviet:
+        fig.add_trace(_map_trace(table.iloc[:0]))
+        _soviet_annotation(fig)
+    else:
+        fig.add_trace(_map_trace(table))
+        if table.empty:
+            fig.add_annotation(
+                text="None of these events dates relations, recognition or a war",
+                showarrow=False,
+                xref="paper",
+                yref="paper",
+                x=0.5,
+                y=0.5,
+                font={"size": 16},
+            )
+    fig.add_trace(_azerbaijan(soviet))
+    _legend(fig, [c for c in STANDINGS if c != "soviet"])
+    return fig
+
+
+def _year_marker(fig: go.Figure, year: int) -> None:
+    fig.add_shape(
+        type="line",
+        x0=year,
+        x1=year,
+        xref="x",
+        y0=0,
+        y1=1,
+        yref="paper",
+        line={"color": "#D55E00", "width": 2, "dash": "dot"},
+        name="year",
+    )
+    fig.add_annotation(
+        x=year,
+        y=1,
+        xref="x",
+        yref="paper",
+        yanchor="bottom",
+        text=str(year),
+        showarrow=False,
+        font={"color": "#D55E00"},
+        name="year",
+    )
+
+
+def relations_over_time(df: pd.DataFrame, year: int) -> go.Figure:
+    """Two panels over the years: countries with diplomatic relations (a step line, top) and
+    organizations joined (bars, with the running total; bottom), the Soviet years shaded and
+    `year` marked by a vertical line."""
+    last = max(_last_year(df, None), year)
+    relations = relations_by_year(df, last)
+    members = memberships_by_year(df, last)
+    fig = make_subplots(
+        rows=2,
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.08,
+        subplot_titles=("Countries with diplomatic relations", "Organizations joined"),
+    )
+    years = relations.index.to_numpy()
+    fig.add_trace(
+        go.Scatter(
+            name="Countries with relations",
+            x=years,
+            y=relations["relations"].to_numpy(),
+            mode="lines",
+            line={"shape": "hv", "color": STANDINGS["relations"][1], "width": 2},
+            hovertemplate="%{x}: relations with %{y} countries<extra></extra>",
+            meta={"kind": "relations"},
+        ),
+        row=1,
+        col=1,
+    )
+    some = members["joined"].to_numpy() > 0
+    fig.add_trace(
+        go.Bar(
+            name="Organizations joined that year",
+            x=years[some],
+            y=members["joined"].to_numpy()[some],
+            marker={"color": schema.CATEGORY_COLORS["membership"]},
+            customdata=figures.escape(members["organizations"][some]).to_numpy(dtype=object),
+            hovertemplate="%{x}: joined %{y}<br>%{customdata}<extra></extra>",
+            meta={"kind": "joined"},
+        ),
+        row=2,
+        col=1,
+    )
+    fig.add_trace(
+        go.Scatter(
+            name="Organizations, running total",
+            x=years,
+            # From the first organization joined on: a line at 0 before it says nothing.
+            y=members["cumulative"].where(members["cumulative"] > 0).to_numpy(),
+            mode="lines",
+            line={"shape": "hv", "color": "#888888", "width": 1.5, "dash": "dash"},
+            hovertemplate="%{x}: %{y} organizations in all<extra></extra>",
+            meta={"kind": "cumulative"},
+        ),
+        row=2,
+        col=1,
+    )
+    for axis in ("y", "y2"):
+        fig.add_shape(
+            type="rect",
+            x0=SOVIET_PERIOD[0].year + (SOVIET_PERIOD[0].day_of_year - 1) / 365,
+            x1=SOVIET_PERIOD[1].year + (SOVIET_PERIOD[1].day_of_year - 1) / 365,
+            xref="x",
+            y0=0,
+            y1=1,
+            yref=f"{axis} domain",
+            fillcolor="rgba(120, 120, 120, 0.12)",
+            line={"width": 0},
+            layer="below",
+            name="Soviet period",
+        )
+    fig.add_annotation(
+        x=(SOVIET_PERIOD[0].year + SOVIET_PERIOD[1].year) / 2,
+        y=0.5,
+        xref="x",
+        yref="y domain",
+        text="Soviet period: no foreign relations of its own",
+        showarrow=False,
+        font={"color": "#666666"},
+        name="Soviet period",
+    )
+    _year_marker(fig, year)
+    fig.update_layout(
+        title=figures._title(f"Relations and memberships by year ({year} marked)"),
+        height=460,
+        font={"family": "sans-serif"},
+        margin={"l": 10, "r": 10, "t": 80, "b": 10},
+        hovermode="x unified",
+        legend={"orientation": "h", "y": -0.12},
+        bargap=0.15,
+    )
+    fig.update_xaxes(tickformat="d", range=[FIRST_YEAR - 0.5, last + 0.5])
+    fig.update_yaxes(rangemode="tozero")
+    return fig
+
+
+def relations_map_animated(
+    df: pd.DataFrame, years: Sequence[int] | None = None, year: int | None = None
+) -> go.Figure:
+    """`relations_map` for every one of `years` (default FIRST_YEAR to the table's last year)
+    as Plotly frames, with a play button and a year slider that run in the browser; it opens
+    at `year` (default the first); the first press of Play starts at the first year. One
+    choropleth over every country the rows name: each frame changes only its colours (z) and
+    hover lines (text, without the sources: they would double the size)."""
+    long = relation_intervals(df)
+    if years is None:
+        years = range(FIRST_YEAR, _last_year(df, None) + 1)
+    years = list(years)
+    if not years:
+        raise ValueError("relations_map_animated needs at least one year")
+    start = year if year in years else years[0]
+    prepared = _Rows(long, df)
+    tables = {y: prepared.standing(y) for y in years}
+    base = tables[start]
+    fig = _relations_map(base, start)
+    fig.update_traces(
+        selector={"meta": {"kind": "standing"}},
+        locations=base["country"].to_list(),
+        customdata=np.column_stack(
+            [
+                base["country"].to_numpy(dtype=object),
+                figures.escape(base["name"]).to_numpy(dtype=object),
+            ]
+        )
+        if len(base)
+        else np.empty((0, 2), dtype=object),
+        hovertemplate="<b>%{customdata[1]}</b><br>%{text}<extra></extra>",
+    )
+    frames = []
+    for y, table in tables.items():
+        z, text = _frame_values(table, y)
+        soviet = is_soviet_year(y)
+        layout: dict[str, Any] = {"title": {"text": _map_title(y, table)}}
+        layout["annotations"] = [_soviet_note()] if soviet else []
+        frames.append(
+            go.Frame(
+                name=str(y),
+                data=[go.Choropleth(z=z, text=text), _azerbaijan(soviet)],
+                traces=[0, 1],
+                layout=layout,
+            )
+        )
+    fig.frames = frames
+    z, text = _frame_values(base, start)
+    fig.update_traces(selector={"meta": {"kind": "standing"}}, z=z, text=text)
+    fig.layout.annotations = [_soviet_note()] if is_soviet_year(start) else []
+    play = {
+        "frame": {"duration": 600, "redraw": True},
+        "fromcurrent": True,
+        "transition": {"duration": 0},
+    }
+    stop = {"frame": {"duration": 0, "redraw": False}, "mode": "immediate"}
+    fig.update_layout(
+        updatemenus=[
+            {
+                "type": "buttons",
+                "direction": "left",
+                "x": 0,
+                "y": 0,
+                "xanchor": "left",
+                "yanchor": "top",
+                "pad": {"t": 40},
+                "buttons": [
+                    {"label": "▶ Play", "method": "animate", "args": [None, play]},
+                    {"label": "❚❚ Pause", "method": "animate", "args": [[None], stop]},
+                ],
+            }
+        ],
+        sliders=[
+            {
+                "active": years.index(start),
+                "x": 0.14,
+                "len": 0.86,
+                "y": 0,
+                "yanchor": "top",
+                "pad": {"t": 30},
+                "currentvalue": {"prefix": "Year: "},
+                "steps": [
+                    {
+                        "label": str(y),
+                        "method": "animate",
+                        "args": [
+                            [str(y)],
+                            {"frame": {"duration": 0, "redraw": True}, "mode": "immediate"},
+                        ],
+                    }
+                    for y in years
+                ],
+            }
+        ],
+        legend={"y": 1.0, "yanchor": "bottom"},
+        margin={"t": 90, "b": 90},
+        height=600,
+    )
+    return fig
+
+
+def _frame_values(table: pd.DataFrame, year: int) -> tuple[list[Any], list[str]]:
+    """A frame's colours and hover lines (without sources: they would double the size)."""
+    if is_soviet_year(year):
+        return [], []  # Plotly draws min(len(locations), len(z)) countries: none
+    z = [_CODES[s] for s in table["standing"]]
+    return z, _hover_lines(table, sources=False)
+
+
+def _soviet_note() -> dict[str, Any]:
+    return {
+        "text": SOVIET_NOTE,
+        "showarrow": False,
+        "xref": "paper",
+        "yref": "paper",
+        "x": 0.5,
+        "y": 0.5,
+        "font": {"size": 18},
+        "bgcolor": "rgba(255, 255, 255, 0.85)",
+        "name": "soviet",
+    }
