@@ -20,6 +20,9 @@ EAGER_DOWNLOAD_ROWS = 20_000
 # An emoji favicon: a ":material/...:" one would be fetched from fonts.gstatic.com.
 st.set_page_config(page_title="Azerbaijan Relations Timeline", page_icon="🗺️", layout="wide")
 
+# A title that leaves room for the timeline on a phone's first screen.
+st.html("<style>h1 { font-size: clamp(1.6rem, 4.5vw, 2.75rem) !important; }</style>")
+
 # The sidebar, top to bottom: counter and download, filters, your own table.
 summary, filter_box = st.sidebar.container(), st.sidebar.container()
 heading = st.container()

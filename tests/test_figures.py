@@ -313,3 +313,36 @@ def test_events_per_year_draws_no_empty_bars_but_keeps_every_year_on_the_axis(
     assert sum(len(trace.x) for trace in fig.data) < 2 * len(sample)
     lo, hi = fig.layout.xaxis.range
     assert lo < 1918 < 2020 < hi
+
+
+# --- the axis goes to the events ----------------------------------------------------------------
+
+
+def test_a_long_stretch_without_events_is_cut_out_of_the_time_axis():
+    df = table(row("a", start="1918-05-28"), row("b", start="1919", end="1920"),
+               row("c", start="1988-02-20"), row("d", start="1991-10-18"))  # fmt: skip
+    (cut,) = figures.quiet_stretches(df)
+    assert cut == (pd.Timestamp("1921-01-01") + pd.Timedelta(days=366),
+                   pd.Timestamp("1988-02-20") - pd.Timedelta(days=366))  # fmt: skip
+    fig = figures.timeline(df)
+    assert [tuple(pd.Timestamp(b) for b in r.bounds) for r in fig.layout.xaxis.rangebreaks] == [cut]
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [("a", "1980", ""), ("b", "1991", "")],  # 11 years apart: not cut
+        [("a", "1918", "1991"), ("b", "1950", ""), ("c", "1995", "")],  # a period spans it
+        [("a", "2000", "")],
+    ],
+)
+def test_no_cut_where_events_are_close_or_a_period_spans_the_gap(rows):
+    df = table(*(row(i, start=s, end=e) for i, s, e in rows))
+    assert figures.quiet_stretches(df) == []
+    assert not figures.timeline(df).layout.xaxis.rangebreaks
+
+
+def test_the_selection_ring_shows_on_light_and_dark_backgrounds(sample: pd.DataFrame):
+    fig = figures.timeline(sample, "ceasefire-2020")
+    (ring,) = traces(fig, kind="selected")
+    assert list(ring.marker.color) == ["white", "black"]  # a white halo around a black ring

@@ -139,6 +139,28 @@ def _time_span(df: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:
     return lo - pad, hi + pad
 
 
+Stretch = tuple[pd.Timestamp, pd.Timestamp]
+QUIET_YEARS = 12  # an empty stretch of the axis longer than this is cut out of it
+_QUIET_MARGIN = pd.Timedelta(days=366)  # kept on each side of a cut
+
+
+def quiet_stretches(df: pd.DataFrame, years: int = QUIET_YEARS) -> list[Stretch]:
+    """The stretches of time in which no event of `df` is under way and that are longer than
+    `years`, less a year at each end: the timeline cuts them out of its axis, so that its
+    width goes to the decades with events (1921-1987 in the shipped table)."""
+    if df.empty:
+        return []
+    order = np.argsort(df["start"].to_numpy(), kind="stable")
+    starts = df["start"].to_numpy()[order]
+    ends = np.maximum.accumulate((df["end"] + pd.Timedelta(days=1)).to_numpy()[order])
+    out = []
+    for i in np.flatnonzero(starts[1:] > ends[:-1]):
+        first, last = pd.Timestamp(ends[i]), pd.Timestamp(starts[i + 1])
+        if last - first > pd.Timedelta(days=365.25 * years):
+            out.append((first + _QUIET_MARGIN, last - _QUIET_MARGIN))
+    return out
+
+
 def timeline(df: pd.DataFrame, selected: str | None = None) -> go.Figure:
     """Ranged events as bars, other events as markers, one lane per category, over faint bands
     for the periods of statehood, with a range slider.
@@ -217,19 +239,25 @@ def timeline(df: pd.DataFrame, selected: str | None = None) -> go.Figure:
         i = int(np.flatnonzero(df["id"].to_numpy() == selected)[0])
         when = pd.Timestamp(middle[i] if ranged[i] else start[i])
         fig.add_trace(_selected_ring(when, y[i], custom[i : i + 1]))
-    _timeline_frame(fig, order, lo, hi)
+    _timeline_frame(fig, order, lo, hi, quiet_stretches(df))
     return fig
 
 
 def _selected_ring(when: pd.Timestamp, y: float, customdata: np.ndarray) -> go.Scatter:
-    """The ring around the selected event on either timeline (events or density)."""
+    """The ring around the selected event on either timeline (events or density): black
+    inside white, so that it stands out on a light and on a dark background."""
     return go.Scatter(
         name="Selected event",
         mode="markers",
-        x=[when],
-        y=[y],
-        marker={"symbol": "circle-open", "size": 24, "color": "black", "line": {"width": 3}},
-        customdata=customdata,
+        x=[when, when],
+        y=[y, y],
+        marker={
+            "symbol": "circle-open",
+            "size": [26, 26],
+            "color": ["white", "black"],
+            "line": {"width": [6, 2.5]},
+        },
+        customdata=np.concatenate([customdata, customdata]),
         hoverinfo="skip",
         meta={"kind": "selected"},
     )
@@ -347,8 +375,30 @@ def timeline_density(df: pd.DataFrame, selected: str | None = None) -> go.Figure
     return fig
 
 
-def _timeline_frame(fig: go.Figure, order: list[str], lo: pd.Timestamp, hi: pd.Timestamp) -> None:
-    """The statehood bands, the axes (one lane per category) and the range slider."""
+def _label_at(x0: pd.Timestamp, x1: pd.Timestamp, cuts: list[Stretch]) -> pd.Timestamp:
+    """Where a band's label goes: the start of the widest piece of the band that the axis
+    shows (the cuts take the rest), so that labels of neighbouring bands do not overlap."""
+    pieces, start = [], x0
+    for first, last in sorted(cuts):
+        if first < x1 and last > start:
+            if first > start:
+                pieces.append((start, first))
+            start = max(start, last)
+    if start < x1:
+        pieces.append((start, x1))
+    return max(pieces, key=lambda p: p[1] - p[0])[0] if pieces else x0
+
+
+def _timeline_frame(
+    fig: go.Figure,
+    order: list[str],
+    lo: pd.Timestamp,
+    hi: pd.Timestamp,
+    cuts: list[Stretch] | None = None,
+) -> None:
+    """The statehood bands, the axes (one lane per category, the time axis without `cuts`)
+    and the range slider."""
+    cuts = cuts or []
     for row, ((label, first, last), shade) in enumerate(zip(PERIODS, _PERIOD_SHADES, strict=True)):
         x0 = max(pd.Timestamp(first), lo)
         x1 = min(pd.Timestamp(last), hi) if last else hi
@@ -368,33 +418,35 @@ def _timeline_frame(fig: go.Figure, order: list[str], lo: pd.Timestamp, hi: pd.T
             layer="below",
             name=label,
         )
-        # Labels sit just above the plot, alternating rows so that narrow bands stay readable.
+        # Each label inside the top of its band, from its first day that the axis shows.
         fig.add_annotation(
-            x=x0,
+            x=_label_at(x0, x1, cuts),
             y=1,
             xref="x",
-            yref="paper",
+            yref="y domain",
             xanchor="left",
-            yanchor="bottom",
-            yshift=16 * (row % 2 == 0),
+            yanchor="top",
+            yshift=-16 * (row % 2),  # every other label a line lower: narrow bands stay legible
             text=label,
             showarrow=False,
-            font={"size": 11, "color": "#555555"},
+            font={"size": 12, "weight": 600},
             name=f"band: {label}",
         )
     fig.update_layout(
-        height=160 + 56 * len(order),
+        height=150 + 40 * len(order),
         showlegend=False,
         hovermode="closest",
-        margin={"l": 10, "r": 10, "t": 90, "b": 10},
+        margin={"l": 10, "r": 10, "t": 70, "b": 10},
         uirevision="timeline",
         barmode="overlay",
     )
     fig.update_xaxes(
         type="date",
         range=[lo, hi],
-        rangeslider={"visible": True, "thickness": 0.08},
+        rangebreaks=[{"bounds": [first, last]} for first, last in cuts],
+        rangeslider={"visible": True, "thickness": 0.08, "range": [lo, hi]},
         showgrid=True,
+        side="top",  # the years above the lanes, in view with the title
     )
     fig.update_yaxes(
         tickmode="array",

@@ -47,7 +47,10 @@ def details_html(event: pd.Series, labels: pd.Series) -> str:
 
     def row(term: str, value: str, *, escaped: bool = False) -> str:
         shown = value if escaped else esc(value) if value else "—"
-        return f'<dt style="font-weight:600">{esc(term)}</dt><dd style="margin:0">{shown}</dd>'
+        return (
+            f'<dt style="font-weight:600;font-size:0.85rem">{esc(term)}</dt>'
+            f'<dd style="margin:0 0 0.45rem 0;overflow-wrap:anywhere">{shown}</dd>'
+        )
 
     orgs = ", ".join(f"{o} ({schema.ORGANIZATIONS.get(o, o)})" for o in event["organizations"])
     url = str(event["source_url"])
@@ -56,7 +59,7 @@ def details_html(event: pd.Series, labels: pd.Series) -> str:
     return (
         '<section class="event-details" aria-label="Event details">'
         f"<h3>{esc(str(event['title']))}</h3>"
-        '<dl style="display:grid;grid-template-columns:max-content 1fr;gap:0.2rem 1rem;margin:0">'
+        '<dl style="margin:0">'
         + row("Date", str(labels["date"]))
         + row("Category", str(labels["category"]))
         + row("Countries", str(labels["countries"]))
