@@ -12,7 +12,7 @@ import sys
 
 import streamlit as st
 
-from timeline import export, figures, labels, package, ui
+from timeline import export, figures, labels, package, relations, ui
 from timeline.filters import apply_filters
 
 EAGER_DOWNLOAD_ROWS = 20_000
@@ -176,6 +176,35 @@ with tabs["per-year"]:
             None,
             alt=f"Bar chart of events per year, {n} events",
         )
+with tabs["relations"]:
+    if tabs["relations"].open:
+        if lo < hi:
+            st.slider("Year", min_value=lo, max_value=hi, key=ui.K_YEAR, step=1)
+        year = int(st.session_state.get(ui.K_YEAR, hi))
+        play = st.toggle(
+            f"Play {lo}–{hi} in the browser",
+            key=ui.K_PLAY,
+            help="Steps through the years on the map without asking the server; the year "
+            "above and the link stay as they are.",
+        )
+        world, over_time = st.columns([3, 2], gap="medium")
+        with world:
+            ui.chart(
+                relations.relations_map_animated(filtered, year=year)
+                if play
+                else relations.relations_map(filtered, year),
+                ui.K_RELATIONS_MAP,
+                None if play else ui.on_chart_select(ui.K_RELATIONS_MAP, options),
+                alt=f"World map of Azerbaijan's relations with each country in {year}",
+            )
+            ui.note("Click a country to show only its events.")
+        with over_time:
+            ui.chart(
+                relations.relations_over_time(filtered, year),
+                ui.K_RELATIONS_TIME,
+                None,
+                alt="Countries with diplomatic relations and organizations joined, by year",
+            )
 with tabs["about"]:
     if tabs["about"].open:
         st.markdown(ui.ABOUT)

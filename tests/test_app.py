@@ -541,7 +541,7 @@ def test_an_unknown_view_in_the_url_gives_a_notice_and_the_default_tab(app: AppT
     at = app.run()
     assert notices(at) == [
         "Ignored view '<b>charts</b>' in the link: the views are 'table', 'map', 'per-year', "
-        "'about'."
+        "'relations', 'about'."
     ]
     assert at.session_state[ui.K_VIEW] == "Events" and table_titles(at)
 
@@ -551,3 +551,33 @@ def test_the_summary_line_says_what_is_shown(app: AppTest):
     at = app.run()
     bodies = " ".join(h.proto.body for h in at.get("html"))
     assert "2 of 15 events · War, Ceasefire · 1988–1994" in bodies
+
+
+# --- the relations view ---------------------------------------------------------------------------
+
+
+def test_the_relations_tab_and_its_year_restore_from_the_url(app: AppTest):
+    app.query_params.update({"view": "relations", "year": "1919"})
+    at = app.run()
+    assert not at.exception and not notices(at)
+    assert at.slider(key=ui.K_YEAR).value == 1919
+    figs = figures(at)
+    assert any(title.startswith("Azerbaijan's relations in 1919") for title in figs)
+    at = at.slider(key=ui.K_YEAR).set_value(2020).run()
+    assert "year" not in at.query_params  # the table's last year is the default
+    at = at.slider(key=ui.K_YEAR).set_value(1992).run()
+    assert at.query_params["year"] == "1992" and at.query_params["view"] == "relations"
+
+
+@pytest.mark.parametrize(
+    ("value", "notice"),
+    [
+        ("1800", "Ignored year 1800 in the link: the table covers 1918–2020."),
+        ("soon", "Ignored year 'soon' in the link: expected a year."),
+    ],
+)
+def test_a_bad_year_in_the_url_gives_a_notice(app: AppTest, value, notice):
+    app.query_params.update({"view": "relations", "year": value})
+    at = app.run()
+    assert notices(at) == [notice]
+    assert at.slider(key=ui.K_YEAR).value == 2020

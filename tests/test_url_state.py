@@ -178,3 +178,22 @@ def test_five_thousand_comma_separated_categories_make_a_short_notice():
 def test_a_year_of_thousands_of_digits_is_not_echoed_whole(years):
     notices = parse_query_params({"years": years}, OPTIONS).notices
     assert notices and all(len(n) < 300 for n in notices)
+
+
+@pytest.mark.parametrize(
+    ("values", "year", "notice"),
+    [
+        ([], None, None),
+        (["1992"], 1992, None),
+        (["1990", " 2001 "], 2001, None),  # the last one counts
+        (["1917"], None, "Ignored year 1917 in the link: the table covers 1918–2020."),
+        (["x"], None, "Ignored year 'x' in the link: expected a year."),
+        (["9" * 4000], None, "Ignored year 99999... in the link: the table covers 1918–2020."),
+    ],
+)
+def test_the_relations_year(values, year, notice):
+    parsed = parse_query_params({"year": values}, OPTIONS)
+    assert parsed.year == year
+    assert parsed.notices == ((notice,) if notice else ())
+    if year is not None:
+        assert to_query_params(parsed.filters, year=year) == {"year": [str(year)]}

@@ -29,7 +29,8 @@ MAX_PROBLEMS_SHOWN = 500
 
 # Widget keys: the filters' keys are their query parameters' names.
 K_YEARS, K_QUERY = "years", "q"
-K_MAP_MODE, K_UPLOAD, K_RESET, K_VIEW = "map_mode", "upload", "reset", "view"
+K_MAP_MODE, K_UPLOAD, K_RESET, K_VIEW, K_YEAR = "map_mode", "upload", "reset", "view", "year"
+K_RELATIONS_MAP, K_RELATIONS_TIME, K_PLAY = "relations_map", "relations_time", "play"
 K_TIMELINE, K_MAP, K_PER_YEAR, K_CLEAR_EVENT, K_DOWNLOAD, K_DOWNLOAD_PACKAGE = (
     "timeline_chart",
     "map_chart",
@@ -272,6 +273,7 @@ def restore_from_url(options: FilterOptions) -> tuple[str, ...]:
         _put_state(parsed.filters, options)
         ss[S_EVENT] = parsed.event
         ss[K_VIEW] = url_state.VIEWS[parsed.view]
+        ss[K_YEAR] = parsed.year if parsed.year is not None else options.years[1]
         ss[S_NOTICES] = parsed.notices
         ss[S_URL] = current
     else:
@@ -285,8 +287,18 @@ def restore_from_url(options: FilterOptions) -> tuple[str, ...]:
         _put_state(state, options)
         if ss.get(S_EVENT) not in options.event_ids:
             ss[S_EVENT] = None
+        lo, hi = options.years
+        year = ss.get(K_YEAR)
+        ss[K_YEAR] = hi if year is None or tuple(old_span or ()) != options.years else year
+        ss[K_YEAR] = min(max(int(ss[K_YEAR]), lo), hi)
     ss[S_SPAN] = options.years
     return tuple(ss.get(S_NOTICES, ()))
+
+
+def _year_in_url(ss: Any) -> int | None:
+    """The relations view's year for the URL: left out when it is the table's last year."""
+    year, span = ss.get(K_YEAR), ss.get(S_SPAN)
+    return None if year is None or span is None or int(year) == span[1] else int(year)
 
 
 def current_view() -> str:
@@ -307,7 +319,7 @@ def view_tabs() -> dict[str, Any]:
 def write_url(state: FilterState, event: str | None) -> None:
     """Put the view in the URL (one history entry per change)."""
     ss = st.session_state
-    target = url_state.to_query_params(state, event, current_view())
+    target = url_state.to_query_params(state, event, current_view(), _year_in_url(ss))
     if target != _current_params():
         st.query_params.from_dict(target)
     if target != ss.get(S_URL):
@@ -317,7 +329,7 @@ def write_url(state: FilterState, event: str | None) -> None:
 
 def share_url(state: FilterState, event: str | None) -> str | None:
     """The address that restores this view, as the person's browser reaches the app."""
-    params = url_state.to_query_params(state, event, current_view())
+    params = url_state.to_query_params(state, event, current_view(), _year_in_url(st.session_state))
     return package.share_url(st.context.url, params)
 
 

@@ -22,10 +22,11 @@ VIEWS: dict[str, str] = {
     "table": "Events",
     "map": "Map",
     "per-year": "Per year",
+    "relations": "Relations",
     "about": "About this data",
 }
 DEFAULT_VIEW = next(iter(VIEWS))
-PARAMS: tuple[str, ...] = (*LIST_PARAMS.values(), "years", "q", "event", "view")
+PARAMS: tuple[str, ...] = (*LIST_PARAMS.values(), "years", "q", "event", "view", "year")
 QUERY_MAX = 200
 _YEAR_SPLIT = re.compile(r"\s*(?:,|\.\.|–|—|-(?=\d)|\s)\s*")
 
@@ -40,6 +41,7 @@ class UrlState:
     event: str | None = None
     notices: tuple[str, ...] = ()
     view: str = DEFAULT_VIEW
+    year: int | None = None  # the relations view's year; None: the table's last year
 
 
 def _values(params: QueryParams, name: str) -> list[str]:
@@ -154,11 +156,32 @@ def parse_query_params(params: QueryParams, options: FilterOptions) -> UrlState:
             f"Ignored view {quoted([view])} in the link: the views are {quoted(list(VIEWS))}."
         )
         view = DEFAULT_VIEW
-    return UrlState(state, event, tuple(notices), view)
+    year = _parse_year(params, options, notices)
+    return UrlState(state, event, tuple(notices), view, year)
+
+
+def _parse_year(params: QueryParams, options: FilterOptions, notices: list[str]) -> int | None:
+    """The relations view's year: one year within the table's span."""
+    values = [v.strip() for v in _values(params, "year") if v.strip()]
+    if not values:
+        return None
+    lo, hi = options.years
+    try:
+        year = int(values[-1])
+    except ValueError:
+        notices.append(f"Ignored year {quoted(values[-1:])} in the link: expected a year.")
+        return None
+    if not lo <= year <= hi:
+        notices.append(f"Ignored year {_year(year)} in the link: the table covers {lo}–{hi}.")
+        return None
+    return year
 
 
 def to_query_params(
-    state: FilterState, event: str | None = None, view: str = DEFAULT_VIEW
+    state: FilterState,
+    event: str | None = None,
+    view: str = DEFAULT_VIEW,
+    year: int | None = None,
 ) -> dict[str, list[str]]:
     """The query parameters for a view; filters and the view at their default are left out."""
     params: dict[str, list[str]] = {}
@@ -174,6 +197,8 @@ def to_query_params(
         params["event"] = [event]
     if view != DEFAULT_VIEW:
         params["view"] = [view]
+    if year is not None:
+        params["year"] = [str(year)]
     return params
 
 

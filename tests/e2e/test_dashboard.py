@@ -209,6 +209,7 @@ def test_download_with_sources_is_the_same_csv_with_a_valid_data_package(page, t
 
 
 def click_center(page, element) -> None:
+    element.scroll_into_view_if_needed()
     box = element.bounding_box()
     rerun(page, lambda: page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2))
 
@@ -324,4 +325,41 @@ def test_widgets_have_labels_charts_have_titles_and_axe_finds_nothing_serious(pa
         if v["impact"] in ("serious", "critical")
     ]
     assert serious == []
+    assert_clean(page)
+
+
+# --- 8. relations over time ---------------------------------------------------------------------
+
+
+def test_the_relations_map_draws_offline_plays_and_a_click_filters_the_page(page):
+    open_app(page, "?view=relations&year=1995", charts=3)
+    world = chart(page, "Azerbaijan's relations in 1995")
+    world.locator(".choroplethlocation").first.wait_for()
+    assert world.locator(".choroplethlocation").count() >= 100
+    topojson = [u for u in page.traffic.requests if u.endswith("world_110m.json")]
+    assert topojson and all(u.startswith(page.app_url + "/app/static/") for u in topojson)
+
+    # A click on Turkey filters the page to it.
+    turkey = world.locator(".choroplethlocation").nth(
+        world.evaluate(
+            """(plot) => [...plot.querySelectorAll('.choroplethlocation')]
+                  .findIndex(p => p.__data__ && p.__data__.loc === 'TUR')"""
+        )
+    )
+    click_center(page, turkey)
+    wait_counter(page, expected(countries=("TUR",)), len(SHIPPED))
+    assert query_of(page)["country"] == ["TUR"]
+
+    # Play steps through the years in the browser: the map's title changes without a rerun.
+    rerun(page, lambda: page.get_by_text(re.compile(r"^Play \d{4}–\d{4} in the browser$")).click())
+    wait_charts(page, 3)
+    animated = page.locator('[data-testid="stPlotlyChart"] .js-plotly-plot').nth(1)
+    title = animated.locator(".gtitle")
+    before = title.text_content()
+    animated.locator(".updatemenu-button").filter(has_text="Play").first.click()
+    page.wait_for_function(
+        "([el, before]) => el.textContent !== before",
+        arg=[title.element_handle(), before],
+        timeout=20_000,
+    )
     assert_clean(page)
