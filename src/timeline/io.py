@@ -540,24 +540,6 @@ def _parse(text: str, name: str, max_rows: int | None = None) -> tuple[pd.DataFr
     return raw.apply(lambda s: unquote_formulas(s.str.strip())), lines
 
 
-def _named(problem: Problem, name: str) -> Problem:
-    return Problem(problem.line, problem.column, problem.message, problem.value, name)
-
-
-def record_lines(text: str) -> list[int]:
-    """The line each data record starts on (the header excluded), matching the frame's rows."""
-    return [line for line, _ in _records(text)][1:]
-
-
-def validate(raw: pd.DataFrame, text: str, name: str) -> list[Problem]:
-    """The problems in the text frame `raw` (the first `MAX_PROBLEMS`), lines taken from `text`."""
-    try:
-        _check(raw, record_lines(text), name)
-    except EventTableError as exc:
-        return exc.problems
-    return []
-
-
 def _check(raw: pd.DataFrame, lines: Sequence[int], name: str) -> None:
     """Raise `EventTableError` for the cell rules and duplicate ids, in blocks of rows.
 

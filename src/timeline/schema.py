@@ -35,16 +35,6 @@ COLUMNS: tuple[str, ...] = (
     "source_title",
     "source_url",
 )
-REQUIRED_TEXT: tuple[str, ...] = (
-    "id",
-    "title",
-    "category",
-    "start_date",
-    "topics",
-    "description",
-    "source_title",
-    "source_url",
-)
 LIST_COLUMNS: tuple[str, ...] = ("countries", "organizations", "topics")
 LIST_SEP = ";"
 # Columns derived once per loaded table for fast filtering (`filters.prepare`); they start with
@@ -60,7 +50,6 @@ COORDINATE_TEXT: dict[str, str] = {"lat": "_lat_text", "lon": "_lon_text"}
 
 ID_RE = re.compile(r"^[a-z0-9-]+$")
 URL_RE = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+[^\s]*$", re.IGNORECASE)
-TOPIC_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TITLE_MAX = 120
 DESCRIPTION_MAX = 500
 PRECISIONS: tuple[str, ...] = ("year", "month", "day")
