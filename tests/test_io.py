@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from peak import peak_mb
 
 from timeline import schema
 from timeline.__main__ import main
@@ -324,3 +325,70 @@ def test_map_distinct_calls_once_per_distinct_value_and_keeps_tuples_whole(value
     out = schema.map_distinct(pd.Series(values, dtype=object), lambda v: calls.append(v) or v)
     assert list(out) == values
     assert len(calls) == len(set(values))
+
+
+# --- hostile shapes: bounded memory ------------------------------------------------------------
+
+# The interpreter with pandas, pandera and Arrow loaded is about 170 MB; a refusal may add little.
+PEAK_BUDGET_MB = 300
+_REFUSE = """
+import io, sys
+from timeline.__main__ import main
+from timeline.io import upload_limits
+from timeline.loading import load_table
+path, how = sys.argv[1:]
+if how == "validate":
+    main(["validate", path])
+else:
+    with open(path, "rb") as f:
+        loaded = load_table(f, name="up.csv", limits=upload_limits({}))
+    print("\\n".join(str(p) for p in loaded.problems))
+"""
+A_MILLION_COMMAS = "," * 1_000_000
+
+
+@pytest.mark.parametrize("how", ["validate", "upload"])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            HEADER + A_MILLION_COMMAS + "\nx\n",
+            ":1: has more than 1,000 columns: the header row must name the 14 columns " + HEADER,
+        ),
+        (
+            f"{HEADER}\n{GOOD}\n{row(id='two')}{A_MILLION_COMMAS}\n{GOOD}\n",
+            ":3: has more than 1,000 fields, expected 14",
+        ),
+    ],
+    ids=["header", "row"],
+)
+def test_a_million_commas_are_refused_in_bounded_memory(tmp_path, how, text, expected):
+    path = tmp_path / "wide.csv"
+    path.write_text(text)
+    peak, out = peak_mb(_REFUSE, str(path), how)
+    assert peak < PEAK_BUDGET_MB, f"{peak:.0f} MB"
+    assert expected in out.splitlines()[0], out[:500]
+    assert len(out) < 20_000  # a capped list, not a problem per column
+
+
+def test_a_row_of_millions_of_fields_in_a_full_size_upload_is_never_built(tmp_path):
+    # 49 MB, under the 50 MB upload limit: a list of its 16 million fields would take 1.5 GB.
+    path = tmp_path / "wide.csv"
+    path.write_text(f"{HEADER}\n{GOOD}\n" + "ab," * 16_000_000 + "\n")
+    peak, out = peak_mb(_REFUSE, str(path), "upload")
+    assert out.splitlines()[0].startswith("up.csv:3: has more than 1,000 fields, expected 14")
+    assert peak < PEAK_BUDGET_MB + 3 * 49, f"{peak:.0f} MB"  # the upload, a copy, its text
+
+
+def test_quoted_commas_are_not_fields_and_a_row_of_1000_fields_is_counted_exactly():
+    quoted = row(description='"' + "," * 5000 + '"')
+    assert problems_of(f"{HEADER}\n{quoted}\n") == [
+        "t.csv:2: description '" + "," * 57 + "...' is longer than 500 characters"
+    ]
+    hint = " (a comma inside a field needs double quotes around the field)"
+    assert problems_of(f"{HEADER}\n{GOOD}{',' * 986}\n") == [
+        "t.csv:2: has 1000 fields, expected 14" + hint
+    ]
+    assert problems_of(f"{HEADER}\n{GOOD}{',' * 987}\n{GOOD}\n") == [
+        "t.csv:2: has more than 1,000 fields, expected 14" + hint
+    ]

@@ -15,6 +15,9 @@ Hostile or broken input is refused quickly and in bounded memory:
 * Order. The cheap checks run first and each stage stops the next: size, encoding, the header
   row, the CSV structure (quotes, number of fields per record), and only then the cell rules
   and duplicate ids.
+* Width. A record (the header included) of more than `MAX_FIELDS` (1,000) fields is refused
+  before either reader builds it: a header row followed by a million commas would otherwise
+  make a million columns, and a row of them a list of a million cells. Checking stops there.
 * Cap. An error lists at most `MAX_PROBLEMS` (100) problems, the first ones in file order, and
   then one file-level line: `PATH: ... and N more problems (the first 100 are listed)`. The cell
   rules are checked in growing blocks of rows and checking stops after the block in which the
@@ -38,6 +41,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -70,6 +74,10 @@ MAX_PROBLEMS = 100
 # How many other lines a duplicate-id message names, and how many unknown list items.
 _MAX_NAMED = 5
 _MAX_ITEMS = 10
+# A record (the header included) may have at most this many fields: far more than the table's
+# columns, and far fewer than a line of commas would make the readers build (the csv module
+# makes a list of every field; Arrow a column per header field).
+MAX_FIELDS = 1_000
 # Cell rules run on blocks of rows: small first (junk is caught early), then larger (fast).
 _FIRST_BLOCK = 1_000
 _MAX_BLOCK = 256_000
@@ -214,7 +222,10 @@ def _fast_text_frame(data: bytes, max_rows: int | None) -> pd.DataFrame | None:
         return None
     first_line = data[: data.find(b"\n") + 1 or len(data)]
     try:
-        width = len(next(csv.reader([first_line.decode("utf-8").rstrip("\r\n")], strict=True)))
+        header_text = first_line.decode("utf-8").rstrip("\r\n")
+        if _too_many_fields(header_text, 0):
+            return None
+        width = len(next(csv.reader([header_text], strict=True)))
         table = pacsv.read_csv(
             pyarrow.py_buffer(data),
             read_options=pacsv.ReadOptions(autogenerate_column_names=True),
@@ -418,16 +429,67 @@ class _Found:
         return EventTableError(self.problems, self.omitted, unchecked_from)
 
 
+class _TooManyFields(Exception):
+    """A record with more than `MAX_FIELDS` fields, found before the csv module built it."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
+# One CSV field as the csv module reads it in strict mode: quoted (quotes doubled inside), or
+# unquoted up to the next comma or line end. Possessive, so that matching never backtracks.
+_FIELD = re.compile(r'"(?:[^"]|"")*+"|[^,\r\n"][^,\r\n]*+|')
+
+
+# A line and its end (LF, CRLF or CR), as `io.StringIO(text, newline="")` splits lines.
+_LINE = re.compile(r"[^\r\n]*+(?:\r\n|\r|\n)|[^\r\n]++")
+
+
+def _too_many_fields(text: str, start: int, limit: int = MAX_FIELDS) -> bool:
+    """Whether the record that starts at `text[start]` has more than `limit` fields; looks at no
+    more than `limit` of them. A record that cannot be parsed counts as not too wide (the csv
+    module then says what is wrong with it)."""
+    pos, fields = start, 1
+    while fields <= limit:
+        pos = _FIELD.match(text, pos).end()  # type: ignore[union-attr]  # "" always matches
+        if text[pos : pos + 1] != ",":
+            return False
+        pos, fields = pos + 1, fields + 1
+    return True
+
+
 def _records(text: str, name: str = "") -> Iterator[tuple[int, list[str]]]:
     """Each CSV record with the line it starts on, blank lines skipped.
 
     A record the CSV reader cannot parse (a quote never closed, text after a closing quote)
-    raises `EventTableError` for the line the record starts on.
+    raises `EventTableError` for the line the record starts on; a record of more than
+    `MAX_FIELDS` fields raises `_TooManyFields` before it is built.
     """
     csv.field_size_limit(sys.maxsize)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    at = {"record": 0, "commas": 0, "checked": False}  # the record being read
+
+    def lines() -> Iterator[str]:
+        # The csv module asks for one line at a time and returns a record at the end of the
+        # line that ends it: count the commas of the record so far, and look closer only when
+        # there are too many (quoted commas do not count as field separators).
+        offset = 0
+        for match in _LINE.finditer(text):  # not io.StringIO: it keeps 4 bytes per character
+            line = match.group()
+            if at["record"] < 0:
+                at.update(record=offset, commas=0, checked=False)
+            at["commas"] += line.count(",")
+            if at["commas"] >= MAX_FIELDS and not at["checked"]:
+                if _too_many_fields(text, at["record"]):
+                    raise _TooManyFields(start)
+                at["checked"] = True
+            offset += len(line)
+            yield line
+
+    reader = csv.reader(lines(), strict=True)
     start = 1
     while True:
+        at["record"] = -1  # the next line starts a record
         try:
             row = next(reader)
         except StopIteration:
@@ -447,32 +509,36 @@ def _unparsable(line: int, exc: csv.Error, name: str) -> Problem:
     return Problem(line, "", f"cannot be parsed as CSV ({exc}); {hint}", source=name)
 
 
-def _header_problems(header: list[str], name: str) -> list[Problem]:
+def _header_problems(header: list[str], name: str) -> _Found:
+    """The header row's problems (the first `MAX_PROBLEMS` kept, the rest counted)."""
     names = [h.strip() for h in header]
     expected = list(schema.COLUMNS)
+    found = _Found()
     if len(names) == 1:
         for sep in _SNIFF_SEPARATORS:
-            if len(set(names[0].split(sep)) & set(expected)) >= len(expected) // 2:
-                return [
+            # maxsplit: a header line of a million semicolons is not split into a million names
+            if len(set(names[0].split(sep, len(expected))) & set(expected)) >= len(expected) // 2:
+                found.add(
                     Problem(1, "", f"separates its columns with {sep!r}; use commas", source=name)
-                ]
+                )
+                return found
     if not set(names) & set(expected):
-        return [
+        found.add(
             Problem(
                 1,
                 "",
                 "is not a header row: the first line must name the columns " + ",".join(expected),
                 source=name,
             )
-        ]
-    problems = []
+        )
+        return found
     seen: set[str] = set()
     for col in names:
         if col in seen:
-            problems.append(Problem(1, col, "is a column named more than once", source=name))
+            found.add(Problem(1, col, "is a column named more than once", source=name))
         seen.add(col)
         if col not in expected:
-            problems.append(
+            found.add(
                 Problem(
                     1,
                     col,
@@ -480,10 +546,10 @@ def _header_problems(header: list[str], name: str) -> list[Problem]:
                     source=name,
                 )
             )
-    problems += [
-        Problem(1, col, "is a missing column", source=name) for col in expected if col not in seen
-    ]
-    return problems
+    for col in expected:
+        if col not in seen:
+            found.add(Problem(1, col, "is a missing column", source=name))
+    return found
 
 
 def _parse(text: str, name: str, max_rows: int | None = None) -> tuple[pd.DataFrame, list[int]]:
@@ -498,9 +564,21 @@ def _parse(text: str, name: str, max_rows: int | None = None) -> tuple[pd.DataFr
         _, header = next(records)
     except StopIteration:  # only blank lines: decode() already refuses that
         raise _file_error(name, "is empty: expected a header row and at least one event") from None
-    problems = _header_problems(header, name)
-    if problems:
-        raise EventTableError(problems)
+    except _TooManyFields as exc:
+        raise EventTableError(
+            [
+                Problem(
+                    exc.line,
+                    "",
+                    f"has more than {MAX_FIELDS:,} columns: the header row must name the "
+                    f"{len(schema.COLUMNS)} columns " + ",".join(schema.COLUMNS),
+                    source=name,
+                )
+            ]
+        ) from None
+    found = _header_problems(header, name)
+    if found:
+        raise found.error()
     width = len(header)
     rows: list[list[str]] | None = []
     lines: list[int] = []
@@ -532,6 +610,18 @@ def _parse(text: str, name: str, max_rows: int | None = None) -> tuple[pd.DataFr
         if exc.problems[0].line == 0:  # the row limit
             raise
         found.add(exc.problems[0])
+    except _TooManyFields as exc:
+        # The csv module cannot step over the record without building it: stop here.
+        found.add(
+            Problem(
+                exc.line,
+                "",
+                f"has more than {MAX_FIELDS:,} fields, expected {width}"
+                " (a comma inside a field needs double quotes around the field)",
+                source=name,
+            )
+        )
+        raise found.error(unchecked_from=exc.line + 1) from None
     if found:
         raise found.error()
     if not rows:
