@@ -302,9 +302,12 @@ def test_an_upload_over_the_limit_says_its_size_and_a_text_upload_counts_bytes()
 
 
 @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
-def test_a_device_that_never_ends_is_refused():
-    error = _problems(Path("/dev/zero"), max_bytes=10_000)
-    assert str(error.problems[0]) == "/dev/zero: is larger than 0.01 MB, the limit"
+def test_a_device_that_never_ends_is_refused_without_reading_it():
+    for limit in (10_000, None):
+        error = _problems(Path("/dev/zero"), max_bytes=limit)
+        assert [str(p) for p in error.problems] == [
+            "/dev/zero: is a device, not a regular file: give the path of a CSV file"
+        ]
 
 
 def test_the_row_limit_names_the_limit(tmp_path):

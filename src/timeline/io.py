@@ -11,7 +11,12 @@ Hostile or broken input is refused quickly and in bounded memory:
   limit. `read_events` has no limits unless given; the app passes `upload_limits()` for
   uploads: `MAX_UPLOAD_MB` = 50 MB (1 MB = 10^6 bytes) and `MAX_ROWS` = 200,000, or the
   environment variables `TIMELINE_MAX_UPLOAD_MB` and `TIMELINE_MAX_ROWS`. A table a person
-  points at (`--data`, `TIMELINE_DATA`, the command line) is theirs and has no limit.
+  points at (`--data`, `TIMELINE_DATA`, the command line) is theirs and has no row limit; the
+  app reads it with `data_limits()`: at most `MAX_DATA_MB` = 1024 MB, or
+  `TIMELINE_MAX_DATA_MB`.
+* Files. A path is read only when it names a regular file, opened without blocking: a
+  directory, a FIFO (which would wait for a writer) or a device (`/dev/zero` never ends) is
+  refused by name.
 * Order. The cheap checks run first and each stage stops the next: size, encoding, the header
   row, the CSV structure (quotes, number of fields per record), and only then the cell rules
   and duplicate ids.
@@ -42,10 +47,10 @@ import csv
 import io
 import os
 import re
+import stat
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import IO
 
 import numpy as np
@@ -69,6 +74,10 @@ MAX_UPLOAD_MB = 50
 MAX_ROWS = 200_000
 ENV_MAX_UPLOAD_MB = "TIMELINE_MAX_UPLOAD_MB"
 ENV_MAX_ROWS = "TIMELINE_MAX_ROWS"
+# The size limit of the table the app is started with (`--data`, TIMELINE_DATA): far above
+# the upload limit (the operator chose the file), but a bound all the same.
+MAX_DATA_MB = 1024
+ENV_MAX_DATA_MB = "TIMELINE_MAX_DATA_MB"
 # An error lists at most this many problems, then says how many more there are.
 MAX_PROBLEMS = 100
 # How many other lines a duplicate-id message names, and how many unknown list items.
@@ -158,16 +167,10 @@ def upload_limits(environ: Mapping[str, str] | None = None) -> dict[str, int]:
     variable, so a misconfigured server fails at start-up rather than on the first upload.
     """
     env = os.environ if environ is None else environ
-    limits = {"max_bytes": MAX_UPLOAD_MB * MB, "max_rows": MAX_ROWS}
-    raw_mb = env.get(ENV_MAX_UPLOAD_MB, "").strip()
-    if raw_mb:
-        try:
-            mb = float(raw_mb)
-        except ValueError:
-            mb = float("nan")
-        if not mb > 0 or mb == float("inf"):
-            raise ValueError(f"{ENV_MAX_UPLOAD_MB}={raw_mb!r}: expected a positive number of MB")
-        limits["max_bytes"] = max(1, round(mb * MB))
+    limits = {
+        "max_bytes": _bytes_setting(env, ENV_MAX_UPLOAD_MB, MAX_UPLOAD_MB),
+        "max_rows": MAX_ROWS,
+    }
     raw_rows = env.get(ENV_MAX_ROWS, "").strip()
     if raw_rows:
         try:
@@ -178,6 +181,70 @@ def upload_limits(environ: Mapping[str, str] | None = None) -> dict[str, int]:
             raise ValueError(f"{ENV_MAX_ROWS}={raw_rows!r}: expected a positive whole number")
         limits["max_rows"] = rows
     return limits
+
+
+def data_limits(environ: Mapping[str, str] | None = None) -> dict[str, int]:
+    """The size limit of a table the app is started with, as `read_file`'s `max_bytes`:
+    `TIMELINE_MAX_DATA_MB` (a positive number of MB), default `MAX_DATA_MB`. Raises ValueError
+    naming the variable for anything else."""
+    env = os.environ if environ is None else environ
+    return {"max_bytes": _bytes_setting(env, ENV_MAX_DATA_MB, MAX_DATA_MB)}
+
+
+def _bytes_setting(env: Mapping[str, str], variable: str, default_mb: int) -> int:
+    raw = env.get(variable, "").strip()
+    if not raw:
+        return default_mb * MB
+    try:
+        mb = float(raw)
+    except ValueError:
+        mb = float("nan")
+    if not mb > 0 or mb == float("inf"):
+        raise ValueError(f"{variable}={raw!r}: expected a positive number of MB")
+    return max(1, round(mb * MB))
+
+
+def read_file(
+    path: str | os.PathLike[str], name: str, max_bytes: int | None, setting: str = ""
+) -> bytes:
+    """The bytes of the regular file at `path`; raises `EventTableError` naming `name` for
+    anything else (a directory, a FIFO, a device such as /dev/zero), for a file larger than
+    `max_bytes` (the message names the `setting` that changes the limit, if given) and when it
+    cannot be read. Opened without blocking: opening a FIFO waits for a writer otherwise.
+    Never reads more than `max_bytes + 1` bytes."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:
+        raise _file_error(name, f"cannot be read: {exc.strerror or exc}") from exc
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise _file_error(
+                name, f"is {_kind(info.st_mode)}, not a regular file: give the path of a CSV file"
+            )
+        if max_bytes is not None and info.st_size > max_bytes:
+            raise _too_big(name, info.st_size, max_bytes, setting)
+        # Read with a bound even so: the file may grow while it is read.
+        with open(fd, "rb", closefd=False) as f:
+            data = f.read(-1 if max_bytes is None else max_bytes + 1)
+    except OSError as exc:
+        raise _file_error(name, f"cannot be read: {exc.strerror or exc}") from exc
+    finally:
+        os.close(fd)
+    if max_bytes is not None and len(data) > max_bytes:
+        raise _too_big(name, None, max_bytes, setting)
+    return data
+
+
+def _kind(mode: int) -> str:
+    kinds = {
+        stat.S_ISDIR: "a directory",
+        stat.S_ISFIFO: "a named pipe (FIFO)",
+        stat.S_ISCHR: "a device",
+        stat.S_ISBLK: "a device",
+        stat.S_ISSOCK: "a socket",
+    }
+    return next((kind for test, kind in kinds.items() if test(mode)), "not a file")
 
 
 def read_events(
@@ -309,13 +376,14 @@ def _mb(size: float) -> str:
     return text.removesuffix(".0") + " MB"
 
 
-def _too_big(name: str, size: int | None, limit: int) -> EventTableError:
+def _too_big(name: str, size: int | None, limit: int, setting: str = "") -> EventTableError:
+    change = f" ({setting} changes it)" if setting else ""
     if size is None:
-        return _file_error(name, f"is larger than {_mb(limit)}, the limit")
+        return _file_error(name, f"is larger than {_mb(limit)}, the limit{change}")
     shown, limit_shown = _mb(size), _mb(limit)
     if shown == limit_shown:  # just over: megabytes would read "is 50 MB; the limit is 50 MB"
         shown, limit_shown = f"{size:,} bytes", f"{limit:,} bytes"
-    return _file_error(name, f"is {shown}; the limit is {limit_shown}")
+    return _file_error(name, f"is {shown}; the limit is {limit_shown}{change}")
 
 
 def _stream_size(stream: IO[bytes] | IO[str]) -> int | None:
@@ -332,18 +400,11 @@ def _stream_size(stream: IO[bytes] | IO[str]) -> int | None:
 
 def _read_bytes(source: Source, name: str, max_bytes: int | None) -> bytes | str:
     """The source's content; never reads more than `max_bytes + 1` bytes (or characters)."""
+    if isinstance(source, str | os.PathLike):
+        return read_file(source, name, max_bytes)
     limit = -1 if max_bytes is None else max_bytes + 1
     try:
-        if isinstance(source, str | os.PathLike):
-            path = Path(source)
-            size = path.stat().st_size
-            if max_bytes is not None and size > max_bytes:
-                raise _too_big(name, size, max_bytes)
-            # Read with a bound even so: the file may grow, or be /dev/zero.
-            with path.open("rb") as f:
-                data: bytes | str = f.read(limit)
-        else:
-            data = source.read(limit)
+        data = source.read(limit)
     except OSError as exc:
         raise _file_error(name, f"cannot be read: {exc.strerror or exc}") from exc
     if not isinstance(data, bytes | str):
