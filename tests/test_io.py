@@ -240,6 +240,45 @@ BAD = [
         ["source_url 'data:text/html;base64,PHA+' is not an http"],
     ),
     ("no source title", f"{HEADER}\n{row(source_title='')}\n", ["source_title is empty"]),
+    ("long id", f"{HEADER}\n{row(id='a' * 101)}\n", ["...' is longer than 100 characters"]),
+    (
+        "long URL",
+        f"{HEADER}\n{row(source_url='https://e.org/' + 'a' * 1987)}\n",
+        ["...' is longer than 2000 characters"],
+    ),
+    (
+        "user name before the host",
+        f"{HEADER}\n{row(source_url='https://en.wikipedia.org:443@evil.example/wiki/Baku')}\n",
+        ["source_url 'https://en.wikipedia.org:443@evil.example/wiki/Baku' has a user name"],
+    ),
+    (
+        "user name in an upper-case URL",
+        f"{HEADER}\n{row(source_url='HTTPS://user@evil.example')}\n",
+        ["source_url 'HTTPS://user@evil.example' has a user name before its host"],
+    ),
+    *[
+        (
+            f"bidi U+{ord(char):04X} in {column}",
+            f"{HEADER}\n{row(**{column: 'Bishkek ' + char + 'lotorP'})}\n",
+            [f"t.csv:2: {column} 'Bishkek \\u{ord(char):04x}lotorP' holds an invisible bidi"],
+        )
+        for char, column in [
+            ("\u202e", "title"),
+            ("\u202a", "description"),
+            ("\u2066", "location"),
+            ("\u2069", "source_title"),
+        ]
+    ],
+    (
+        "bidi in a URL",
+        HEADER + "\n" + row(source_url="https://e.org/\u202egpj.exe") + "\n",
+        ["t.csv:2: source_url 'https://e.org/\\u202egpj.exe' holds an invisible bidi"],
+    ),
+    (
+        "two byte-order marks",
+        "\ufeff\ufeff" + HEADER + "\n" + GOOD + "\n",
+        ["t.csv:1: starts with two byte-order marks (U+FEFF)"],
+    ),
     (
         "long description",
         f"{HEADER}\n{row(description='d' * 501)}\n",
@@ -254,6 +293,20 @@ def test_bad_input_names_the_line_the_column_and_the_value(text, expected):
     assert len(problems) == len(expected), problems
     for got, want in zip(problems, expected, strict=True):
         assert want in got, (got, want)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "HTTPS://EN.WIKIPEDIA.ORG/wiki/Bishkek_Protocol",
+        "Http://example.org",
+        "https://e.org/" + "a" * 1986,  # 2,000 characters
+        "https://en.wikipedia.org/wiki/Foo@bar",  # an @ after the host is part of the path
+    ],
+)
+def test_web_addresses_in_any_case_and_up_to_2000_characters_are_accepted(url):
+    text = f"{HEADER}\n{row(id='a' * 100, source_url=url)}\n"
+    assert read_events(io.BytesIO(text.encode()))["source_url"].tolist() == [url]
 
 
 def test_line_numbers_count_physical_lines_past_multi_line_fields_and_blank_lines():

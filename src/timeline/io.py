@@ -282,8 +282,9 @@ def _fast_text_frame(data: bytes, max_rows: int | None) -> pd.DataFrame | None:
     quote opens or closes a field or is doubled inside one (`_quotes_well_formed`): then both
     readers see the same records and cells. Any error or doubt gives None; nothing is repaired.
     """
-    data = data.removeprefix(b"\xef\xbb\xbf")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:
+    data = data.removeprefix(_BOM)
+    # A second mark: Arrow would skip it too, the strict path names it.
+    if data.startswith((b"\xff\xfe", b"\xfe\xff", _BOM)) or b"\x00" in data:
         return None
     if not _quotes_well_formed(data):
         return None
@@ -322,6 +323,9 @@ def _fast_text_frame(data: bytes, max_rows: int | None) -> pd.DataFrame | None:
     del body
     raw = pd.DataFrame(columns)
     return raw if _passes(raw) else None
+
+
+_BOM = "\ufeff".encode()
 
 
 def _passes(raw: pd.DataFrame) -> bool:
@@ -459,6 +463,17 @@ def decode(data: bytes | str, name: str) -> str:
                     )
                 ]
             ) from exc
+    if text.startswith("\ufeff"):
+        raise EventTableError(
+            [
+                Problem(
+                    1,
+                    "",
+                    "starts with two byte-order marks (U+FEFF): save it as UTF-8 with one or none",
+                    source=name,
+                )
+            ]
+        )
     if "\x00" in text:
         raise _file_error(name, "is a binary file (it holds NUL bytes), not CSV text")
     if not text.strip():
