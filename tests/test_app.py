@@ -5,7 +5,10 @@ from __future__ import annotations
 import base64
 import csv
 import io
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -332,6 +335,54 @@ def test_an_upload_over_the_row_limit_is_refused_with_the_limit(app: AppTest, mo
         "has more than 1 rows; the limit is 1"
     ]
     assert counter(at) == (15, 15)
+
+
+def cli_lines(tmp_path: Path, data: bytes) -> tuple[list[str], str]:
+    """What `python -m timeline validate` prints for `data` (as up.csv): stdout lines, stderr."""
+    path = tmp_path / "up.csv"
+    path.write_bytes(data)
+    done = subprocess.run(
+        [sys.executable, "-m", "timeline", "validate", str(path)],
+        capture_output=True, text=True, cwd=ROOT, timeout=60,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+    )  # fmt: skip
+    return [line.replace(str(path), "up.csv") for line in done.stdout.splitlines()], done.stderr
+
+
+@pytest.mark.parametrize(
+    ("rows", "count"),
+    [
+        (["x,y"] * 1000, "1,000 problems found"),  # every record has the wrong width
+        # Every cell breaks a rule: checking stops after the first block of rows.
+        ([",".join(["J"] * len(schema.COLUMNS))] * 5000, "at least "),
+    ],
+    ids=["counted", "floor"],
+)
+def test_an_upload_with_many_problems_says_how_many_as_the_cli_does(
+    app: AppTest, tmp_path: Path, rows: list[str], count: str
+):
+    data = (HEADER + "\n" + "\n".join(rows) + "\n").encode()
+    out, err = cli_lines(tmp_path, data)
+    assert err.startswith(count) and err.endswith(" problems found\n"), err
+    at = upload(app.run(), "up.csv", data)
+    assert not at.exception
+    assert at.error[0].value.replace("\\", "").endswith(f"up.csv: {err.strip()}.")
+    problems = at.main.dataframe[0].value
+    assert len(problems) == 100
+    # The loader's own last line: "... and N more problems (...)", as the CLI prints it.
+    assert any(ui.md_escape(out[-1]) in md.value for md in at.main.markdown)
+
+
+def test_problem_values_are_cut_and_escaped_before_they_go_to_the_browser(app: AppTest):
+    long_title = "T" * 3_000_000
+    bad = (
+        HEADER + "\n"
+        f"a,{long_title},war,1994,,,,security,,,,D,S,https://e.org/\n"
+        "b,Baku \u202eesrever,war,1994,,,,security,,,,D,S,https://e.org/\n"
+    ).encode()
+    at = upload(app.run(), "up.csv", bad)
+    values = at.main.dataframe[0].value["Value"].tolist()
+    assert values == ["T" * 57 + "...", "Baku \\u202eesrever"]
 
 
 def test_good_upload_replaces_the_table_for_the_session(app: AppTest):

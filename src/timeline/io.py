@@ -105,10 +105,10 @@ class Problem:
     def __str__(self) -> str:
         parts = [f"{self.source}:{self.line}:" if self.line else f"{self.source}:"]
         if self.column:
-            column = self.column if len(self.column) <= 60 else self.column[:57] + "..."
+            column = _cut(self.column)
             parts.append(column if column.isprintable() else repr(column))
         if self.value:
-            parts.append(repr(self.value if len(self.value) <= 60 else self.value[:57] + "..."))
+            parts.append(repr(_cut(self.value)))
         parts.append(self.message)
         return " ".join(parts)
 
@@ -134,6 +134,11 @@ class EventTableError(ValueError):
         """How many problems were found (listed or not)."""
         return len(self.problems) + self.omitted
 
+    @property
+    def count_is_a_floor(self) -> bool:
+        """Whether part of the table was not checked, so that there may be more problems."""
+        return bool(self.unchecked_from)
+
     def summary(self) -> str | None:
         """The file-level line after the listed problems, or None when all are listed."""
         if not self.omitted and not self.unchecked_from:
@@ -152,6 +157,28 @@ class EventTableError(ValueError):
         """One line per listed problem, then the summary line if some were not listed."""
         summary = self.summary()
         return [str(p) for p in self.problems] + ([summary] if summary else [])
+
+
+def problems_found(count: int, at_least: bool = False) -> str:
+    """How many problems a table has, in words: `1 problem found`, `at least 1,000 problems
+    found` (when part of it was not checked)."""
+    return f"{'at least ' if at_least else ''}{count:,} problem{'s' if count != 1 else ''} found"
+
+
+SHOWN_MAX = 60  # characters of a cell value or column name a problem shows
+
+
+def shown(text: str) -> str:
+    """`text` as a problem shows it to a person: at most `SHOWN_MAX` characters (a cut one ends
+    in "..."), and characters that print nothing (line breaks, bidi controls) escaped."""
+    cut = _cut(text)
+    if cut.isprintable():
+        return cut
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in cut)
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= SHOWN_MAX else text[: SHOWN_MAX - 3] + "..."
 
 
 def _column_rank(column: str) -> int:
@@ -774,10 +801,10 @@ def _bad_items(column: str, value: str) -> str:
         "topics": schema.TOPICS,
     }[column]
     bad = list(dict.fromkeys(schema.bad_list_items(value, vocab)))  # each once
-    shown = ", ".join(repr(b) if b else "an empty item" for b in bad[:_MAX_ITEMS])
+    listed = ", ".join(repr(_cut(b)) if b else "an empty item" for b in bad[:_MAX_ITEMS])
     if len(bad) > _MAX_ITEMS:
-        shown += f" and {len(bad) - _MAX_ITEMS:,} more"
-    return shown
+        listed += f" and {len(bad) - _MAX_ITEMS:,} more"
+    return listed
 
 
 def _cell_failures(raw: pd.DataFrame) -> pd.DataFrame:

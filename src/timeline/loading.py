@@ -46,12 +46,17 @@ def data_path(argv: Sequence[str], environ: Mapping[str, str]) -> Path:
 
 @dataclass(frozen=True)
 class Loaded:
-    """A loaded table (prepared for filtering), or the problems that stopped it loading."""
+    """A loaded table (prepared for filtering), or the problems that stopped it loading: the
+    first `io.MAX_PROBLEMS` of them, how many were found in all (`problem_count`, a floor when
+    `count_is_a_floor`) and the loader's line about the rest (`summary`, "" when none)."""
 
     name: str
     df: pd.DataFrame | None
     problems: tuple[Problem, ...] = ()
     options: FilterOptions = field(default_factory=FilterOptions)
+    problem_count: int = 0
+    count_is_a_floor: bool = False
+    summary: str = ""
 
     @property
     def ok(self) -> bool:
@@ -102,7 +107,14 @@ def _read_data(
 
 
 def _failed(label: str, exc: EventTableError) -> Loaded:
-    return Loaded(label, None, tuple(exc.problems))
+    return Loaded(
+        label,
+        None,
+        tuple(exc.problems),
+        problem_count=exc.count,
+        count_is_a_floor=exc.count_is_a_floor,
+        summary=exc.summary() or "",
+    )
 
 
 def load_file(

@@ -19,12 +19,10 @@ import streamlit as st
 
 from timeline import figures, schema, url_state
 from timeline.filters import FilterOptions, FilterState, by_date, restrict
-from timeline.io import Problem, upload_limits
+from timeline.io import Problem, problems_found, shown, upload_limits
 from timeline.loading import DEFAULT_DATA, Loaded, data_path, load_file, load_table
 
 __all__ = ["DEFAULT_DATA", "data_path"]  # app.py reads them here, with the rest of the glue
-
-MAX_PROBLEMS_SHOWN = 500
 
 # Widget keys: the filters' keys are their query parameters' names.
 K_CATEGORY, K_TOPIC, K_COUNTRY, K_ORG, K_YEARS, K_QUERY = (
@@ -71,12 +69,13 @@ def note(text: str, where: Any = st) -> None:
 
 
 def problems_frame(problems: Sequence[Problem]) -> pd.DataFrame:
-    """The loader's problems as a table: line, column, value, problem."""
+    """The loader's problems as a table: line, column, value (cut and escaped as the command
+    line shows them: a cell may be megabytes long), problem."""
     return pd.DataFrame(
         {
             "Line": [str(p.line) if p.line else "whole file" for p in problems],
-            "Column": [p.column for p in problems],
-            "Value": [p.value or "" for p in problems],
+            "Column": [shown(p.column) for p in problems],
+            "Value": [shown(p.value or "") for p in problems],
             "Problem": [p.message for p in problems],
         }
     )
@@ -169,16 +168,13 @@ def load_path(path: Path) -> Loaded:
 
 
 def show_problems(loaded: Loaded, headline: str) -> None:
-    """A page-level error naming the file, with the loader's list of problems."""
-    n = len(loaded.problems)
-    name = md_escape(loaded.name)
-    st.error(
-        f"{headline}  \n{name}: {n} problem{'s' if n != 1 else ''} found.", icon=":material/error:"
-    )
-    shown = problems_frame(loaded.problems[:MAX_PROBLEMS_SHOWN])
-    st.dataframe(shown, hide_index=True, width="stretch")
-    if n > MAX_PROBLEMS_SHOWN:
-        note(f"… and {n - MAX_PROBLEMS_SHOWN} more.")
+    """A page-level error naming the file and how many problems it has (as the command line
+    counts them), with the loader's list of the first ones and its line about the rest."""
+    found = problems_found(max(loaded.problem_count, len(loaded.problems)), loaded.count_is_a_floor)
+    st.error(f"{headline}  \n{md_escape(loaded.name)}: {found}.", icon=":material/error:")
+    st.dataframe(problems_frame(loaded.problems), hide_index=True, width="stretch")
+    if loaded.summary:
+        note(md_escape(loaded.summary))
 
 
 # ---------------------------------------------------------------------------------------------
