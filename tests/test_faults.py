@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from timeline import loading, ui
-from timeline.io import read_events
+from timeline.io import EventTableError, Problem, read_events
 
 ROOT = Path(__file__).parents[1]
 APP = ROOT / "app.py"
@@ -50,6 +50,29 @@ def test_load_path_follows_the_file(data: Path):
     assert [str(p) for p in gone.problems] == [f"{data}: cannot be read: No such file or directory"]
     data.write_bytes(b"".join(LINES[:6]))
     assert len(ui.load_path(data).df) == 5
+
+
+def test_a_read_error_is_not_kept_once_the_file_is_readable_again(data: Path, monkeypatch):
+    real, calls = loading.read_file, []
+
+    def denied_once(*args, **kwargs):
+        calls.append(args[0])
+        if len(calls) == 1:
+            raise EventTableError(
+                [Problem(0, "", "cannot be read: Permission denied", source=str(data))]
+            )
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(loading, "read_file", denied_once)
+    before = data.stat()
+    failed = ui.load_path(data)
+    assert [str(p) for p in failed.problems] == [f"{data}: cannot be read: Permission denied"]
+    # Permissions fixed: the file's time and size are the same, so is the cache key.
+    assert (data.stat().st_mtime_ns, data.stat().st_size) == (before.st_mtime_ns, before.st_size)
+    again = ui.load_path(data)
+    assert again.ok and len(again.df) == len(LINES) - 1
+    assert len(calls) == 2
+    assert ui.load_path(data) is again and len(calls) == 2  # a success is kept
 
 
 def test_file_removed_then_restored_while_sessions_run(data: Path):

@@ -158,13 +158,19 @@ def load_upload(data: bytes, name: str) -> Loaded:
 
 
 def load_path(path: Path) -> Loaded:
-    """The table at `path`, read once per version of the file."""
+    """The table at `path`, read once per version of the file; a failure is read again on
+    the next call."""
     try:
         stat = path.stat()
         key = (stat.st_mtime_ns, stat.st_size)
     except OSError:
         key = (0, 0)  # read_events reports the missing file
-    return _load_path(os.fspath(path), *key)
+    loaded = _load_path(os.fspath(path), *key)
+    if not loaded.ok:
+        # Not kept: a failure can pass (permissions fixed, a disk mounted) while the file's
+        # time and size stay the same, and every session would be shown it until they changed.
+        _load_path.clear(os.fspath(path), *key)
+    return loaded
 
 
 def show_problems(loaded: Loaded, headline: str) -> None:
