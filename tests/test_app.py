@@ -6,21 +6,20 @@ import base64
 import csv
 import html
 import io
-import re
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
 import plotly.io as pio
 import pytest
+from helpers import APP, HEADER, ROOT, SAMPLE, SHIPPED, counter, errors, notices
 from streamlit.testing.v1 import AppTest
 
 from timeline import loading, schema, ui, url_state
 from timeline.io import read_events
 
-ROOT = Path(__file__).parents[1]
-APP = ROOT / "app.py"
-SAMPLE = ROOT / "tests" / "data" / "sample.csv"
-HEADER = ",".join(schema.COLUMNS)
 ALL_IDS = read_events(SAMPLE)["id"].tolist()
 TITLES = dict(zip(read_events(SAMPLE)["id"], read_events(SAMPLE)["title"], strict=True))
 
@@ -29,14 +28,6 @@ TITLES = dict(zip(read_events(SAMPLE)["id"], read_events(SAMPLE)["title"], stric
 def app(monkeypatch) -> AppTest:
     monkeypatch.setenv(loading.DATA_ENV, str(SAMPLE))
     return AppTest.from_file(str(APP), default_timeout=60)
-
-
-def counter(at: AppTest) -> tuple[int, int]:
-    for md in at.sidebar.markdown:
-        m = re.fullmatch(r"Showing \*\*([\d,]+)\*\* of \*\*([\d,]+)\*\* events", md.value)
-        if m:
-            return int(m[1].replace(",", "")), int(m[2].replace(",", ""))
-    raise AssertionError("no counter")
 
 
 def table_titles(at: AppTest) -> list[str]:
@@ -78,12 +69,6 @@ def details_card(at: AppTest) -> str:
     return body
 
 
-def notices(at: AppTest) -> list[str]:
-    """The info boxes that show text as typed (ui.plain), unescaped."""
-    bodies = [h.proto.body for h in at.get("html")]
-    return [html.unescape(re.sub(r"<[^>]+>", "", b)) for b in bodies if 'class="plain-info"' in b]
-
-
 def as_list(value: str | list[str]) -> list[str]:
     """AppTest gives a one-value query parameter as a string."""
     return [value] if isinstance(value, str) else list(value)
@@ -123,7 +108,7 @@ def assert_consistent(at: AppTest, ids: list[str]) -> None:
 def test_default_page_shows_every_event(app: AppTest):
     at = app.run()
     assert not at.exception
-    assert not at.error
+    assert not errors(at)
     assert_consistent(at, ALL_IDS)
     assert table_titles(at)[0] == TITLES["armenian-azerbaijani-war"]  # sorted by date
     assert at.title[0].value == "Azerbaijan's foreign relations, 1918–2020"
@@ -252,7 +237,7 @@ def test_odd_query_params_never_raise(app: AppTest, params):
     app.query_params.update(params)
     at = app.run()
     assert not at.exception
-    assert not at.error
+    assert not errors(at)
 
 
 def test_the_url_follows_the_widgets_and_back_navigation(app: AppTest):
@@ -328,7 +313,7 @@ def test_bad_upload_lists_problems_and_keeps_the_shipped_table(app: AppTest):
     bad = (HEADER + "\nx1,T,war,1994-13,,ZZZ,,security,,,,D,S,https://e.org/\n").encode()
     at = upload(at, "mine.csv", bad)
     assert not at.exception
-    assert "Your file was not loaded" in at.error[0].value
+    assert "Your file was not loaded" in errors(at)[0]
     problems = at.main.dataframe[0].value
     assert list(problems.columns) == ["Line", "Column", "Value", "Problem"]
     assert set(problems["Column"]) == {"start_date", "countries"}
@@ -342,7 +327,7 @@ def test_bad_upload_lists_problems_and_keeps_the_shipped_table(app: AppTest):
 def test_unreadable_uploads_give_problems_not_exceptions(app: AppTest, data: bytes):
     at = upload(app.run(), "x.csv", data)
     assert not at.exception
-    assert at.error and counter(at) == (15, 15)
+    assert errors(at) and counter(at) == (15, 15)
 
 
 def test_an_upload_over_the_row_limit_is_refused_with_the_limit(app: AppTest, monkeypatch):
@@ -350,11 +335,60 @@ def test_an_upload_over_the_row_limit_is_refused_with_the_limit(app: AppTest, mo
     rows = "".join(f"r{i},T,war,1994,,,,security,,,,D,S,https://e.org/\n" for i in range(3))
     at = upload(app.run(), "three.csv", (HEADER + "\n" + rows).encode())
     assert not at.exception
-    assert "Your file was not loaded" in at.error[0].value
+    assert "Your file was not loaded" in errors(at)[0]
     assert at.main.dataframe[0].value["Problem"].tolist() == [
         "has more than 1 rows; the limit is 1"
     ]
     assert counter(at) == (15, 15)
+
+
+def cli_lines(tmp_path: Path, data: bytes) -> tuple[list[str], str]:
+    """What `python -m timeline validate` prints for `data` (as up.csv): stdout lines, stderr."""
+    path = tmp_path / "up.csv"
+    path.write_bytes(data)
+    done = subprocess.run(
+        [sys.executable, "-m", "timeline", "validate", str(path)],
+        capture_output=True, text=True, cwd=ROOT, timeout=60,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+    )  # fmt: skip
+    return [line.replace(str(path), "up.csv") for line in done.stdout.splitlines()], done.stderr
+
+
+@pytest.mark.parametrize(
+    ("rows", "count"),
+    [
+        (["x,y"] * 1000, "1,000 problems found"),  # every record has the wrong width
+        # Every cell breaks a rule: checking stops after the first block of rows.
+        ([",".join(["J"] * len(schema.COLUMNS))] * 5000, "at least "),
+    ],
+    ids=["counted", "floor"],
+)
+def test_an_upload_with_many_problems_says_how_many_as_the_cli_does(
+    app: AppTest, tmp_path: Path, rows: list[str], count: str
+):
+    data = (HEADER + "\n" + "\n".join(rows) + "\n").encode()
+    out, err = cli_lines(tmp_path, data)
+    assert err.startswith(count) and err.endswith(" problems found\n"), err
+    at = upload(app.run(), "up.csv", data)
+    assert not at.exception
+    assert errors(at)[0].endswith(f"up.csv: {err.strip()}.")
+    problems = at.main.dataframe[0].value
+    assert len(problems) == 100
+    # The loader's own last line: "... and N more problems (...)", as the CLI prints it.
+    notes = [h.proto.body for h in at.get("html") if "plain-note" in h.proto.body]
+    assert any(html.escape(out[-1], quote=False) in body for body in notes)
+
+
+def test_problem_values_are_cut_and_escaped_before_they_go_to_the_browser(app: AppTest):
+    long_title = "T" * 3_000_000
+    bad = (
+        HEADER + "\n"
+        f"a,{long_title},war,1994,,,,security,,,,D,S,https://e.org/\n"
+        "b,Baku \u202eesrever,war,1994,,,,security,,,,D,S,https://e.org/\n"
+    ).encode()
+    at = upload(app.run(), "up.csv", bad)
+    values = at.main.dataframe[0].value["Value"].tolist()
+    assert values == ["T" * 57 + "...", "Baku \\u202eesrever"]
 
 
 def test_good_upload_replaces_the_table_for_the_session(app: AppTest):
@@ -365,7 +399,7 @@ def test_good_upload_replaces_the_table_for_the_session(app: AppTest):
         "b,Second,clash,1995-03,,,,security,,,,D,S,https://e.org/\n"
     ).encode()
     at = upload(at, "mine.csv", good)
-    assert not at.error
+    assert not errors(at)
     assert counter(at) == (2, 2)
     assert at.title[0].value == "Azerbaijan's foreign relations, 1990–1995"
     at.session_state[ui.S_EVENT] = "a"
@@ -378,8 +412,8 @@ def test_missing_default_data_is_a_page_level_error(monkeypatch, tmp_path: Path)
     monkeypatch.setenv(loading.DATA_ENV, str(tmp_path / "nope.csv"))
     at = AppTest.from_file(str(APP), default_timeout=60).run()
     assert not at.exception
-    assert "could not be loaded" in at.error[0].value
-    assert "nope.csv" in at.error[0].value.replace("\\", "")
+    assert "could not be loaded" in errors(at)[0]
+    assert "nope.csv" in errors(at)[0]
     assert "cannot be read" in at.main.dataframe[0].value["Problem"][0]
     assert not at.get("plotly_chart")
 
@@ -409,15 +443,12 @@ def test_data_path(argv, env, expected):
     assert loading.data_path(argv, env) == expected
 
 
-SHIPPED = ROOT / "data" / "events.csv"
-
-
 def test_shipped_table_and_the_2020_war_story(monkeypatch):
     """The default page on data/events.csv shows every event; a newcomer narrows it to the
     2020 war and its ceasefire, gets a link that restores that view, and the download."""
     monkeypatch.delenv(loading.DATA_ENV, raising=False)
     at = AppTest.from_file(str(APP), default_timeout=60).run()
-    assert not at.exception and not at.error
+    assert not at.exception and not errors(at)
     total = len(read_events(SHIPPED))
     assert counter(at) == (total, total)
     assert len(table_titles(at)) == total

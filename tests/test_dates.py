@@ -1,3 +1,6 @@
+import threading
+import time
+
 import pandas as pd
 import pytest
 
@@ -83,3 +86,36 @@ def test_parse_dates_of_equal_looking_columns_are_their_own():
     two = parse_dates(pd.Series(["1995-03"], dtype="str"))
     assert one.at[0, "last"] == pd.Timestamp("1994-12-31")
     assert two.at[0, "last"] == pd.Timestamp("1995-03-31")
+
+
+def test_parse_dates_from_many_threads_at_once(monkeypatch):
+    # Streamlit runs each session's script on its own thread, and they share this module's
+    # cache of recent answers. A pause while the cache is being looked through lets the threads
+    # interleave where they would race (two of them dropping the same oldest entry).
+    class Slow(dict):
+        def __iter__(self):
+            keys = list(super().__iter__())
+            time.sleep(0.002)
+            return iter(keys)
+
+    monkeypatch.setattr(dates, "_RECENT", Slow())
+    columns = [pd.Series([f"19{n:02d}", f"19{n:02d}-0{1 + n % 9}"], dtype="str") for n in range(40)]
+    errors: list[BaseException] = []
+    results: dict[int, pd.DataFrame] = {}
+
+    def work(start: int) -> None:
+        try:
+            for i in range(start, start + 10):
+                results[i] = dates.parse_dates(columns[i])
+        except BaseException as exc:  # any error fails the test below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(start,)) for start in range(0, 40, 10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    for i in range(len(columns)):
+        assert results[i]["first"].dt.year.tolist() == [1900 + i] * 2
+    assert len(dates._RECENT) <= dates._KEEP_RECENT

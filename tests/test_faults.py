@@ -5,27 +5,16 @@ sessions (and the load test in bench/load_test.py, in a real browser) keep worki
 from __future__ import annotations
 
 import io
-import re
 from pathlib import Path
 
 import pytest
+from helpers import APP, SAMPLE, counter, errors
 from streamlit.testing.v1 import AppTest
 
 from timeline import loading, ui
-from timeline.io import read_events
+from timeline.io import EventTableError, Problem, read_events
 
-ROOT = Path(__file__).parents[1]
-APP = ROOT / "app.py"
-SAMPLE = ROOT / "tests" / "data" / "sample.csv"
 LINES = SAMPLE.read_bytes().splitlines(keepends=True)
-
-
-def counter(at: AppTest) -> tuple[int, int] | None:
-    for md in at.sidebar.markdown:
-        m = re.fullmatch(r"Showing \*\*([\d,]+)\*\* of \*\*([\d,]+)\*\* events", md.value)
-        if m:
-            return int(m[1].replace(",", "")), int(m[2].replace(",", ""))
-    return None
 
 
 @pytest.fixture
@@ -52,20 +41,43 @@ def test_load_path_follows_the_file(data: Path):
     assert len(ui.load_path(data).df) == 5
 
 
+def test_a_read_error_is_not_kept_once_the_file_is_readable_again(data: Path, monkeypatch):
+    real, calls = loading.read_file, []
+
+    def denied_once(*args, **kwargs):
+        calls.append(args[0])
+        if len(calls) == 1:
+            raise EventTableError(
+                [Problem(0, "", "cannot be read: Permission denied", source=str(data))]
+            )
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(loading, "read_file", denied_once)
+    before = data.stat()
+    failed = ui.load_path(data)
+    assert [str(p) for p in failed.problems] == [f"{data}: cannot be read: Permission denied"]
+    # Permissions fixed: the file's time and size are the same, so is the cache key.
+    assert (data.stat().st_mtime_ns, data.stat().st_size) == (before.st_mtime_ns, before.st_size)
+    again = ui.load_path(data)
+    assert again.ok and len(again.df) == len(LINES) - 1
+    assert len(calls) == 2
+    assert ui.load_path(data) is again and len(calls) == 2  # a success is kept
+
+
 def test_file_removed_then_restored_while_sessions_run(data: Path):
     first, second = new_session().run(), new_session().run()
     assert counter(first) == counter(second) == (15, 15)
     data.unlink()
     first.run()
     assert not first.exception
-    assert "could not be loaded" in first.error[0].value
+    assert "could not be loaded" in errors(first)[0]
     assert "No such file or directory" in first.dataframe[0].value["Problem"][0]
     assert counter(first) is None  # no partial page
     data.write_bytes(b"".join(LINES[:8]))
     second.run()
     first.run()
     for at in (first, second):
-        assert not at.exception and not at.error
+        assert not at.exception and not errors(at)
         assert counter(at) == (7, 7)
 
 
@@ -78,7 +90,7 @@ def test_file_changed_keeps_valid_filters_and_drops_the_rest(data: Path):
     kept = [line for line in LINES if b",ceasefire," not in line]
     data.write_bytes(b"".join(kept))
     at.run()
-    assert not at.exception and not at.error
+    assert not at.exception and not errors(at)
     shown, total = counter(at)
     assert total == len(kept) - 1
     assert shown == sum(read_events(data)["category"] == "war")
@@ -90,7 +102,7 @@ def test_file_turned_bad_shows_its_problems_then_recovers(data: Path):
     data.write_bytes(LINES[0] + b"broken,row\n")
     at.run()
     assert not at.exception
-    assert "could not be loaded" in at.error[0].value
+    assert "could not be loaded" in errors(at)[0]
     assert counter(at) is None
     data.write_bytes(SAMPLE.read_bytes())
     at.run()

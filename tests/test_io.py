@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from peak import peak_mb
 
 from timeline import schema
 from timeline.__main__ import main
@@ -239,6 +240,45 @@ BAD = [
         ["source_url 'data:text/html;base64,PHA+' is not an http"],
     ),
     ("no source title", f"{HEADER}\n{row(source_title='')}\n", ["source_title is empty"]),
+    ("long id", f"{HEADER}\n{row(id='a' * 101)}\n", ["...' is longer than 100 characters"]),
+    (
+        "long URL",
+        f"{HEADER}\n{row(source_url='https://e.org/' + 'a' * 1987)}\n",
+        ["...' is longer than 2000 characters"],
+    ),
+    (
+        "user name before the host",
+        f"{HEADER}\n{row(source_url='https://en.wikipedia.org:443@evil.example/wiki/Baku')}\n",
+        ["source_url 'https://en.wikipedia.org:443@evil.example/wiki/Baku' has a user name"],
+    ),
+    (
+        "user name in an upper-case URL",
+        f"{HEADER}\n{row(source_url='HTTPS://user@evil.example')}\n",
+        ["source_url 'HTTPS://user@evil.example' has a user name before its host"],
+    ),
+    *[
+        (
+            f"bidi U+{ord(char):04X} in {column}",
+            f"{HEADER}\n{row(**{column: 'Bishkek ' + char + 'lotorP'})}\n",
+            [f"t.csv:2: {column} 'Bishkek \\u{ord(char):04x}lotorP' holds an invisible bidi"],
+        )
+        for char, column in [
+            ("\u202e", "title"),
+            ("\u202a", "description"),
+            ("\u2066", "location"),
+            ("\u2069", "source_title"),
+        ]
+    ],
+    (
+        "bidi in a URL",
+        HEADER + "\n" + row(source_url="https://e.org/\u202egpj.exe") + "\n",
+        ["t.csv:2: source_url 'https://e.org/\\u202egpj.exe' holds an invisible bidi"],
+    ),
+    (
+        "two byte-order marks",
+        "\ufeff\ufeff" + HEADER + "\n" + GOOD + "\n",
+        ["t.csv:1: starts with two byte-order marks (U+FEFF)"],
+    ),
     (
         "long description",
         f"{HEADER}\n{row(description='d' * 501)}\n",
@@ -253,6 +293,20 @@ def test_bad_input_names_the_line_the_column_and_the_value(text, expected):
     assert len(problems) == len(expected), problems
     for got, want in zip(problems, expected, strict=True):
         assert want in got, (got, want)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "HTTPS://EN.WIKIPEDIA.ORG/wiki/Bishkek_Protocol",
+        "Http://example.org",
+        "https://e.org/" + "a" * 1986,  # 2,000 characters
+        "https://en.wikipedia.org/wiki/Foo@bar",  # an @ after the host is part of the path
+    ],
+)
+def test_web_addresses_in_any_case_and_up_to_2000_characters_are_accepted(url):
+    text = f"{HEADER}\n{row(id='a' * 100, source_url=url)}\n"
+    assert read_events(io.BytesIO(text.encode()))["source_url"].tolist() == [url]
 
 
 def test_line_numbers_count_physical_lines_past_multi_line_fields_and_blank_lines():
@@ -324,3 +378,70 @@ def test_map_distinct_calls_once_per_distinct_value_and_keeps_tuples_whole(value
     out = schema.map_distinct(pd.Series(values, dtype=object), lambda v: calls.append(v) or v)
     assert list(out) == values
     assert len(calls) == len(set(values))
+
+
+# --- hostile shapes: bounded memory ------------------------------------------------------------
+
+# The interpreter with pandas, pandera and Arrow loaded is about 170 MB; a refusal may add little.
+PEAK_BUDGET_MB = 300
+_REFUSE = """
+import io, sys
+from timeline.__main__ import main
+from timeline.io import upload_limits
+from timeline.loading import load_table
+path, how = sys.argv[1:]
+if how == "validate":
+    main(["validate", path])
+else:
+    with open(path, "rb") as f:
+        loaded = load_table(f, name="up.csv", limits=upload_limits({}))
+    print("\\n".join(str(p) for p in loaded.problems))
+"""
+A_MILLION_COMMAS = "," * 1_000_000
+
+
+@pytest.mark.parametrize("how", ["validate", "upload"])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            HEADER + A_MILLION_COMMAS + "\nx\n",
+            ":1: has more than 1,000 columns: the header row must name the 14 columns " + HEADER,
+        ),
+        (
+            f"{HEADER}\n{GOOD}\n{row(id='two')}{A_MILLION_COMMAS}\n{GOOD}\n",
+            ":3: has more than 1,000 fields, expected 14",
+        ),
+    ],
+    ids=["header", "row"],
+)
+def test_a_million_commas_are_refused_in_bounded_memory(tmp_path, how, text, expected):
+    path = tmp_path / "wide.csv"
+    path.write_text(text)
+    peak, out = peak_mb(_REFUSE, str(path), how)
+    assert peak < PEAK_BUDGET_MB, f"{peak:.0f} MB"
+    assert expected in out.splitlines()[0], out[:500]
+    assert len(out) < 20_000  # a capped list, not a problem per column
+
+
+def test_a_row_of_millions_of_fields_in_a_full_size_upload_is_never_built(tmp_path):
+    # 49 MB, under the 50 MB upload limit: a list of its 16 million fields would take 1.5 GB.
+    path = tmp_path / "wide.csv"
+    path.write_text(f"{HEADER}\n{GOOD}\n" + "ab," * 16_000_000 + "\n")
+    peak, out = peak_mb(_REFUSE, str(path), "upload")
+    assert out.splitlines()[0].startswith("up.csv:3: has more than 1,000 fields, expected 14")
+    assert peak < PEAK_BUDGET_MB + 3 * 49, f"{peak:.0f} MB"  # the upload, a copy, its text
+
+
+def test_quoted_commas_are_not_fields_and_a_row_of_1000_fields_is_counted_exactly():
+    quoted = row(description='"' + "," * 5000 + '"')
+    assert problems_of(f"{HEADER}\n{quoted}\n") == [
+        "t.csv:2: description '" + "," * 57 + "...' is longer than 500 characters"
+    ]
+    hint = " (a comma inside a field needs double quotes around the field)"
+    assert problems_of(f"{HEADER}\n{GOOD}{',' * 986}\n") == [
+        "t.csv:2: has 1000 fields, expected 14" + hint
+    ]
+    assert problems_of(f"{HEADER}\n{GOOD}{',' * 987}\n{GOOD}\n") == [
+        "t.csv:2: has more than 1,000 fields, expected 14" + hint
+    ]

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from timeline.docs import update_all
-from timeline.io import EventTableError, read_events
+from timeline.io import EventTableError, problems_found, read_events
 
 DEFAULT_DATA = "data/events.csv"
 DEFAULT_DOCS = "docs/data.md"
@@ -38,8 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     except EventTableError as exc:
         for line in exc.messages():
             print(line)
-        count = f"{'at least ' if exc.unchecked_from else ''}{exc.count:,}"
-        print(f"{count} problem{'s' if exc.count != 1 else ''} found", file=sys.stderr)
+        print(problems_found(exc.count, exc.count_is_a_floor), file=sys.stderr)
         return 1
     span = f"{df['start'].min().year}–{df['end'].max().year}"
     print(f"OK: {len(df)} event{'s' if len(df) != 1 else ''}, {span}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import re
+import threading
 
 import pandas as pd
 import pyarrow as pa
@@ -24,7 +25,8 @@ def parse_dates(values: pd.Series) -> pd.DataFrame:
     # The loader parses the same date column several times (two cell rules, then the typed
     # frame): Arrow arrays are immutable, so the answer for one is kept and given again.
     arrow = values.array.__arrow_array__() if hasattr(values.array, "__arrow_array__") else None
-    kept = _RECENT.get(id(arrow)) if arrow is not None else None
+    with _RECENT_LOCK:
+        kept = _RECENT.get(id(arrow)) if arrow is not None else None
     if kept is not None and kept[0] is arrow:
         return kept[1].set_axis(values.index)
     # Tables repeat dates a lot: parse each distinct value once and spread the result.
@@ -34,15 +36,19 @@ def parse_dates(values: pd.Series) -> pd.DataFrame:
         {col: parsed[col].to_numpy()[codes] for col in parsed.columns}, index=values.index
     ).astype({"precision": "string"})
     if arrow is not None:
-        _RECENT[id(arrow)] = (arrow, result)
-        while len(_RECENT) > _KEEP_RECENT:
-            del _RECENT[next(iter(_RECENT))]  # the oldest
+        with _RECENT_LOCK:
+            _RECENT[id(arrow)] = (arrow, result)
+            while len(_RECENT) > _KEEP_RECENT:
+                del _RECENT[next(iter(_RECENT))]  # the oldest
     return result
 
 
 # id(Arrow array) -> (the array, its parsed dates), the last few columns parsed. The array is
 # kept with its answer, so its id cannot be reused by another array while the entry exists.
+# Streamlit's sessions run on threads of one process and share it: the lock keeps a look-up or
+# an eviction from seeing another thread's half-done change. Parsing itself runs outside it.
 _RECENT: dict[int, tuple[object, pd.DataFrame]] = {}
+_RECENT_LOCK = threading.Lock()
 _KEEP_RECENT = 4
 
 

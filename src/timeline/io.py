@@ -11,10 +11,18 @@ Hostile or broken input is refused quickly and in bounded memory:
   limit. `read_events` has no limits unless given; the app passes `upload_limits()` for
   uploads: `MAX_UPLOAD_MB` = 50 MB (1 MB = 10^6 bytes) and `MAX_ROWS` = 200,000, or the
   environment variables `TIMELINE_MAX_UPLOAD_MB` and `TIMELINE_MAX_ROWS`. A table a person
-  points at (`--data`, `TIMELINE_DATA`, the command line) is theirs and has no limit.
+  points at (`--data`, `TIMELINE_DATA`, the command line) is theirs and has no row limit; the
+  app reads it with `data_limits()`: at most `MAX_DATA_MB` = 1024 MB, or
+  `TIMELINE_MAX_DATA_MB`.
+* Files. A path is read only when it names a regular file, opened without blocking: a
+  directory, a FIFO (which would wait for a writer) or a device (`/dev/zero` never ends) is
+  refused by name.
 * Order. The cheap checks run first and each stage stops the next: size, encoding, the header
   row, the CSV structure (quotes, number of fields per record), and only then the cell rules
   and duplicate ids.
+* Width. A record (the header included) of more than `MAX_FIELDS` (1,000) fields is refused
+  before either reader builds it: a header row followed by a million commas would otherwise
+  make a million columns, and a row of them a list of a million cells. Checking stops there.
 * Cap. An error lists at most `MAX_PROBLEMS` (100) problems, the first ones in file order, and
   then one file-level line: `PATH: ... and N more problems (the first 100 are listed)`. The cell
   rules are checked in growing blocks of rows and checking stops after the block in which the
@@ -38,10 +46,11 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
+import stat
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import IO
 
 import numpy as np
@@ -65,11 +74,19 @@ MAX_UPLOAD_MB = 50
 MAX_ROWS = 200_000
 ENV_MAX_UPLOAD_MB = "TIMELINE_MAX_UPLOAD_MB"
 ENV_MAX_ROWS = "TIMELINE_MAX_ROWS"
+# The size limit of the table the app is started with (`--data`, TIMELINE_DATA): far above
+# the upload limit (the operator chose the file), but a bound all the same.
+MAX_DATA_MB = 1024
+ENV_MAX_DATA_MB = "TIMELINE_MAX_DATA_MB"
 # An error lists at most this many problems, then says how many more there are.
 MAX_PROBLEMS = 100
 # How many other lines a duplicate-id message names, and how many unknown list items.
 _MAX_NAMED = 5
 _MAX_ITEMS = 10
+# A record (the header included) may have at most this many fields: far more than the table's
+# columns, and far fewer than a line of commas would make the readers build (the csv module
+# makes a list of every field; Arrow a column per header field).
+MAX_FIELDS = 1_000
 # Cell rules run on blocks of rows: small first (junk is caught early), then larger (fast).
 _FIRST_BLOCK = 1_000
 _MAX_BLOCK = 256_000
@@ -88,10 +105,10 @@ class Problem:
     def __str__(self) -> str:
         parts = [f"{self.source}:{self.line}:" if self.line else f"{self.source}:"]
         if self.column:
-            column = self.column if len(self.column) <= 60 else self.column[:57] + "..."
+            column = _cut(self.column)
             parts.append(column if column.isprintable() else repr(column))
         if self.value:
-            parts.append(repr(self.value if len(self.value) <= 60 else self.value[:57] + "..."))
+            parts.append(repr(_cut(self.value)))
         parts.append(self.message)
         return " ".join(parts)
 
@@ -117,6 +134,11 @@ class EventTableError(ValueError):
         """How many problems were found (listed or not)."""
         return len(self.problems) + self.omitted
 
+    @property
+    def count_is_a_floor(self) -> bool:
+        """Whether part of the table was not checked, so that there may be more problems."""
+        return bool(self.unchecked_from)
+
     def summary(self) -> str | None:
         """The file-level line after the listed problems, or None when all are listed."""
         if not self.omitted and not self.unchecked_from:
@@ -137,6 +159,28 @@ class EventTableError(ValueError):
         return [str(p) for p in self.problems] + ([summary] if summary else [])
 
 
+def problems_found(count: int, at_least: bool = False) -> str:
+    """How many problems a table has, in words: `1 problem found`, `at least 1,000 problems
+    found` (when part of it was not checked)."""
+    return f"{'at least ' if at_least else ''}{count:,} problem{'s' if count != 1 else ''} found"
+
+
+SHOWN_MAX = 60  # characters of a cell value or column name a problem shows
+
+
+def shown(text: str) -> str:
+    """`text` as a problem shows it to a person: at most `SHOWN_MAX` characters (a cut one ends
+    in "..."), and characters that print nothing (line breaks, bidi controls) escaped."""
+    cut = _cut(text)
+    if cut.isprintable():
+        return cut
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in cut)
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= SHOWN_MAX else text[: SHOWN_MAX - 3] + "..."
+
+
 def _column_rank(column: str) -> int:
     return schema.COLUMNS.index(column) if column in schema.COLUMNS else -1
 
@@ -150,16 +194,10 @@ def upload_limits(environ: Mapping[str, str] | None = None) -> dict[str, int]:
     variable, so a misconfigured server fails at start-up rather than on the first upload.
     """
     env = os.environ if environ is None else environ
-    limits = {"max_bytes": MAX_UPLOAD_MB * MB, "max_rows": MAX_ROWS}
-    raw_mb = env.get(ENV_MAX_UPLOAD_MB, "").strip()
-    if raw_mb:
-        try:
-            mb = float(raw_mb)
-        except ValueError:
-            mb = float("nan")
-        if not mb > 0 or mb == float("inf"):
-            raise ValueError(f"{ENV_MAX_UPLOAD_MB}={raw_mb!r}: expected a positive number of MB")
-        limits["max_bytes"] = max(1, round(mb * MB))
+    limits = {
+        "max_bytes": _bytes_setting(env, ENV_MAX_UPLOAD_MB, MAX_UPLOAD_MB),
+        "max_rows": MAX_ROWS,
+    }
     raw_rows = env.get(ENV_MAX_ROWS, "").strip()
     if raw_rows:
         try:
@@ -170,6 +208,70 @@ def upload_limits(environ: Mapping[str, str] | None = None) -> dict[str, int]:
             raise ValueError(f"{ENV_MAX_ROWS}={raw_rows!r}: expected a positive whole number")
         limits["max_rows"] = rows
     return limits
+
+
+def data_limits(environ: Mapping[str, str] | None = None) -> dict[str, int]:
+    """The size limit of a table the app is started with, as `read_file`'s `max_bytes`:
+    `TIMELINE_MAX_DATA_MB` (a positive number of MB), default `MAX_DATA_MB`. Raises ValueError
+    naming the variable for anything else."""
+    env = os.environ if environ is None else environ
+    return {"max_bytes": _bytes_setting(env, ENV_MAX_DATA_MB, MAX_DATA_MB)}
+
+
+def _bytes_setting(env: Mapping[str, str], variable: str, default_mb: int) -> int:
+    raw = env.get(variable, "").strip()
+    if not raw:
+        return default_mb * MB
+    try:
+        mb = float(raw)
+    except ValueError:
+        mb = float("nan")
+    if not mb > 0 or mb == float("inf"):
+        raise ValueError(f"{variable}={raw!r}: expected a positive number of MB")
+    return max(1, round(mb * MB))
+
+
+def read_file(
+    path: str | os.PathLike[str], name: str, max_bytes: int | None, setting: str = ""
+) -> bytes:
+    """The bytes of the regular file at `path`; raises `EventTableError` naming `name` for
+    anything else (a directory, a FIFO, a device such as /dev/zero), for a file larger than
+    `max_bytes` (the message names the `setting` that changes the limit, if given) and when it
+    cannot be read. Opened without blocking: opening a FIFO waits for a writer otherwise.
+    Never reads more than `max_bytes + 1` bytes."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:
+        raise _file_error(name, f"cannot be read: {exc.strerror or exc}") from exc
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise _file_error(
+                name, f"is {_kind(info.st_mode)}, not a regular file: give the path of a CSV file"
+            )
+        if max_bytes is not None and info.st_size > max_bytes:
+            raise _too_big(name, info.st_size, max_bytes, setting)
+        # Read with a bound even so: the file may grow while it is read.
+        with open(fd, "rb", closefd=False) as f:
+            data = f.read(-1 if max_bytes is None else max_bytes + 1)
+    except OSError as exc:
+        raise _file_error(name, f"cannot be read: {exc.strerror or exc}") from exc
+    finally:
+        os.close(fd)
+    if max_bytes is not None and len(data) > max_bytes:
+        raise _too_big(name, None, max_bytes, setting)
+    return data
+
+
+def _kind(mode: int) -> str:
+    kinds = {
+        stat.S_ISDIR: "a directory",
+        stat.S_ISFIFO: "a named pipe (FIFO)",
+        stat.S_ISCHR: "a device",
+        stat.S_ISBLK: "a device",
+        stat.S_ISSOCK: "a socket",
+    }
+    return next((kind for test, kind in kinds.items() if test(mode)), "not a file")
 
 
 def read_events(
@@ -207,14 +309,18 @@ def _fast_text_frame(data: bytes, max_rows: int | None) -> pd.DataFrame | None:
     quote opens or closes a field or is doubled inside one (`_quotes_well_formed`): then both
     readers see the same records and cells. Any error or doubt gives None; nothing is repaired.
     """
-    data = data.removeprefix(b"\xef\xbb\xbf")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:
+    data = data.removeprefix(_BOM)
+    # A second mark: Arrow would skip it too, the strict path names it.
+    if data.startswith((b"\xff\xfe", b"\xfe\xff", _BOM)) or b"\x00" in data:
         return None
     if not _quotes_well_formed(data):
         return None
     first_line = data[: data.find(b"\n") + 1 or len(data)]
     try:
-        width = len(next(csv.reader([first_line.decode("utf-8").rstrip("\r\n")], strict=True)))
+        header_text = first_line.decode("utf-8").rstrip("\r\n")
+        if _too_many_fields(header_text, 0):
+            return None
+        width = len(next(csv.reader([header_text], strict=True)))
         table = pacsv.read_csv(
             pyarrow.py_buffer(data),
             read_options=pacsv.ReadOptions(autogenerate_column_names=True),
@@ -244,6 +350,9 @@ def _fast_text_frame(data: bytes, max_rows: int | None) -> pd.DataFrame | None:
     del body
     raw = pd.DataFrame(columns)
     return raw if _passes(raw) else None
+
+
+_BOM = "\ufeff".encode()
 
 
 def _passes(raw: pd.DataFrame) -> bool:
@@ -298,13 +407,14 @@ def _mb(size: float) -> str:
     return text.removesuffix(".0") + " MB"
 
 
-def _too_big(name: str, size: int | None, limit: int) -> EventTableError:
+def _too_big(name: str, size: int | None, limit: int, setting: str = "") -> EventTableError:
+    change = f" ({setting} changes it)" if setting else ""
     if size is None:
-        return _file_error(name, f"is larger than {_mb(limit)}, the limit")
+        return _file_error(name, f"is larger than {_mb(limit)}, the limit{change}")
     shown, limit_shown = _mb(size), _mb(limit)
     if shown == limit_shown:  # just over: megabytes would read "is 50 MB; the limit is 50 MB"
         shown, limit_shown = f"{size:,} bytes", f"{limit:,} bytes"
-    return _file_error(name, f"is {shown}; the limit is {limit_shown}")
+    return _file_error(name, f"is {shown}; the limit is {limit_shown}{change}")
 
 
 def _stream_size(stream: IO[bytes] | IO[str]) -> int | None:
@@ -321,18 +431,11 @@ def _stream_size(stream: IO[bytes] | IO[str]) -> int | None:
 
 def _read_bytes(source: Source, name: str, max_bytes: int | None) -> bytes | str:
     """The source's content; never reads more than `max_bytes + 1` bytes (or characters)."""
+    if isinstance(source, str | os.PathLike):
+        return read_file(source, name, max_bytes)
     limit = -1 if max_bytes is None else max_bytes + 1
     try:
-        if isinstance(source, str | os.PathLike):
-            path = Path(source)
-            size = path.stat().st_size
-            if max_bytes is not None and size > max_bytes:
-                raise _too_big(name, size, max_bytes)
-            # Read with a bound even so: the file may grow, or be /dev/zero.
-            with path.open("rb") as f:
-                data: bytes | str = f.read(limit)
-        else:
-            data = source.read(limit)
+        data = source.read(limit)
     except OSError as exc:
         raise _file_error(name, f"cannot be read: {exc.strerror or exc}") from exc
     if not isinstance(data, bytes | str):
@@ -387,6 +490,17 @@ def decode(data: bytes | str, name: str) -> str:
                     )
                 ]
             ) from exc
+    if text.startswith("\ufeff"):
+        raise EventTableError(
+            [
+                Problem(
+                    1,
+                    "",
+                    "starts with two byte-order marks (U+FEFF): save it as UTF-8 with one or none",
+                    source=name,
+                )
+            ]
+        )
     if "\x00" in text:
         raise _file_error(name, "is a binary file (it holds NUL bytes), not CSV text")
     if not text.strip():
@@ -418,16 +532,67 @@ class _Found:
         return EventTableError(self.problems, self.omitted, unchecked_from)
 
 
+class _TooManyFields(Exception):
+    """A record with more than `MAX_FIELDS` fields, found before the csv module built it."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
+# One CSV field as the csv module reads it in strict mode: quoted (quotes doubled inside), or
+# unquoted up to the next comma or line end. Possessive, so that matching never backtracks.
+_FIELD = re.compile(r'"(?:[^"]|"")*+"|[^,\r\n"][^,\r\n]*+|')
+
+
+# A line and its end (LF, CRLF or CR), as `io.StringIO(text, newline="")` splits lines.
+_LINE = re.compile(r"[^\r\n]*+(?:\r\n|\r|\n)|[^\r\n]++")
+
+
+def _too_many_fields(text: str, start: int, limit: int = MAX_FIELDS) -> bool:
+    """Whether the record that starts at `text[start]` has more than `limit` fields; looks at no
+    more than `limit` of them. A record that cannot be parsed counts as not too wide (the csv
+    module then says what is wrong with it)."""
+    pos, fields = start, 1
+    while fields <= limit:
+        pos = _FIELD.match(text, pos).end()  # type: ignore[union-attr]  # "" always matches
+        if text[pos : pos + 1] != ",":
+            return False
+        pos, fields = pos + 1, fields + 1
+    return True
+
+
 def _records(text: str, name: str = "") -> Iterator[tuple[int, list[str]]]:
     """Each CSV record with the line it starts on, blank lines skipped.
 
     A record the CSV reader cannot parse (a quote never closed, text after a closing quote)
-    raises `EventTableError` for the line the record starts on.
+    raises `EventTableError` for the line the record starts on; a record of more than
+    `MAX_FIELDS` fields raises `_TooManyFields` before it is built.
     """
     csv.field_size_limit(sys.maxsize)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    at = {"record": 0, "commas": 0, "checked": False}  # the record being read
+
+    def lines() -> Iterator[str]:
+        # The csv module asks for one line at a time and returns a record at the end of the
+        # line that ends it: count the commas of the record so far, and look closer only when
+        # there are too many (quoted commas do not count as field separators).
+        offset = 0
+        for match in _LINE.finditer(text):  # not io.StringIO: it keeps 4 bytes per character
+            line = match.group()
+            if at["record"] < 0:
+                at.update(record=offset, commas=0, checked=False)
+            at["commas"] += line.count(",")
+            if at["commas"] >= MAX_FIELDS and not at["checked"]:
+                if _too_many_fields(text, at["record"]):
+                    raise _TooManyFields(start)
+                at["checked"] = True
+            offset += len(line)
+            yield line
+
+    reader = csv.reader(lines(), strict=True)
     start = 1
     while True:
+        at["record"] = -1  # the next line starts a record
         try:
             row = next(reader)
         except StopIteration:
@@ -447,32 +612,36 @@ def _unparsable(line: int, exc: csv.Error, name: str) -> Problem:
     return Problem(line, "", f"cannot be parsed as CSV ({exc}); {hint}", source=name)
 
 
-def _header_problems(header: list[str], name: str) -> list[Problem]:
+def _header_problems(header: list[str], name: str) -> _Found:
+    """The header row's problems (the first `MAX_PROBLEMS` kept, the rest counted)."""
     names = [h.strip() for h in header]
     expected = list(schema.COLUMNS)
+    found = _Found()
     if len(names) == 1:
         for sep in _SNIFF_SEPARATORS:
-            if len(set(names[0].split(sep)) & set(expected)) >= len(expected) // 2:
-                return [
+            # maxsplit: a header line of a million semicolons is not split into a million names
+            if len(set(names[0].split(sep, len(expected))) & set(expected)) >= len(expected) // 2:
+                found.add(
                     Problem(1, "", f"separates its columns with {sep!r}; use commas", source=name)
-                ]
+                )
+                return found
     if not set(names) & set(expected):
-        return [
+        found.add(
             Problem(
                 1,
                 "",
                 "is not a header row: the first line must name the columns " + ",".join(expected),
                 source=name,
             )
-        ]
-    problems = []
+        )
+        return found
     seen: set[str] = set()
     for col in names:
         if col in seen:
-            problems.append(Problem(1, col, "is a column named more than once", source=name))
+            found.add(Problem(1, col, "is a column named more than once", source=name))
         seen.add(col)
         if col not in expected:
-            problems.append(
+            found.add(
                 Problem(
                     1,
                     col,
@@ -480,10 +649,10 @@ def _header_problems(header: list[str], name: str) -> list[Problem]:
                     source=name,
                 )
             )
-    problems += [
-        Problem(1, col, "is a missing column", source=name) for col in expected if col not in seen
-    ]
-    return problems
+    for col in expected:
+        if col not in seen:
+            found.add(Problem(1, col, "is a missing column", source=name))
+    return found
 
 
 def _parse(text: str, name: str, max_rows: int | None = None) -> tuple[pd.DataFrame, list[int]]:
@@ -498,9 +667,21 @@ def _parse(text: str, name: str, max_rows: int | None = None) -> tuple[pd.DataFr
         _, header = next(records)
     except StopIteration:  # only blank lines: decode() already refuses that
         raise _file_error(name, "is empty: expected a header row and at least one event") from None
-    problems = _header_problems(header, name)
-    if problems:
-        raise EventTableError(problems)
+    except _TooManyFields as exc:
+        raise EventTableError(
+            [
+                Problem(
+                    exc.line,
+                    "",
+                    f"has more than {MAX_FIELDS:,} columns: the header row must name the "
+                    f"{len(schema.COLUMNS)} columns " + ",".join(schema.COLUMNS),
+                    source=name,
+                )
+            ]
+        ) from None
+    found = _header_problems(header, name)
+    if found:
+        raise found.error()
     width = len(header)
     rows: list[list[str]] | None = []
     lines: list[int] = []
@@ -532,30 +713,24 @@ def _parse(text: str, name: str, max_rows: int | None = None) -> tuple[pd.DataFr
         if exc.problems[0].line == 0:  # the row limit
             raise
         found.add(exc.problems[0])
+    except _TooManyFields as exc:
+        # The csv module cannot step over the record without building it: stop here.
+        found.add(
+            Problem(
+                exc.line,
+                "",
+                f"has more than {MAX_FIELDS:,} fields, expected {width}"
+                " (a comma inside a field needs double quotes around the field)",
+                source=name,
+            )
+        )
+        raise found.error(unchecked_from=exc.line + 1) from None
     if found:
         raise found.error()
     if not rows:
         raise _file_error(name, "has a header row but no events")
     raw = pd.DataFrame(rows, columns=[h.strip() for h in header], dtype=str)
     return raw.apply(lambda s: unquote_formulas(s.str.strip())), lines
-
-
-def _named(problem: Problem, name: str) -> Problem:
-    return Problem(problem.line, problem.column, problem.message, problem.value, name)
-
-
-def record_lines(text: str) -> list[int]:
-    """The line each data record starts on (the header excluded), matching the frame's rows."""
-    return [line for line, _ in _records(text)][1:]
-
-
-def validate(raw: pd.DataFrame, text: str, name: str) -> list[Problem]:
-    """The problems in the text frame `raw` (the first `MAX_PROBLEMS`), lines taken from `text`."""
-    try:
-        _check(raw, record_lines(text), name)
-    except EventTableError as exc:
-        return exc.problems
-    return []
 
 
 def _check(raw: pd.DataFrame, lines: Sequence[int], name: str) -> None:
@@ -626,10 +801,10 @@ def _bad_items(column: str, value: str) -> str:
         "topics": schema.TOPICS,
     }[column]
     bad = list(dict.fromkeys(schema.bad_list_items(value, vocab)))  # each once
-    shown = ", ".join(repr(b) if b else "an empty item" for b in bad[:_MAX_ITEMS])
+    listed = ", ".join(repr(_cut(b)) if b else "an empty item" for b in bad[:_MAX_ITEMS])
     if len(bad) > _MAX_ITEMS:
-        shown += f" and {len(bad) - _MAX_ITEMS:,} more"
-    return shown
+        listed += f" and {len(bad) - _MAX_ITEMS:,} more"
+    return listed
 
 
 def _cell_failures(raw: pd.DataFrame) -> pd.DataFrame:

@@ -21,7 +21,14 @@ import pandas as pd
 
 from timeline import cache as table_cache
 from timeline.filters import FilterOptions, filter_options, prepare
-from timeline.io import EventTableError, Problem, read_events
+from timeline.io import (
+    ENV_MAX_DATA_MB,
+    EventTableError,
+    Problem,
+    data_limits,
+    read_events,
+    read_file,
+)
 
 DATA_ENV = "TIMELINE_DATA"
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "data" / "events.csv"
@@ -39,12 +46,17 @@ def data_path(argv: Sequence[str], environ: Mapping[str, str]) -> Path:
 
 @dataclass(frozen=True)
 class Loaded:
-    """A loaded table (prepared for filtering), or the problems that stopped it loading."""
+    """A loaded table (prepared for filtering), or the problems that stopped it loading: the
+    first `io.MAX_PROBLEMS` of them, how many were found in all (`problem_count`, a floor when
+    `count_is_a_floor`) and the loader's line about the rest (`summary`, "" when none)."""
 
     name: str
     df: pd.DataFrame | None
     problems: tuple[Problem, ...] = ()
     options: FilterOptions = field(default_factory=FilterOptions)
+    problem_count: int = 0
+    count_is_a_floor: bool = False
+    summary: str = ""
 
     @property
     def ok(self) -> bool:
@@ -58,13 +70,14 @@ def load_table(
 ) -> Loaded:
     """Read and prepare a table; never raises for a bad table (the problems come back). The
     coordinates' text is kept so that an unfiltered export gives back the file's bytes.
-    `limits` are read_events' max_bytes/max_rows (uploads get `upload_limits()`)."""
+    `limits` are read_events' max_bytes/max_rows (uploads get `upload_limits()`); a path
+    without them is read as `load_file` reads it, within `data_limits()`."""
     if isinstance(source, str | os.PathLike):
         label = name or os.fspath(source)
         try:
-            data = Path(source).read_bytes()
-        except OSError:
-            return _load_failed(source, label)
+            data = _read_data(source, label, limits)
+        except EventTableError as exc:
+            return _failed(label, exc)
     else:
         label = name or str(getattr(source, "name", "") or "<upload>")
         data = source.read()
@@ -75,22 +88,48 @@ def _load_bytes(data: bytes, label: str, limits: Mapping[str, int] | None = None
     try:
         df = read_events(io.BytesIO(data), name=label, coordinate_text=True, **(limits or {}))
     except EventTableError as exc:
-        return Loaded(label, None, tuple(exc.problems))
+        return _failed(label, exc)
     return Loaded(label, prepare(df), options=filter_options(df))
+
+
+def _read_data(
+    path: str | os.PathLike[str], label: str, limits: Mapping[str, int] | None = None
+) -> bytes:
+    """The bytes of a regular file, within `limits["max_bytes"]` if given, else within
+    `data_limits()`; raises EventTableError (a bad TIMELINE_MAX_DATA_MB is one too)."""
+    if limits is not None and "max_bytes" in limits:
+        return read_file(path, label, limits["max_bytes"])
+    try:
+        max_bytes = data_limits()["max_bytes"]
+    except ValueError as exc:
+        raise EventTableError([Problem(0, "", f"cannot be read: {exc}", source=label)]) from None
+    return read_file(path, label, max_bytes, setting=ENV_MAX_DATA_MB)
+
+
+def _failed(label: str, exc: EventTableError) -> Loaded:
+    return Loaded(
+        label,
+        None,
+        tuple(exc.problems),
+        problem_count=exc.count,
+        count_is_a_floor=exc.count_is_a_floor,
+        summary=exc.summary() or "",
+    )
 
 
 def load_file(
     path: str | os.PathLike[str], cache_dir: Path | None = None, background: bool = False
 ) -> Loaded:
-    """`load_table` for a file a person points at, through the Parquet cache (`timeline.cache`)
+    """`load_table` for a file a person points at (a regular file within `data_limits()`,
+    TIMELINE_MAX_DATA_MB), through the Parquet cache (`timeline.cache`)
     when it is large: a second start skips parsing and validation. With `background` the cache
     entry is written on a thread (`cache_writes_done` waits for it), so that the first page
     does not wait for it."""
     label = os.fspath(path)
     try:
-        data = Path(path).read_bytes()
-    except OSError:
-        return _load_failed(path, label)
+        data = _read_data(path, label)
+    except EventTableError as exc:
+        return _failed(label, exc)
     if len(data) < table_cache.MIN_BYTES:
         return _load_bytes(data, label)
     directory = cache_dir or table_cache.cache_dir()
@@ -131,15 +170,6 @@ def cache_writes_done(timeout: float | None = None) -> bool:
         if not writer.is_alive():
             _CACHE_WRITERS.remove(writer)
     return not _CACHE_WRITERS
-
-
-def _load_failed(source: str | os.PathLike[str], label: str) -> Loaded:
-    """The loader's own words for a file that cannot be read."""
-    try:
-        read_events(source, name=label)
-    except EventTableError as exc:
-        return Loaded(label, None, tuple(exc.problems))
-    return Loaded(label, None, (Problem(0, "", "cannot be read", source=label),))
 
 
 def _jsonable(options: FilterOptions) -> dict[str, object]:

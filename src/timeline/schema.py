@@ -35,16 +35,6 @@ COLUMNS: tuple[str, ...] = (
     "source_title",
     "source_url",
 )
-REQUIRED_TEXT: tuple[str, ...] = (
-    "id",
-    "title",
-    "category",
-    "start_date",
-    "topics",
-    "description",
-    "source_title",
-    "source_url",
-)
 # What each column holds, in a line (the data package's field descriptions; docs/data.md).
 COLUMN_HELP: dict[str, str] = {
     "id": "Stable identifier: lowercase letters, digits and hyphens, unique",
@@ -77,7 +67,12 @@ COORDINATE_TEXT: dict[str, str] = {"lat": "_lat_text", "lon": "_lon_text"}
 
 ID_RE = re.compile(r"^[a-z0-9-]+$")
 URL_RE = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+[^\s]*$", re.IGNORECASE)
-TOPIC_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# user:password@ before the host: `https://en.wikipedia.org:443@evil.example/` opens evil.example.
+USERINFO_RE = re.compile(r"^[a-z][a-z0-9+.-]*://[^/?#]*@", re.IGNORECASE)
+# Bidirectional embeddings, overrides and isolates: invisible, they reorder the text shown.
+BIDI_CONTROL_RE = re.compile("[\u202a-\u202e\u2066-\u2069]")
+ID_MAX = 100
+URL_MAX = 2000
 TITLE_MAX = 120
 DESCRIPTION_MAX = 500
 PRECISIONS: tuple[str, ...] = ("year", "month", "day")
@@ -283,7 +278,16 @@ def _optional(rule: Callable[[pd.Series], pd.Series]) -> Callable[[pd.Series], p
 
 
 def _matches(pattern: re.Pattern[str]) -> Callable[[pd.Series], pd.Series]:
-    return lambda s: s.str.fullmatch(pattern.pattern).fillna(False).astype(bool)
+    # With the pattern's flags: URL_RE ignores case (HTTPS:// is an address too).
+    return lambda s: (
+        s.str.fullmatch(pattern.pattern, flags=pattern.flags).fillna(False).astype(bool)
+    )
+
+
+def _lacks(pattern: re.Pattern[str]) -> Callable[[pd.Series], pd.Series]:
+    return lambda s: (
+        ~s.str.contains(pattern.pattern, flags=pattern.flags).fillna(False).astype(bool)
+    )
 
 
 def _real_date(s: pd.Series) -> pd.Series:
@@ -354,9 +358,19 @@ def _coordinates_with_location(df: pd.DataFrame) -> pd.Series:
     return (has_place == (df["lat"] != "")) & (has_place == (df["lon"] != ""))
 
 
+def _shorter(max_len: int) -> pa.Check:
+    return pa.Check(lambda s: s.str.len() <= max_len, error=f"is longer than {max_len} characters")
+
+
+BIDI_ERROR = (
+    "holds an invisible bidirectional control character (U+202A-U+202E or U+2066-U+2069), "
+    "which reorders the text shown; remove it"
+)
+_NO_BIDI = pa.Check(_lacks(BIDI_CONTROL_RE), error=BIDI_ERROR)
+
+
 def _text(max_len: int, required: bool = True) -> list[pa.Check]:
-    too_long = f"is longer than {max_len} characters"
-    checks = [pa.Check(lambda s: s.str.len() <= max_len, error=too_long)]
+    checks = [_shorter(max_len), _NO_BIDI]
     if required:
         checks.insert(0, pa.Check(_nonempty, error="is empty"))
     return checks
@@ -374,6 +388,7 @@ CELL_SCHEMA = pa.DataFrameSchema(
                     _optional(_matches(ID_RE)),
                     error="may hold only lowercase letters a-z, digits and hyphens",
                 ),
+                _shorter(ID_MAX),
             ],
         ),
         "title": pa.Column(str, _text(TITLE_MAX)),
@@ -449,6 +464,13 @@ CELL_SCHEMA = pa.DataFrameSchema(
                 pa.Check(
                     _optional(_matches(URL_RE)), error="is not an http:// or https:// web address"
                 ),
+                pa.Check(
+                    _lacks(USERINFO_RE),
+                    error="has a user name before its host (user@host), so it would open a site "
+                    "other than the one it seems to name; give the address without it",
+                ),
+                _shorter(URL_MAX),
+                _NO_BIDI,
             ],
         ),
     },

@@ -9,7 +9,6 @@ from __future__ import annotations
 import html
 import io
 import os
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -20,12 +19,10 @@ import streamlit as st
 
 from timeline import package, selection, url_state
 from timeline.filters import FILTERS, LIST_FILTERS, FilterOptions, FilterState, restrict
-from timeline.io import Problem, upload_limits
+from timeline.io import Problem, problems_found, shown, upload_limits
 from timeline.loading import DEFAULT_DATA, Loaded, data_path, load_file, load_table
 
 __all__ = ["DEFAULT_DATA", "data_path"]  # app.py reads them here, with the rest of the glue
-
-MAX_PROBLEMS_SHOWN = 500
 
 # Widget keys: the filters' keys are their query parameters' names.
 K_YEARS, K_QUERY = "years", "q"
@@ -82,7 +79,7 @@ _LIST_KEYS = {f.field: f.param for f in LIST_FILTERS}
 
 def note(text: str, where: Any = st) -> None:
     """A hint in small print. Not st.caption: its grey fails WCAG contrast on white (3.9:1).
-    `text` is Markdown: escape data with md_escape."""
+    `text` is Markdown: for text that holds a user-supplied string use `plain_note`."""
     where.markdown(f":small[{text}]")
 
 
@@ -141,23 +138,16 @@ def say_if_link_was_dropped() -> None:
 
 
 def problems_frame(problems: Sequence[Problem]) -> pd.DataFrame:
-    """The loader's problems as a table: line, column, value, problem."""
+    """The loader's problems as a table: line, column, value (cut and escaped as the command
+    line shows them: a cell may be megabytes long), problem."""
     return pd.DataFrame(
         {
             "Line": [str(p.line) if p.line else "whole file" for p in problems],
-            "Column": [p.column for p in problems],
-            "Value": [p.value or "" for p in problems],
+            "Column": [shown(p.column) for p in problems],
+            "Value": [shown(p.value or "") for p in problems],
             "Problem": [p.message for p in problems],
         }
     )
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$&])")
-
-
-def md_escape(text: str) -> str:
-    """Text shown literally by st.markdown (no links, images, colours or icons from data)."""
-    return _MD_SPECIAL.sub(r"\\\1", text)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -180,26 +170,29 @@ def load_upload(data: bytes, name: str) -> Loaded:
 
 
 def load_path(path: Path) -> Loaded:
-    """The table at `path`, read once per version of the file."""
+    """The table at `path`, read once per version of the file; a failure is read again on
+    the next call."""
     try:
         stat = path.stat()
         key = (stat.st_mtime_ns, stat.st_size)
     except OSError:
         key = (0, 0)  # read_events reports the missing file
-    return _load_path(os.fspath(path), *key)
+    loaded = _load_path(os.fspath(path), *key)
+    if not loaded.ok:
+        # Not kept: a failure can pass (permissions fixed, a disk mounted) while the file's
+        # time and size stay the same, and every session would be shown it until they changed.
+        _load_path.clear(os.fspath(path), *key)
+    return loaded
 
 
 def show_problems(loaded: Loaded, headline: str) -> None:
-    """A page-level error naming the file, with the loader's list of problems."""
-    n = len(loaded.problems)
-    name = md_escape(loaded.name)
-    st.error(
-        f"{headline}  \n{name}: {n} problem{'s' if n != 1 else ''} found.", icon=":material/error:"
-    )
-    shown = problems_frame(loaded.problems[:MAX_PROBLEMS_SHOWN])
-    st.dataframe(shown, hide_index=True, width="stretch")
-    if n > MAX_PROBLEMS_SHOWN:
-        note(f"… and {n - MAX_PROBLEMS_SHOWN} more.")
+    """A page-level error naming the file and how many problems it has (as the command line
+    counts them), with the loader's list of the first ones and its line about the rest."""
+    found = problems_found(max(loaded.problem_count, len(loaded.problems)), loaded.count_is_a_floor)
+    plain(f"{headline} {loaded.name}: {found}.", "error")
+    st.dataframe(problems_frame(loaded.problems), hide_index=True, width="stretch")
+    if loaded.summary:
+        plain_note(loaded.summary)
 
 
 # ---------------------------------------------------------------------------------------------
