@@ -5,7 +5,13 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 
+import pandas as pd
+import pytest
+from helpers import SAMPLE
 from hypothesis import HealthCheck, settings
+
+from timeline.filters import prepare
+from timeline.io import read_events
 
 # Property tests: a quick profile by default, a long one for `make test`'s fuzzing run.
 # derandomize: the same examples on every run (and in CI), so a failure is never a fluke.
@@ -17,3 +23,15 @@ _COMMON = {
 settings.register_profile("quick", max_examples=15, **_COMMON)
 settings.register_profile("fuzz", max_examples=150, **_COMMON)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "quick"))
+
+
+@pytest.fixture(scope="session")
+def sample() -> pd.DataFrame:
+    """tests/data/sample.csv as the loader returns it (15 events). Shared: do not change it."""
+    return read_events(SAMPLE)
+
+
+@pytest.fixture(scope="session")
+def prepared(sample: pd.DataFrame) -> pd.DataFrame:
+    """The sample prepared for filtering (filters.prepare). Shared: do not change it."""
+    return prepare(sample)

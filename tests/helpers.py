@@ -45,3 +45,8 @@ def notices(at) -> list[str]:
 def errors(at) -> list[str]:
     """The error boxes that show text as typed (ui.plain), unescaped."""
     return _plain(at, "error")
+
+
+def traces(fig, **meta) -> list:
+    """A figure's traces whose `meta` has these values (e.g. kind="point")."""
+    return [t for t in fig.data if all((t.meta or {}).get(k) == v for k, v in meta.items())]

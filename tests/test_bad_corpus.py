@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import EDGE, GOOD, HEADER, ROOT
 
 from timeline import schema
 from timeline.__main__ import main
@@ -34,13 +35,6 @@ from timeline.io import (
 )
 
 BAD = Path(__file__).parent / "data" / "bad"
-EDGE = Path(__file__).parent / "data" / "edge_cases.csv"
-ROOT = Path(__file__).resolve().parents[1]
-HEADER = ",".join(schema.COLUMNS)
-GOOD = (
-    "1994-05-bishkek,Bishkek Protocol,ceasefire,1994-05-05,,ARM;RUS,CIS,nagorno-karabakh,"
-    "Bishkek,42.87,74.57,A truce.,Bishkek Protocol,https://en.wikipedia.org/wiki/Bishkek_Protocol"
-)
 
 
 def _expected() -> dict[str, tuple[str, str]]:

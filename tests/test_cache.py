@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from helpers import SHIPPED
 
 from timeline import cache, loading
-
-SHIPPED = Path(__file__).parents[1] / "data" / "events.csv"
 
 
 def big_csv(tmp_path: Path, copies: int = 60) -> Path:

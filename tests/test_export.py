@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from helpers import HEADER, SAMPLE, SHIPPED
 
 from timeline import schema
 from timeline.__main__ import main as cli
@@ -15,12 +16,10 @@ from timeline.export import export_filename, to_csv_bytes
 from timeline.filters import FilterState, apply_filters, by_date, prepare
 from timeline.io import read_events
 
-SAMPLE = Path(__file__).parent / "data" / "sample.csv"
-SHIPPED = Path(__file__).parents[1] / "data" / "events.csv"
-HEADER = ",".join(schema.COLUMNS) + "\n"
-
 SMALL = (
-    HEADER + 'b-later,"Treaty, signed",agreement,1994-05-12,,RUS;ARM,CIS;UN,borders;mediation,'
+    HEADER
+    + "\n"
+    + 'b-later,"Treaty, signed",agreement,1994-05-12,,RUS;ARM,CIS;UN,borders;mediation,'
     'Moscow,55.7558,37.60,"Says ""hello""",Src,https://example.org/b\n'
     "a-earlier,Vol<b>ontè</b>,scandal,1990,1991-02,,,corruption,,,,Plain text.,Src,"
     "https://example.org/a\n"
@@ -34,7 +33,7 @@ def read(text: str, **options: bool):
 def test_exact_bytes_of_a_small_table():
     got = to_csv_bytes(read(SMALL))
     assert got == (
-        HEADER.encode()
+        HEADER.encode() + b"\n"
         + b"a-earlier,Vol<b>ont\xc3\xa8</b>,scandal,1990,1991-02,,,corruption,,,,Plain text.,Src,"
         b"https://example.org/a\n"
         b'b-later,"Treaty, signed",agreement,1994-05-12,,RUS;ARM,CIS;UN,borders;mediation,'
@@ -148,7 +147,7 @@ def test_filename_stays_short():
 # --- Spreadsheet safety (OWASP CSV injection) ------------------------------------------------
 
 HOSTILE = (
-    HEADER + "-1-2,=1+1,war,1994,,,,borders,@SUM(A1),40.1800,-73.9680,"
+    HEADER + "\n" + "-1-2,=1+1,war,1994,,,,borders,@SUM(A1),40.1800,-73.9680,"
     "+cmd|' /C calc'!A0,'=already quoted,https://example.org/x\n"
     "plain,'Quoted' title,war,1995,,,,borders,－1,1,2,"
     '"=HYPERLINK(""http://evil.example"",""x"")",＝x,https://example.org/y\n'
@@ -158,7 +157,7 @@ HOSTILE = (
 def test_formula_cells_get_a_quote_and_numbers_stay_numbers():
     df = read(HOSTILE, coordinate_text=True)
     assert to_csv_bytes(df) == (
-        HEADER.encode() + b"'-1-2,'=1+1,war,1994,,,,borders,'@SUM(A1),40.1800,-73.9680,"
+        HEADER.encode() + b"\n'-1-2,'=1+1,war,1994,,,,borders,'@SUM(A1),40.1800,-73.9680,"
         b"'+cmd|' /C calc'!A0,'=already quoted,https://example.org/x\n"
         b"plain,'Quoted' title,war,1995,,,,borders,'\xef\xbc\x8d1,1,2,"
         b'"\'=HYPERLINK(""http://evil.example"",""x"")",\'\xef\xbc\x9dx,https://example.org/y\n'

@@ -3,28 +3,22 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
+from helpers import HEADER, traces
 
 from timeline import figures, schema
 from timeline.io import read_events
 
-SAMPLE = Path(__file__).parent / "data" / "sample.csv"
-HEADER = ",".join(schema.COLUMNS) + "\n"
 XSS = "<img src=x onerror=alert(1)>"
 
 
-@pytest.fixture(scope="module")
-def sample() -> pd.DataFrame:
-    return read_events(SAMPLE)
-
-
 def table(*rows: str) -> pd.DataFrame:
-    return read_events(io.BytesIO((HEADER + "\n".join(rows) + "\n").encode()), name="t.csv")
+    text = HEADER + "\n" + "\n".join(rows) + "\n"
+    return read_events(io.BytesIO(text.encode()), name="t.csv")
 
 
 def row(id_, title="T", category="war", start="2000", end="", countries="", orgs="", where=""):
@@ -43,10 +37,6 @@ def event_ids(fig: go.Figure, kinds=("ranged", "point", "short-range")) -> list[
         if meta.get("kind", "point") in kinds and trace.customdata is not None:
             ids += [str(c[0]) for c in trace.customdata]
     return ids
-
-
-def traces(fig: go.Figure, **meta) -> list:
-    return [t for t in fig.data if all((t.meta or {}).get(k) == v for k, v in meta.items())]
 
 
 # --- timeline ---------------------------------------------------------------------------------

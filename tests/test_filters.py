@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -13,20 +11,6 @@ from hypothesis import strategies as st
 
 from timeline import filters
 from timeline.filters import FilterOptions, FilterState, apply_filters, prepare, restrict
-from timeline.io import read_events
-
-SAMPLE = Path(__file__).parent / "data" / "sample.csv"
-
-
-@pytest.fixture(scope="module")
-def sample() -> pd.DataFrame:
-    return read_events(SAMPLE)
-
-
-@pytest.fixture(scope="module")
-def prepared(sample: pd.DataFrame) -> pd.DataFrame:
-    return prepare(sample)
-
 
 ALL = None  # every event
 

@@ -1,24 +1,15 @@
 """The loader: the shipped table, a hand-made edge-case table, and a table of bad inputs."""
 
 import io
-from pathlib import Path
 
 import pandas as pd
 import pytest
+from helpers import EDGE, GOOD, HEADER, SHIPPED
 from peak import peak_mb
 
 from timeline import schema
 from timeline.__main__ import main
 from timeline.io import EventTableError, read_events
-
-ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "data" / "events.csv"
-EDGE = Path(__file__).parent / "data" / "edge_cases.csv"
-HEADER = ",".join(schema.COLUMNS)
-GOOD = (
-    "1994-05-bishkek,Bishkek Protocol,ceasefire,1994-05-05,,ARM;RUS,CIS,nagorno-karabakh,"
-    "Bishkek,42.87,74.57,A truce.,Bishkek Protocol,https://en.wikipedia.org/wiki/Bishkek_Protocol"
-)
 
 
 def row(**changes: str) -> str:
@@ -39,7 +30,7 @@ def problems_of(text: str | bytes) -> list[str]:
 
 
 def test_shipped_table_validates_and_stays_within_1918_2020():
-    df = read_events(DATA)
+    df = read_events(SHIPPED)
     assert len(df) >= 120
     assert df["start"].min() >= pd.Timestamp("1918-01-01")
     assert df["end"].max() <= pd.Timestamp("2020-12-31")
@@ -63,7 +54,7 @@ def test_shipped_table_validates_and_stays_within_1918_2020():
     ],
 )
 def test_shipped_table_has_the_articles_dated_events(event_id, start_date, end_date):
-    df = read_events(DATA).set_index("id")
+    df = read_events(SHIPPED).set_index("id")
     assert event_id in df.index, f"{event_id} is missing from data/events.csv"
     assert df.at[event_id, "start_date"] == start_date
     assert df.at[event_id, "end_date"] == end_date
@@ -346,7 +337,7 @@ def test_text_that_is_not_utf8_is_refused_with_where(data, expected):
 
 
 def test_cli_validates_the_shipped_table(capsys):
-    assert main(["validate", str(DATA)]) == 0
+    assert main(["validate", str(SHIPPED)]) == 0
     out = capsys.readouterr().out
     assert out.startswith("OK: ") and out.rstrip().endswith("events, 1918–2020")
 

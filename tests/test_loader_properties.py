@@ -16,6 +16,7 @@ from unittest.mock import patch
 
 import pandas as pd
 import pytest
+from helpers import EDGE, SHIPPED
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -23,9 +24,7 @@ from timeline import io as io_module
 from timeline import schema
 from timeline.io import MAX_PROBLEMS, EventTableError, read_events
 
-EDGE = Path(__file__).parent / "data" / "edge_cases.csv"
 VALID = EDGE.read_text(encoding="utf-8")
-SHIPPED = Path(__file__).parents[1] / "data" / "events.csv"
 
 # How many examples: the Hypothesis profile (tests/conftest.py) decides; `make test` runs these
 # again under the "fuzz" profile.

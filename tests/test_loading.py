@@ -9,12 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import ROOT, SAMPLE
 
 from timeline import loading
 from timeline.io import MAX_DATA_MB, data_limits
 
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "tests" / "data" / "sample.csv"
 _LOAD = """
 import sys
 from timeline.loading import load_file, load_table

@@ -5,18 +5,15 @@ Sizes, never times: timings belong to the benchmark (bench/run.py), not to the t
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import SAMPLE, SHIPPED
 
 from timeline import figures
 from timeline.filters import prepare
 from timeline.io import read_events
 
-SAMPLE = Path(__file__).parent / "data" / "sample.csv"
-SHIPPED = Path(__file__).parents[1] / "data" / "events.csv"
 MB = 1_000_000
 
 

@@ -4,15 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from test_figures import SAMPLE, traces
+from helpers import traces
 
 from timeline import figures, selection
-from timeline.io import read_events
-
-
-@pytest.fixture(scope="module")
-def sample() -> pd.DataFrame:
-    return read_events(SAMPLE)
 
 
 @pytest.mark.parametrize(
