@@ -33,7 +33,8 @@ def read(text: str, **options: bool):
 def test_exact_bytes_of_a_small_table():
     got = to_csv_bytes(read(SMALL))
     assert got == (
-        HEADER.encode() + b"\n"
+        HEADER.encode()
+        + b"\n"
         + b"a-earlier,Vol<b>ont\xc3\xa8</b>,scandal,1990,1991-02,,,corruption,,,,Plain text.,Src,"
         b"https://example.org/a\n"
         b'b-later,"Treaty, signed",agreement,1994-05-12,,RUS;ARM,CIS;UN,borders;mediation,'

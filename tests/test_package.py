@@ -14,18 +14,11 @@ import pytest
 
 from timeline import package, schema
 from timeline.export import to_csv_bytes
-from timeline.filters import FilterState, apply_filters, prepare
-from timeline.io import read_events
+from timeline.filters import FilterState, apply_filters
 
-SAMPLE = Path(__file__).parent / "data" / "sample.csv"
 WHEN = dt.datetime(2026, 11, 29, 12, 30, tzinfo=dt.UTC)
 URL = "http://localhost:8501/?category=war&years=1988&years=1994"
 WAR_8894 = FilterState(categories=("war",), years=(1988, 1994))
-
-
-@pytest.fixture(scope="module")
-def sample():
-    return prepare(read_events(SAMPLE))
 
 
 def unzip(data: bytes, where: Path) -> dict[str, bytes]:
@@ -34,8 +27,10 @@ def unzip(data: bytes, where: Path) -> dict[str, bytes]:
         return {name: zf.read(name) for name in zf.namelist()}
 
 
-def test_the_zip_holds_the_plain_downloads_bytes_and_a_descriptor_that_validates(sample, tmp_path):
-    rows = apply_filters(sample, WAR_8894)
+def test_the_zip_holds_the_plain_downloads_bytes_and_a_descriptor_that_validates(
+    prepared, tmp_path
+):
+    rows = apply_filters(prepared, WAR_8894)
     files = unzip(package.to_zip_bytes(rows, WAR_8894, URL, WHEN), tmp_path)
     csv_name = "azerbaijan-relations_1988-1994_war.csv"
     assert sorted(files) == [csv_name, "datapackage.json"]
@@ -55,9 +50,9 @@ def test_the_zip_holds_the_plain_downloads_bytes_and_a_descriptor_that_validates
         ("lat", "95"),
     ],
 )
-def test_the_descriptor_catches_a_value_outside_the_vocabularies(sample, tmp_path, column, bad):
+def test_the_descriptor_catches_a_value_outside_the_vocabularies(prepared, tmp_path, column, bad):
     """The schema's constraints are real: the same CSV with one broken cell fails."""
-    unzip(package.to_zip_bytes(sample, FilterState(), None, WHEN), tmp_path)
+    unzip(package.to_zip_bytes(prepared, FilterState(), None, WHEN), tmp_path)
     path = tmp_path / "azerbaijan-relations.csv"
     rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
     rows[1][rows[0].index(column)] = bad
@@ -67,8 +62,8 @@ def test_the_descriptor_catches_a_value_outside_the_vocabularies(sample, tmp_pat
     assert not frictionless.validate(tmp_path / "datapackage.json").valid
 
 
-def test_the_descriptor_says_what_was_filtered_what_is_cited_and_how_to_cite(sample):
-    rows = apply_filters(sample, WAR_8894)
+def test_the_descriptor_says_what_was_filtered_what_is_cited_and_how_to_cite(prepared):
+    rows = apply_filters(prepared, WAR_8894)
     assert len(rows) == 1
     meta = package.descriptor(rows, WAR_8894, URL, WHEN, "events.csv")
     assert meta["description"].startswith(
@@ -91,23 +86,23 @@ def test_the_descriptor_says_what_was_filtered_what_is_cited_and_how_to_cite(sam
     assert category["constraints"]["enum"] == list(schema.CATEGORIES)
 
 
-def test_each_source_is_listed_once_in_the_rows_order(sample):
-    meta = package.descriptor(sample, FilterState(), None, WHEN, "events.csv")
-    cited = list(zip(sample.source_title, sample.source_url, strict=True))
+def test_each_source_is_listed_once_in_the_rows_order(prepared):
+    meta = package.descriptor(prepared, FilterState(), None, WHEN, "events.csv")
+    cited = list(zip(prepared.source_title, prepared.source_url, strict=True))
     assert [(s["title"], s["path"]) for s in meta["sources"]] == list(dict.fromkeys(cited))
-    assert len(meta["sources"]) < len(sample)  # the sample cites some pages twice
+    assert len(meta["sources"]) < len(prepared)  # the prepared cites some pages twice
 
 
-def test_the_same_rows_filters_url_and_time_give_the_same_bytes(sample):
-    one = package.to_zip_bytes(sample, FilterState(), URL, WHEN)
-    assert one == package.to_zip_bytes(sample, FilterState(), URL, WHEN)
-    assert one != package.to_zip_bytes(sample, FilterState(), None, WHEN)
+def test_the_same_rows_filters_url_and_time_give_the_same_bytes(prepared):
+    one = package.to_zip_bytes(prepared, FilterState(), URL, WHEN)
+    assert one == package.to_zip_bytes(prepared, FilterState(), URL, WHEN)
+    assert one != package.to_zip_bytes(prepared, FilterState(), None, WHEN)
 
 
-def test_an_unfiltered_package_says_all_events_and_has_no_url_when_none_is_known(sample):
-    meta = package.descriptor(sample, FilterState(), None, WHEN, "events.csv")
+def test_an_unfiltered_package_says_all_events_and_has_no_url_when_none_is_known(prepared):
+    meta = package.descriptor(prepared, FilterState(), None, WHEN, "events.csv")
     assert meta["filters"] == {} and meta["share_url"] == ""
-    assert meta["description"].startswith(f"All {len(sample)} events of the table, downloaded")
+    assert meta["description"].startswith(f"All {len(prepared)} events of the table, downloaded")
     assert "Retrieved 2026-11-29. Licence" in meta["citation"]
     assert json.loads(json.dumps(meta)) == meta
 

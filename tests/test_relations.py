@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
+from helpers import HEADER
 
 from timeline import relations, schema
 from timeline.filters import FilterState, apply_filters, prepare
@@ -17,7 +18,6 @@ from timeline.io import read_events
 from timeline.relations import relations_by_year, standing_by_year
 
 EVENTS = Path(__file__).parents[1] / "data" / "events.csv"
-HEADER = ",".join(schema.COLUMNS) + "\n"
 XSS = "<img src=x onerror=alert(1)>"
 MB = 1_000_000
 
@@ -30,7 +30,7 @@ def row(id_, category, start, end="", countries="", orgs="", source="Src"):
 
 
 def table(*rows: str) -> pd.DataFrame:
-    return read_events(io.BytesIO((HEADER + "\n".join(rows) + "\n").encode()), name="t.csv")
+    return read_events(io.BytesIO((HEADER + "\n" + "\n".join(rows) + "\n").encode()), name="t.csv")
 
 
 ROWS = (
