@@ -15,8 +15,6 @@ import streamlit as st
 from timeline import export, figures, labels, package, relations, ui
 from timeline.filters import apply_filters
 
-EAGER_DOWNLOAD_ROWS = 20_000
-
 # An emoji favicon: a ":material/...:" one would be fetched from fonts.gstatic.com.
 st.set_page_config(page_title="Azerbaijan Relations Timeline", page_icon="🗺️", layout="wide")
 
@@ -65,11 +63,10 @@ with summary:
     st.markdown(f"Showing **{n:,}** of **{total:,}** events")
     st.download_button(
         f"Download {n:,} events (CSV)",
-        # Small files go with the page as an ordinary download link, which browsers fetch
-        # reliably under load; large ones are written only when the button is clicked.
-        data=export.to_csv_bytes(filtered)
-        if n <= EAGER_DOWNLOAD_ROWS
-        else (lambda: export.to_csv_bytes(filtered)),
+        # Written only when the button is clicked. A file sent with the page is a new media
+        # file on every run, which the browser fetches at once to check it; after a few quick
+        # reruns Streamlit has already dropped it, and the check ends in a 404.
+        data=lambda: export.to_csv_bytes(filtered),
         file_name=export.export_filename(state),
         mime="text/csv",
         key=ui.K_DOWNLOAD,

@@ -84,6 +84,15 @@ def open_view(at: AppTest, view: str) -> AppTest:
     return at.run()
 
 
+def test_the_download_is_written_on_click_not_on_every_run(app: AppTest):
+    # A file sent with the page is fetched by the browser after every run to check it, and is
+    # gone after a few quick reruns: the check then fails with a 404 (tests/e2e).
+    at = app.run()
+    at = at.sidebar.multiselect(key="category").set_value(["war"]).run()
+    button = at.get("download_button")[0]  # the CSV; the zip is always written on click
+    assert button.proto.deferred_file_id and not button.proto.url
+
+
 def assert_consistent(at: AppTest, ids: list[str]) -> None:
     """Counter, timeline, download button, and each tab (table, map, per-year chart) show
     `ids`; only the open tab is drawn. Leaves the table tab open."""

@@ -156,6 +156,9 @@ class Traffic:
     blocked: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
+    # "STATUS METHOD URL" of every response of 400 or more, and every request that failed:
+    # a console error such as "Failed to load resource: ... 404" does not say which.
+    failed: list[str] = field(default_factory=list)
 
 
 def open_context(browser: object, host: str) -> tuple[object, Traffic]:
@@ -178,17 +181,37 @@ def open_context(browser: object, host: str) -> tuple[object, Traffic]:
     return context, traffic
 
 
+def watch(page: object, traffic: Traffic) -> None:
+    """Record `page`'s console errors (with the URL they name), uncaught errors and failed
+    requests in `traffic`; call it for every page a test opens."""
+
+    def console(msg: object) -> None:
+        if msg.type == "error":
+            where = (msg.location or {}).get("url")
+            traffic.console_errors.append(f"{msg.text} [{where}]" if where else msg.text)
+
+    def response(response: object) -> None:
+        if response.status >= 400:
+            traffic.failed.append(f"{response.status} {response.request.method} {response.url}")
+
+    page.on("console", console)
+    page.on("pageerror", lambda exc: traffic.page_errors.append(str(exc)))
+    page.on("response", response)
+    page.on(
+        "requestfailed",
+        lambda request: traffic.failed.append(
+            f"failed {request.method} {request.url}: {request.failure}"
+        ),
+    )
+
+
 @pytest.fixture
 def page(
     browser: object, app_server: AppServer, request: pytest.FixtureRequest
 ) -> Iterator[object]:
     context, traffic = open_context(browser, app_server.host)
     page = context.new_page()
-    page.on(
-        "console",
-        lambda msg: traffic.console_errors.append(msg.text) if msg.type == "error" else None,
-    )
-    page.on("pageerror", lambda exc: traffic.page_errors.append(str(exc)))
+    watch(page, traffic)
     page.traffic = traffic
     page.app_url = app_server.url
     yield page
