@@ -61,31 +61,20 @@ n, total = len(filtered), len(df)
 
 with summary:
     st.markdown(f"Showing **{n:,}** of **{total:,}** events")
-    st.download_button(
+    ui.download(
         f"Download {n:,} events (CSV)",
-        # Written only when the button is clicked. A file sent with the page is a new media
-        # file on every run, which the browser fetches at once to check it; after a few quick
-        # reruns Streamlit has already dropped it, and the check ends in a 404.
-        data=lambda: export.to_csv_bytes(filtered),
-        file_name=export.export_filename(state),
-        mime="text/csv",
-        key=ui.K_DOWNLOAD,
-        on_click="ignore",
+        lambda: export.to_csv_bytes(filtered),
+        export.export_filename(state),
+        ui.K_DOWNLOAD,
         disabled=n == 0,
-        icon=":material/download:",
     )
     link = ui.share_url(state, event_id)  # here: st.context is not there when the zip is made
-    st.download_button(
+    ui.download(
         "With sources (ZIP)",
-        # Written on click only: the CSV plus a data package (columns, licence, sources, filters,
-        # link, citation) that Frictionless tools validate.
-        data=lambda: package.to_zip_bytes(filtered, state, link, dt.datetime.now(dt.UTC)),
-        file_name=package.zip_name(state),
-        mime="application/zip",
-        key=ui.K_DOWNLOAD_PACKAGE,
-        on_click="ignore",
+        lambda: package.to_zip_bytes(filtered, state, link, dt.datetime.now(dt.UTC)),
+        package.zip_name(state),
+        ui.K_DOWNLOAD_PACKAGE,
         disabled=n == 0,
-        icon=":material/folder_zip:",
         help="The same rows with a datapackage.json: what each column holds, the licence "
         "(CC BY 4.0), every source the rows cite, the filters and a suggested citation.",
     )

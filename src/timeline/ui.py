@@ -320,6 +320,33 @@ def write_url(state: FilterState, event: str | None) -> None:
     ss[S_URL] = target
 
 
+def download(
+    label: str,
+    data: Callable[[], bytes],
+    file_name: str,
+    key: str,
+    *,
+    disabled: bool,
+    help: str | None = None,
+) -> None:
+    """A download button whose file is written only when it is clicked. A file sent with the
+    page would be a new media file on every run, which the browser fetches at once to check
+    it; after a few quick reruns Streamlit has already dropped it, and the check ends in a 404.
+    """
+    zipped = file_name.endswith(".zip")
+    st.download_button(
+        label,
+        data=data,
+        file_name=file_name,
+        mime="application/zip" if zipped else "text/csv",
+        key=key,
+        on_click="ignore",
+        disabled=disabled,
+        icon=":material/folder_zip:" if zipped else ":material/download:",
+        help=help,
+    )
+
+
 def share_url(state: FilterState, event: str | None) -> str | None:
     """The address that restores this view, as the person's browser reaches the app."""
     params = url_state.to_query_params(state, event, current_view(), _year_in_url(st.session_state))
