@@ -103,6 +103,7 @@ with timeline_box:
             ui.on_chart_select(ui.K_TIMELINE, options),
             alt=f"Timeline of {n} events from {lo} to {hi}, one lane per category",
         )
+        ui.note(ui.TIMELINE_KEY)
 with details_box:
     st.subheader("Event details")
     if event_id is None:
