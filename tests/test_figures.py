@@ -336,3 +336,13 @@ def test_the_selection_ring_shows_on_light_and_dark_backgrounds(sample: pd.DataF
     fig = figures.timeline(sample, "ceasefire-2020")
     (ring,) = traces(fig, kind="selected")
     assert list(ring.marker.color) == ["white", "black"]  # a white halo around a black ring
+
+
+def test_the_countries_map_says_1_event_not_1_events():
+    df = table(row("a", countries="ARM"), row("b", countries="ARM;TUR"))
+    fig = figures.countries_map(df)
+    counted = {c[0]: c[3] for c in fig.data[0].customdata}
+    assert counted == {"ARM": "2 events", "TUR": "1 event"}
+    assert "%{customdata[3]}" in fig.data[0].hovertemplate and "%{z} events" not in (
+        fig.data[0].hovertemplate
+    )

@@ -689,11 +689,13 @@ def countries_map(df: pd.DataFrame) -> go.Figure:
         part = schema.CATEGORIES[cat] + ": " + n.astype(str)
         lines = lines.where(n == 0, lines.where(lines == "", lines + "<br>") + part)
     names = pd.Series([schema.country_name(c) for c in counts.index], index=counts.index)
+    total = counts["total"].to_numpy()
     custom = np.column_stack(
         [
             counts.index.to_numpy(dtype=object),
             escape(names).to_numpy(dtype=object),
             lines.to_numpy(dtype=object),
+            np.array([f"{k:,} event{'s' if k != 1 else ''}" for k in total], dtype=object),
         ]
     )
     fig.add_trace(
@@ -707,7 +709,7 @@ def countries_map(df: pd.DataFrame) -> go.Figure:
             colorbar={"title": {"text": "Events"}, "thickness": 12},
             customdata=custom,
             name="Events",
-            hovertemplate="<b>%{customdata[1]}</b><br>%{z} events<br>%{customdata[2]}"
+            hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[3]}<br>%{customdata[2]}"
             "<extra></extra>",
         )
     )

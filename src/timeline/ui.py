@@ -460,7 +460,9 @@ def clear_event() -> None:
 
 def chart(fig: Any, key: str, on_select: Callable[[], None] | None, alt: str, **kw: Any) -> None:
     """st.plotly_chart with the app's settings: the base map from /app/static/, no logo."""
-    config = {"topojsonURL": "/app/static/", "displaylogo": False}
+    # No zoom on the mouse wheel: over a map it would catch the page's scrolling (the map's
+    # buttons zoom instead).
+    config = {"topojsonURL": "/app/static/", "displaylogo": False, "scrollZoom": False}
     if on_select is None:
         st.plotly_chart(fig, key=key, config=config, width="stretch", alt=alt, **kw)
     else:
