@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from datetime import timedelta
 
 import pandas as pd
 import pytest
@@ -15,8 +14,10 @@ from timeline.io import read_events
 
 # Property tests: a quick profile by default, a long one for `make test`'s fuzzing run.
 # derandomize: the same examples on every run (and in CI), so a failure is never a fluke.
+# No deadline: what these tests check is the readers' results, not their speed (speed lives in
+# the benchmark), and a loaded machine made a 2-second deadline fail now and then.
 _COMMON = {
-    "deadline": timedelta(seconds=2),
+    "deadline": None,
     "suppress_health_check": [HealthCheck.too_slow],
     "derandomize": True,
 }

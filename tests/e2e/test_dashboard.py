@@ -73,7 +73,7 @@ def move_slider(page, thumb: int, to: int) -> None:
         step = "PageUp" if to - now >= 10 else "PageDown" if now - to >= 10 else None
         handle.focus()
         page.keyboard.press(step or ("ArrowRight" if to > now else "ArrowLeft"))
-        expect(handle).not_to_have_attribute("aria-valuetext", str(now))
+        expect(handle).not_to_have_attribute("aria-valuetext", str(now), timeout=20_000)
         wait_idle(page)
     page.wait_for_url(re.compile(rf"years={to}\b"))
     wait_idle(page)
