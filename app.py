@@ -54,6 +54,7 @@ with filter_box:
     state = ui.sidebar_filters(options)
     ui.reset_button(options, state)
 filtered = apply_filters(df, state)
+per_view = ui.view_cache(df, state)  # figures, table and CSV: once per filter state
 event_id = st.session_state.get(ui.S_EVENT)
 n, total = len(filtered), len(df)
 
@@ -63,7 +64,7 @@ with summary:
         f"Download {n:,} events (CSV)",
         # Small files go with the page as an ordinary download link, which browsers fetch
         # reliably under load; large ones are written only when the button is clicked.
-        data=export.to_csv_bytes(filtered)
+        data=per_view(export.to_csv_bytes, filtered)
         if n <= EAGER_DOWNLOAD_ROWS
         else (lambda: export.to_csv_bytes(filtered)),
         file_name=export.export_filename(state),
@@ -108,7 +109,7 @@ if n == 0:
     )
 else:
     ui.chart(
-        figures.timeline(filtered, event_id),
+        per_view(figures.timeline, filtered, event_id),
         ui.K_TIMELINE,
         ui.on_chart_select(ui.K_TIMELINE, options),
         alt=f"Timeline of {n} events from {lo} to {hi}, one lane per category",
@@ -127,7 +128,7 @@ else:
 
 if n > 0:
     st.header("Events")
-    table = labels.table_frame(filtered, labels.TABLE_MAX)
+    table = per_view(labels.table_frame, filtered, labels.TABLE_MAX)
     if n > labels.TABLE_MAX:
         ui.note(
             f"The first {labels.TABLE_MAX:,} of the {n:,} events, by date: narrow the filters to "
@@ -152,10 +153,10 @@ if n > 0:
     st.header("Map")
     mode = st.radio("Show", ui.MAP_MODES, key=ui.K_MAP_MODE, horizontal=True)
     if mode == "Countries":
-        fig = figures.countries_map(filtered)
+        fig = per_view(figures.countries_map, filtered)
         ui.note("Click a country to show only its events.")
     else:
-        fig = figures.places_map(filtered, event_id)
+        fig = per_view(figures.places_map, filtered, event_id)
     ui.chart(
         fig,
         ui.K_MAP,
@@ -164,7 +165,7 @@ if n > 0:
     )
 
     ui.chart(
-        figures.events_per_year(filtered),
+        per_view(figures.events_per_year, filtered),
         ui.K_PER_YEAR,
         None,
         alt=f"Bar chart of events per year, {n} events",
