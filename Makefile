@@ -42,6 +42,15 @@ docs: $(VENV)/.app  ## rewrite the vocabulary tables in docs/data.md from the sc
 bench: $(VENV)/.dev  ## the benchmark, 150 to 1,000,000 events (about 6 min): bench/results.md
 	$(PY) bench/run.py $(ARGS)
 
-.PHONY: load-test
-load-test: $(VENV)/.dev  ## 25 browser sessions at once on one server (needs /usr/bin/chromium); figures -> bench/results.md
+.PHONY: load-test load-test-browser serve
+REPLICAS ?= 2
+PORT ?= 8501
+
+load-test: $(VENV)/.dev  ## protocol load test: app, floor app, and REPLICAS behind HAProxy; figures -> bench/results.md
+	$(PY) bench/load_protocol.py $(ARGS)
+
+load-test-browser: $(VENV)/.dev  ## separate sessions in Chromium (needs /usr/bin/chromium): counts, downloads, uploads
 	$(PY) bench/load_test.py $(ARGS)
+
+serve: $(VENV)/.app  ## REPLICAS streamlit processes behind HAProxy on http://localhost:$(PORT) (needs haproxy)
+	$(PY) deploy/serve.py --replicas $(REPLICAS) --port $(PORT) $(ARGS)
