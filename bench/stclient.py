@@ -44,6 +44,8 @@ class Run:
     charts: int
     exceptions: list[str]
     status: str  # how the run finished: FINISHED_SUCCESSFULLY, ...
+    markdown: list[str] = field(default_factory=list)  # the Markdown elements' texts
+    downloads: list[str] = field(default_factory=list)  # download buttons' URLs (/media/...)
 
 
 @dataclass
@@ -88,6 +90,20 @@ class Visitor:
             if response.status != 200:
                 raise ProtocolError(f"GET / answered {response.status}")
             self._keep_cookies(response.headers.get_all("Set-Cookie") or [])
+        finally:
+            conn.close()
+
+    def get(self, path: str) -> tuple[int, bytes]:
+        """GET `path` with this visitor's cookies (e.g. a download link): status and body."""
+        import http.client
+
+        parts = urlsplit(self.base)
+        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=self.timeout)
+        try:
+            headers = {"Cookie": self._cookie_header()} if self.cookies else {}
+            conn.request("GET", path, headers=headers)
+            response = conn.getresponse()
+            return response.status, response.read()
         finally:
             conn.close()
 
@@ -160,6 +176,8 @@ class Visitor:
         self.ws.send_binary(msg.SerializeToString())
         n = size = elements = charts = 0
         exceptions: list[str] = []
+        markdown: list[str] = []
+        downloads: list[str] = []
         deadline = time.monotonic() + self.timeout
         while True:
             if time.monotonic() > deadline:
@@ -182,9 +200,16 @@ class Visitor:
                     exceptions.append(f"{element.exception.type}: {element.exception.message}")
                 elif which == "plotly_chart":
                     charts += 1
+                elif which == "markdown":
+                    markdown.append(element.markdown.body)
+                elif which == "download_button" and element.download_button.url:
+                    downloads.append(element.download_button.url)
             elif kind == "script_finished":
                 status = ForwardMsg.ScriptFinishedStatus.Name(fwd.script_finished)
-                run = Run(time.perf_counter() - t0, n, size, elements, charts, exceptions, status)
+                run = Run(
+                    time.perf_counter() - t0, n, size, elements, charts, exceptions, status,
+                    markdown, downloads,
+                )  # fmt: skip
                 if status != "FINISHED_SUCCESSFULLY":
                     # A newer rerun request can preempt this one; we sent only one.
                     raise ProtocolError(f"script finished with {status}")
