@@ -1,6 +1,8 @@
-"""Load test: 25 visitors at once on one server, each with its own view, download and upload.
+"""Browser load test: 10 visitors at once on one server, each with its own view, download and
+upload. The correctness check of separate sessions; the server's capacity is measured without
+a browser by bench/load_protocol.py (`make load-test`).
 
-    make load-test        # or: .venv/bin/python bench/load_test.py [--sessions 25]
+    make load-test-browser        # or: .venv/bin/python bench/load_test.py [--sessions 10]
 
 Starts one `streamlit run app.py` on 127.0.0.1 (on a copy of data/events.csv, so the data file
 can be changed and removed while it runs) and opens the sessions as contexts of one headless
@@ -234,7 +236,7 @@ async def open_session(browser, url: str, s: Session) -> None:
             s.blocked.append(route.request.url)
             await route.abort()
 
-    s.context.set_default_timeout(TIMEOUT_MS)  # 25 pages on a small machine: slow, not stuck
+    s.context.set_default_timeout(TIMEOUT_MS)  # many pages on a small machine: slow, not stuck
     await s.context.route("**/*", route)
     s.page = await s.context.new_page()
     s.page.on("dialog", lambda d: s.dialogs.append(d.message))
@@ -441,12 +443,12 @@ def report(r: dict[str, object]) -> str:
     mb = 1024 * 1024
     faults = "".join(f"- {note}\n" for note in r["faults"])
     return (
-        f"{START}\n## Load test (`make load-test`)\n\n"
+        f"{START}\n## Browser load test (`make load-test-browser`)\n\n"
         f"{r['sessions']} concurrent browser sessions (contexts of one headless Chromium) on one "
         f"server, {r['events']} events, loopback only; "
         f"run on {time.strftime('%Y-%m-%d')} in {r['seconds']:.0f} s. Browser and server "
         f"share this machine ({os.cpu_count()} cores, load average {r['load']:.1f} at the "
-        "start): the latencies are mostly the 25 pages drawing their Plotly charts at once "
+        "start): the latencies are mostly the pages drawing their Plotly charts at once "
         "in software, not the server's script runs.\n\n"
         "| figure | value |\n|---|---|\n"
         f"| filter change (search typed, until the run ended), p50 | {r['p50']:.2f} s |\n"
@@ -480,7 +482,7 @@ def write_results(text: str) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--sessions", type=int, default=25)
+    parser.add_argument("--sessions", type=int, default=10)
     parser.add_argument("--timeout", type=float, default=600, help="seconds for the whole run")
     parser.add_argument("--no-write", action="store_true", help="do not update bench/results.md")
     args = parser.parse_args()
