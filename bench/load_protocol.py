@@ -5,8 +5,9 @@
 
 Three phases, one after the other on this machine, each against fresh servers:
 
-* app: one `streamlit run app.py`; `--visitors` visitors at once, each opens the page at a
-  filter state and makes `--changes` filter changes (bench/locustfile.py, bench/stclient.py);
+* app: one `streamlit run app.py`; `--visitors` visitors at once, each opens the page (no
+  query string, as from a plain link) and makes `--changes` filter changes
+  (bench/locustfile.py, bench/stclient.py);
 * floor: the same against bench/floor_app.py (one filter, one 150-point chart, one table),
   the least a Streamlit + Plotly page costs per run, measured in the same run;
 * lb: `--replicas` replicas of the app behind HAProxy (deploy/serve.py), `--lb-visitors`
@@ -247,7 +248,9 @@ def report(results: dict[str, dict], args, started: str) -> str:
 
 Written by `bench/load_protocol.py` on {started} ({machine()}). Visitors are Locust users
 that speak Streamlit's websocket protocol (`bench/stclient.py`), no browser: each opens the page
-at a real filter state, then makes its filter changes one after another, all visitors at once.
+(no query string), then makes its filter changes one after another, each to a filter state of
+the shipped table (categories, topics, countries, organizations, years, search words, a
+selected event: 60 states), all visitors at once.
 A run counts only if it reached `script_finished` without an exception element. Client and
 servers share the machine, so compare the rows with each other (the client's parsing costs CPU
 too). Locust's CSV statistics are in `bench/out/load/`.

@@ -3,11 +3,12 @@
     locust -f bench/locustfile.py --headless -u 50 -r 50 --host http://127.0.0.1:8501 \
         --csv bench/out/app --run-time 300s
 
-Each visitor opens the page at one filter state, then makes `STLOAD_CHANGES` filter changes
-(default 3), each to another state; then it stops. When every visitor has stopped, the run
+Each visitor opens the page (as a visitor who follows a plain link: no query string, or
+`STLOAD_FIRST`), then makes `STLOAD_CHANGES` filter changes (default 3), each to another
+state; then it stops. When every visitor has stopped, the run
 ends by itself (`--run-time` bounds it anyway). The states are query strings, one per line, in
 `STLOAD_QUERIES` (bench/load_protocol.py writes them from the real table: categories, years,
-search, country, event); visitor i starts at state i and walks on from there.
+search, country, event); visitor i's changes walk through them from a place of its own.
 
 Locust records two request names: "first view" (GET /, websocket, first run until
 `script_finished`) and "filter change" (the rerun until `script_finished`). A run that ends with
@@ -38,6 +39,7 @@ QUERIES = [
     for line in Path(os.environ.get("STLOAD_QUERIES", os.devnull)).read_text().splitlines()
 ] or [""]
 CHANGES = int(os.environ.get("STLOAD_CHANGES", "3"))
+FIRST = os.environ.get("STLOAD_FIRST", "")
 TIMEOUT = float(os.environ.get("STLOAD_TIMEOUT", "120"))
 SAMPLES: list[dict[str, object]] = []
 _numbers = count()
@@ -89,7 +91,7 @@ class StreamlitVisitor(User):
     def visit(self) -> None:
         i = self.number
         try:
-            if self._timed("first view", lambda: self.visitor.open(QUERIES[i % len(QUERIES)])):
+            if self._timed("first view", lambda: self.visitor.open(FIRST)):
                 for step in range(1, CHANGES + 1):
                     query = QUERIES[(i * 7 + step) % len(QUERIES)]
                     if not self._timed("filter change", lambda q=query: self.visitor.change(q)):
