@@ -230,10 +230,19 @@ def report(results: dict[str, dict], args, started: str) -> str:
         )
     ratio = ""
     if "app" in results and "floor" in results:
+        app = results["app"]["runs/s"]
         ratio = (
-            f"\nThe app serves {results['app']['runs/s'] / results['floor']['runs/s']:.2f} × "
-            "the floor app's script runs per second (target: at least 1 ×).\n"
+            f"\nThe app serves {app / results['floor']['runs/s']:.2f} × the floor app's script "
+            "runs per second, both with this project's configuration (target: at least 1 × "
+            f"{'✅' if app >= results['floor']['runs/s'] else '❌'})"
         )
+        if "floor-gc" in results:
+            gc_floor = results["floor-gc"]["runs/s"]
+            ratio += (
+                f"; {app / gc_floor:.2f} × the floor app with Streamlit's default garbage "
+                "collection after each run (the floor as issue 15 measured it)"
+            )
+        ratio += ".\n"
     lb = results.get("lb")
     lb_note = ""
     if lb:
