@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import threading
 import uuid
 import weakref
 from collections.abc import Callable, Sequence
@@ -128,16 +129,18 @@ def show_problems(loaded: Loaded, headline: str) -> None:
 
 T = TypeVar("T")
 _TABLE_TOKENS: dict[int, tuple[weakref.ref[pd.DataFrame], str]] = {}
+_TABLE_TOKENS_LOCK = threading.Lock()
 
 
 def _table_token(df: pd.DataFrame) -> str:
     """A name for this loaded table object, new for every table the process loads (a reused
     `id()` of a freed table gets a new name: the weak reference tells them apart)."""
-    entry = _TABLE_TOKENS.get(id(df))
-    if entry is None or entry[0]() is not df:
-        entry = (weakref.ref(df), uuid.uuid4().hex)
-        _TABLE_TOKENS[id(df)] = entry
-    return entry[1]
+    with _TABLE_TOKENS_LOCK:  # sessions asking at once must get one name, hence one build
+        entry = _TABLE_TOKENS.get(id(df))
+        if entry is None or entry[0]() is not df:
+            entry = (weakref.ref(df), uuid.uuid4().hex)
+            _TABLE_TOKENS[id(df)] = entry
+        return entry[1]
 
 
 @st.cache_resource(show_spinner=False, max_entries=128, ttl=3600)
