@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 ARGS ?=
 
-.PHONY: run test test-fast test-e2e validate docs bench
+.PHONY: run test test-fast test-e2e test-load validate docs bench
 
 $(VENV)/.app: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +28,10 @@ test: $(VENV)/.dev  ## lint, then every test (browser tests included)
 	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -m fuzz -q $(ARGS)
 
 test-fast: $(VENV)/.dev  ## unit and AppTest tests only
-	$(PY) -m pytest -m "not e2e" $(ARGS)
+	$(PY) -m pytest -m "not e2e and not load" $(ARGS)
+
+test-load: $(VENV)/.dev  ## the balancer tests only (needs haproxy): short load test, stickiness, a replica killed
+	$(PY) -m pytest -m load $(ARGS)
 
 test-e2e: $(VENV)/.dev  ## browser tests only (needs /usr/bin/chromium)
 	$(PY) -m pytest -m e2e $(ARGS)
