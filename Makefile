@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 ARGS ?=
 
-.PHONY: run test test-fast test-e2e validate docs bench
+.PHONY: run test test-fast test-e2e test-load validate docs bench
 
 $(VENV)/.app: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +28,10 @@ test: $(VENV)/.dev  ## lint, then every test (browser tests included)
 	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -m fuzz -q $(ARGS)
 
 test-fast: $(VENV)/.dev  ## unit and AppTest tests only
-	$(PY) -m pytest -m "not e2e" $(ARGS)
+	$(PY) -m pytest -m "not e2e and not load" $(ARGS)
+
+test-load: $(VENV)/.dev  ## the balancer tests only (needs haproxy): short load test, stickiness, a replica killed
+	$(PY) -m pytest -m load $(ARGS)
 
 test-e2e: $(VENV)/.dev  ## browser tests only (needs /usr/bin/chromium)
 	$(PY) -m pytest -m e2e $(ARGS)
@@ -42,6 +45,15 @@ docs: $(VENV)/.app  ## rewrite the vocabulary tables in docs/data.md from the sc
 bench: $(VENV)/.dev  ## the benchmark, 150 to 1,000,000 events (about 6 min): bench/results.md
 	$(PY) bench/run.py $(ARGS)
 
-.PHONY: load-test
-load-test: $(VENV)/.dev  ## 25 browser sessions at once on one server (needs /usr/bin/chromium); figures -> bench/results.md
+.PHONY: load-test load-test-browser serve
+REPLICAS ?= 2
+PORT ?= 8501
+
+load-test: $(VENV)/.dev  ## protocol load test: app, floor app, and REPLICAS behind HAProxy; figures -> bench/results.md
+	$(PY) bench/load_protocol.py $(ARGS)
+
+load-test-browser: $(VENV)/.dev  ## separate sessions in Chromium (needs /usr/bin/chromium): counts, downloads, uploads
 	$(PY) bench/load_test.py $(ARGS)
+
+serve: $(VENV)/.app  ## REPLICAS streamlit processes behind HAProxy on http://localhost:$(PORT) (needs haproxy)
+	$(PY) deploy/serve.py --replicas $(REPLICAS) --port $(PORT) $(ARGS)

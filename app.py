@@ -56,6 +56,7 @@ with filter_box:
     state = ui.sidebar_filters(options)
     ui.reset_button(options, state)
 filtered = apply_filters(df, state)
+per_view = ui.view_cache(df, state)  # figures, table and CSV: once per filter state
 event_id = st.session_state.get(ui.S_EVENT)
 n, total = len(filtered), len(df)
 
@@ -98,7 +99,7 @@ with timeline_box:
         )
     else:
         ui.chart(
-            figures.timeline(filtered, event_id),
+            per_view(figures.timeline, filtered, event_id),
             ui.K_TIMELINE,
             ui.on_chart_select(ui.K_TIMELINE, options),
             alt=f"Timeline of {n} events from {lo} to {hi}, one lane per category",
@@ -120,7 +121,7 @@ with details_box:
 tabs = ui.view_tabs()
 with tabs["table"]:
     if tabs["table"].open and n > 0:
-        table = labels.table_frame(filtered, labels.TABLE_MAX)
+        table = per_view(labels.table_frame, filtered, labels.TABLE_MAX)
         if n > labels.TABLE_MAX:
             ui.note(
                 f"The first {labels.TABLE_MAX:,} of the {n:,} events, by date: narrow the "
@@ -145,10 +146,10 @@ with tabs["map"]:
     if tabs["map"].open and n > 0:
         mode = st.radio("Show", ui.MAP_MODES, key=ui.K_MAP_MODE, horizontal=True)
         if mode == "Countries":
-            fig = figures.countries_map(filtered)
+            fig = per_view(figures.countries_map, filtered)
             ui.note("Click a country to show only its events.")
         else:
-            fig = figures.places_map(filtered, event_id)
+            fig = per_view(figures.places_map, filtered, event_id)
         ui.chart(
             fig,
             ui.K_MAP,
@@ -158,7 +159,7 @@ with tabs["map"]:
 with tabs["per-year"]:
     if tabs["per-year"].open and n > 0:
         ui.chart(
-            figures.events_per_year(filtered),
+            per_view(figures.events_per_year, filtered),
             ui.K_PER_YEAR,
             None,
             alt=f"Bar chart of events per year, {n} events",
@@ -177,9 +178,9 @@ with tabs["relations"]:
         world, over_time = st.columns([3, 2], gap="medium")
         with world:
             ui.chart(
-                relations.relations_map_animated(filtered, year=year)
+                per_view(relations.relations_map_animated, filtered, None, year)
                 if play
-                else relations.relations_map(filtered, year),
+                else per_view(relations.relations_map, filtered, year),
                 ui.K_RELATIONS_MAP,
                 None if play else ui.on_chart_select(ui.K_RELATIONS_MAP, options),
                 alt=f"World map of Azerbaijan's relations with each country in {year}",
@@ -187,7 +188,7 @@ with tabs["relations"]:
             ui.note("Click a country to show only its events.")
         with over_time:
             ui.chart(
-                relations.relations_over_time(filtered, year),
+                per_view(relations.relations_over_time, filtered, year),
                 ui.K_RELATIONS_TIME,
                 None,
                 alt="Countries with diplomatic relations and organizations joined, by year",

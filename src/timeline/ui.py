@@ -9,10 +9,13 @@ from __future__ import annotations
 import html
 import io
 import os
+import threading
+import uuid
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -200,6 +203,46 @@ def show_problems(loaded: Loaded, headline: str) -> None:
     st.dataframe(problems_frame(loaded.problems), hide_index=True, width="stretch")
     if loaded.summary:
         plain_note(loaded.summary)
+
+
+# ---------------------------------------------------------------------------------------------
+# What a view shows, built once per table and filter state (shared by the sessions of a process)
+
+T = TypeVar("T")
+_TABLE_TOKENS: dict[int, tuple[weakref.ref[pd.DataFrame], str]] = {}
+_TABLE_TOKENS_LOCK = threading.Lock()
+
+
+def _table_token(df: pd.DataFrame) -> str:
+    """A name for this loaded table object, new for every table the process loads (a reused
+    `id()` of a freed table gets a new name: the weak reference tells them apart)."""
+    with _TABLE_TOKENS_LOCK:  # sessions asking at once must get one name, hence one build
+        entry = _TABLE_TOKENS.get(id(df))
+        if entry is None or entry[0]() is not df:
+            entry = (weakref.ref(df), uuid.uuid4().hex)
+            _TABLE_TOKENS[id(df)] = entry
+        return entry[1]
+
+
+@st.cache_resource(show_spinner=False, max_entries=128, ttl=3600)
+def _built(name: str, table: str, view: str, args: tuple[Any, ...], _build: Any, _df: Any) -> Any:
+    return _build(_df, *args)
+
+
+def view_cache(table: pd.DataFrame, state: FilterState) -> Callable[..., Any]:
+    """`per_view(build, filtered, *args)`: `build(filtered, *args)`, built once per table,
+    filter state and args in this process, however many sessions ask (Streamlit computes a
+    missing entry once, under a lock per key). `filtered` must be `table` filtered by `state`;
+    the answer is shared between sessions, so it must be treated as read-only (figures are
+    only serialized, CSV bytes only sent)."""
+    token = _table_token(table)
+    view = repr(sorted(url_state.to_query_params(state).items()))
+
+    def per_view(build: Callable[..., T], filtered: pd.DataFrame, *args: Any) -> T:
+        name = f"{build.__module__}.{build.__qualname__}"
+        return _built(name, token, view, args, build, filtered)
+
+    return per_view
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,0 +1,218 @@
+"""A visitor without a browser: Streamlit's websocket protocol, spoken by hand.
+
+A browser opening the page does three things the server cares about: it fetches `/` (behind a
+balancer, that answer carries the sticky-session cookie), opens a websocket at `/_stcore/stream`
+(subprotocol `streamlit`, with the cookie and an `Origin` matching the host), and sends a
+`BackMsg` whose `rerun_script` holds the page's query string. The server answers with
+`ForwardMsg`s: `new_session`, the page's elements as `delta`s, and `script_finished`. A filter
+change is another `rerun_script` with the new query string (the app reads its filters from the
+URL when the URL changed outside it, as after Back or an edited link).
+
+`Visitor` is synchronous (websocket-client); under Locust, gevent makes it cooperative. It keeps
+the cookies like a browser, so a visitor stays on its replica, and reconnects like a browser
+when its connection drops: a fresh `/`, a fresh websocket, and the last query string again, so
+its view comes back from the URL on whichever replica the balancer picks.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from urllib.parse import urlsplit
+
+import websocket
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+COOKIE = "SERVERID"  # the balancer's sticky-session cookie (deploy/haproxy.cfg)
+
+
+class ProtocolError(RuntimeError):
+    """The run did not finish as it should (an exception element, a bad finish, no answer)."""
+
+
+@dataclass
+class Run:
+    """One script run as the client saw it."""
+
+    seconds: float
+    messages: int
+    bytes: int
+    elements: int
+    charts: int
+    exceptions: list[str]
+    status: str  # how the run finished: FINISHED_SUCCESSFULLY, ...
+    markdown: list[str] = field(default_factory=list)  # the Markdown elements' texts
+    downloads: list[str] = field(default_factory=list)  # download buttons' URLs (/media/...)
+
+
+@dataclass
+class Visitor:
+    """One browser tab's worth of protocol. `base` is e.g. `http://127.0.0.1:8501`."""
+
+    base: str
+    timeout: float = 60.0
+    cookies: dict[str, str] = field(default_factory=dict)
+    ws: websocket.WebSocket | None = None
+    query: str = ""
+    reconnects: int = 0
+
+    # --- the connection ----------------------------------------------------------------------
+
+    @property
+    def replica(self) -> str | None:
+        """The replica the balancer pinned this visitor to (its cookie), if any."""
+        return self.cookies.get(COOKIE)
+
+    def _cookie_header(self) -> str:
+        return "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+
+    def _keep_cookies(self, headers: list[str]) -> None:
+        for value in headers:
+            jar = SimpleCookie()
+            jar.load(value)
+            for name, morsel in jar.items():
+                self.cookies[name] = morsel.value
+
+    def fetch_page(self) -> None:
+        """GET / as a browser does first; keeps the cookies it sets (the balancer's)."""
+        import http.client
+
+        parts = urlsplit(self.base)
+        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=self.timeout)
+        try:
+            headers = {"Cookie": self._cookie_header()} if self.cookies else {}
+            conn.request("GET", "/", headers=headers)
+            response = conn.getresponse()
+            response.read()
+            if response.status != 200:
+                raise ProtocolError(f"GET / answered {response.status}")
+            self._keep_cookies(response.headers.get_all("Set-Cookie") or [])
+        finally:
+            conn.close()
+
+    def get(self, path: str) -> tuple[int, bytes]:
+        """GET `path` with this visitor's cookies (e.g. a download link): status and body."""
+        import http.client
+
+        parts = urlsplit(self.base)
+        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=self.timeout)
+        try:
+            headers = {"Cookie": self._cookie_header()} if self.cookies else {}
+            conn.request("GET", path, headers=headers)
+            response = conn.getresponse()
+            return response.status, response.read()
+        finally:
+            conn.close()
+
+    def connect(self) -> None:
+        parts = urlsplit(self.base)
+        headers = [f"Cookie: {self._cookie_header()}"] if self.cookies else []
+        self.ws = websocket.create_connection(
+            f"ws://{parts.netloc}/_stcore/stream",
+            subprotocols=["streamlit"],
+            origin=f"{parts.scheme}://{parts.netloc}",
+            header=headers,
+            timeout=self.timeout,
+            enable_multithread=False,
+        )
+
+    def close(self) -> None:
+        if self.ws is not None:
+            with contextlib.suppress(Exception):
+                self.ws.close(timeout=1)
+            self.ws = None
+
+    # --- runs -----------------------------------------------------------------------------------
+
+    def open(self, query: str = "") -> Run:
+        """Open the page at `?query`: GET /, the websocket, the first run."""
+        t0 = time.perf_counter()
+        self.fetch_page()
+        self.connect()
+        run = self._run(query)
+        run.seconds = time.perf_counter() - t0
+        return run
+
+    def change(self, query: str, *, reconnect: bool = True) -> Run:
+        """A filter change: rerun with `query`. If the connection is gone (its replica was
+        stopped), reconnect as a browser does and ask again; the time includes that."""
+        t0 = time.perf_counter()
+        try:
+            run = self._run(query)
+        except (OSError, websocket.WebSocketException):
+            if not reconnect:
+                raise
+            self.close()
+            self.reconnects += 1
+            self._reconnect()
+            run = self._run(query)
+        run.seconds = time.perf_counter() - t0
+        return run
+
+    def _reconnect(self) -> None:
+        """What the browser does when its websocket drops: try again for a while."""
+        deadline = time.monotonic() + self.timeout
+        while True:
+            try:
+                self.fetch_page()
+                self.connect()
+                return
+            except (OSError, websocket.WebSocketException, ProtocolError):
+                self.close()
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
+
+    def _run(self, query: str) -> Run:
+        if self.ws is None:
+            raise ProtocolError("not connected")
+        self.query = query
+        msg = BackMsg()
+        msg.rerun_script.query_string = query
+        t0 = time.perf_counter()
+        self.ws.send_binary(msg.SerializeToString())
+        n = size = elements = charts = 0
+        exceptions: list[str] = []
+        markdown: list[str] = []
+        downloads: list[str] = []
+        deadline = time.monotonic() + self.timeout
+        while True:
+            if time.monotonic() > deadline:
+                raise ProtocolError(f"no script_finished within {self.timeout} s")
+            opcode, data = self.ws.recv_data()
+            if opcode == websocket.ABNF.OPCODE_CLOSE:
+                raise websocket.WebSocketConnectionClosedException("closed by the server")
+            if opcode != websocket.ABNF.OPCODE_BINARY:
+                continue
+            n += 1
+            size += len(data)
+            fwd = ForwardMsg()
+            fwd.ParseFromString(data)
+            kind = fwd.WhichOneof("type")
+            if kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
+                elements += 1
+                element = fwd.delta.new_element
+                which = element.WhichOneof("type")
+                if which == "exception":
+                    exceptions.append(f"{element.exception.type}: {element.exception.message}")
+                elif which == "plotly_chart":
+                    charts += 1
+                elif which == "markdown":
+                    markdown.append(element.markdown.body)
+                elif which == "download_button" and element.download_button.url:
+                    downloads.append(element.download_button.url)
+            elif kind == "script_finished":
+                status = ForwardMsg.ScriptFinishedStatus.Name(fwd.script_finished)
+                run = Run(
+                    time.perf_counter() - t0, n, size, elements, charts, exceptions, status,
+                    markdown, downloads,
+                )  # fmt: skip
+                if status != "FINISHED_SUCCESSFULLY":
+                    # A newer rerun request can preempt this one; we sent only one.
+                    raise ProtocolError(f"script finished with {status}")
+                if exceptions:
+                    raise ProtocolError("exception element: " + "; ".join(exceptions))
+                return run
