@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import time
+import uuid
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from urllib.parse import urlsplit
@@ -26,6 +27,7 @@ import websocket
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
+DEFERRED = "deferred:"  # a download written on click: `download_url` asks the session for it
 COOKIE = "SERVERID"  # the balancer's sticky-session cookie (deploy/haproxy.cfg)
 
 
@@ -45,7 +47,8 @@ class Run:
     exceptions: list[str]
     status: str  # how the run finished: FINISHED_SUCCESSFULLY, ...
     markdown: list[str] = field(default_factory=list)  # the Markdown elements' texts
-    downloads: list[str] = field(default_factory=list)  # download buttons' URLs (/media/...)
+    # Download buttons: their URL (/media/...), or DEFERRED + file id when written on click.
+    downloads: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -58,6 +61,8 @@ class Visitor:
     ws: websocket.WebSocket | None = None
     query: str = ""
     reconnects: int = 0
+    session_id: str = ""
+    seen: dict[str, ForwardMsg] = field(default_factory=dict)  # messages by hash (ref_hash)
 
     # --- the connection ----------------------------------------------------------------------
 
@@ -166,6 +171,36 @@ class Visitor:
                     raise
                 time.sleep(0.5)
 
+    def download_url(self, link: str) -> str:
+        """The address of a download: a link sent with the page as it is, or, for a button
+        whose file is written on click, the one the session makes when asked (as the browser
+        asks: a backend operation on the websocket)."""
+        if not link.startswith(DEFERRED):
+            return link
+        if self.ws is None or not self.session_id:
+            raise ProtocolError("not connected")
+        msg = BackMsg()
+        op = msg.backend_operation_request
+        op.request_id = uuid.uuid4().hex
+        op.session_id = self.session_id
+        op.deferred_file.file_id = link.removeprefix(DEFERRED)
+        self.ws.send_binary(msg.SerializeToString())
+        deadline = time.monotonic() + self.timeout
+        while time.monotonic() < deadline:
+            opcode, data = self.ws.recv_data()
+            if opcode != websocket.ABNF.OPCODE_BINARY:
+                continue
+            fwd = ForwardMsg()
+            fwd.ParseFromString(data)
+            answer = fwd.backend_operation_response
+            if fwd.WhichOneof("type") == "backend_operation_response" and (
+                answer.request_id == op.request_id
+            ):
+                if answer.error_msg:
+                    raise ProtocolError(f"download refused: {answer.error_msg}")
+                return answer.deferred_file.url
+        raise ProtocolError(f"no download within {self.timeout} s")
+
     def _run(self, query: str) -> Run:
         if self.ws is None:
             raise ProtocolError("not connected")
@@ -192,6 +227,15 @@ class Visitor:
             fwd = ForwardMsg()
             fwd.ParseFromString(data)
             kind = fwd.WhichOneof("type")
+            if kind == "ref_hash":
+                # An element the server knows this session has seen: sent as its hash, as the
+                # browser's message cache expects.
+                if fwd.ref_hash not in self.seen:
+                    raise ProtocolError(f"reference to an unknown message {fwd.ref_hash}")
+                fwd = self.seen[fwd.ref_hash]
+                kind = fwd.WhichOneof("type")
+            elif fwd.hash:
+                self.seen[fwd.hash] = fwd
             if kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
                 elements += 1
                 element = fwd.delta.new_element
@@ -204,6 +248,10 @@ class Visitor:
                     markdown.append(element.markdown.body)
                 elif which == "download_button" and element.download_button.url:
                     downloads.append(element.download_button.url)
+                elif which == "download_button" and element.download_button.deferred_file_id:
+                    downloads.append(DEFERRED + element.download_button.deferred_file_id)
+            elif kind == "new_session":
+                self.session_id = fwd.new_session.initialize.session_id
             elif kind == "script_finished":
                 status = ForwardMsg.ScriptFinishedStatus.Name(fwd.script_finished)
                 run = Run(
