@@ -53,9 +53,10 @@ MAP_MODES = ("Places", "Countries")
 
 # What the timeline's marks mean (a legend in words: the lanes already name the categories).
 TIMELINE_KEY = (
-    "◆ an event on one day · ▬ a period, as long as its date allows: *1995* spans the whole "
-    "year · ■ the middle of a period too short to see at this zoom · ⭘ the selected event. "
-    "Decades without events are cut out of the axis. Drag on the timeline or its slider to zoom."
+    "◆ an event on one day · a bar: a period, as long as its date allows (*1995* spans the "
+    "whole year) · ■ the middle of a period too short to see at this zoom · ○ the selected "
+    "event. Decades without events are cut out of the axis; drag on the timeline or its "
+    "slider to zoom."
 )
 
 # The "About this data" tab (static text: no value from a table or a URL reaches it).
