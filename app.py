@@ -56,7 +56,7 @@ with filter_box:
     state = ui.sidebar_filters(options)
     ui.reset_button(options, state)
 filtered = apply_filters(df, state)
-per_view = ui.view_cache(df, state)  # figures, table and CSV: once per filter state
+per_view = ui.view_cache(df, state)  # figures and the table: once per filter state
 event_id = st.session_state.get(ui.S_EVENT)
 n, total = len(filtered), len(df)
 

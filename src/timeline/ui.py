@@ -323,7 +323,8 @@ def restore_from_url(options: FilterOptions) -> tuple[str, ...]:
     else:
         # Same URL: keep the widgets' values, made valid for this table (it may have changed).
         old_span = ss.get(S_SPAN)
-        if old_span is not None and tuple(old_span) != options.years:
+        table_changed = old_span is not None and tuple(old_span) != options.years
+        if table_changed:
             state, said = _carried_over(old_span, options)
             ss[S_NOTICES] = (*ss.get(S_NOTICES, ()), *said)
         else:
@@ -333,8 +334,7 @@ def restore_from_url(options: FilterOptions) -> tuple[str, ...]:
             ss[S_EVENT] = None
         lo, hi = options.years
         year = ss.get(K_YEAR)
-        ss[K_YEAR] = hi if year is None or tuple(old_span or ()) != options.years else year
-        ss[K_YEAR] = min(max(int(ss[K_YEAR]), lo), hi)
+        ss[K_YEAR] = hi if year is None or table_changed else min(max(int(year), lo), hi)
     ss[S_SPAN] = options.years
     return tuple(ss.get(S_NOTICES, ()))
 
