@@ -12,14 +12,20 @@ import sys
 
 import streamlit as st
 
-from timeline import export, figures, labels, package, relations, ui
+from timeline import export, figures, labels, package, packing, relations, ui
 from timeline.filters import apply_filters
 
 # An emoji favicon: a ":material/...:" one would be fetched from fonts.gstatic.com.
 st.set_page_config(page_title="Azerbaijan Relations Timeline", page_icon="🗺️", layout="wide")
 
-# A title that leaves room for the timeline on a phone's first screen.
-st.html("<style>h1 { font-size: clamp(1.6rem, 4.5vw, 2.75rem) !important; }</style>")
+# A title that leaves room for the timeline on a phone's first screen. The timeline's titles
+# are fitted to a plot `packing.LABEL_WIDTH` wide: a narrower timeline leaves them out.
+st.html(
+    "<style>h1 { font-size: clamp(1.6rem, 4.5vw, 2.75rem) !important; }"
+    f".st-key-{ui.K_TIMELINE} {{ container-type: inline-size; }}"
+    f"@container (max-width: {packing.LABEL_WIDTH - 30}px) {{ .textpoint {{ display: none; }} }}"
+    "</style>"
+)
 
 # The sidebar, top to bottom: counter and download, filters, your own table.
 summary, filter_box = st.sidebar.container(), st.sidebar.container()
@@ -98,11 +104,20 @@ with timeline_box:
             icon=":material/search_off:",
         )
     else:
+        window = figures.timeline_window(ui.zoom(), state.years)
+        if ui.zoom() is not None and window is not None:
+            shown = labels.period_label(*window)
+            left, right = st.columns([3, 1], vertical_alignment="center")
+            ui.note(f"The timeline shows {shown}.", left)
+            right.button("Zoom out", key=ui.K_ZOOM_OUT, on_click=ui.zoom_out, width="stretch")
+        fig = per_view(figures.timeline, filtered, event_id, window)
+        axis = figures.axis_of(fig)
         ui.chart(
-            per_view(figures.timeline, filtered, event_id),
+            fig,
             ui.K_TIMELINE,
-            ui.on_chart_select(ui.K_TIMELINE, options),
+            ui.on_chart_select(ui.K_TIMELINE, options, axis.time if axis else None),
             alt=f"Timeline of {n} events from {lo} to {hi}, one lane per category",
+            selection_mode=("points", "box"),
         )
         ui.note(ui.TIMELINE_KEY)
 with details_box:

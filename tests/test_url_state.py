@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from timeline.filters import FilterOptions, FilterState
@@ -197,3 +199,40 @@ def test_the_relations_year(values, year, notice):
     assert parsed.notices == ((notice,) if notice else ())
     if year is not None:
         assert to_query_params(parsed.filters, year=year) == {"year": [str(year)]}
+
+
+@pytest.mark.parametrize(
+    ("values", "zoom", "notice"),
+    [
+        (["1992..1993-06"], (dt.date(1992, 1, 1), dt.date(1993, 6, 30)), None),
+        (["1993-06-15,1992"], (dt.date(1992, 1, 1), dt.date(1993, 6, 15)), None),
+        (["1992-03"], (dt.date(1992, 3, 1), dt.date(1992, 3, 31)), None),
+        (
+            ["1900..1919"],
+            (dt.date(1918, 1, 1), dt.date(1919, 12, 31)),
+            "The zoom '1900..1919' in the link was narrowed to the table's span 1918–2020.",
+        ),
+        (
+            ["2030..2040"],
+            None,
+            "Ignored zoom '2030..2040' in the link: the table covers 1918–2020.",
+        ),
+        (
+            ["soon"],
+            None,
+            "Ignored zoom 'soon' in the link: expected two dates, e.g. 1992-01..1993-06.",
+        ),
+        (
+            ["1992-13"],
+            None,
+            "Ignored zoom '1992-13' in the link: expected two dates, e.g. 1992-01..1993-06.",
+        ),
+    ],
+)
+def test_the_timeline_zoom(values, zoom, notice):
+    parsed = parse_query_params({"zoom": values}, OPTIONS)
+    assert parsed.zoom == zoom
+    assert parsed.notices == ((notice,) if notice else ())
+    if zoom is not None:
+        written = to_query_params(parsed.filters, zoom=zoom)
+        assert parse_query_params(written, OPTIONS).zoom == zoom

@@ -13,9 +13,12 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from timeline import schema
-from timeline.filters import by_date, categories_present
+from timeline import packing, schema
+from timeline.dates import format_period
+from timeline.filters import categories_present
 from timeline.labels import event_labels
+from timeline.packing import Stretch
+from timeline.selection import ZOOM_PREFIX, Span
 
 # Periods of statehood drawn behind the timeline: (label, first day, day it ended or None).
 PERIODS: tuple[tuple[str, str, str | None], ...] = (
@@ -24,8 +27,6 @@ PERIODS: tuple[tuple[str, str, str | None], ...] = (
     ("Independence", "1991-10-18", None),
 )
 _PERIOD_SHADES = ("rgba(0, 114, 178, 0.10)", "rgba(120, 120, 120, 0.07)", "rgba(0, 158, 115, 0.07)")
-SHORT_BAR = 0.01  # bars shorter than this share of the time axis also get a marker
-MAX_SUBLANES = 4  # overlapping events in one lane are spread over this many rows
 WEBGL_FROM = 5000  # draw markers with WebGL from this many points on
 # Above this many events the timeline shows per-lane density, not each event: thousands of SVG
 # bars take the browser many seconds (bench/results.md), and nobody can read them anyway.
@@ -113,24 +114,6 @@ def _category_codes(df: pd.DataFrame, categories: list[str]) -> np.ndarray:
     return column.cat.set_categories(categories).cat.codes.to_numpy()
 
 
-def lane_positions(df: pd.DataFrame) -> pd.Series:
-    """Each event's y on the timeline: its category's lane (top lane highest), shifted to one of
-    up to MAX_SUBLANES rows so that events close in time in one lane do not hide each other."""
-    order = lanes(df)
-    lane = df["category"].astype(str).map({c: len(order) - 1 - i for i, c in enumerate(order)})
-    dated = by_date(df)
-    rank = dated.groupby(dated["category"].astype(str), sort=False).cumcount()
-    size = dated.groupby(dated["category"].astype(str), sort=False)["id"].transform("size")
-    rows = np.minimum(size, MAX_SUBLANES)
-    offset = ((rank % rows) - (rows - 1) / 2) * (0.8 / rows)
-    return (lane + offset.reindex(df.index)).astype(float)
-
-
-def _sublane_height(df: pd.DataFrame) -> pd.Series:
-    size = df.groupby(df["category"].astype(str))["id"].transform("size")
-    return 0.8 / np.minimum(size, MAX_SUBLANES) * 0.85
-
-
 def _time_span(df: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:
     """The timeline's x range: every event's period, padded a little."""
     lo = pd.Timestamp(df["start"].min())
@@ -139,7 +122,6 @@ def _time_span(df: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:
     return lo - pad, hi + pad
 
 
-Stretch = tuple[pd.Timestamp, pd.Timestamp]
 QUIET_YEARS = 12  # an empty stretch of the axis longer than this is cut out of it
 _QUIET_MARGIN = pd.Timedelta(days=366)  # kept on each side of a cut
 
@@ -161,14 +143,34 @@ def quiet_stretches(df: pd.DataFrame, years: int = QUIET_YEARS) -> list[Stretch]
     return out
 
 
-def timeline(df: pd.DataFrame, selected: str | None = None) -> go.Figure:
-    """Ranged events as bars, other events as markers, one lane per category, over faint bands
-    for the periods of statehood, with a range slider.
+def timeline_axis(df: pd.DataFrame, window: Stretch | None = None) -> packing.Axis:
+    """The timeline's time axis for `df`: `window` (first and last day) or the events' whole
+    span, with the long quiet stretches cut out."""
+    if window is not None:
+        first, last = window
+        df = df[(df["end"] >= first) & (df["start"] <= last)]
+        lo, hi = first, last + pd.Timedelta(days=1)
+    else:
+        lo, hi = _time_span(df)
+    return packing.Axis(lo, hi, tuple(quiet_stretches(df)))
 
-    Above `DETAIL_MAX` events the lanes show density instead (`timeline_density`): how many
-    events are under way in each period. Filtering down to `DETAIL_MAX` or fewer events brings
-    back the individual bars and markers."""
+
+def timeline(
+    df: pd.DataFrame, selected: str | None = None, window: Stretch | None = None
+) -> go.Figure:
+    """Ranged events as bars, other events as markers, one lane per category, over faint bands
+    for the periods of statehood; the events' short titles beside the marks with room.
+
+    Marks are packed into rows (`packing`): where a lane is too crowded for its rows, a
+    cluster mark gives the count, and a click on it zooms in. `window` (first, last day) is
+    the stretch of time the axis shows; by default the events' whole span. Long quiet
+    stretches are cut out of the axis. Its x is the fraction of the plot's width
+    (`timeline_axis(...).fraction`): Plotly does not draw bars on a date axis with breaks.
+    Above `DETAIL_MAX` events the lanes show density instead (`timeline_density`)."""
     fig = go.Figure(layout={"title": _title("Timeline of events by category"), "font": _FONT})
+    axis = timeline_axis(df, window)
+    if window is not None:
+        df = df[(df["end"] >= window[0]) & (df["start"] <= window[1])]
     if df.empty:
         return _empty(fig)
     if len(df) > DETAIL_MAX:
@@ -176,34 +178,35 @@ def timeline(df: pd.DataFrame, selected: str | None = None) -> go.Figure:
     order = lanes(df)
     labels = event_labels(df)
     custom = _customdata(df, labels)
-    y = lane_positions(df).to_numpy()
-    height = _sublane_height(df).to_numpy()
     ranged = is_ranged(df).to_numpy()
     category = df["category"].astype(str).to_numpy()
-    start = df["start"].to_numpy()
+    layout = packing.pack(category, df["start"], df["end"], ranged, _short_titles(df, labels), axis)
+    rows = _Rows(order, layout.rows)
+    y = rows.y(category, layout.row)
     # A period's bar runs to the end of its last day.
-    end = (df["end"] + pd.Timedelta(days=1)).to_numpy()
-    duration_ms = (end - start) / np.timedelta64(1, "ms")
-    lo, hi = _time_span(df)
-    # Bars too short to see or click at the full view also get a marker at their middle.
-    short = ranged & (duration_ms < SHORT_BAR * (hi - lo) / pd.Timedelta(milliseconds=1))
-    scatter = go.Scattergl if (~ranged | short).sum() >= WEBGL_FROM else go.Scatter
-    middle = start + (end - start) / 2
+    x0 = axis.fraction(df["start"])
+    x1 = axis.fraction(df["end"].to_numpy() + np.timedelta64(1, "D"))
+    p0, p1 = packing.extents(df["start"], df["end"], ranged, axis)
+    short = ranged & (p1 - p0 <= packing.MARK_PX + 1e-9)
+    alone = layout.cluster < 0
+    scatter = go.Scattergl if (alone & (~ranged | short)).sum() >= WEBGL_FROM else go.Scatter
+    middle = (x0 + x1) / 2
     # One trace per kind of mark, coloured point by point, not one per category and kind: the
-    # browser's work grows with the number of traces (the range slider draws each again), and
-    # the lanes already tell the categories apart. Rows go lane by lane, top lane first.
+    # browser's work grows with the number of traces, and the lanes already tell the
+    # categories apart. Rows go lane by lane, top lane first.
     by_lane = np.argsort(pd.Categorical(category, categories=order).codes, kind="stable")
+    by_lane = by_lane[alone[by_lane]]
     colors = np.array([schema.CATEGORY_COLORS[c] for c in category], dtype=object)
-    bars = by_lane[ranged[by_lane]]
+    bars = by_lane[(ranged & ~short)[by_lane]]
     if len(bars):
         fig.add_trace(
             go.Bar(
                 name="Events with a period",
                 orientation="h",
-                base=pd.Series(start[bars]),
-                x=duration_ms[bars],
+                base=x0[bars],
+                x=x1[bars] - x0[bars],
                 y=y[bars],
-                width=height[bars],
+                width=0.62,
                 marker={"color": colors[bars], "line": {"width": 0}},
                 opacity=0.8,
                 customdata=custom[bars],
@@ -211,39 +214,191 @@ def timeline(df: pd.DataFrame, selected: str | None = None) -> go.Figure:
                 meta={"kind": "ranged"},
             )
         )
-    # Markers: at the middle of bars too short to see (squares), and for one-day events.
+        _bar_titles(fig, x1[bars], y[bars], layout.label[bars])
+    # Markers: periods too short to draw as a bar (squares), and one-day events (diamonds),
+    # each with its title beside it where there is room.
     for kind, name, marked, x, symbol, size in (
-        ("short-range", "Short periods", short, middle, "square", 10),
-        ("point", "Events on one date", ~ranged, start, "diamond", 11),
+        ("short-range", "Short periods", ranged & short, middle, "square", 9),
+        ("point", "Events on one date", ~ranged, x0, "diamond", 11),
     ):
-        rows = by_lane[marked[by_lane]]
-        if len(rows):
+        rows_of = by_lane[marked[by_lane]]
+        if len(rows_of):
             fig.add_trace(
                 scatter(
                     name=name,
-                    mode="markers",
-                    x=pd.Series(x[rows]),
-                    y=y[rows],
+                    mode="markers+text",
+                    x=x[rows_of],
+                    y=y[rows_of],
+                    text=layout.label[rows_of],
+                    textposition="middle right",
+                    textfont={"size": 11},
                     marker={
-                        "color": colors[rows],
+                        "color": colors[rows_of],
                         "size": size,
                         "symbol": symbol,
                         "line": {"color": "white", "width": 1},
                     },
-                    customdata=custom[rows],
+                    customdata=custom[rows_of],
                     hovertemplate=_EVENT_HOVER,
                     meta={"kind": kind},
                 )
             )
+    _clusters(fig, layout.clusters, rows, layout.bar_rows)
     if selected is not None and (df["id"] == selected).any():
         i = int(np.flatnonzero(df["id"].to_numpy() == selected)[0])
-        when = pd.Timestamp(middle[i] if ranged[i] else start[i])
-        fig.add_trace(_selected_ring(when, y[i], custom[i : i + 1]))
-    _timeline_frame(fig, order, lo, hi, quiet_stretches(df))
+        if alone[i]:
+            when, where = (middle[i] if ranged[i] else x0[i]), y[i]
+        else:
+            c = layout.clusters.iloc[layout.cluster[i]]
+            when, where = (c["x0"] + c["x1"]) / 2, rows.centre(category[i])
+        fig.add_trace(_selected_ring(when, where, custom[i : i + 1]))
+    _timeline_frame(fig, rows, axis)
     return fig
 
 
-def _selected_ring(when: pd.Timestamp, y: float, customdata: np.ndarray) -> go.Scatter:
+# Lane names as titles: the countries of a relation or a recognition, the organization joined.
+_TITLE_FROM = {
+    "diplomatic_relations": "countries",
+    "recognition": "countries",
+    "membership": "organizations",
+}
+
+
+def _short_titles(df: pd.DataFrame, labels: pd.DataFrame) -> list[str]:
+    """What the timeline writes beside each mark: the partner for a relation or a
+    recognition, the organization for a membership (the lane says the rest), else the title."""
+    category = df["category"].astype(str).to_numpy()
+    titles = df["title"].astype(str).to_numpy()
+    out = []
+    for i, cat in enumerate(category):
+        column = _TITLE_FROM.get(cat)
+        short = str(labels[column].iat[i]) if column else ""
+        out.append(short or titles[i])
+    return out
+
+
+class _Rows:
+    """The lanes' rows on the y axis: lanes top to bottom in `order`, each as many rows tall
+    as it packs into, under a strip that holds its name."""
+
+    GAP = 0.85  # the strip above each lane, in rows
+
+    def __init__(self, order: list[str], rows: dict[str, int]) -> None:
+        self.order = order
+        self.rows = {lane: max(rows.get(lane, 1), 1) for lane in order}
+        self.top: dict[str, float] = {}
+        y = sum(self.rows.values()) + self.GAP * len(order)
+        self.height = y
+        for lane in order:
+            y -= self.GAP
+            self.top[lane] = y
+            y -= self.rows[lane]
+
+    def y(self, lane: np.ndarray, row: np.ndarray) -> np.ndarray:
+        """The y of each mark: the middle of its row (its lane's middle, in a cluster)."""
+        top = np.array([self.top[c] for c in lane])
+        middle = np.array([self.centre(c) for c in lane])
+        return np.where(row >= 0, top - row - 0.5, middle)
+
+    def centre(self, lane: str) -> float:
+        return self.top[lane] - self.rows[lane] / 2
+
+    def name_at(self, lane: str) -> float:
+        """Where the lane's name goes: the middle of the strip above it."""
+        return self.top[lane] + self.GAP / 2
+
+
+def _bar_titles(fig: go.Figure, end: np.ndarray, y: np.ndarray, text: np.ndarray) -> None:
+    """The bars' titles, each just after its bar's end."""
+    keep = text != ""
+    if keep.any():
+        fig.add_trace(
+            go.Scatter(
+                name="Titles of periods",
+                mode="text",
+                x=end[keep],
+                y=y[keep],
+                text=["\u2002" + t for t in text[keep]],  # an en space after the bar
+                textposition="middle right",
+                textfont={"size": 11},
+                hoverinfo="skip",
+                meta={"kind": "titles"},
+            )
+        )
+
+
+def _clusters(
+    fig: go.Figure, clusters: pd.DataFrame, rows: _Rows, bar_rows: dict[str, int]
+) -> None:
+    """One mark per cluster, across its lane's rows of marks (under its bars), with its count;
+    a click zooms in to its span."""
+    if clusters.empty:
+        return
+    lanes_ = clusters["lane"].astype(str).tolist()
+    height = [rows.rows[c] - bar_rows.get(c, 0) for c in lanes_]
+    middle = [rows.top[c] - bar_rows.get(c, 0) - h / 2 for c, h in zip(lanes_, height, strict=True)]
+    custom = np.array(
+        [
+            [
+                zoom_target(c["first"], c["last"]),
+                f"{c['count']} events: {schema.CATEGORIES[c['lane']]}",
+                format_period(c["first"].date().isoformat(), c["last"].date().isoformat()),
+                schema.CATEGORIES[c["lane"]],
+                "",
+                "",
+            ]
+            for _, c in clusters.iterrows()
+        ],
+        dtype=object,
+    )
+    fig.add_trace(
+        go.Bar(
+            name="Clusters",
+            orientation="h",
+            base=clusters["x0"].to_numpy(),
+            x=(clusters["x1"] - clusters["x0"]).to_numpy(),
+            y=middle,
+            width=[h - 0.25 for h in height],
+            marker={
+                "color": [_rgba(schema.CATEGORY_COLORS[c], 0.22) for c in lanes_],
+                "line": {"color": [schema.CATEGORY_COLORS[c] for c in lanes_], "width": 1.5},
+            },
+            text=[f"<b>{n}</b>" for n in clusters["count"]],
+            textposition="inside",
+            insidetextanchor="middle",
+            textangle=0,
+            constraintext="none",
+            textfont={"size": 12},
+            customdata=custom,
+            hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[2]}<br>"
+            "Click to zoom in<extra></extra>",
+            meta={"kind": "cluster"},
+        )
+    )
+
+
+def zoom_target(first: pd.Timestamp, last: pd.Timestamp) -> str:
+    """What a cluster's click carries: the span to zoom to (`selection.selected_span`)."""
+    return f"{ZOOM_PREFIX}{first.date().isoformat()}/{last.date().isoformat()}"
+
+
+def timeline_window(zoom: Span | None, years: tuple[int, int] | None) -> Stretch | None:
+    """The stretch of time the timeline shows: the zoom, within the years filter; else the
+    years filter's years; else None (the events' whole span)."""
+    lo = pd.Timestamp(year=min(years), month=1, day=1) if years else None
+    hi = pd.Timestamp(year=max(years), month=12, day=31) if years else None
+    if zoom is not None:
+        first, last = pd.Timestamp(zoom[0]), pd.Timestamp(zoom[1])
+        first, last = (
+            max(first, lo) if lo is not None else first,
+            (min(last, hi) if hi is not None else last),
+        )
+        if first <= last:
+            return first, last
+    return (lo, hi) if lo is not None and hi is not None else None
+
+
+def _selected_ring(when: Any, y: float, customdata: np.ndarray) -> go.Scatter:
     """The ring around the selected event on either timeline (events or density): black
     inside white, so that it stands out on a light and on a dark background."""
     return go.Scatter(
@@ -339,17 +494,18 @@ def timeline_density(df: pd.DataFrame, selected: str | None = None) -> go.Figure
             "font": _FONT,
         }
     )
-    lane_y = {cat: len(order) - 1 - i for i, cat in enumerate(order)}
+    rows = _Rows(order, {})
+    axis = packing.Axis(*_time_span(df))
     periods = np.array(labels, dtype=object)[None, :]
     for i, cat in enumerate(order):
         color = schema.CATEGORY_COLORS[cat]
         z = counts[i : i + 1].astype(float)
         z[z == 0] = np.nan  # empty periods stay transparent: the bands show through
-        y = lane_y[cat]
+        y = rows.centre(cat)
         fig.add_trace(
             go.Heatmap(
                 name=schema.CATEGORIES[cat],
-                x=edges,
+                x=axis.fraction(edges),
                 y=[y - 0.42, y + 0.42],
                 z=z,
                 zmin=0,
@@ -368,9 +524,10 @@ def timeline_density(df: pd.DataFrame, selected: str | None = None) -> go.Figure
         when = pd.Timestamp(row["start"].iloc[0])
         if is_ranged(row).iloc[0]:
             when += (pd.Timestamp(row["end"].iloc[0]) + pd.Timedelta(days=1) - when) / 2
-        lane = lane_y[str(row["category"].iloc[0])]
-        fig.add_trace(_selected_ring(when, lane, _customdata(row, labels_row)))
-    _timeline_frame(fig, order, *_time_span(df))
+        lane = rows.centre(str(row["category"].iloc[0]))
+        x = axis.fraction(np.array([when], dtype="datetime64[ms]"))[0]
+        fig.add_trace(_selected_ring(x, lane, _customdata(row, labels_row)))
+    _timeline_frame(fig, rows, axis)
     fig.update_layout(margin={"t": 150}, height=190 + 56 * len(order))  # room for the subtitle
     return fig
 
@@ -389,17 +546,29 @@ def _label_at(x0: pd.Timestamp, x1: pd.Timestamp, cuts: list[Stretch]) -> pd.Tim
     return max(pieces, key=lambda p: p[1] - p[0])[0] if pieces else x0
 
 
-def _timeline_frame(
-    fig: go.Figure,
-    order: list[str],
-    lo: pd.Timestamp,
-    hi: pd.Timestamp,
-    cuts: list[Stretch] | None = None,
-) -> None:
-    """The statehood bands, the axes (one lane per category, the time axis without `cuts`)
-    and the range slider."""
-    cuts = cuts or []
-    for row, ((label, first, last), shade) in enumerate(zip(PERIODS, _PERIOD_SHADES, strict=True)):
+ROW_PX = 21  # a row of marks on the timeline, in pixels
+_BAND_STRIP = 1.0  # rows under the lanes that hold the statehood bands' labels
+_SHORT_BANDS = {"Democratic Republic": "1918–20", "Soviet era": "Soviet", "Independence": "Indep."}
+
+
+def _band_label(label: str, room_px: float) -> str:
+    """A band's label as it fits in `room_px` of the plot: whole, short, or not at all."""
+    for text in (label, _SHORT_BANDS.get(label, "")):
+        if text and len(text) * 7.2 + 8 <= room_px:
+            return text
+    return ""
+
+
+def _timeline_frame(fig: go.Figure, rows: _Rows, axis: packing.Axis) -> None:
+    """The statehood bands with their labels, the axes (one lane per category; the time axis
+    as fractions of the width, labelled in years, a dotted line where time is cut out) and
+    drag-to-zoom. The axis is kept in the layout's meta (`axis_of`)."""
+    lo, hi, cuts = axis.lo, axis.hi, list(axis.cuts)
+
+    def at(when: pd.Timestamp) -> float:
+        return float(axis.fraction(np.array([when], dtype="datetime64[ms]"))[0])
+
+    for (label, first, last), shade in zip(PERIODS, _PERIOD_SHADES, strict=True):
         x0 = max(pd.Timestamp(first), lo)
         x1 = min(pd.Timestamp(last), hi) if last else hi
         if x0 >= x1:
@@ -407,8 +576,8 @@ def _timeline_frame(
         # add_shape, not add_vrect: the same rectangle, without add_vrect's slow bookkeeping.
         fig.add_shape(
             type="rect",
-            x0=x0,
-            x1=x1,
+            x0=at(x0),
+            x1=at(x1),
             xref="x",
             y0=0,
             y1=1,
@@ -418,45 +587,130 @@ def _timeline_frame(
             layer="below",
             name=label,
         )
-        # Each label inside the top of its band, from its first day that the axis shows.
-        fig.add_annotation(
-            x=_label_at(x0, x1, cuts),
-            y=1,
-            xref="x",
-            yref="y domain",
-            xanchor="left",
-            yanchor="top",
-            yshift=-16 * (row % 2),  # every other label a line lower: narrow bands stay legible
-            text=label,
-            showarrow=False,
-            font={"size": 12, "weight": 600},
-            name=f"band: {label}",
-        )
+        # Each label in the strip under the lanes, from its band's first day that the axis
+        # shows, as long as it fits in the band's width on a wide screen.
+        start = _label_at(x0, x1, cuts)
+        text = _band_label(label, (at(x1) - at(start)) * packing.LABEL_WIDTH)
+        if text:
+            fig.add_annotation(
+                x=at(start),
+                y=-_BAND_STRIP / 2,
+                xref="x",
+                yref="y",
+                xanchor="left",
+                yanchor="middle",
+                text=text,
+                showarrow=False,
+                font={"size": 12, "weight": 600},
+                name=f"band: {label}",
+            )
+    for first, _ in cuts:
+        if lo < first < hi:
+            fig.add_shape(
+                type="line",
+                x0=at(first),
+                x1=at(first),
+                xref="x",
+                y0=0,
+                y1=1,
+                yref="y domain",
+                line={"width": 1.5, "dash": "dot", "color": "rgba(110, 110, 110, 0.8)"},
+                name="cut",
+            )
+    ticks = year_ticks(axis)
     fig.update_layout(
-        height=150 + 40 * len(order),
+        height=int(110 + ROW_PX * (rows.height + _BAND_STRIP)),
         showlegend=False,
         hovermode="closest",
-        margin={"l": 10, "r": 10, "t": 70, "b": 10},
+        margin={"l": 10, "r": 10, "t": 80, "b": 10},
         uirevision="timeline",
         barmode="overlay",
+        # With the box tool, a drag across the timeline selects a stretch of time, which the
+        # app zooms to. Not the default drag: Streamlit then reports no clicks on points.
+        selectdirection="h",
+        meta={"axis": axis.to_meta()},
     )
     fig.update_xaxes(
-        type="date",
-        range=[lo, hi],
-        rangebreaks=[{"bounds": [first, last]} for first, last in cuts],
-        rangeslider={"visible": True, "thickness": 0.08, "range": [lo, hi]},
-        showgrid=True,
-        side="top",  # the years above the lanes, in view with the title
-    )
-    fig.update_yaxes(
+        type="linear",
+        range=[0, 1],
         tickmode="array",
-        tickvals=list(range(len(order) - 1, -1, -1)),
-        ticktext=[schema.CATEGORIES[c] for c in order],
-        range=[-0.6, len(order) - 0.4],
+        tickvals=[at(t) for t in ticks],
+        ticktext=[_tick_text(t, ticks) for t in ticks],
+        showgrid=True,
+        zeroline=False,
+        side="top",  # the years above the lanes, in view with the title
+        fixedrange=True,  # zooming is the app's: drag across the timeline
+    )
+    # The lanes' names inside the plot, above each lane: the plot keeps the whole width,
+    # which a phone needs.
+    for lane in rows.order:
+        fig.add_annotation(
+            x=0,
+            xref="paper",
+            y=rows.name_at(lane),
+            yref="y",
+            xanchor="left",
+            yanchor="middle",
+            text=schema.CATEGORIES[lane],
+            showarrow=False,
+            font={"size": 11, "weight": 600},
+            name=f"lane: {lane}",
+        )
+    fig.update_yaxes(
+        showticklabels=False,
+        range=[-_BAND_STRIP, rows.height + 0.1],
         fixedrange=True,
         showgrid=False,
         zeroline=False,
     )
+
+
+_TICK_STEPS = (1, 2, 5, 10, 20, 25, 50, 100, 200, 500)
+_TICK_PX = 64  # the least room between two year labels, at LABEL_WIDTH
+
+
+def year_ticks(axis: packing.Axis) -> list[pd.Timestamp]:
+    """Where the time axis is labelled: the first of January of round years (months when
+    the axis spans less than two years) in each stretch the axis shows, at least `_TICK_PX`
+    apart on a wide screen."""
+    span_years = (axis.hi - axis.lo) / pd.Timedelta(days=365.25)
+    if span_years < 2:
+        candidates = list(pd.date_range(axis.lo.normalize(), axis.hi, freq="MS"))
+    else:
+        visible = span_years - sum(
+            (min(b, axis.hi) - max(a, axis.lo)) / pd.Timedelta(days=365.25)
+            for a, b in axis.cuts
+            if b > axis.lo and a < axis.hi
+        )
+        px_per_year = packing.LABEL_WIDTH / max(visible, 1e-9)
+        step = next((s for s in _TICK_STEPS if s * px_per_year >= _TICK_PX), _TICK_STEPS[-1])
+        first = (axis.lo.year // step + 1) * step
+        candidates = [
+            pd.Timestamp(year=y, month=1, day=1) for y in range(first, axis.hi.year + 1, step)
+        ]
+        # The first year after each cut, so that each stretch is labelled.
+        candidates += [pd.Timestamp(year=b.year + 1, month=1, day=1) for _, b in axis.cuts]
+    shown = []
+    last = -np.inf
+    for t in sorted(set(candidates)):
+        if not axis.lo <= t <= axis.hi or any(a < t < b for a, b in axis.cuts):
+            continue
+        x = float(axis.fraction(np.array([t], dtype="datetime64[ms]"))[0]) * packing.LABEL_WIDTH
+        if x - last >= _TICK_PX:
+            shown.append(t)
+            last = x
+    return shown
+
+
+def _tick_text(t: pd.Timestamp, ticks: list[pd.Timestamp]) -> str:
+    months = len(ticks) > 1 and any(x.month != 1 for x in ticks)
+    return t.strftime("%b %Y") if months else str(t.year)
+
+
+def axis_of(fig: go.Figure) -> packing.Axis | None:
+    """The time axis a timeline figure was drawn on (None for another figure)."""
+    meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else None
+    return packing.Axis.from_meta(meta["axis"]) if meta and "axis" in meta else None
 
 
 def _geo_layout(fig: go.Figure) -> None:

@@ -93,6 +93,11 @@ def table_frame(df: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
+def period_label(first: pd.Timestamp, last: pd.Timestamp) -> str:
+    """A stretch of days as a person says it: "1 January 1992 – 30 June 1993"."""
+    return format_period(first.date().isoformat(), last.date().isoformat())
+
+
 def filter_summary(state: FilterState, n: int, total: int) -> str:
     """What the page shows, in a line: "20 of 134 events · War, Ceasefire · 1988–1994"."""
     parts = [f"{n:,} of {total:,} events" if n != total else f"All {total:,} events"]

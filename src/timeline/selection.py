@@ -7,8 +7,14 @@ the country's ISO3 code as their location.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime as dt
+from collections.abc import Callable, Mapping
 from typing import Any
+
+import pandas as pd
+
+# What a cluster on the timeline carries as its first customdata: `zoom:first/last`.
+ZOOM_PREFIX = "zoom:"
 
 
 def _points(selection: Mapping[str, Any] | None) -> list[Mapping[str, Any]]:
@@ -35,8 +41,64 @@ def selected_event_id(selection: Mapping[str, Any] | None) -> str | None:
         if point.get("location"):
             continue
         value = _first_customdata(point)
-        if isinstance(value, str) and value:
+        if isinstance(value, str) and value and not value.startswith(ZOOM_PREFIX):
             return value
+    return None
+
+
+Span = tuple[dt.date, dt.date]
+
+
+def _day(value: Any) -> dt.date | None:
+    try:
+        when = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        return None
+    return None if pd.isna(when) else when.date()
+
+
+def selected_span(
+    selection: Mapping[str, Any] | None, to_time: Callable[[float], Any] | None = None
+) -> Span | None:
+    """The stretch of time a timeline selection asks to zoom to: a box dragged across it (its
+    x read through `to_time`, which turns a position on the axis into a time), or a click on
+    a cluster (`ZOOM_PREFIX` first/last). None for anything else."""
+    if not selection:
+        return None
+    inner = selection.get("selection", selection)
+    boxes = inner.get("box", []) if isinstance(inner, Mapping) else []
+    for box in boxes or []:
+        xs = box.get("x") if isinstance(box, Mapping) else None
+        if to_time is not None and isinstance(xs, list | tuple) and len(xs) == 2:
+            try:
+                a, b = (_day(to_time(float(x))) for x in xs)
+            except (TypeError, ValueError):
+                continue
+            if a is not None and b is not None:
+                return (min(a, b), max(a, b))
+    for point in _points(selection):
+        value = _first_customdata(point)
+        if isinstance(value, str) and value.startswith(ZOOM_PREFIX):
+            first, _, last = value.removeprefix(ZOOM_PREFIX).partition("/")
+            a, b = _day(first), _day(last)
+            if a is not None and b is not None:
+                return (min(a, b), max(a, b))
+    return None
+    inner = selection.get("selection", selection)
+    boxes = inner.get("box", []) if isinstance(inner, Mapping) else []
+    for box in boxes or []:
+        xs = box.get("x") if isinstance(box, Mapping) else None
+        if isinstance(xs, list | tuple) and len(xs) == 2:
+            a, b = _day(xs[0]), _day(xs[1])
+            if a is not None and b is not None:
+                return (min(a, b), max(a, b))
+    for point in _points(selection):
+        value = _first_customdata(point)
+        if isinstance(value, str) and value.startswith(ZOOM_PREFIX):
+            first, _, last = value.removeprefix(ZOOM_PREFIX).partition("/")
+            a, b = _day(first), _day(last)
+            if a is not None and b is not None:
+                return (min(a, b), max(a, b))
     return None
 
 

@@ -40,9 +40,11 @@ K_TIMELINE, K_MAP, K_PER_YEAR, K_CLEAR_EVENT, K_DOWNLOAD, K_DOWNLOAD_PACKAGE = (
     "download_package",
 )
 K_TABLE_PREFIX = "table_"
+K_ZOOM_OUT = "zoom_out"
 # Session state that is not a widget.
-S_EVENT, S_TABLE_NONCE, S_URL, S_NOTICES, S_SPAN = (
+S_EVENT, S_ZOOM, S_TABLE_NONCE, S_URL, S_NOTICES, S_SPAN = (
     "selected_event",
+    "_zoom",  # the timeline's zoom: (first day, last day) or None
     "_table_nonce",
     "_url_written",
     "_url_notices",
@@ -54,9 +56,10 @@ MAP_MODES = ("Places", "Countries")
 # What the timeline's marks mean (a legend in words: the lanes already name the categories).
 TIMELINE_KEY = (
     "◆ an event on one day · a bar: a period, as long as its date allows (*1995* spans the "
-    "whole year) · ■ the middle of a period too short to see at this zoom · ○ the selected "
-    "event. Decades without events are cut out of the axis; drag on the timeline or its "
-    "slider to zoom."
+    "whole year) · ■ the middle of a period too short to see at this zoom · a box with a "
+    "number: that many events too close to draw apart, click it to zoom in · ○ the selected "
+    "event. Decades without events are cut out of the axis (dotted lines). To zoom in to a "
+    "stretch of time, pick the box tool above the timeline and drag across it."
 )
 
 # The "About this data" tab (static text: no value from a table or a URL reaches it).
@@ -316,6 +319,7 @@ def restore_from_url(options: FilterOptions) -> tuple[str, ...]:
         parsed = url_state.parse_query_params(current, options)
         _put_state(parsed.filters, options)
         ss[S_EVENT] = parsed.event
+        ss[S_ZOOM] = parsed.zoom
         ss[K_VIEW] = url_state.VIEWS[parsed.view]
         ss[K_YEAR] = parsed.year if parsed.year is not None else options.years[1]
         ss[S_NOTICES] = parsed.notices
@@ -363,7 +367,9 @@ def view_tabs() -> dict[str, Any]:
 def write_url(state: FilterState, event: str | None) -> None:
     """Put the view in the URL (one history entry per change)."""
     ss = st.session_state
-    target = url_state.to_query_params(state, event, current_view(), _year_in_url(ss))
+    target = url_state.to_query_params(
+        state, event, current_view(), _year_in_url(ss), ss.get(S_ZOOM)
+    )
     if target != _current_params():
         st.query_params.from_dict(target)
     if target != ss.get(S_URL):
@@ -400,7 +406,10 @@ def download(
 
 def share_url(state: FilterState, event: str | None) -> str | None:
     """The address that restores this view, as the person's browser reaches the app."""
-    params = url_state.to_query_params(state, event, current_view(), _year_in_url(st.session_state))
+    ss = st.session_state
+    params = url_state.to_query_params(
+        state, event, current_view(), _year_in_url(ss), ss.get(S_ZOOM)
+    )
     return package.share_url(st.context.url, params)
 
 
@@ -429,6 +438,7 @@ def sidebar_filters(options: FilterOptions) -> FilterState:
             key=K_YEARS,
             step=1,
             help="An event is shown when its period overlaps these years.",
+            on_change=zoom_out,  # the timeline's axis follows the years
         )
     else:
         note(f"Years: every event is in {lo}.")
@@ -465,12 +475,20 @@ def _select_event(event_id: str | None, *, from_table: bool = False) -> None:
         ss[S_TABLE_NONCE] = ss.get(S_TABLE_NONCE, 0) + 1
 
 
-def on_chart_select(key: str, options: FilterOptions) -> Callable[[], None]:
-    """A callback for st.plotly_chart(on_select=...): a clicked event becomes the selected
-    event; a clicked country (choropleth) becomes the country filter."""
+def on_chart_select(
+    key: str, options: FilterOptions, to_time: Callable[[float], Any] | None = None
+) -> Callable[[], None]:
+    """A callback for st.plotly_chart(on_select=...): a stretch of time dragged across the
+    timeline (its x read through `to_time`), or a clicked cluster, becomes the zoom; a
+    clicked event becomes the selected event; a clicked country (choropleth) becomes the
+    country filter."""
 
     def callback() -> None:
         picked = st.session_state.get(key)
+        span = selection.selected_span(picked, to_time)
+        if span is not None:
+            st.session_state[S_ZOOM] = span
+            return
         country = selection.selected_country(picked)
         if country is not None:
             if country in options.countries:
@@ -502,6 +520,15 @@ def clear_event() -> None:
     _select_event(None)
 
 
+def zoom() -> selection.Span | None:
+    """The timeline's zoom, if any."""
+    return st.session_state.get(S_ZOOM)
+
+
+def zoom_out() -> None:
+    st.session_state[S_ZOOM] = None
+
+
 def chart(fig: Any, key: str, on_select: Callable[[], None] | None, alt: str, **kw: Any) -> None:
     """st.plotly_chart with the app's settings: the base map from /app/static/, no logo."""
     # No zoom on the mouse wheel: over a map it would catch the page's scrolling (the map's
@@ -517,6 +544,5 @@ def chart(fig: Any, key: str, on_select: Callable[[], None] | None, alt: str, **
             width="stretch",
             alt=alt,
             on_select=on_select,
-            selection_mode="points",
-            **kw,
+            **{"selection_mode": "points", **kw},
         )

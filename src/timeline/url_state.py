@@ -2,17 +2,23 @@
 
 Parameters: one per list filter (`filters.LIST_FILTERS`: `category`, `topic`, `country` as ISO3,
 `org`; repeated for several values, a comma-separated value is accepted too), `years` (two
-values), `q` and `event`. Parsing never
+values), `q`, `event`, the open `view`, the relations view's `year` and the timeline's
+`zoom` (two dates). Parsing never
 raises: unknown or malformed values are dropped and described in a short notice.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+import pandas as pd
+
+from timeline.dates import parse_dates
 from timeline.filters import LIST_FILTERS, FilterOptions, FilterState, restrict
+from timeline.selection import Span
 
 # FilterState field -> query parameter, for the list filters.
 LIST_PARAMS: dict[str, str] = {f.field: f.param for f in LIST_FILTERS}
@@ -26,7 +32,7 @@ VIEWS: dict[str, str] = {
     "about": "About this data",
 }
 DEFAULT_VIEW = next(iter(VIEWS))
-PARAMS: tuple[str, ...] = (*LIST_PARAMS.values(), "years", "q", "event", "view", "year")
+PARAMS: tuple[str, ...] = (*LIST_PARAMS.values(), "years", "q", "event", "view", "year", "zoom")
 QUERY_MAX = 200
 _YEAR_SPLIT = re.compile(r"\s*(?:,|\.\.|–|—|-(?=\d)|\s)\s*")
 
@@ -42,6 +48,7 @@ class UrlState:
     notices: tuple[str, ...] = ()
     view: str = DEFAULT_VIEW
     year: int | None = None  # the relations view's year; None: the table's last year
+    zoom: Span | None = None  # the stretch of time the timeline shows; None: all of it
 
 
 def _values(params: QueryParams, name: str) -> list[str]:
@@ -157,7 +164,44 @@ def parse_query_params(params: QueryParams, options: FilterOptions) -> UrlState:
         )
         view = DEFAULT_VIEW
     year = _parse_year(params, options, notices)
-    return UrlState(state, event, tuple(notices), view, year)
+    zoom = _parse_zoom(params, options, notices)
+    return UrlState(state, event, tuple(notices), view, year, zoom)
+
+
+_ZOOM_SPLIT = re.compile(r"\s*(?:\.\.|/|,|–|—)\s*")
+
+
+def _parse_zoom(params: QueryParams, options: FilterOptions, notices: list[str]) -> Span | None:
+    """The timeline's zoom: two dates (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`), from the first day
+    of the first to the last day of the second, within the table's span."""
+    values = [v.strip() for v in _values(params, "zoom") if v.strip()]
+    if not values:
+        return None
+    parts = [p for v in values[-1:] for p in _ZOOM_SPLIT.split(v) if p]
+    if len(parts) == 1:
+        parts *= 2
+    parsed = parse_dates(pd.Series(parts[:2], dtype="string")) if len(parts) == 2 else None
+    if parsed is None or parsed["first"].isna().any():
+        notices.append(
+            f"Ignored zoom {quoted(values[-1:])} in the link: expected two dates, "
+            "e.g. 1992-01..1993-06."
+        )
+        return None
+    first = min(parsed["first"]).date()
+    last = max(parsed["last"]).date()
+    lo, hi = options.years
+    span = (dt.date(lo, 1, 1), dt.date(hi, 12, 31))
+    if last < span[0] or first > span[1]:
+        notices.append(
+            f"Ignored zoom {quoted(values[-1:])} in the link: the table covers {lo}–{hi}."
+        )
+        return None
+    if first < span[0] or last > span[1]:
+        notices.append(
+            f"The zoom {quoted(values[-1:])} in the link was narrowed to the table's span "
+            f"{lo}–{hi}."
+        )
+    return (max(first, span[0]), min(last, span[1]))
 
 
 def _parse_year(params: QueryParams, options: FilterOptions, notices: list[str]) -> int | None:
@@ -182,6 +226,7 @@ def to_query_params(
     event: str | None = None,
     view: str = DEFAULT_VIEW,
     year: int | None = None,
+    zoom: Span | None = None,
 ) -> dict[str, list[str]]:
     """The query parameters for a view; filters and the view at their default are left out."""
     params: dict[str, list[str]] = {}
@@ -199,6 +244,8 @@ def to_query_params(
         params["view"] = [view]
     if year is not None:
         params["year"] = [str(year)]
+    if zoom is not None:
+        params["zoom"] = [f"{zoom[0].isoformat()}..{zoom[1].isoformat()}"]
     return params
 
 

@@ -26,7 +26,12 @@ _COUNT_MARKS = """
     const cd = g.__data__;
     const trace = cd && cd[0] && cd[0].trace;
     const kind = trace && trace.meta && trace.meta.kind;
-    if (kind !== 'ranged' && kind !== 'point') continue;
+    if (kind === 'cluster') {
+      // A cluster is drawn once and holds as many events as its label says.
+      for (const bar of g.querySelectorAll('g.point')) n += parseInt(bar.textContent, 10);
+      continue;
+    }
+    if (kind !== 'ranged' && kind !== 'point' && kind !== 'short-range') continue;
     n += g.querySelectorAll('g.point, path.point').length;
   }
   return n;
@@ -112,7 +117,8 @@ def chart(page: Any, title: str) -> Any:
 
 
 def event_marks(page: Any, title: str) -> int:
-    """How many event bars and markers the chart titled `title` drew."""
+    """How many events the chart titled `title` drew: its bars and markers, and the events
+    its clusters say they hold."""
     return chart(page, title).evaluate(_COUNT_MARKS)
 
 

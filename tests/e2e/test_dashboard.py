@@ -284,6 +284,57 @@ def test_the_open_view_comes_back_from_the_url(page):
     assert_clean(page)
 
 
+def tick_labels(page) -> list[str]:
+    return chart(page, TIMELINE).locator(".xaxislayer-above .xtick text").all_text_contents()
+
+
+def test_a_cluster_opens_on_a_click_a_drag_zooms_and_the_zoom_comes_back_from_the_url(page):
+    page.set_viewport_size({"width": 1400, "height": 900})
+    open_app(page)
+    plot = chart(page, TIMELINE)
+    # The largest cluster: the relations of 1992.
+    clusters = plot.locator(".barlayer .trace").filter(has=page.locator("g.point text"))
+    counts = [int(t) for t in clusters.locator("g.point text").all_text_contents()]
+    biggest = clusters.locator("g.point").nth(counts.index(max(counts)))
+    click_center(page, biggest.locator("path"))
+    zoom = query_of(page)["zoom"][0]
+    first, last = zoom.split("..")
+    assert first < "1993" and last >= "1992"
+    assert "event" not in query_of(page)  # a cluster is not an event
+    inside = (SHIPPED["end"] >= first) & (SHIPPED["start"] <= last)
+    assert event_marks(page, TIMELINE) == inside.sum()  # each event in the window, once
+    zoomed = tick_labels(page)
+    assert all(not t.isdigit() or 1990 <= int(t) <= 2000 for t in zoomed), zoomed
+    # With the box tool, dragging across the left half of the timeline zooms further in.
+    plot.hover()
+    plot.locator('.modebar-btn[data-title="Box Select"]').click()
+    box = plot.locator(".nsewdrag").first.bounding_box()
+    y = box["y"] + box["height"] / 2
+
+    def drag() -> None:
+        page.mouse.move(box["x"] + 5, y)
+        page.mouse.down()
+        page.mouse.move(box["x"] + box["width"] / 4, y, steps=5)
+        page.mouse.move(box["x"] + box["width"] / 2, y, steps=5)
+        page.mouse.up()
+
+    rerun(page, drag)
+    narrower = query_of(page)["zoom"][0]
+    assert narrower != zoom and first <= narrower.split("..")[0]
+    # The link restores the same axis in a new session.
+    fresh = page.context.new_page()
+    fresh.traffic, fresh.app_url = page.traffic, page.app_url
+    watch(fresh, page.traffic)
+    fresh.set_viewport_size({"width": 1400, "height": 900})
+    open_app(fresh, "?" + urlparse(page.url).query)
+    assert tick_labels(fresh) == tick_labels(page)
+    fresh.close()
+    page.get_by_role("button", name="Zoom out").click()
+    wait_idle(page)
+    expect(page).not_to_have_url(re.compile("zoom="))
+    assert_clean(page)
+
+
 def test_clicking_a_country_on_the_map_narrows_the_view_to_it(page):
     open_app(page, "?view=map", charts=2)
     page.get_by_test_id("stRadioGroup").get_by_text("Countries", exact=True).click()

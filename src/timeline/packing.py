@@ -1,0 +1,277 @@
+"""Where each event goes on the timeline: a row of its own in its category's lane, or a cluster
+drawn as one mark with its count, so that no two marks overlap.
+
+Marks are packed for a plot `PACK_WIDTH` pixels wide (the timeline beside the details on a
+laptop's screen): on a wider one they only move further apart, on a phone they may touch.
+Titles are written beside the marks that have room for them at `LABEL_WIDTH`; the page hides
+them on narrow screens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+Stretch = tuple[pd.Timestamp, pd.Timestamp]
+
+PACK_WIDTH = 560  # px of plot the marks are packed for
+LABEL_WIDTH = 590  # px of plot the titles are fitted to
+MARK_PX = 13  # a mark's width and the least gap between two marks, at PACK_WIDTH
+SLOT_PX = 13  # clusters are made of slots of the axis this wide
+ROWS_MAX = 3  # rows per lane before events are drawn as clusters
+CHAR_PX = 6.4  # the average width of a character of a title, at 11 px sans-serif
+LABEL_MIN_CHARS = 8  # a title cut shorter than this is not written at all
+_DAY = np.timedelta64(1, "D")
+
+
+@dataclass(frozen=True)
+class Axis:
+    """The time axis: from `lo` to `hi`, with the `cuts` taking no width."""
+
+    lo: pd.Timestamp
+    hi: pd.Timestamp
+    cuts: tuple[Stretch, ...] = ()
+
+    def fraction(self, when: np.ndarray | pd.Series) -> np.ndarray:
+        """Where each time falls across the plot: 0 at `lo`, 1 at `hi`."""
+        t = _ms(when)
+        lo, hi = _ms(np.array([self.lo])).item(), _ms(np.array([self.hi])).item()
+        shown, total = t - lo, hi - lo
+        for first, last in self.cuts:
+            a, b = max(_ms(np.array([first])).item(), lo), min(_ms(np.array([last])).item(), hi)
+            if b > a:
+                shown = shown - np.clip(t - a, 0, b - a)
+                total -= b - a
+        return shown / total if total > 0 else np.zeros_like(t)
+
+    def to_meta(self) -> dict[str, Any]:
+        """The axis as plain JSON values (for a figure's meta)."""
+        return {
+            "lo": self.lo.isoformat(),
+            "hi": self.hi.isoformat(),
+            "cuts": [[a.isoformat(), b.isoformat()] for a, b in self.cuts],
+        }
+
+    @classmethod
+    def from_meta(cls, meta: dict[str, Any]) -> Axis:
+        return cls(
+            pd.Timestamp(meta["lo"]),
+            pd.Timestamp(meta["hi"]),
+            tuple((pd.Timestamp(a), pd.Timestamp(b)) for a, b in meta["cuts"]),
+        )
+
+    def time(self, fraction: float) -> pd.Timestamp:
+        """The time at `fraction` of the plot's width (the inverse of `fraction`)."""
+        lo, hi = self.lo.value, self.hi.value
+        cuts = sorted(
+            (max(a.value, lo), min(b.value, hi))
+            for a, b in self.cuts
+            if b.value > lo and a.value < hi
+        )
+        total = (hi - lo) - sum(b - a for a, b in cuts if b > a)
+        left = fraction * total
+        t = lo
+        for a, b in cuts:
+            if b <= a:
+                continue
+            if t + left <= a:
+                break
+            left -= a - t
+            t = b
+        return pd.Timestamp(int(t + left))
+
+
+def _ms(when: np.ndarray | pd.Series) -> np.ndarray:
+    return np.asarray(when, dtype="datetime64[ms]").astype(np.int64).astype(float)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The packed timeline. Per event (in the frame's order): its `row` in its lane (0 at the
+    top; -1 inside a cluster), its `cluster` (an index into `clusters`; -1 when drawn on its
+    own) and the `label` written beside it ("" for none). `rows` gives each lane's row count;
+    `bar_rows` how many of them, at the top, hold bars (clusters take the rest);
+    `clusters` has one row per cluster: lane, first, last (its events' first start and last
+    end), count, x0 and x1 (the mark's extent as fractions of the plot's width)."""
+
+    row: np.ndarray
+    cluster: np.ndarray
+    label: np.ndarray
+    rows: dict[str, int]
+    bar_rows: dict[str, int] = field(default_factory=dict)
+    clusters: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["lane", "first", "last", "count", "x0", "x1"])
+    )
+
+
+def extents(
+    start: pd.Series, end: pd.Series, ranged: np.ndarray, axis: Axis
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each event's mark from left to right in pixels of a plot `PACK_WIDTH` wide: a bar from its
+    start to the end of its last day, or a mark `MARK_PX` wide around its date (around the
+    middle of a period too short to see)."""
+    x0 = axis.fraction(start) * PACK_WIDTH
+    x1 = axis.fraction(np.asarray(end, dtype="datetime64[ms]") + _DAY) * PACK_WIDTH
+    half = MARK_PX / 2
+    point = ~ranged | (x1 - x0 < 2 * half)
+    centre = np.where(ranged, (x0 + x1) / 2, x0)
+    return np.where(point, centre - half, x0), np.where(point, centre + half, x1)
+
+
+def _first_fit(
+    x0: np.ndarray, x1: np.ndarray, items: np.ndarray, rows_max: int
+) -> tuple[np.ndarray, list[int]]:
+    """Rows for `items` (indices, by start): each goes to the first row whose last mark ends
+    `GAP_PX` before it starts; those that fit in no row of `rows_max` are returned apart."""
+    row = np.full(len(x0), -1)
+    ends: list[float] = []
+    overflow = []
+    for i in items:
+        for r, end in enumerate(ends):
+            if end + GAP_PX <= x0[i]:
+                ends[r], row[i] = x1[i], r
+                break
+        else:
+            if len(ends) < rows_max:
+                row[i] = len(ends)
+                ends.append(x1[i])
+            else:
+                overflow.append(int(i))
+    return row, overflow
+
+
+GAP_PX = 2  # marks closer than this touch
+
+
+def _runs(slots: set[int]) -> list[tuple[float, float]]:
+    """Runs of neighbouring slots as spans in pixels."""
+    out: list[tuple[float, float]] = []
+    for k in sorted(slots):
+        a, b = k * SLOT_PX, (k + 1) * SLOT_PX
+        if out and out[-1][1] == a:
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
+
+
+def pack_lane(
+    x0: np.ndarray, x1: np.ndarray, bar: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, list[tuple[float, float]], int]:
+    """One lane: bars in rows of their own at the top (as many as they need), then marks in
+    up to `ROWS_MAX` rows. Where marks do not fit, their stretch of the axis (slots of
+    `SLOT_PX`, at least two) becomes a cluster, which takes every mark whose middle is in it
+    or that runs into it; the rest are packed again, until all fit. Returns each event's row
+    (-1 in a cluster), its cluster (-1 alone), the clusters' spans in pixels and the number of
+    rows of bars."""
+    n = len(x0)
+    bars, marks = np.flatnonzero(bar), np.flatnonzero(~bar)
+    row, _ = _first_fit(x0, x1, bars[np.argsort(x0[bars], kind="stable")], rows_max=n)
+    below = int(row.max()) + 1 if len(bars) else 0
+    marks = marks[np.argsort(x0[marks], kind="stable")]
+    middle = (x0 + x1) / 2
+    dense: set[int] = set()
+    member = np.zeros(n, dtype=bool)
+    while True:
+        spans = _runs(dense)
+        member[:] = False
+        for a, b in spans:
+            member[marks] |= ((middle[marks] >= a) & (middle[marks] < b)) | (
+                (x0[marks] < b - GAP_PX) & (x1[marks] > a + GAP_PX)
+            )
+        placed, overflow = _first_fit(x0, x1, marks[~member[marks]], ROWS_MAX)
+        if not overflow:
+            break
+        for i in overflow:
+            slot = int(middle[i] // SLOT_PX)
+            nearer = slot - 1 if middle[i] - slot * SLOT_PX < SLOT_PX / 2 else slot + 1
+            dense |= {slot, nearer}
+    row[marks] = np.where(member[marks], -1, placed[marks] + below)
+    cluster = np.full(n, -1)
+    for k, (a, b) in enumerate(spans):
+        inside = member & (cluster < 0) & (x0 < b) & (x1 > a)
+        cluster[inside] = k
+    return row, cluster, spans, below
+
+
+def _fitted(text: str, room_px: float) -> str:
+    """`text` as much as fits in `room_px`: whole, cut at a word with "…", or nothing."""
+    chars = int(room_px // CHAR_PX)
+    if len(text) <= chars:
+        return text
+    if chars < LABEL_MIN_CHARS:
+        return ""
+    cut = text[: chars - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space >= LABEL_MIN_CHARS - 1 else cut).rstrip(" ,;:–-") + "…"
+
+
+def _labels(
+    x0: np.ndarray,
+    x1: np.ndarray,
+    row: np.ndarray,
+    spans: list,
+    texts: Sequence[str],
+    below: int,
+) -> np.ndarray:
+    """The title beside each mark that has a row: as much of it as fits before the next mark
+    in its row, the next cluster (in the rows under the `below` rows of bars) or the plot's
+    right edge (at `LABEL_WIDTH`)."""
+    scale = LABEL_WIDTH / PACK_WIDTH
+    out = np.full(len(x0), "", dtype=object)
+    for r in set(row[row >= 0].tolist()):
+        items = np.flatnonzero(row == r)
+        items = items[np.argsort(x0[items], kind="stable")]
+        clusters = [a for a, _ in spans] if r >= below else []
+        starts = np.sort(np.concatenate([x0[items], clusters, [PACK_WIDTH + 4]]))
+        for i in items:
+            following = starts[starts > x0[i] + 1e-9]
+            room = (following[0] - x1[i]) * scale - 8  # a gap before the next mark
+            out[i] = _fitted(str(texts[i]), room)
+    return out
+
+
+def pack(
+    lane: np.ndarray,
+    start: pd.Series,
+    end: pd.Series,
+    ranged: np.ndarray,
+    texts: Sequence[str],
+    axis: Axis,
+) -> Layout:
+    """Pack every lane of the timeline (see `pack_lane`); `texts` are the titles to write."""
+    x0, x1 = extents(start, end, ranged, axis)
+    bar = ranged & (x1 - x0 > MARK_PX + 1e-9)
+    n = len(lane)
+    row, cluster = np.full(n, -1), np.full(n, -1)
+    label = np.full(n, "", dtype=object)
+    rows: dict[str, int] = {}
+    bar_rows: dict[str, int] = {}
+    found = []
+    texts = list(texts)
+    for name in dict.fromkeys(lane.tolist()):
+        idx = np.flatnonzero(lane == name)
+        r, c, spans, below = pack_lane(x0[idx], x1[idx], bar[idx])
+        row[idx] = r
+        rows[name] = int(max(r.max() + 1, below + 1 if spans else 1, 1))
+        bar_rows[name] = below
+        label[idx] = _labels(x0[idx], x1[idx], r, spans, [texts[i] for i in idx], below)
+        for k, (a, b) in enumerate(spans):
+            members = idx[c == k]
+            cluster[members] = len(found)
+            found.append(
+                {
+                    "lane": name,
+                    "first": pd.Timestamp(np.asarray(start)[members].min()),
+                    "last": pd.Timestamp(np.asarray(end)[members].max()),
+                    "count": len(members),
+                    "x0": a / PACK_WIDTH,
+                    "x1": b / PACK_WIDTH,
+                }
+            )
+    clusters = pd.DataFrame(found, columns=["lane", "first", "last", "count", "x0", "x1"])
+    return Layout(row, cluster, label, rows, bar_rows, clusters)

@@ -1,0 +1,99 @@
+"""The timeline's packing: no two marks overlap, crowded stretches become clusters, titles fit."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from hypothesis import given
+from hypothesis import strategies as st
+
+from timeline import packing
+from timeline.packing import GAP_PX, PACK_WIDTH, ROWS_MAX, Axis
+
+AXIS = Axis(pd.Timestamp("1990-01-01"), pd.Timestamp("2000-01-01"))
+
+
+def days(*offsets: int) -> pd.Series:
+    return pd.Series(pd.Timestamp("1990-01-01") + pd.to_timedelta(list(offsets), unit="D"))
+
+
+def test_the_axis_gives_no_width_to_its_cuts_and_inverts():
+    axis = Axis(
+        pd.Timestamp("1900-01-01"),
+        pd.Timestamp("2000-01-01"),
+        ((pd.Timestamp("1910-01-01"), pd.Timestamp("1990-01-01")),),
+    )
+    at = axis.fraction(np.array(["1900-01-01", "1910-01-01", "1950-01-01", "1990-01-01",
+                                 "2000-01-01"], dtype="datetime64[ms]"))  # fmt: skip
+    assert at[0] == 0 and at[-1] == 1
+    assert at[1] == at[2] == at[3]  # the cut stretch takes no width
+    assert abs(at[1] - 0.5) < 0.01  # 1900-1910 and 1990-2000 share the width
+    for when in ("1905-06-01", "1995-03-01"):
+        t = pd.Timestamp(when)
+        assert abs(axis.time(axis.fraction(np.array([t]))[0]) - t) < pd.Timedelta(seconds=1)
+    assert Axis.from_meta(axis.to_meta()) == axis
+
+
+def test_marks_on_the_same_day_take_rows_then_make_a_cluster():
+    n = ROWS_MAX + 2
+    start = days(*[100] * n)
+    x0, x1 = packing.extents(start, start, np.zeros(n, dtype=bool), AXIS)
+    row, cluster, spans, bars = packing.pack_lane(x0, x1, np.zeros(n, dtype=bool))
+    assert bars == 0 and len(spans) == 1
+    assert (cluster == 0).all() and (row == -1).all()  # all of them: they overlap one another
+
+
+def test_marks_apart_keep_one_row():
+    start = days(0, 400, 800, 1200)
+    x0, x1 = packing.extents(start, start, np.zeros(4, dtype=bool), AXIS)
+    row, cluster, spans, _ = packing.pack_lane(x0, x1, np.zeros(4, dtype=bool))
+    assert row.tolist() == [0, 0, 0, 0] and spans == [] and (cluster == -1).all()
+
+
+def test_bars_get_rows_of_their_own_above_the_marks():
+    start, end = days(0, 100, 150), days(2000, 100, 150)
+    ranged = np.array([True, False, False])
+    x0, x1 = packing.extents(start, end, ranged, AXIS)
+    row, _, _, bars = packing.pack_lane(x0, x1, np.array([True, False, False]))
+    assert bars == 1 and row[0] == 0 and row[1] >= 1 and row[2] >= 1
+
+
+@given(st.lists(st.tuples(st.integers(0, 3650), st.integers(0, 400), st.booleans()), max_size=60))
+def test_no_two_marks_overlap_and_every_event_is_placed_once(events):
+    start = days(*[s for s, _, _ in events])
+    end = days(*[s + (d if r else 0) for s, d, r in events])
+    ranged = np.array([r and d > 0 for _, d, r in events], dtype=bool)
+    lane = np.array(["war"] * len(events))
+    layout = packing.pack(lane, start, end, ranged, ["Title"] * len(events), AXIS)
+    x0, x1 = packing.extents(start, end, ranged, AXIS)
+    alone = layout.cluster < 0
+    assert ((layout.row >= 0) == alone).all()  # each event: a row or a cluster, never both
+    assert layout.clusters["count"].sum() == (~alone).sum()
+    for r in set(layout.row[alone].tolist()):
+        items = np.flatnonzero(layout.row == r)
+        items = items[np.argsort(x0[items])]
+        assert (x0[items][1:] >= x1[items][:-1] + GAP_PX - 1e-9).all()  # no overlap in a row
+    bars = layout.bar_rows.get("war", 0)
+    for _, c in layout.clusters.iterrows():  # clusters keep clear of the marks under the bars
+        a, b = c["x0"] * PACK_WIDTH, c["x1"] * PACK_WIDTH
+        marks = alone & (layout.row >= bars)
+        assert not ((x0[marks] < b - GAP_PX) & (x1[marks] > a + GAP_PX)).any()
+    assert layout.rows["war"] <= bars + ROWS_MAX if len(events) else True
+
+
+def test_a_title_is_cut_to_its_room_or_left_out():
+    assert packing._fitted("Bishkek Protocol", 500) == "Bishkek Protocol"
+    cut = packing._fitted("Bishkek Protocol calls for a ceasefire", 20 * packing.CHAR_PX)
+    assert cut.endswith("…") and len(cut) <= 20 and cut.startswith("Bishkek Protocol")
+    assert packing._fitted("Bishkek Protocol", 3 * packing.CHAR_PX) == ""
+
+
+def test_titles_stop_before_the_next_mark_in_their_row():
+    start = days(0, 730)
+    x0, x1 = packing.extents(start, start, np.zeros(2, dtype=bool), AXIS)
+    layout = packing.pack(np.array(["war", "war"]), start, start, np.zeros(2, dtype=bool),
+                          ["A very long title that cannot fit", "B"], AXIS)  # fmt: skip
+    room = (x0[1] - x1[0]) * packing.LABEL_WIDTH / PACK_WIDTH
+    assert layout.row.tolist() == [0, 0]  # two years apart: one row
+    assert len(layout.label[0]) * packing.CHAR_PX <= room
+    assert 0 < len(layout.label[0]) < len("A very long title that cannot fit")
