@@ -21,7 +21,14 @@ import pandas as pd
 import streamlit as st
 
 from timeline import package, selection, url_state
-from timeline.filters import FILTERS, LIST_FILTERS, FilterOptions, FilterState, restrict
+from timeline.filters import (
+    FILTERS,
+    LIST_FILTERS,
+    FilterOptions,
+    FilterState,
+    restrict,
+    typed_years,
+)
 from timeline.io import Problem, problems_found, shown, upload_limits
 from timeline.loading import DEFAULT_DATA, Loaded, data_path, load_file, load_table
 
@@ -29,6 +36,8 @@ __all__ = ["DEFAULT_DATA", "data_path"]  # app.py reads them here, with the rest
 
 # Widget keys: the filters' keys are their query parameters' names.
 K_YEARS, K_QUERY = "years", "q"
+# The typed start and end years: they follow the slider, which alone goes in the URL (`years`).
+K_YEAR_FROM, K_YEAR_TO = "years_from", "years_to"
 K_MAP_MODE, K_UPLOAD, K_RESET, K_VIEW, K_YEAR = "map_mode", "upload", "reset", "view", "year"
 K_RELATIONS_MAP, K_RELATIONS_TIME, K_PLAY = "relations_map", "relations_time", "play"
 K_TIMELINE, K_MAP, K_PER_YEAR, K_CLEAR_EVENT, K_DOWNLOAD, K_DOWNLOAD_PACKAGE = (
@@ -48,6 +57,7 @@ S_EVENT, S_TABLE_NONCE, S_URL, S_NOTICES, S_SPAN = (
     "_url_notices",
     "_years_span",  # the span of the table the years slider was last drawn for
 )
+S_TYPED_NOTICE = "_typed_years_notice"  # what was changed in the years just typed
 
 MAP_MODES = ("Places", "Countries")
 
@@ -408,6 +418,41 @@ def _reset(options: FilterOptions) -> None:
     _put_state(FilterState(), options)
 
 
+def _on_typed_years(options: FilterOptions) -> None:
+    """The typed years set the slider: within the table's span and in order, saying so when
+    they had to be changed (an emptied box takes the slider's year back)."""
+    ss = st.session_state
+    lo, hi = (int(y) for y in ss.get(K_YEARS) or options.years)
+    first, last = ss.get(K_YEAR_FROM), ss.get(K_YEAR_TO)
+    years, said = typed_years(
+        lo if first is None else int(first), hi if last is None else int(last), options.years
+    )
+    ss[K_YEARS] = years
+    ss[S_TYPED_NOTICE] = said
+
+
+def _typed_years_inputs(options: FilterOptions) -> None:
+    """A start and an end year to type, beside the slider and showing its range."""
+    ss = st.session_state
+    ss[K_YEAR_FROM], ss[K_YEAR_TO] = (int(y) for y in ss.get(K_YEARS) or options.years)
+    start, end = st.columns(2, gap="small")
+    for column, key, label in ((start, K_YEAR_FROM, "From"), (end, K_YEAR_TO, "To")):
+        # No min_value/max_value: the browser would refuse an out-of-range year without a
+        # word; _on_typed_years clamps it and says so.
+        column.number_input(
+            label,
+            key=key,
+            step=1,
+            format="%d",
+            on_change=_on_typed_years,
+            args=(options,),
+            help=f"Type a year from {options.years[0]} to {options.years[1]} and press Enter.",
+        )
+    said = ss.pop(S_TYPED_NOTICE, None)
+    if said:
+        plain(said)
+
+
 def sidebar_filters(options: FilterOptions) -> FilterState:
     """The filter widgets (in the current container); returns the state they describe."""
     for f in LIST_FILTERS:
@@ -430,6 +475,7 @@ def sidebar_filters(options: FilterOptions) -> FilterState:
             step=1,
             help="An event is shown when its period overlaps these years.",
         )
+        _typed_years_inputs(options)
     else:
         note(f"Years: every event is in {lo}.")
     st.text_input(

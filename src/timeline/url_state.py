@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from timeline.filters import LIST_FILTERS, FilterOptions, FilterState, restrict
+from timeline.filters import LIST_FILTERS, FilterOptions, FilterState, restrict, short_year
 
 # FilterState field -> query parameter, for the list filters.
 LIST_PARAMS: dict[str, str] = {f.field: f.param for f in LIST_FILTERS}
@@ -86,12 +86,6 @@ def _parse_list(
     return tuple(chosen)
 
 
-def _year(value: int) -> str:
-    """A year as a notice shows it: a number of absurd length is cut."""
-    text = str(value)
-    return text if len(text) <= 8 else text[:5] + "..."
-
-
 def _parse_years(
     params: QueryParams, span: tuple[int, int], notices: list[str]
 ) -> tuple[int, int] | None:
@@ -112,13 +106,14 @@ def _parse_years(
     lo, hi = span
     if last < lo or first > hi:
         notices.append(
-            f"Ignored years {_year(first)}–{_year(last)} in the link: the table covers {lo}–{hi}."
+            f"Ignored years {short_year(first)}–{short_year(last)} in the link: the table "
+            f"covers {lo}–{hi}."
         )
         return None
     if first < lo or last > hi:
         notices.append(
-            f"Years {_year(first)}–{_year(last)} in the link were narrowed to the table's span "
-            f"{lo}–{hi}."
+            f"Years {short_year(first)}–{short_year(last)} in the link were narrowed to the "
+            f"table's span {lo}–{hi}."
         )
     return (first, last)
 
@@ -172,7 +167,7 @@ def _parse_year(params: QueryParams, options: FilterOptions, notices: list[str])
         notices.append(f"Ignored year {quoted(values[-1:])} in the link: expected a year.")
         return None
     if not lo <= year <= hi:
-        notices.append(f"Ignored year {_year(year)} in the link: the table covers {lo}–{hi}.")
+        notices.append(f"Ignored year {short_year(year)} in the link: the table covers {lo}–{hi}.")
         return None
     return year
 
