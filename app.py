@@ -134,7 +134,9 @@ with tabs["table"]:
             hide_index=True,
             width="stretch",
             on_select=ui.on_table_select(key, list(table["id"])),
-            selection_mode="single-row",
+            # A cell, not a row: a click (or tap) on any cell, or the arrow keys, select its
+            # event. Row selection takes Shift+Space, which nobody guesses, and a checkbox.
+            selection_mode="single-cell",
             column_config={
                 "Title": st.column_config.TextColumn(width="large"),
                 "Source": st.column_config.LinkColumn(

@@ -456,6 +456,8 @@ def _typed_years_inputs(options: FilterOptions) -> None:
 def sidebar_filters(options: FilterOptions) -> FilterState:
     """The filter widgets (in the current container); returns the state they describe."""
     for f in LIST_FILTERS:
+        # select_all=False: with "Select N matches" shown, Enter after typing picks every
+        # match ("Turk" gives Turkey and Turkmenistan); without it Enter picks the first.
         st.multiselect(
             f.label,
             getattr(options, f.field),
@@ -463,6 +465,7 @@ def sidebar_filters(options: FilterOptions) -> FilterState:
             format_func=f.name,
             placeholder=f.placeholder,
             help=f.help,
+            select_all=False,
         )
     lo, hi = options.years
     if lo < hi:
