@@ -55,6 +55,8 @@ with filter_box:
     st.header("Filters")
     state = ui.sidebar_filters(options)
     ui.reset_button(options, state)
+ui.close_sidebar_after_a_choice(state)
+ui.one_tap_selects()
 filtered = apply_filters(df, state)
 per_view = ui.view_cache(df, state)  # figures and the table: once per filter state
 event_id = st.session_state.get(ui.S_EVENT)

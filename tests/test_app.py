@@ -240,6 +240,24 @@ def test_typed_years_out_of_range_or_reversed_are_changed_with_a_notice(
     assert not notices(at.run())  # said once, for the change it explains
 
 
+def closes_the_sidebar(at: AppTest) -> bool:
+    """Whether this run sends the script that closes a sidebar lying over the page."""
+    return any("stSidebarCollapseButton" in h.proto.body for h in at.sidebar.get("html"))
+
+
+def test_a_filter_choice_closes_the_sidebar_where_it_covers_the_page(app: AppTest):
+    at = app.run()
+    assert not closes_the_sidebar(at)  # a page just opened
+    at = at.sidebar.multiselect(key="category").set_value(["war"]).run()
+    assert closes_the_sidebar(at)
+    assert not closes_the_sidebar(at.run())  # a run with no choice
+    # Not after a typed year: the other year may come next.
+    at = at.sidebar.number_input(key=ui.K_YEAR_FROM).set_value(1988).run()
+    assert not closes_the_sidebar(at)
+    at = at.sidebar.text_input(key="q").input("peace").run()
+    assert closes_the_sidebar(at)
+
+
 def test_filters_combine_and_reset_restores_everything(app: AppTest):
     at = app.run()
     at.sidebar.multiselect(key="category").set_value(["war", "ceasefire"])

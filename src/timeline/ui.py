@@ -58,6 +58,8 @@ S_EVENT, S_TABLE_NONCE, S_URL, S_NOTICES, S_SPAN = (
     "_years_span",  # the span of the table the years slider was last drawn for
 )
 S_TYPED_NOTICE = "_typed_years_notice"  # what was changed in the years just typed
+S_TYPED = "_years_typed"  # this run follows a typed year
+S_LAST_FILTERS, S_RUNS = "_last_filters", "_runs"  # to see a choice, and to name each run
 
 MAP_MODES = ("Places", "Countries")
 
@@ -87,6 +89,10 @@ Moscow are coded to Russia (RUS), the Ottoman Empire to Turkey, Persia to Iran.
 **Licence and citation.** The table is published under CC BY 4.0. "With sources (ZIP)" in the
 sidebar downloads the rows you see with a data package that lists every source they cite and
 a suggested citation; the page address restores this view.
+
+**Keys.** In a filter, type part of a name and press Enter for the first match, or pick one
+with the arrow keys and Enter. Type years in *From* and *To* beside the slider. In the events
+table, a click on any cell, or the arrow keys, select its event.
 
 **Found an error?** Report it with the event's id (in the address after `event=`), what is
 wrong and a source that says so, as an issue in the project's repository.
@@ -429,6 +435,7 @@ def _on_typed_years(options: FilterOptions) -> None:
     )
     ss[K_YEARS] = years
     ss[S_TYPED_NOTICE] = said
+    ss[S_TYPED] = True
 
 
 def _typed_years_inputs(options: FilterOptions) -> None:
@@ -489,6 +496,65 @@ def sidebar_filters(options: FilterOptions) -> FilterState:
         "case and accents do not matter.",
     )
     return _widget_state(options)
+
+
+# A narrow screen: Streamlit lays the open sidebar over the page and closes it only on a tap
+# outside it. After a filter choice this clicks Streamlit's own "Collapse sidebar" button when
+# the sidebar covers the page, so the person sees what the choice did; the on-screen keyboard
+# is put away first. Static text: no value from a table or a link is in it. {run} makes each
+# one a new element, which runs again.
+_CLOSE_SIDEBAR = """<script data-run="{run}">
+(() => {{
+  const sidebar = document.querySelector('[data-testid="stSidebar"]');
+  const main = document.querySelector('[data-testid="stMain"]');
+  const button = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
+  if (!sidebar || !main || !button) return;
+  const covers = main.getBoundingClientRect().left < sidebar.getBoundingClientRect().right - 1;
+  if (!covers) return;
+  const active = document.activeElement;
+  if (active && sidebar.contains(active)) active.blur();
+  button.click();
+}})();
+</script>"""
+
+
+def close_sidebar_after_a_choice(state: FilterState) -> None:
+    """On a run that follows a change of the filters, get the sidebar out of the way where it
+    covers the page (a phone); not after a typed year, as the other year may come next. Call
+    once per run, after the filters."""
+    ss = st.session_state
+    last = ss.get(S_LAST_FILTERS)
+    ss[S_LAST_FILTERS] = state
+    ss[S_RUNS] = ss.get(S_RUNS, 0) + 1
+    typed = ss.pop(S_TYPED, False)
+    if last is not None and last != state and not typed:
+        st.sidebar.html(_CLOSE_SIDEBAR.format(run=ss[S_RUNS]), unsafe_allow_javascript=True)
+
+
+# Plotly (in Streamlit 1.67) selects a point on a tap only when a hover already picked it,
+# and a touch makes no hover before the tap ends: the first tap on the timeline only showed
+# the hover label, the second selected. A hover at the touch point, as a mouse would make,
+# lets one tap select. Static text, no value from a table or a link; added once per page.
+_TAP_SELECTS = """<script>
+if (!window.__tapSelects) {
+  window.__tapSelects = true;
+  document.addEventListener("touchstart", (event) => {
+    const target = event.target;
+    if (event.touches.length !== 1 || !target.closest || !target.closest(".js-plotly-plot")) {
+      return;
+    }
+    const touch = event.touches[0];
+    target.dispatchEvent(new MouseEvent("mousemove", {
+      clientX: touch.clientX, clientY: touch.clientY, bubbles: true,
+    }));
+  }, {capture: true, passive: true});
+}
+</script>"""
+
+
+def one_tap_selects() -> None:
+    """Let one tap on a touch screen select an event on a chart (see _TAP_SELECTS)."""
+    st.sidebar.html(_TAP_SELECTS, unsafe_allow_javascript=True)
 
 
 def reset_button(options: FilterOptions, state: FilterState) -> None:
