@@ -61,6 +61,8 @@ with filter_box:
     st.header("Filters")
     state = ui.sidebar_filters(options)
     ui.reset_button(options, state)
+ui.close_sidebar_after_a_choice(state)
+ui.one_tap_selects()
 filtered = apply_filters(df, state)
 per_view = ui.view_cache(df, state)  # figures and the table: once per filter state
 event_id = st.session_state.get(ui.S_EVENT)
@@ -149,7 +151,9 @@ with tabs["table"]:
             hide_index=True,
             width="stretch",
             on_select=ui.on_table_select(key, list(table["id"])),
-            selection_mode="single-row",
+            # A cell, not a row: a click (or tap) on any cell, or the arrow keys, select its
+            # event. Row selection takes Shift+Space, which nobody guesses, and a checkbox.
+            selection_mode="single-cell",
             column_config={
                 "Title": st.column_config.TextColumn(width="large"),
                 "Source": st.column_config.LinkColumn(

@@ -127,7 +127,14 @@ def test_default_page_shows_every_event(app: AppTest):
 
 def test_every_widget_has_a_label(app: AppTest):
     at = open_view(app.run(), "map")  # the map's mode is a widget too
-    widgets = [*at.multiselect, *at.slider, *at.text_input, *at.radio, *at.button]
+    widgets = [
+        *at.multiselect,
+        *at.slider,
+        *at.number_input,
+        *at.text_input,
+        *at.radio,
+        *at.button,
+    ]
     assert len(widgets) >= 8
     assert all(w.label.strip() for w in widgets)
 
@@ -172,6 +179,84 @@ def test_search_narrows_every_view_accent_insensitively(app: AppTest):
     at = at.sidebar.text_input(key="q").input("volonte").run()
     assert_consistent(at, ["volonte-bribery"])
     assert at.query_params["q"] == "volonte"
+
+
+YEARS_1988_1994 = [
+    "karabakh-war-1988",
+    "restored-independence",
+    "us-recognition",
+    "minsk-group",
+    "un-membership",
+    "bishkek-protocol",
+]
+
+
+def typed(at: AppTest) -> list[int]:
+    """The typed start and end years beside the slider."""
+    return [at.sidebar.number_input(key=k).value for k in (ui.K_YEAR_FROM, ui.K_YEAR_TO)]
+
+
+def test_typed_years_set_the_filter_the_slider_and_the_url(app: AppTest):
+    at = app.run()
+    assert typed(at) == [1918, 2020]
+    at.sidebar.number_input(key=ui.K_YEAR_FROM).set_value(1988)
+    at = at.sidebar.number_input(key=ui.K_YEAR_TO).set_value(1994).run()
+    assert_consistent(at, YEARS_1988_1994)
+    assert at.sidebar.slider(key="years").value == (1988, 1994)
+    assert at.query_params == {"years": ["1988", "1994"]}  # one parameter, the slider's
+    assert not notices(at)
+
+
+def test_the_slider_and_the_url_set_the_typed_years(app: AppTest):
+    app.query_params["years"] = ["1988", "1994"]
+    at = app.run()
+    assert typed(at) == [1988, 1994]
+    at = at.sidebar.slider(key="years").set_value((2000, 2010)).run()
+    assert typed(at) == [2000, 2010]
+    at = at.sidebar.button(key="reset").click().run()
+    assert typed(at) == [1918, 2020]
+
+
+@pytest.mark.parametrize(
+    ("link", "key", "value", "years", "said"),
+    [
+        (None, ui.K_YEAR_FROM, 1800, None, "Years 1800 to 2020 were read as 1918–2020: the table"),
+        (None, ui.K_YEAR_TO, 2100, None, "Years 1918 to 2100 were read as 1918–2020: the table"),
+        ("2000", ui.K_YEAR_TO, 1990, (1990, 2000), "1990 were read as 1990–2000: the start was"),
+        ("2000", ui.K_YEAR_FROM, 3000, (2000, 2020), "the start was after the end and the table"),
+    ],
+)
+def test_typed_years_out_of_range_or_reversed_are_changed_with_a_notice(
+    app: AppTest, link, key, value, years, said
+):
+    if link:
+        app.query_params["years"] = link
+    at = app.run()
+    at = at.sidebar.number_input(key=key).set_value(value).run()
+    assert not at.exception
+    assert typed(at) == list(years or (1918, 2020))
+    assert at.sidebar.slider(key="years").value == (years or (1918, 2020))
+    assert as_list(at.query_params.get("years", [])) == [str(y) for y in years or ()]
+    assert len(notices(at)) == 1 and said in notices(at)[0]
+    assert not notices(at.run())  # said once, for the change it explains
+
+
+def closes_the_sidebar(at: AppTest) -> bool:
+    """Whether this run sends the script that closes a sidebar lying over the page."""
+    return any("stSidebarCollapseButton" in h.proto.body for h in at.sidebar.get("html"))
+
+
+def test_a_filter_choice_closes_the_sidebar_where_it_covers_the_page(app: AppTest):
+    at = app.run()
+    assert not closes_the_sidebar(at)  # a page just opened
+    at = at.sidebar.multiselect(key="category").set_value(["war"]).run()
+    assert closes_the_sidebar(at)
+    assert not closes_the_sidebar(at.run())  # a run with no choice
+    # Not after a typed year: the other year may come next.
+    at = at.sidebar.number_input(key=ui.K_YEAR_FROM).set_value(1988).run()
+    assert not closes_the_sidebar(at)
+    at = at.sidebar.text_input(key="q").input("peace").run()
+    assert closes_the_sidebar(at)
 
 
 def test_filters_combine_and_reset_restores_everything(app: AppTest):

@@ -274,3 +274,23 @@ def test_by_date_sorts_by_start_then_end_keeping_ties_in_order(limit):
     out = filters.by_date(df, limit)
     assert list(out["id"]) == list(expected["id"])
     assert list(out["id"])[:4] == ["f", "b", "d", "c"][: limit if limit is not None else 4]
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "years", "said"),
+    [
+        (1988, 1994, (1988, 1994), None),
+        (1994, 1988, (1988, 1994), "Years 1994 to 1988 were read as 1988–1994: the start was "
+         "after the end."),
+        (1900, 1920, (1918, 1920), "Years 1900 to 1920 were read as 1918–1920: the table covers "
+         "1918–2020."),
+        (2030, 2040, (2020, 2020), "Years 2030 to 2040 were read as 2020–2020: the table covers "
+         "1918–2020."),
+        (123456789012, 1990, (1990, 2020), "Years 12345... to 1990 were read as 1990–2020: the "
+         "start was after the end and the table covers 1918–2020."),
+    ],
+)  # fmt: skip
+def test_typed_years_come_back_in_order_within_the_span_saying_what_changed(
+    first, last, years, said
+):
+    assert filters.typed_years(first, last, (1918, 2020)) == (years, said)

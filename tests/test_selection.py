@@ -43,3 +43,6 @@ def test_selected_country_and_row():
     assert selection.selected_row({"selection": {"rows": [4], "columns": []}}) == 4
     assert selection.selected_row({"selection": {"rows": []}}) is None
     assert selection.selected_row(None) is None
+    # The events table selects cells: the row of the clicked cell.
+    assert selection.selected_row({"selection": {"rows": [], "cells": [[3, "Title"]]}}) == 3
+    assert selection.selected_row({"selection": {"rows": [], "cells": []}}) is None

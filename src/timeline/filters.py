@@ -363,3 +363,26 @@ def restrict(state: FilterState, options: FilterOptions) -> FilterState:
         for f in LIST_FILTERS
     }
     return replace(state, **allowed, years=years, query=state.query.strip())
+
+
+def typed_years(first: int, last: int, span: tuple[int, int]) -> tuple[tuple[int, int], str | None]:
+    """Typed start and end years as a range within the table's `span`, in order, and a
+    sentence saying what was changed to get there (None when they were taken as typed)."""
+    lo, hi = span
+    why = []
+    start, end = sorted((first, last))
+    if first > last:
+        why.append("the start was after the end")
+    if start < lo or end > hi:
+        why.append(f"the table covers {lo}–{hi}")
+    if not why:
+        return (start, end), None
+    years = (min(max(start, lo), hi), min(max(end, lo), hi))
+    said = f"Years {short_year(first)} to {short_year(last)} were read as {years[0]}–{years[1]}: "
+    return years, said + " and ".join(why) + "."
+
+
+def short_year(year: int) -> str:
+    """A year as a notice shows it: a number of absurd length is cut."""
+    text = str(year)
+    return text if len(text) <= 8 else text[:5] + "..."

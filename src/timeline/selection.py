@@ -112,9 +112,12 @@ def selected_country(selection: Mapping[str, Any] | None) -> str | None:
 
 
 def selected_row(selection: Mapping[str, Any] | None) -> int | None:
-    """The first selected row position in an st.dataframe selection, if any."""
+    """The row position of the first selected row, or else of the first selected cell (a
+    [row, column] pair), in an st.dataframe selection, if any."""
     if not selection:
         return None
     inner = selection.get("selection", selection)
-    rows = inner.get("rows", []) if isinstance(inner, Mapping) else []
+    if not isinstance(inner, Mapping):
+        return None
+    rows = [*inner.get("rows", []), *(cell[0] for cell in inner.get("cells", []))]
     return int(rows[0]) if rows else None

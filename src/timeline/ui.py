@@ -21,7 +21,14 @@ import pandas as pd
 import streamlit as st
 
 from timeline import package, selection, url_state
-from timeline.filters import FILTERS, LIST_FILTERS, FilterOptions, FilterState, restrict
+from timeline.filters import (
+    FILTERS,
+    LIST_FILTERS,
+    FilterOptions,
+    FilterState,
+    restrict,
+    typed_years,
+)
 from timeline.io import Problem, problems_found, shown, upload_limits
 from timeline.loading import DEFAULT_DATA, Loaded, data_path, load_file, load_table
 
@@ -29,6 +36,8 @@ __all__ = ["DEFAULT_DATA", "data_path"]  # app.py reads them here, with the rest
 
 # Widget keys: the filters' keys are their query parameters' names.
 K_YEARS, K_QUERY = "years", "q"
+# The typed start and end years: they follow the slider, which alone goes in the URL (`years`).
+K_YEAR_FROM, K_YEAR_TO = "years_from", "years_to"
 K_MAP_MODE, K_UPLOAD, K_RESET, K_VIEW, K_YEAR = "map_mode", "upload", "reset", "view", "year"
 K_RELATIONS_MAP, K_RELATIONS_TIME, K_PLAY = "relations_map", "relations_time", "play"
 K_TIMELINE, K_MAP, K_PER_YEAR, K_CLEAR_EVENT, K_DOWNLOAD, K_DOWNLOAD_PACKAGE = (
@@ -50,6 +59,9 @@ S_EVENT, S_ZOOM, S_TABLE_NONCE, S_URL, S_NOTICES, S_SPAN = (
     "_url_notices",
     "_years_span",  # the span of the table the years slider was last drawn for
 )
+S_TYPED_NOTICE = "_typed_years_notice"  # what was changed in the years just typed
+S_TYPED = "_years_typed"  # this run follows a typed year
+S_LAST_FILTERS, S_RUNS = "_last_filters", "_runs"  # to see a choice, and to name each run
 
 MAP_MODES = ("Places", "Countries")
 
@@ -80,6 +92,10 @@ Moscow are coded to Russia (RUS), the Ottoman Empire to Turkey, Persia to Iran.
 **Licence and citation.** The table is published under CC BY 4.0. "With sources (ZIP)" in the
 sidebar downloads the rows you see with a data package that lists every source they cite and
 a suggested citation; the page address restores this view.
+
+**Keys.** In a filter, type part of a name and press Enter for the first match, or pick one
+with the arrow keys and Enter. Type years in *From* and *To* beside the slider. In the events
+table, a click on any cell, or the arrow keys, select its event.
 
 **Found an error?** Report it with the event's id (in the address after `event=`), what is
 wrong and a source that says so, as an issue in the project's repository.
@@ -417,9 +433,48 @@ def _reset(options: FilterOptions) -> None:
     _put_state(FilterState(), options)
 
 
+def _on_typed_years(options: FilterOptions) -> None:
+    """The typed years set the slider: within the table's span and in order, saying so when
+    they had to be changed (an emptied box takes the slider's year back)."""
+    ss = st.session_state
+    lo, hi = (int(y) for y in ss.get(K_YEARS) or options.years)
+    first, last = ss.get(K_YEAR_FROM), ss.get(K_YEAR_TO)
+    years, said = typed_years(
+        lo if first is None else int(first), hi if last is None else int(last), options.years
+    )
+    ss[K_YEARS] = years
+    ss[S_TYPED_NOTICE] = said
+    ss[S_TYPED] = True
+    zoom_out()  # the timeline's axis follows the years
+
+
+def _typed_years_inputs(options: FilterOptions) -> None:
+    """A start and an end year to type, beside the slider and showing its range."""
+    ss = st.session_state
+    ss[K_YEAR_FROM], ss[K_YEAR_TO] = (int(y) for y in ss.get(K_YEARS) or options.years)
+    start, end = st.columns(2, gap="small")
+    for column, key, label in ((start, K_YEAR_FROM, "From"), (end, K_YEAR_TO, "To")):
+        # No min_value/max_value: the browser would refuse an out-of-range year without a
+        # word; _on_typed_years clamps it and says so.
+        column.number_input(
+            label,
+            key=key,
+            step=1,
+            format="%d",
+            on_change=_on_typed_years,
+            args=(options,),
+            help=f"Type a year from {options.years[0]} to {options.years[1]} and press Enter.",
+        )
+    said = ss.pop(S_TYPED_NOTICE, None)
+    if said:
+        plain(said)
+
+
 def sidebar_filters(options: FilterOptions) -> FilterState:
     """The filter widgets (in the current container); returns the state they describe."""
     for f in LIST_FILTERS:
+        # select_all=False: with "Select N matches" shown, Enter after typing picks every
+        # match ("Turk" gives Turkey and Turkmenistan); without it Enter picks the first.
         st.multiselect(
             f.label,
             getattr(options, f.field),
@@ -427,6 +482,7 @@ def sidebar_filters(options: FilterOptions) -> FilterState:
             format_func=f.name,
             placeholder=f.placeholder,
             help=f.help,
+            select_all=False,
         )
     lo, hi = options.years
     if lo < hi:
@@ -440,6 +496,7 @@ def sidebar_filters(options: FilterOptions) -> FilterState:
             help="An event is shown when its period overlaps these years.",
             on_change=zoom_out,  # the timeline's axis follows the years
         )
+        _typed_years_inputs(options)
     else:
         note(f"Years: every event is in {lo}.")
     st.text_input(
@@ -450,6 +507,65 @@ def sidebar_filters(options: FilterOptions) -> FilterState:
         "case and accents do not matter.",
     )
     return _widget_state(options)
+
+
+# A narrow screen: Streamlit lays the open sidebar over the page and closes it only on a tap
+# outside it. After a filter choice this clicks Streamlit's own "Collapse sidebar" button when
+# the sidebar covers the page, so the person sees what the choice did; the on-screen keyboard
+# is put away first. Static text: no value from a table or a link is in it. {run} makes each
+# one a new element, which runs again.
+_CLOSE_SIDEBAR = """<script data-run="{run}">
+(() => {{
+  const sidebar = document.querySelector('[data-testid="stSidebar"]');
+  const main = document.querySelector('[data-testid="stMain"]');
+  const button = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
+  if (!sidebar || !main || !button) return;
+  const covers = main.getBoundingClientRect().left < sidebar.getBoundingClientRect().right - 1;
+  if (!covers) return;
+  const active = document.activeElement;
+  if (active && sidebar.contains(active)) active.blur();
+  button.click();
+}})();
+</script>"""
+
+
+def close_sidebar_after_a_choice(state: FilterState) -> None:
+    """On a run that follows a change of the filters, get the sidebar out of the way where it
+    covers the page (a phone); not after a typed year, as the other year may come next. Call
+    once per run, after the filters."""
+    ss = st.session_state
+    last = ss.get(S_LAST_FILTERS)
+    ss[S_LAST_FILTERS] = state
+    ss[S_RUNS] = ss.get(S_RUNS, 0) + 1
+    typed = ss.pop(S_TYPED, False)
+    if last is not None and last != state and not typed:
+        st.sidebar.html(_CLOSE_SIDEBAR.format(run=ss[S_RUNS]), unsafe_allow_javascript=True)
+
+
+# Plotly (in Streamlit 1.67) selects a point on a tap only when a hover already picked it,
+# and a touch makes no hover before the tap ends: the first tap on the timeline only showed
+# the hover label, the second selected. A hover at the touch point, as a mouse would make,
+# lets one tap select. Static text, no value from a table or a link; added once per page.
+_TAP_SELECTS = """<script>
+if (!window.__tapSelects) {
+  window.__tapSelects = true;
+  document.addEventListener("touchstart", (event) => {
+    const target = event.target;
+    if (event.touches.length !== 1 || !target.closest || !target.closest(".js-plotly-plot")) {
+      return;
+    }
+    const touch = event.touches[0];
+    target.dispatchEvent(new MouseEvent("mousemove", {
+      clientX: touch.clientX, clientY: touch.clientY, bubbles: true,
+    }));
+  }, {capture: true, passive: true});
+}
+</script>"""
+
+
+def one_tap_selects() -> None:
+    """Let one tap on a touch screen select an event on a chart (see _TAP_SELECTS)."""
+    st.sidebar.html(_TAP_SELECTS, unsafe_allow_javascript=True)
 
 
 def reset_button(options: FilterOptions, state: FilterState) -> None:

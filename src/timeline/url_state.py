@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from timeline.dates import parse_dates
-from timeline.filters import LIST_FILTERS, FilterOptions, FilterState, restrict
+from timeline.filters import LIST_FILTERS, FilterOptions, FilterState, restrict, short_year
 from timeline.selection import Span
 
 # FilterState field -> query parameter, for the list filters.
@@ -93,12 +93,6 @@ def _parse_list(
     return tuple(chosen)
 
 
-def _year(value: int) -> str:
-    """A year as a notice shows it: a number of absurd length is cut."""
-    text = str(value)
-    return text if len(text) <= 8 else text[:5] + "..."
-
-
 def _parse_years(
     params: QueryParams, span: tuple[int, int], notices: list[str]
 ) -> tuple[int, int] | None:
@@ -119,13 +113,14 @@ def _parse_years(
     lo, hi = span
     if last < lo or first > hi:
         notices.append(
-            f"Ignored years {_year(first)}–{_year(last)} in the link: the table covers {lo}–{hi}."
+            f"Ignored years {short_year(first)}–{short_year(last)} in the link: the table "
+            f"covers {lo}–{hi}."
         )
         return None
     if first < lo or last > hi:
         notices.append(
-            f"Years {_year(first)}–{_year(last)} in the link were narrowed to the table's span "
-            f"{lo}–{hi}."
+            f"Years {short_year(first)}–{short_year(last)} in the link were narrowed to the "
+            f"table's span {lo}–{hi}."
         )
     return (first, last)
 
@@ -216,7 +211,7 @@ def _parse_year(params: QueryParams, options: FilterOptions, notices: list[str])
         notices.append(f"Ignored year {quoted(values[-1:])} in the link: expected a year.")
         return None
     if not lo <= year <= hi:
-        notices.append(f"Ignored year {_year(year)} in the link: the table covers {lo}–{hi}.")
+        notices.append(f"Ignored year {short_year(year)} in the link: the table covers {lo}–{hi}.")
         return None
     return year
 

@@ -161,9 +161,20 @@ class Traffic:
     failed: list[str] = field(default_factory=list)
 
 
-def open_context(browser: object, host: str) -> tuple[object, Traffic]:
-    """A fresh browser context that lets through only requests to `host`, and records all."""
-    context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1000})
+DESKTOP = {"viewport": {"width": 1400, "height": 1000}}
+# A phone as Chromium emulates one: a 390x844 screen that is touched, not clicked.
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 3,
+    "is_mobile": True,
+    "has_touch": True,
+}
+
+
+def open_context(browser: object, host: str, device: dict = DESKTOP) -> tuple[object, Traffic]:
+    """A fresh browser context (`device`: its viewport and touch) that lets through only
+    requests to `host`, and records all."""
+    context = browser.new_context(accept_downloads=True, **device)
     traffic = Traffic(host)
 
     def route(route: object) -> None:
@@ -205,11 +216,8 @@ def watch(page: object, traffic: Traffic) -> None:
     )
 
 
-@pytest.fixture
-def page(
-    browser: object, app_server: AppServer, request: pytest.FixtureRequest
-) -> Iterator[object]:
-    context, traffic = open_context(browser, app_server.host)
+def _page(browser: object, app_server: AppServer, name: str, device: dict) -> Iterator[object]:
+    context, traffic = open_context(browser, app_server.host, device)
     page = context.new_page()
     watch(page, traffic)
     page.traffic = traffic
@@ -217,6 +225,21 @@ def page(
     yield page
     SCREENSHOTS.mkdir(exist_ok=True)
     try:
-        page.screenshot(path=SCREENSHOTS / f"{request.node.name}.png", full_page=True)
+        page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
     finally:
         context.close()
+
+
+@pytest.fixture
+def page(
+    browser: object, app_server: AppServer, request: pytest.FixtureRequest
+) -> Iterator[object]:
+    yield from _page(browser, app_server, request.node.name, DESKTOP)
+
+
+@pytest.fixture
+def phone(
+    browser: object, app_server: AppServer, request: pytest.FixtureRequest
+) -> Iterator[object]:
+    """A page on a touch phone, 390x844 (see PHONE)."""
+    yield from _page(browser, app_server, request.node.name, PHONE)
