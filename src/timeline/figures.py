@@ -267,14 +267,13 @@ _TITLE_FROM = {
 def _short_titles(df: pd.DataFrame, labels: pd.DataFrame) -> list[str]:
     """What the timeline writes beside each mark: the partner for a relation or a
     recognition, the organization for a membership (the lane says the rest), else the title."""
-    category = df["category"].astype(str).to_numpy()
-    titles = df["title"].astype(str).to_numpy()
-    out = []
-    for i, cat in enumerate(category):
-        column = _TITLE_FROM.get(cat)
-        short = str(labels[column].iat[i]) if column else ""
-        out.append(short or titles[i])
-    return out
+    category = df["category"].astype(str)
+    out = df["title"].astype(str)
+    for cat, column in _TITLE_FROM.items():
+        short = labels[column].astype(str)
+        use = (category == cat) & (short != "")
+        out = out.where(~use, short)
+    return out.tolist()
 
 
 class _Rows:
@@ -565,6 +564,11 @@ def _timeline_frame(fig: go.Figure, rows: _Rows, axis: packing.Axis) -> None:
     drag-to-zoom. The axis is kept in the layout's meta (`axis_of`)."""
     lo, hi, cuts = axis.lo, axis.hi, list(axis.cuts)
 
+    # Shapes and annotations go into the layout at once: each add_shape or add_annotation
+    # validates every one added before it again.
+    shapes: list[dict[str, Any]] = []
+    notes: list[dict[str, Any]] = []
+
     def at(when: pd.Timestamp) -> float:
         return float(axis.fraction(np.array([when], dtype="datetime64[ms]"))[0])
 
@@ -573,49 +577,54 @@ def _timeline_frame(fig: go.Figure, rows: _Rows, axis: packing.Axis) -> None:
         x1 = min(pd.Timestamp(last), hi) if last else hi
         if x0 >= x1:
             continue
-        # add_shape, not add_vrect: the same rectangle, without add_vrect's slow bookkeeping.
-        fig.add_shape(
-            type="rect",
-            x0=at(x0),
-            x1=at(x1),
-            xref="x",
-            y0=0,
-            y1=1,
-            yref="y domain",
-            fillcolor=shade,
-            line={"width": 0},
-            layer="below",
-            name=label,
+        shapes.append(
+            {
+                "type": "rect",
+                "x0": at(x0),
+                "x1": at(x1),
+                "xref": "x",
+                "y0": 0,
+                "y1": 1,
+                "yref": "y domain",
+                "fillcolor": shade,
+                "line": {"width": 0},
+                "layer": "below",
+                "name": label,
+            }
         )
         # Each label in the strip under the lanes, from its band's first day that the axis
         # shows, as long as it fits in the band's width on a wide screen.
         start = _label_at(x0, x1, cuts)
         text = _band_label(label, (at(x1) - at(start)) * packing.LABEL_WIDTH)
         if text:
-            fig.add_annotation(
-                x=at(start),
-                y=-_BAND_STRIP / 2,
-                xref="x",
-                yref="y",
-                xanchor="left",
-                yanchor="middle",
-                text=text,
-                showarrow=False,
-                font={"size": 12, "weight": 600},
-                name=f"band: {label}",
+            notes.append(
+                {
+                    "x": at(start),
+                    "y": -_BAND_STRIP / 2,
+                    "xref": "x",
+                    "yref": "y",
+                    "xanchor": "left",
+                    "yanchor": "middle",
+                    "text": text,
+                    "showarrow": False,
+                    "font": {"size": 12, "weight": 600},
+                    "name": f"band: {label}",
+                }
             )
     for first, _ in cuts:
         if lo < first < hi:
-            fig.add_shape(
-                type="line",
-                x0=at(first),
-                x1=at(first),
-                xref="x",
-                y0=0,
-                y1=1,
-                yref="y domain",
-                line={"width": 1.5, "dash": "dot", "color": "rgba(110, 110, 110, 0.8)"},
-                name="cut",
+            shapes.append(
+                {
+                    "type": "line",
+                    "x0": at(first),
+                    "x1": at(first),
+                    "xref": "x",
+                    "y0": 0,
+                    "y1": 1,
+                    "yref": "y domain",
+                    "line": {"width": 1.5, "dash": "dot", "color": "rgba(110, 110, 110, 0.8)"},
+                    "name": "cut",
+                }
             )
     ticks = year_ticks(axis)
     fig.update_layout(
@@ -644,18 +653,23 @@ def _timeline_frame(fig: go.Figure, rows: _Rows, axis: packing.Axis) -> None:
     # The lanes' names inside the plot, above each lane: the plot keeps the whole width,
     # which a phone needs.
     for lane in rows.order:
-        fig.add_annotation(
-            x=0,
-            xref="paper",
-            y=rows.name_at(lane),
-            yref="y",
-            xanchor="left",
-            yanchor="middle",
-            text=schema.CATEGORIES[lane],
-            showarrow=False,
-            font={"size": 11, "weight": 600},
-            name=f"lane: {lane}",
+        notes.append(
+            {
+                "x": 0,
+                "xref": "paper",
+                "y": rows.name_at(lane),
+                "yref": "y",
+                "xanchor": "left",
+                "yanchor": "middle",
+                "text": schema.CATEGORIES[lane],
+                "showarrow": False,
+                "font": {"size": 11, "weight": 600},
+                "name": f"lane: {lane}",
+            }
         )
+    fig.update_layout(
+        shapes=[*fig.layout.shapes, *shapes], annotations=[*fig.layout.annotations, *notes]
+    )
     fig.update_yaxes(
         showticklabels=False,
         range=[-_BAND_STRIP, rows.height + 0.1],
