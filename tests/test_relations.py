@@ -324,6 +324,8 @@ def test_the_map_colours_each_country_by_its_standing(hand):
     assert fig.layout.title.text.endswith("in 1995: diplomatic relations with 7 countries")
     # Armenia in 1919: at war, and counted with the relations (as relations_by_year does).
     assert relations.relations_map(hand, 1919).layout.title.text.endswith("with 2 countries")
+    one = hand[~hand["countries"].apply(lambda c: "ARM" in c)]
+    assert relations.relations_map(one, 1919).layout.title.text.endswith("with 1 country")
 
 
 def test_a_click_on_the_map_gives_the_country(hand):

@@ -468,7 +468,8 @@ def _map_title(year: int, table: pd.DataFrame) -> str:
         note = f" (until the Soviet takeover, {format_date(str(SOVIET_PERIOD[0].date()))})"
     elif year == SOVIET_PERIOD[1].year:
         note = f" (from independence, {format_date(str(SOVIET_PERIOD[1].date()))})"
-    return f"Azerbaijan's relations in {year}{note}: diplomatic relations with {n} countries"
+    countries = "country" if n == 1 else "countries"
+    return f"Azerbaijan's relations in {year}{note}: diplomatic relations with {n} {countries}"
 
 
 def _soviet_annotation(fig: go.Figure) -> None:
