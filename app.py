@@ -18,10 +18,11 @@ from timeline.filters import apply_filters
 # An emoji favicon: a ":material/...:" one would be fetched from fonts.gstatic.com.
 st.set_page_config(page_title="Azerbaijan Relations Timeline", page_icon="🗺️", layout="wide")
 
-# A title that leaves room for the timeline on a phone's first screen. The timeline's titles
+# A title that leaves room for the timeline on the first screen. The timeline's titles
 # are fitted to a plot `packing.LABEL_WIDTH` wide: a narrower timeline leaves them out.
 st.html(
     "<style>h1 { font-size: clamp(1.6rem, 4.5vw, 2.75rem) !important; }"
+    '[data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }'
     f".st-key-{ui.K_TIMELINE} {{ container-type: inline-size; }}"
     f"@container (max-width: {packing.LABEL_WIDTH - 30}px) {{ .textpoint {{ display: none; }} }}"
     "</style>"
