@@ -84,22 +84,6 @@ def selected_span(
             if a is not None and b is not None:
                 return (min(a, b), max(a, b))
     return None
-    inner = selection.get("selection", selection)
-    boxes = inner.get("box", []) if isinstance(inner, Mapping) else []
-    for box in boxes or []:
-        xs = box.get("x") if isinstance(box, Mapping) else None
-        if isinstance(xs, list | tuple) and len(xs) == 2:
-            a, b = _day(xs[0]), _day(xs[1])
-            if a is not None and b is not None:
-                return (min(a, b), max(a, b))
-    for point in _points(selection):
-        value = _first_customdata(point)
-        if isinstance(value, str) and value.startswith(ZOOM_PREFIX):
-            first, _, last = value.removeprefix(ZOOM_PREFIX).partition("/")
-            a, b = _day(first), _day(last)
-            if a is not None and b is not None:
-                return (min(a, b), max(a, b))
-    return None
 
 
 def selected_country(selection: Mapping[str, Any] | None) -> str | None:
