@@ -41,6 +41,10 @@ _GRID_DEGREES = (0.5, 1.0, 2.0, 5.0, 10.0, 20.0)
 # make up this share of them, so that a few far away (the UN in New York, one event in Brazil)
 # do not make it the world. The whole world is one click away.
 REGION_SHARE = 0.85
+# The countries map counts every country an event names, and the record names some 120 states
+# once or twice each (their diplomatic relations), all over the world: its region is the
+# nearest share of those mentions that keeps the countries of most events in view.
+COUNTRY_REGION_SHARE = 0.6
 REGION_PAD = 8.0  # degrees of margin around the region's events
 REGION_MIN_LAT = 24.0  # degrees of latitude at least: one place shows the region around it
 MAP_ASPECT = 1.8  # the map's width over its height, which the extent takes
@@ -937,8 +941,8 @@ def _place_events(located: pd.DataFrame, member: np.ndarray) -> tuple[np.ndarray
 def _place_traces(
     fig: go.Figure, groups: pd.DataFrame, size: np.ndarray, hover: np.ndarray, custom: np.ndarray
 ) -> None:
-    """The places' marks, one trace per most frequent category (the legend), each place's
-    count printed on its mark when it has more than one event."""
+    """The places' marks, one trace per most frequent category (the legend; `text` holds each
+    place's count, blank for one event), then those counts printed over every mark."""
     events = groups["events"].to_numpy()
     text = np.array([f"{n:,}" if n > 1 else "" for n in events], dtype=object)
     category = groups["category"].to_numpy()
@@ -952,7 +956,7 @@ def _place_traces(
                 name=schema.CATEGORIES[cat],
                 lat=groups["lat"].to_numpy()[rows].round(4),
                 lon=groups["lon"].to_numpy()[rows].round(4),
-                mode="markers+text",
+                mode="markers",
                 marker={
                     "color": color,
                     "size": size[rows],
@@ -960,12 +964,30 @@ def _place_traces(
                     "line": {"color": "white", "width": 1},
                 },
                 text=text[rows],
-                textposition="middle center",
-                textfont={"color": _ink_on(color), "size": 11},
                 hovertext=hover[rows],
                 hovertemplate="%{hovertext}<extra></extra>",
+                hoverlabel={"align": "left"},  # a list reads from the left
                 customdata=custom[rows],
                 meta={"kind": "places", "category": cat},
+            )
+        )
+    # The counts in a trace of their own, drawn last: a small neighbour's mark (Sumgait's on
+    # Baku's) would otherwise hide a big place's number. The biggest count is drawn last.
+    counted = np.flatnonzero(events > 1)[::-1]
+    if len(counted):
+        ink = [_ink_on(schema.CATEGORY_COLORS[c]) for c in category[counted]]
+        fig.add_trace(
+            go.Scattergeo(
+                name="Events at a place",
+                lat=groups["lat"].to_numpy()[counted].round(4),
+                lon=groups["lon"].to_numpy()[counted].round(4),
+                mode="text",
+                text=text[counted],
+                textposition="middle center",
+                textfont={"color": ink, "size": 11, "weight": 600, "shadow": "auto"},
+                hoverinfo="skip",
+                showlegend=False,
+                meta={"kind": "counts"},
             )
         )
 
@@ -985,6 +1007,7 @@ def _place_ring(lat: float, lon: float, size: float, customdata: np.ndarray) -> 
         },
         customdata=np.concatenate([customdata, customdata]),
         hoverinfo="skip",
+        showlegend=False,  # a legend entry cannot draw this two-colour ring
         meta={"kind": "selected"},
     )
 
@@ -1041,7 +1064,17 @@ def places_map(df: pd.DataFrame, selected: str | None = None, world: bool = Fals
             fig.add_trace(_place_ring(float(lat), float(lon), float(size[g]), ring))
     if not world:
         _zoom_to(fig, *region_extent(groups["lat"], groups["lon"], events))
-    fig.update_layout(legend={"title": {"text": "Most frequent category"}})
+    # The legend under the map, not beside it: on a phone a legend beside it leaves the map
+    # a third of the width.
+    fig.update_layout(
+        legend={
+            "title": {"text": "Most frequent category at a place:"},
+            "orientation": "h",
+            "yanchor": "top",
+            "y": 0,
+            "x": 0,
+        }
+    )
     return fig
 
 
@@ -1074,7 +1107,7 @@ def country_counts(df: pd.DataFrame) -> pd.DataFrame:
 def countries_map(df: pd.DataFrame, world: bool = False) -> go.Figure:
     """A choropleth of how many events involve each country, with a by-category hover. It
     opens on the region of those countries (`region_extent` of their centres on the base map,
-    each counted by its events), or on the whole world."""
+    each counted by its events, COUNTRY_REGION_SHARE of them), or on the whole world."""
     fig = go.Figure(layout={"title": _title("Countries: number of events involving each")})
     _geo_layout(fig)
     counts = country_counts(df)
@@ -1104,7 +1137,17 @@ def countries_map(df: pd.DataFrame, world: bool = False) -> go.Figure:
             colorscale="Blues",
             zmin=0,
             marker={"line": {"color": "#666666", "width": 0.5}},
-            colorbar={"title": {"text": "Events"}, "thickness": 12},
+            # Under the map, not beside it (the map keeps the width on a phone).
+            colorbar={
+                "title": {"text": "Events", "side": "top"},
+                "thickness": 12,
+                "orientation": "h",
+                "yanchor": "top",
+                "y": 0,
+                "x": 0,
+                "xanchor": "left",
+                "len": 0.5,
+            },
             customdata=custom,
             name="Events",
             hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[3]}<br>%{customdata[2]}"
@@ -1127,7 +1170,8 @@ def countries_map(df: pd.DataFrame, world: bool = False) -> go.Figure:
     known = [c for c in counts.index if c in centres]
     if not world and known:
         lat, lon = np.array([centres[c] for c in known]).T
-        _zoom_to(fig, *region_extent(lat, lon, counts.loc[known, "total"].to_numpy()))
+        weight = counts.loc[known, "total"].to_numpy()
+        _zoom_to(fig, *region_extent(lat, lon, weight, COUNTRY_REGION_SHARE))
     return fig
 
 
