@@ -202,14 +202,24 @@ def test_hover_shows_title_date_at_precision_category_and_countries(sample: pd.D
 
 def test_hover_text_is_escaped():
     df = table(row("x", title=XSS, where="<b>Baku</b> & co", countries="ARM"))
-    for fig in (figures.timeline(df), figures.places_map(df)):
-        for trace in fig.data:
-            for cell in np.asarray(trace.customdata).ravel()[1:]:
-                assert "<" not in str(cell) and ">" not in str(cell)
-        first = fig.data[0].customdata[0]
-        assert first[0] == "x"  # the id stays usable
-        assert first[1] == "&lt;img src=x onerror=alert(1)&gt;"
-        assert first[5] == "&lt;b&gt;Baku&lt;/b&gt; &amp; co"
+    fig = figures.timeline(df)
+    for trace in fig.data:
+        for cell in np.asarray(trace.customdata).ravel()[1:]:
+            assert "<" not in str(cell) and ">" not in str(cell)
+    first = fig.data[0].customdata[0]
+    assert first[0] == "x"  # the id stays usable
+    assert first[1] == "&lt;img src=x onerror=alert(1)&gt;"
+    assert first[5] == "&lt;b&gt;Baku&lt;/b&gt; &amp; co"
+    # The places map: one place, one event, its hover as the timeline's; and with a second
+    # event there, the place's name and both titles in its list.
+    for ids in (["x"], ["x", "y"]):
+        both = table(*(row(i, title=XSS, where="<b>Baku</b> & co") for i in ids))
+        (mark,) = place_marks(figures.places_map(both))
+        assert mark["id"] in ids
+        text = mark["hover"].replace("<b>", "").replace("</b>", "").replace("<br>", "")
+        assert "<" not in text and ">" not in text
+        assert "&lt;img src=x onerror=alert(1)&gt;" in text
+    assert text.startswith("&lt;b&gt;Baku&lt;/b&gt; &amp; co · 2 events")
 
 
 def test_statehood_bands_are_drawn_within_the_data(sample: pd.DataFrame):

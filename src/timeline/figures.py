@@ -891,14 +891,6 @@ def _mark_sizes(events: np.ndarray) -> np.ndarray:
     return (10 + 24 * np.sqrt((events - 1) / (most - 1))).round(1)
 
 
-def _ink_on(color: str) -> str:
-    """Black or white, whichever reads better on `color` (a count printed on a mark)."""
-    r, g, b = (int(color[i : i + 2], 16) / 255 for i in (1, 3, 5))
-    lum = sum(k * (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4)
-              for k, c in zip((0.2126, 0.7152, 0.0722), (r, g, b), strict=True))  # fmt: skip
-    return "black" if lum > 0.18 else "white"
-
-
 def _place_events(located: pd.DataFrame, member: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per place (a row of `place_groups`): its hover text, escaped, and the position in
     `located` of its newest event (ties: by id), the one a click on the place selects. One
@@ -975,7 +967,6 @@ def _place_traces(
     # Baku's) would otherwise hide a big place's number. The biggest count is drawn last.
     counted = np.flatnonzero(events > 1)[::-1]
     if len(counted):
-        ink = [_ink_on(schema.CATEGORY_COLORS[c]) for c in category[counted]]
         fig.add_trace(
             go.Scattergeo(
                 name="Events at a place",
@@ -984,7 +975,8 @@ def _place_traces(
                 mode="text",
                 text=text[counted],
                 textposition="middle center",
-                textfont={"color": ink, "size": 11, "weight": 600, "shadow": "auto"},
+                # White with a dark halo ("auto"): legible on every category's colour.
+                textfont={"color": "white", "size": 11, "weight": 600, "shadow": "auto"},
                 hoverinfo="skip",
                 showlegend=False,
                 meta={"kind": "counts"},
@@ -1015,7 +1007,7 @@ def _place_ring(lat: float, lon: float, size: float, customdata: np.ndarray) -> 
 def places_map(df: pd.DataFrame, selected: str | None = None, world: bool = False) -> go.Figure:
     """One mark per place, sized by its number of events (printed on it when more than one)
     and coloured by its most frequent category. Its hover lists the events, newest first;
-    its customdata is the newest event's, which a click selects. Above PLACES_MAX located
+    its customdata is `[id]` of the newest, which a click selects. Above PLACES_MAX located
     events, one mark per place or grid cell (`place_groups`), with counts only. The map opens
     on the events' region (`region_extent`), or on the whole world."""
     has_place = (df["lat"].notna() & df["lon"].notna()).to_numpy()
@@ -1034,7 +1026,8 @@ def places_map(df: pd.DataFrame, selected: str | None = None, world: bool = Fals
     size = _mark_sizes(events)
     if detail:
         hover, newest = _place_events(located, member)
-        custom = _customdata(located.iloc[newest], event_labels(located.iloc[newest]))
+        # Only the id a click selects: the hover text has the rest.
+        custom = located["id"].astype(str).to_numpy(dtype=object)[newest][:, None]
     else:
         where = "place" if cell == 0 else f"{cell:g}° × {cell:g}° cell"
         fig.update_layout(
@@ -1058,8 +1051,8 @@ def places_map(df: pd.DataFrame, selected: str | None = None, world: bool = Fals
     if detail and selected is not None:
         at = np.flatnonzero(located["id"].to_numpy() == selected)
         if len(at):
-            g, i = int(member[at[0]]), int(at[0])
-            ring = _customdata(located.iloc[i : i + 1], event_labels(located.iloc[i : i + 1]))
+            g = int(member[at[0]])
+            ring = np.array([[str(selected)]], dtype=object)
             lat, lon = groups.loc[g, ["lat", "lon"]].round(4)
             fig.add_trace(_place_ring(float(lat), float(lon), float(size[g]), ring))
     if not world:
