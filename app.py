@@ -180,8 +180,8 @@ with tabs["map"]:
             ui.on_chart_select(ui.K_MAP, options),
             alt=f"Map of the {n} events ({mode}, {'world' if world else 'region'})",
         )
-        if mode == "places":
-            ui.place_picker(filtered, event_id)
+        if mode == "places" and event_id is not None:
+            ui.place_picker(per_view(figures.events_at_place, filtered, event_id), event_id)
 with tabs["per-year"]:
     if tabs["per-year"].open and n > 0:
         ui.chart(

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 import pandas as pd
 import streamlit as st
 
-from timeline import figures, labels, package, selection, url_state
+from timeline import labels, package, selection, url_state
 from timeline.filters import (
     FILTERS,
     LIST_FILTERS,
@@ -703,11 +703,11 @@ def map_controls() -> tuple[str, bool]:
     return str(mode), extent == "world"
 
 
-def place_picker(filtered: pd.DataFrame, event_id: str | None) -> None:
-    """Under the places map: when the selected event shares its place with other events
-    shown, those events, to choose another (a click on a place selects its newest)."""
-    here = figures.events_at_place(filtered, event_id)
-    if len(here) < 2 or event_id is None:
+def place_picker(here: pd.DataFrame, event_id: str) -> None:
+    """Under the places map: when the selected event shares its place with other events shown
+    (`here`: figures.events_at_place), a list of them to choose another (a click on a place
+    selects its newest)."""
+    if len(here) < 2:
         return
     ids = here["id"].astype(str).tolist()
     dated = labels.event_labels(here)["date"].astype(str).tolist()
