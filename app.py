@@ -164,18 +164,24 @@ with tabs["table"]:
         )
 with tabs["map"]:
     if tabs["map"].open and n > 0:
-        mode = st.radio("Show", ui.MAP_MODES, key=ui.K_MAP_MODE, horizontal=True)
-        if mode == "Countries":
-            fig = per_view(figures.countries_map, filtered)
+        mode, world = ui.map_controls()
+        if mode == "countries":
+            fig = per_view(figures.countries_map, filtered, world)
             ui.note("Click a country to show only its events.")
         else:
-            fig = per_view(figures.places_map, filtered, event_id)
+            fig = per_view(figures.places_map, filtered, event_id, world)
+            ui.note(
+                "One mark per place, its size by its number of events. Hover a place to list "
+                "its events; click it to read the newest."
+            )
         ui.chart(
             fig,
             ui.K_MAP,
             ui.on_chart_select(ui.K_MAP, options),
-            alt=f"Map of the {n} events ({mode.lower()})",
+            alt=f"Map of the {n} events ({mode}, {'world' if world else 'region'})",
         )
+        if mode == "places" and event_id is not None:
+            ui.place_picker(per_view(figures.events_at_place, filtered, event_id), event_id)
 with tabs["per-year"]:
     if tabs["per-year"].open and n > 0:
         ui.chart(

@@ -53,6 +53,16 @@ def drawn_ids(fig) -> set[str]:
     return ids
 
 
+def placed(fig) -> tuple[int, set[str]]:
+    """The places map's events: how many its marks count (printed on a mark, none for one
+    event), and the ids a click on them selects."""
+    marks = [t for t in fig.data if (t.meta or {}).get("kind") == "places"]
+    return (
+        sum(int(text or 1) for t in marks for text in t.text),
+        {str(c[0]) for t in marks for c in t.customdata},
+    )
+
+
 def values(array) -> np.ndarray:
     """A figure's array, also when the JSON holds it base64-encoded (Plotly 7's typed arrays)."""
     if isinstance(array, dict) and "bdata" in array:
@@ -106,7 +116,8 @@ def assert_consistent(at: AppTest, ids: list[str]) -> None:
     assert set(figs) == {"Timeline of events by category"}  # the closed tabs draw nothing
     assert drawn_ids(figs["Timeline of events by category"]) == set(ids)
     located = set(read_events(SAMPLE).dropna(subset=["lat"])["id"])
-    assert drawn_ids(figures(open_view(at, "map"))["Places"]) == set(ids) & located
+    count, clickable = placed(figures(open_view(at, "map"))["Places"])
+    assert count == len(set(ids) & located) and clickable <= set(ids) & located
     per_year = figures(open_view(at, "per-year"))
     assert per_year_total(per_year["Events per year, by category (year each event starts)"]) == len(
         ids
@@ -393,10 +404,49 @@ def test_no_events_match(app: AppTest):
 
 def test_countries_map_mode(app: AppTest):
     at = open_view(app.run(), "map")
-    at = at.radio(key=ui.K_MAP_MODE).set_value("Countries").run()
+    at = at.radio(key=ui.K_MAP_MODE).set_value("countries").run()
     fig = figures(at)["Countries"]
     assert fig.data[0].type == "choropleth"
     assert dict(zip(fig.data[0].locations, values(fig.data[0].z), strict=True))["ARM"] == 7
+    assert at.query_params["map"] == "countries"
+
+
+def test_the_map_mode_and_extent_restore_from_the_url(app: AppTest):
+    app.query_params.update({"view": "map", "map": "countries", "extent": "world"})
+    at = app.run()
+    assert not at.exception and not notices(at)
+    assert at.radio(key=ui.K_MAP_MODE).value == "countries"
+    assert at.radio(key=ui.K_MAP_EXTENT).value == "world"
+    fig = figures(at)["Countries"]
+    assert fig.layout.geo.lonaxis.range is None  # the whole world
+    # Back to the region: it leaves the URL (the default), and the map is zoomed in.
+    at = at.radio(key=ui.K_MAP_EXTENT).set_value("region").run()
+    assert "extent" not in at.query_params and at.query_params["map"] == "countries"
+    west, east = figures(at)["Countries"].layout.geo.lonaxis.range
+    assert east - west < 180
+    # Another tab keeps the choices (their radios are not drawn there) and the link.
+    at = open_view(at, "table")
+    assert at.query_params["map"] == "countries"
+    at = open_view(at, "map")
+    assert at.radio(key=ui.K_MAP_MODE).value == "countries"
+
+
+@pytest.mark.parametrize(
+    ("query", "notice"),
+    [
+        ({"map": "<b>heat</b>"},
+         "Ignored map '<b>heat</b>' in the link: the maps are 'places', 'countries'."),
+        ({"extent": "europe"},
+         "Ignored extent 'europe' in the link: the extents are 'region', 'world'."),
+    ],
+)  # fmt: skip
+def test_a_bad_map_or_extent_in_the_url_gives_a_notice_and_the_default(app: AppTest, query, notice):
+    app.query_params.update({"view": "map", **query})
+    at = app.run()
+    assert notices(at) == [notice]
+    assert at.radio(key=ui.K_MAP_MODE).value == "places"
+    assert at.radio(key=ui.K_MAP_EXTENT).value == "region"
+    assert "Places" in figures(at)
 
 
 def upload(at: AppTest, name: str, data: bytes) -> AppTest:
@@ -738,3 +788,22 @@ def test_a_bad_zoom_gives_a_notice_and_a_years_change_drops_the_zoom(app: AppTes
     at = at.sidebar.slider(key="years").set_value((2000, 2020)).run()
     assert "zoom" not in at.query_params
     assert timeline_axis(at).lo == pd.Timestamp("2000-01-01")  # the axis follows the years
+
+
+def test_under_the_places_map_the_selected_events_place_lists_its_events(app: AppTest):
+    app.query_params.update({"view": "map", "event": "soviet-takeover"})  # Baku: 2 events
+    at = app.run()
+    (pick,) = at.selectbox
+    assert pick.label == "Events at this place"
+    assert pick.options == [
+        "18 October 1991 · Independence restored",
+        "28 April 1920 · Red Army enters Baku; Azerbaijan SSR proclaimed",
+    ]
+    assert pick.value == "soviet-takeover"
+    at = pick.set_value("restored-independence").run()
+    assert at.session_state[ui.S_EVENT] == "restored-independence"
+    assert at.query_params["event"] == "restored-independence"
+    assert at.selectbox[0].value == "restored-independence"
+    # An event alone at its place lists nothing.
+    at.query_params["event"] = "ceasefire-2020"
+    assert not at.run().selectbox

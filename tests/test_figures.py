@@ -202,14 +202,24 @@ def test_hover_shows_title_date_at_precision_category_and_countries(sample: pd.D
 
 def test_hover_text_is_escaped():
     df = table(row("x", title=XSS, where="<b>Baku</b> & co", countries="ARM"))
-    for fig in (figures.timeline(df), figures.places_map(df)):
-        for trace in fig.data:
-            for cell in np.asarray(trace.customdata).ravel()[1:]:
-                assert "<" not in str(cell) and ">" not in str(cell)
-        first = fig.data[0].customdata[0]
-        assert first[0] == "x"  # the id stays usable
-        assert first[1] == "&lt;img src=x onerror=alert(1)&gt;"
-        assert first[5] == "&lt;b&gt;Baku&lt;/b&gt; &amp; co"
+    fig = figures.timeline(df)
+    for trace in fig.data:
+        for cell in np.asarray(trace.customdata).ravel()[1:]:
+            assert "<" not in str(cell) and ">" not in str(cell)
+    first = fig.data[0].customdata[0]
+    assert first[0] == "x"  # the id stays usable
+    assert first[1] == "&lt;img src=x onerror=alert(1)&gt;"
+    assert first[5] == "&lt;b&gt;Baku&lt;/b&gt; &amp; co"
+    # The places map: one place, one event, its hover as the timeline's; and with a second
+    # event there, the place's name and both titles in its list.
+    for ids in (["x"], ["x", "y"]):
+        both = table(*(row(i, title=XSS, where="<b>Baku</b> & co") for i in ids))
+        (mark,) = place_marks(figures.places_map(both))
+        assert mark["id"] in ids
+        text = mark["hover"].replace("<b>", "").replace("</b>", "").replace("<br>", "")
+        assert "<" not in text and ">" not in text
+        assert "&lt;img src=x onerror=alert(1)&gt;" in text
+    assert text.startswith("&lt;b&gt;Baku&lt;/b&gt; &amp; co · 2 events")
 
 
 def test_statehood_bands_are_drawn_within_the_data(sample: pd.DataFrame):
@@ -286,33 +296,132 @@ def test_empty_frames_give_a_titled_figure_with_a_message(sample: pd.DataFrame, 
 # --- maps -------------------------------------------------------------------------------------
 
 
-def test_places_map_has_one_marker_per_located_event(sample: pd.DataFrame):
+def placed(id_, lat, lon, start="2000", where="P", title="T", countries="", category="war"):
+    """A row at (lat, lon)."""
+    return (
+        f'{id_},"{title}",{category},{start},,{countries},,security,{where},{lat},{lon},'
+        "Desc,Src,https://example.org/x"
+    )
+
+
+def place_marks(fig: go.Figure) -> list[dict]:
+    """The places map's marks: position, count (printed on the mark, none for one event),
+    size, hover text and the id a click selects."""
+    return [
+        {"lat": lat, "lon": lon, "events": int(text or 1), "size": size, "hover": hover,
+         "id": str(custom[0]), "category": t.meta["category"]}
+        for t in traces(fig, kind="places")
+        for lat, lon, text, size, hover, custom in zip(
+            t.lat, t.lon, t.text, t.marker.size, t.hovertext, t.customdata, strict=True
+        )
+    ]  # fmt: skip
+
+
+def test_places_map_draws_one_mark_per_place_with_its_count(sample: pd.DataFrame):
     fig = figures.places_map(sample)
     located = sample[sample["lat"].notna()]
-    assert sorted(event_ids(fig)) == sorted(located["id"])
     assert (
         fig.layout.title.text == f"Places: {len(located)} of {len(sample)} events have a location"
     )
-    for trace in traces(fig, kind=None):
+    drawn = place_marks(fig)
+    places = located.groupby(["lat", "lon"]).size()
+    assert len(drawn) == len(places) == len(located) - 1  # Baku has two events
+    assert sorted(m["events"] for m in drawn) == sorted(places)
+    (baku,) = [m for m in drawn if m["events"] == 2]
+    assert (baku["lat"], baku["lon"]) == (40.4093, 49.8671)
+    # A click selects the newest; the hover names the place and lists both, newest first.
+    assert baku["id"] == "restored-independence"
+    assert baku["hover"] == (
+        "<b>Baku</b> · 2 events, newest first<br>18 October 1991 · Independence restored"
+        "<br>28 April 1920 · Red Army enters Baku; Azerbaijan SSR proclaimed"
+    )
+    assert baku["size"] > max(m["size"] for m in drawn if m is not baku)
+    # One event: its own hover, as on the timeline, and no count on the mark.
+    (moscow,) = [m for m in drawn if m["id"] == "ceasefire-2020"]
+    assert moscow["events"] == 1
+    assert moscow["hover"] == (
+        "<b>2020 Nagorno-Karabakh ceasefire agreement</b><br>10 November 2020<br>Ceasefire"
+        "<br>Moscow"
+    )
+    for trace in traces(fig, kind="places"):
         assert trace.type == "scattergeo"
         assert trace.marker.color == schema.CATEGORY_COLORS[trace.meta["category"]]
-    # Zoomed to the events, with a margin.
+    # Opens on the events' region, centred on it (a centre left at 0° would push the
+    # Americas off the left edge); New York, one event of 11, is left out of it.
     lat_range, lon_range = fig.layout.geo.lataxis.range, fig.layout.geo.lonaxis.range
     assert lat_range[0] < located["lat"].min() < located["lat"].max() < lat_range[1]
-    assert lon_range[0] < located["lon"].min() < located["lon"].max() < lon_range[1]
-    # Centred on that window (a centre left at 0° would push the Americas off the left edge).
+    assert lon_range[0] < 7.7521 and lon_range[1] > 74.5698  # Strasbourg to Bishkek
+    assert lon_range[0] > -73.968  # not New York
     assert fig.layout.geo.center.lon == pytest.approx(sum(lon_range) / 2)
     assert fig.layout.geo.projection.rotation.lon == pytest.approx(sum(lon_range) / 2)
 
 
-def test_places_at_the_same_spot_are_moved_apart(sample: pd.DataFrame):
-    baku = sample[sample["location"] == "Baku"]
-    assert len(baku) == 2
-    fig = figures.places_map(baku)
-    points = {
-        (lat, lon) for t in traces(fig, kind=None) for lat, lon in zip(t.lat, t.lon, strict=True)
-    }
-    assert len(points) == 2
+def test_a_place_lists_ten_events_on_hover_then_counts_the_rest():
+    df = table(*(placed(f"e{i:02d}", 40.4093, 49.8671, start=str(1990 + i), title=f"Event {i}",
+                        where="Baku") for i in range(25)),
+               placed("far", 55.7558, 37.6173, where="Moscow"))  # fmt: skip
+    fig = figures.places_map(df)
+    (baku,) = [m for m in place_marks(fig) if m["events"] > 1]
+    assert baku["events"] == 25 and baku["id"] == "e24"  # the newest
+    lines = baku["hover"].split("<br>")
+    assert lines[0] == "<b>Baku</b> · 25 events, newest first"
+    assert lines[1:11] == [f"{2014 - i} · Event {24 - i}" for i in range(10)]
+    assert lines[11:] == ["and 15 more"]
+    assert len(place_marks(fig)) == 2
+
+
+def test_a_long_title_is_cut_in_a_place_list():
+    long = "A" * 100
+    df = table(placed("a", 40, 49, title=long), placed("b", 40, 49, start="2001"))
+    (mark,) = place_marks(figures.places_map(df))
+    assert "A" * figures.HOVER_TITLE_MAX + "…" in mark["hover"] and long not in mark["hover"]
+
+
+def test_the_selected_event_is_ringed_at_its_place(sample: pd.DataFrame):
+    fig = figures.places_map(sample, selected="soviet-takeover")  # Baku's older event
+    (ring,) = traces(fig, kind="selected")
+    assert list(ring.lat) == [40.4093] * 2 and list(ring.lon) == [49.8671] * 2
+    assert ring.customdata[0][0] == "soviet-takeover"
+    assert list(ring.marker.color) == ["white", "black"]
+    (baku,) = [m for m in place_marks(fig) if m["events"] == 2]
+    assert ring.marker.size[0] > baku["size"]
+    assert not traces(figures.places_map(sample, selected="not-there"), kind="selected")
+
+
+def test_events_at_a_place_are_the_selected_events_neighbours_newest_first(sample):
+    here = figures.events_at_place(sample, "soviet-takeover")
+    assert here["id"].tolist() == ["restored-independence", "soviet-takeover"]
+    assert figures.events_at_place(sample, "ceasefire-2020")["id"].tolist() == ["ceasefire-2020"]
+    assert figures.events_at_place(sample, "war-2020").empty  # no place
+    assert figures.events_at_place(sample, None).empty
+
+
+def test_the_region_leaves_out_a_few_far_events_and_the_world_is_one_switch_away():
+    near = [placed(f"b{i}", 40.4093, 49.8671) for i in range(8)]
+    near += [placed(f"t{i}", 41.7151, 44.8271) for i in range(4)]
+    near += [placed(f"m{i}", 55.7558, 37.6173) for i in range(3)]
+    df = table(*near, placed("brazil", -15.79, -47.88))  # one event in Brasília
+    fig = figures.places_map(df)
+    (south, north), (west, east) = fig.layout.geo.lataxis.range, fig.layout.geo.lonaxis.range
+    assert south < 40 and north > 55.7558 and west < 37.6 and east > 49.9  # Baku to Moscow
+    assert south > -15.79 and west > -47.88  # not Brazil
+    assert fig.layout.geo.projection.type == "equirectangular"
+    world = figures.places_map(df, world=True)
+    assert world.layout.geo.lataxis.range is None and world.layout.geo.lonaxis.range is None
+    assert world.layout.geo.projection.type == "natural earth"
+    assert len(place_marks(world)) == 4  # Brasília is drawn, only out of the region
+
+
+def test_region_extent_counts_weights_and_keeps_the_maps_shape():
+    lat, lon = [40.0, 41.0, -15.0], [49.0, 45.0, -48.0]
+    # Unweighted, Brazil is one point of three (a third): it is in the region.
+    (south, _), (west, _) = figures.region_extent(lat, lon)
+    assert south < -15 and west < -48
+    # Weighted by their events (20, 20, 1), it is not.
+    (south, north), (west, east) = figures.region_extent(lat, lon, [20, 20, 1])
+    assert south > -15 and west > -48
+    assert south < 40 - figures.REGION_PAD + 1e-9 and north > 41 + figures.REGION_PAD - 1e-9
+    assert (east - west) == pytest.approx((north - south) * figures.MAP_ASPECT)
 
 
 def test_a_single_place_shows_a_region_around_it(sample: pd.DataFrame):
@@ -326,6 +435,24 @@ def test_places_map_without_located_events(sample: pd.DataFrame):
     fig = figures.places_map(sample[sample["lat"].isna()])
     assert not fig.data
     assert "has a location" in fig.layout.annotations[0].text
+
+
+def test_the_countries_map_opens_on_the_region_of_its_countries():
+    df = table(*(row(f"a{i}", countries="ARM") for i in range(6)),
+               *(row(f"g{i}", countries="GEO;TUR") for i in range(3)),
+               row("br", countries="BRA"))  # fmt: skip
+    centres = figures.country_centroids()
+    assert {"ARM", "GEO", "TUR", "BRA"} <= set(centres)  # from the app's own base map
+    fig = figures.countries_map(df)
+    (south, north), (west, east) = fig.layout.geo.lataxis.range, fig.layout.geo.lonaxis.range
+    for country in ("ARM", "GEO", "TUR"):
+        lat, lon = centres[country]
+        assert south < lat < north and west < lon < east
+    lat, lon = centres["BRA"]
+    assert not (south < lat < north and west < lon < east)
+    assert east - west < 90  # Armenia is more than a few pixels wide
+    world = figures.countries_map(df, world=True)
+    assert world.layout.geo.lonaxis.range is None and world.layout.geo.lataxis.range is None
 
 
 def test_countries_map_counts_events_per_country_with_breakdown(sample: pd.DataFrame):

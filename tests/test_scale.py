@@ -66,7 +66,7 @@ def test_shipped_table_keeps_individual_events():
         for n in t.text
     )
     assert drawn + clustered == len(shipped)
-    assert figures.places_map(shipped).data[0].meta != {"kind": "places"}
+    assert figures.places_map(shipped).layout.title.subtitle.text is None  # no grouping
 
 
 def test_density_counts_every_period_an_event_is_under_way():
@@ -103,11 +103,11 @@ def test_page_figures_for_100k_events_stay_under_the_byte_budget(hundred_k):
 
 def test_places_map_groups_places_above_the_threshold(hundred_k):
     fig = figures.places_map(hundred_k)
-    (trace,) = fig.data
-    assert trace.meta == {"kind": "places"}
-    assert len(trace.lat) <= figures.PLACES_MAX
+    marks = [t for t in fig.data if t.meta["kind"] == "places"]
+    assert {t.meta["kind"] for t in fig.data} == {"places", "counts"}
+    assert sum(len(t.lat) for t in marks) <= figures.PLACES_MAX
     located = hundred_k["lat"].notna().sum()
-    assert int(np.sum(trace.customdata)) == located
+    assert sum(int(np.sum(t.customdata)) for t in marks) == located
     assert "too many to mark one by one" in fig.layout.title.subtitle.text
 
 
@@ -116,9 +116,10 @@ def test_place_groups_keep_exact_places_when_few():
     df["lat"] = np.where(df["lat"].notna(), 40.4, np.nan)
     df["lon"] = np.where(df["lon"].notna(), 49.9, np.nan)
     located = df[df["lat"].notna()]
-    cell, groups = figures.place_groups(located)
+    cell, groups, member = figures.place_groups(located)
     assert cell == 0
     assert groups["events"].tolist() == [len(located)]
+    assert set(member) == {0}
 
 
 def test_country_counts_match_a_plain_count(hundred_k):

@@ -236,3 +236,20 @@ def test_the_timeline_zoom(values, zoom, notice):
     if zoom is not None:
         written = to_query_params(parsed.filters, zoom=zoom)
         assert parse_query_params(written, OPTIONS).zoom == zoom
+
+
+def test_the_map_mode_and_extent_round_trip_and_their_defaults_stay_out_of_the_link():
+    parsed = parse({"map": "Countries", "extent": ["region", "world"]})  # the last one counts
+    assert (parsed.map_mode, parsed.extent, parsed.notices) == ("countries", "world", ())
+    params = to_query_params(FilterState(), map_mode="countries", extent="world")
+    assert params == {"map": ["countries"], "extent": ["world"]}
+    assert to_query_params(FilterState(), map_mode="places", extent="region") == {}
+    assert normalize_params({"map": "countries", "other": "x"}) == {"map": ["countries"]}
+
+
+def test_a_bad_map_mode_or_extent_is_named_and_the_default_kept():
+    parsed = parse({"map": "heat", "extent": ""})
+    assert (parsed.map_mode, parsed.extent) == ("places", "region")
+    assert parsed.notices == (
+        "Ignored map 'heat' in the link: the maps are 'places', 'countries'.",
+    )

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 import pandas as pd
 import streamlit as st
 
-from timeline import package, selection, url_state
+from timeline import labels, package, selection, url_state
 from timeline.filters import (
     FILTERS,
     LIST_FILTERS,
@@ -39,6 +39,7 @@ K_YEARS, K_QUERY = "years", "q"
 # The typed start and end years: they follow the slider, which alone goes in the URL (`years`).
 K_YEAR_FROM, K_YEAR_TO = "years_from", "years_to"
 K_MAP_MODE, K_UPLOAD, K_RESET, K_VIEW, K_YEAR = "map_mode", "upload", "reset", "view", "year"
+K_MAP_EXTENT, K_PLACE_PICK = "map_extent", "place_pick"
 K_RELATIONS_MAP, K_RELATIONS_TIME, K_PLAY = "relations_map", "relations_time", "play"
 K_TIMELINE, K_MAP, K_PER_YEAR, K_CLEAR_EVENT, K_DOWNLOAD, K_DOWNLOAD_PACKAGE = (
     "timeline_chart",
@@ -62,8 +63,6 @@ S_EVENT, S_ZOOM, S_TABLE_NONCE, S_URL, S_NOTICES, S_SPAN = (
 S_TYPED_NOTICE = "_typed_years_notice"  # what was changed in the years just typed
 S_TYPED = "_years_typed"  # this run follows a typed year
 S_LAST_FILTERS, S_RUNS = "_last_filters", "_runs"  # to see a choice, and to name each run
-
-MAP_MODES = ("Places", "Countries")
 
 # What the timeline's marks mean (a legend in words: the lanes already name the categories).
 TIMELINE_KEY = (
@@ -338,6 +337,7 @@ def restore_from_url(options: FilterOptions) -> tuple[str, ...]:
         ss[S_ZOOM] = parsed.zoom
         ss[K_VIEW] = url_state.VIEWS[parsed.view]
         ss[K_YEAR] = parsed.year if parsed.year is not None else options.years[1]
+        ss[K_MAP_MODE], ss[K_MAP_EXTENT] = parsed.map_mode, parsed.extent
         ss[S_NOTICES] = parsed.notices
         ss[S_URL] = current
     else:
@@ -355,6 +355,9 @@ def restore_from_url(options: FilterOptions) -> tuple[str, ...]:
         lo, hi = options.years
         year = ss.get(K_YEAR)
         ss[K_YEAR] = hi if year is None or table_changed else min(max(int(year), lo), hi)
+        # Set on every run: the map's radios are drawn only while its tab is open, and
+        # Streamlit forgets an undrawn widget's value.
+        ss[K_MAP_MODE], ss[K_MAP_EXTENT] = _map_choices(ss)
     ss[S_SPAN] = options.years
     return tuple(ss.get(S_NOTICES, ()))
 
@@ -363,6 +366,22 @@ def _year_in_url(ss: Any) -> int | None:
     """The relations view's year for the URL: left out when it is the table's last year."""
     year, span = ss.get(K_YEAR), ss.get(S_SPAN)
     return None if year is None or span is None or int(year) == span[1] else int(year)
+
+
+def _map_choices(ss: Any) -> tuple[str, str]:
+    """The map tab's mode and extent, as the URL names them (their defaults when unset)."""
+    mode, extent = ss.get(K_MAP_MODE), ss.get(K_MAP_EXTENT)
+    return (
+        mode if mode in url_state.MAP_MODES else url_state.DEFAULT_MAP,
+        extent if extent in url_state.MAP_EXTENTS else url_state.DEFAULT_EXTENT,
+    )
+
+
+def _url_params(state: FilterState, event: str | None) -> dict[str, list[str]]:
+    ss = st.session_state
+    return url_state.to_query_params(
+        state, event, current_view(), _year_in_url(ss), ss.get(S_ZOOM), *_map_choices(ss)
+    )
 
 
 def current_view() -> str:
@@ -383,9 +402,7 @@ def view_tabs() -> dict[str, Any]:
 def write_url(state: FilterState, event: str | None) -> None:
     """Put the view in the URL (one history entry per change)."""
     ss = st.session_state
-    target = url_state.to_query_params(
-        state, event, current_view(), _year_in_url(ss), ss.get(S_ZOOM)
-    )
+    target = _url_params(state, event)
     if target != _current_params():
         st.query_params.from_dict(target)
     if target != ss.get(S_URL):
@@ -422,11 +439,7 @@ def download(
 
 def share_url(state: FilterState, event: str | None) -> str | None:
     """The address that restores this view, as the person's browser reaches the app."""
-    ss = st.session_state
-    params = url_state.to_query_params(
-        state, event, current_view(), _year_in_url(ss), ss.get(S_ZOOM)
-    )
-    return package.share_url(st.context.url, params)
+    return package.share_url(st.context.url, _url_params(state, event))
 
 
 def _reset(options: FilterOptions) -> None:
@@ -662,3 +675,53 @@ def chart(fig: Any, key: str, on_select: Callable[[], None] | None, alt: str, **
             on_select=on_select,
             **{"selection_mode": "points", **kw},
         )
+
+
+# ---------------------------------------------------------------------------------------------
+# The map tab
+
+
+def map_controls() -> tuple[str, bool]:
+    """The map tab's mode (Places or Countries) and extent (the events' region or the world)
+    radios; returns the mode as the URL names it, and whether to show the whole world."""
+    left, right = st.columns(2)
+    mode = left.radio(
+        "Show",
+        list(url_state.MAP_MODES),
+        key=K_MAP_MODE,
+        format_func=url_state.MAP_MODES.__getitem__,
+        horizontal=True,
+    )
+    extent = right.radio(
+        "Extent",
+        list(url_state.MAP_EXTENTS),
+        key=K_MAP_EXTENT,
+        format_func=url_state.MAP_EXTENTS.__getitem__,
+        horizontal=True,
+        help="Region: where most of the events shown are. World: the whole map.",
+    )
+    return str(mode), extent == "world"
+
+
+def place_picker(here: pd.DataFrame, event_id: str) -> None:
+    """Under the places map: when the selected event shares its place with other events shown
+    (`here`: figures.events_at_place), a list of them to choose another (a click on a place
+    selects its newest)."""
+    if len(here) < 2:
+        return
+    ids = here["id"].astype(str).tolist()
+    dated = labels.event_labels(here)["date"].astype(str).tolist()
+    names = dict(zip(ids, [f"{d} · {t}" for d, t in zip(dated, here["title"], strict=True)],
+                     strict=True))  # fmt: skip
+    place = here["location"].astype(str).value_counts().index[0] or "this place"
+    plain_note(f"{len(ids):,} events at {place}, newest first: a click on the place selects "
+               "the newest; choose another here.")  # fmt: skip
+    key = f"{K_PLACE_PICK}_{event_id}"  # a new list for each selected event, showing it
+    st.selectbox(
+        "Events at this place",
+        ids,
+        index=ids.index(event_id),
+        format_func=names.__getitem__,
+        key=key,
+        on_change=lambda: _select_event(st.session_state.get(key)),
+    )

@@ -2,8 +2,8 @@
 
 Parameters: one per list filter (`filters.LIST_FILTERS`: `category`, `topic`, `country` as ISO3,
 `org`; repeated for several values, a comma-separated value is accepted too), `years` (two
-values), `q`, `event`, the open `view`, the relations view's `year` and the timeline's
-`zoom` (two dates). Parsing never
+values), `q`, `event`, the open `view`, the relations view's `year`, the timeline's
+`zoom` (two dates), and the map tab's `map` and `extent`. Parsing never
 raises: unknown or malformed values are dropped and described in a short notice.
 """
 
@@ -32,7 +32,14 @@ VIEWS: dict[str, str] = {
     "about": "About this data",
 }
 DEFAULT_VIEW = next(iter(VIEWS))
-PARAMS: tuple[str, ...] = (*LIST_PARAMS.values(), "years", "q", "event", "view", "year", "zoom")
+# The map tab's modes and extents, the same way: URL value -> label, the default first.
+MAP_MODES: dict[str, str] = {"places": "Places", "countries": "Countries"}
+DEFAULT_MAP = next(iter(MAP_MODES))
+MAP_EXTENTS: dict[str, str] = {"region": "Region", "world": "World"}
+DEFAULT_EXTENT = next(iter(MAP_EXTENTS))
+PARAMS: tuple[str, ...] = (
+    *LIST_PARAMS.values(), "years", "q", "event", "view", "year", "zoom", "map", "extent"
+)  # fmt: skip
 QUERY_MAX = 200
 _YEAR_SPLIT = re.compile(r"\s*(?:,|\.\.|–|—|-(?=\d)|\s)\s*")
 
@@ -49,6 +56,8 @@ class UrlState:
     view: str = DEFAULT_VIEW
     year: int | None = None  # the relations view's year; None: the table's last year
     zoom: Span | None = None  # the stretch of time the timeline shows; None: all of it
+    map_mode: str = DEFAULT_MAP
+    extent: str = DEFAULT_EXTENT
 
 
 def _values(params: QueryParams, name: str) -> list[str]:
@@ -151,16 +160,12 @@ def parse_query_params(params: QueryParams, options: FilterOptions) -> UrlState:
         plural = "s" if len(unknown) > 1 else ""
         verb = "has that id" if len(unknown) == 1 else "has those ids"
         notices.append(f"Ignored event{plural} {quoted(unknown)} in the link: no event {verb}.")
-    views = [v.strip().casefold() for v in _values(params, "view") if v.strip()]
-    view = views[-1] if views else DEFAULT_VIEW
-    if view not in VIEWS:
-        notices.append(
-            f"Ignored view {quoted([view])} in the link: the views are {quoted(list(VIEWS))}."
-        )
-        view = DEFAULT_VIEW
+    view = _parse_choice(params, "view", VIEWS, notices)
     year = _parse_year(params, options, notices)
     zoom = _parse_zoom(params, options, notices)
-    return UrlState(state, event, tuple(notices), view, year, zoom)
+    map_mode = _parse_choice(params, "map", MAP_MODES, notices)
+    extent = _parse_choice(params, "extent", MAP_EXTENTS, notices)
+    return UrlState(state, event, tuple(notices), view, year, zoom, map_mode, extent)
 
 
 _ZOOM_SPLIT = re.compile(r"\s*(?:\.\.|/|,|–|—)\s*")
@@ -199,6 +204,23 @@ def _parse_zoom(params: QueryParams, options: FilterOptions, notices: list[str])
     return (max(first, span[0]), min(last, span[1]))
 
 
+def _parse_choice(
+    params: QueryParams, name: str, choices: Mapping[str, str], notices: list[str]
+) -> str:
+    """One of `choices` (their URL values; the first is the default), by its last value."""
+    given = [v.strip().casefold() for v in _values(params, name) if v.strip()]
+    default = next(iter(choices))
+    if not given:
+        return default
+    if given[-1] not in choices:
+        notices.append(
+            f"Ignored {name} {quoted(given[-1:])} in the link: the {name}s are "
+            f"{quoted(list(choices))}."
+        )
+        return default
+    return given[-1]
+
+
 def _parse_year(params: QueryParams, options: FilterOptions, notices: list[str]) -> int | None:
     """The relations view's year: one year within the table's span."""
     values = [v.strip() for v in _values(params, "year") if v.strip()]
@@ -222,6 +244,8 @@ def to_query_params(
     view: str = DEFAULT_VIEW,
     year: int | None = None,
     zoom: Span | None = None,
+    map_mode: str = DEFAULT_MAP,
+    extent: str = DEFAULT_EXTENT,
 ) -> dict[str, list[str]]:
     """The query parameters for a view; filters and the view at their default are left out."""
     params: dict[str, list[str]] = {}
@@ -241,6 +265,10 @@ def to_query_params(
         params["year"] = [str(year)]
     if zoom is not None:
         params["zoom"] = [f"{zoom[0].isoformat()}..{zoom[1].isoformat()}"]
+    if map_mode != DEFAULT_MAP:
+        params["map"] = [map_mode]
+    if extent != DEFAULT_EXTENT:
+        params["extent"] = [extent]
     return params
 
 

@@ -101,10 +101,12 @@ def test_default_page_shows_every_event_without_errors(page):
 
 def test_map_draws_the_apps_own_base_map_in_both_modes_and_nothing_leaves(page):
     open_app(page, "?view=map", charts=2)
-    located = int(SHIPPED["lat"].notna().sum())
+    located = SHIPPED.dropna(subset=["lat"])
+    places = len(located.groupby(["lat", "lon"]))
     geo = chart(page, "Places")
     geo.locator(".geo .layer.coastlines path").first.wait_for()
-    assert geo.locator(".geo .scatterlayer path.point").count() >= located
+    # One mark per place (those outside the region may be left out of the drawing).
+    assert 20 <= geo.locator(".geo .scatterlayer path.point").count() <= places < len(located)
     page.get_by_test_id("stRadioGroup").get_by_text("Countries", exact=True).click()
     wait_idle(page)
     countries = chart(page, "Countries")
@@ -437,4 +439,79 @@ def test_the_relations_map_draws_offline_plays_and_a_click_filters_the_page(page
         arg=[title.element_handle(), before],
         timeout=20_000,
     )
+    assert_clean(page)
+
+
+# --- 9. the map opens on the region -------------------------------------------------------------
+
+# The rendered map's extent and projection, as Plotly drew it.
+_GEO = """plot => {
+  const geo = plot._fullLayout.geo;
+  return {lat: geo.lataxis.range, lon: geo.lonaxis.range, projection: geo.projection.type};
+}"""
+# The index of the place mark at [lon, lat] among the map's points.
+_MARK_AT = """([plot, lon, lat]) => [...plot.querySelectorAll('.geo .scatterlayer path.point')]
+    .findIndex(p => p.__data__ && p.__data__.lonlat
+        && Math.abs(p.__data__.lonlat[0] - lon) < 1e-3
+        && Math.abs(p.__data__.lonlat[1] - lat) < 1e-3
+        && p.closest('g.trace').__data__[0].trace.meta.kind === 'places')"""
+
+
+def test_the_places_map_opens_on_the_region_and_a_click_on_a_place_selects(page):
+    page.set_viewport_size({"width": 1400, "height": 900})
+    open_app(page, "?view=map", charts=2)
+    places = chart(page, "Places")
+    places.locator(".geo .layer.coastlines path").first.wait_for()
+    geo = places.evaluate(_GEO)
+    assert geo["projection"] == "equirectangular"
+    (south, north), (west, east) = geo["lat"], geo["lon"]
+    assert south < 40.4 and north > 55.8 and west < 7.7 and east > 49.9  # Strasbourg to Baku
+    assert west > -73.9  # New York's UN is one place of many: not in the region
+    # One mark per place: far fewer marks than located events, the biggest Baku's.
+    located = SHIPPED.dropna(subset=["lat"])
+    places_n = len(located.groupby(["lat", "lon"]))
+    assert places.locator(".geo .scatterlayer path.point").count() <= places_n + 2  # + the ring
+    baku = located[(located["lat"] == 40.4093) & (located["lon"] == 49.8671)]
+    newest = baku.sort_values(["start", "id"], ascending=[False, True]).iloc[0]
+    mark = places.locator(".geo .scatterlayer path.point").nth(
+        places.evaluate(f"plot => ({_MARK_AT})([plot, 49.8671, 40.4093])")
+    )
+    # Inside Baku's mark, east of its centre: Plotly gives the pointer to the smallest mark
+    # under it, and Sumgait's and Baku's venues are drawn over Baku's west and south.
+    mark.scroll_into_view_if_needed()
+    box = mark.bounding_box()
+    x, y = box["x"] + box["width"] * 0.85, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    label = places.locator(".hoverlayer .hovertext").first
+    expect(label).to_contain_text(f"Baku · {len(baku)} events, newest first")
+    expect(label).to_contain_text(f"and {len(baku) - 10} more")
+
+    rerun(page, lambda: page.mouse.click(x, y))
+    page.wait_for_url(re.compile(r"event="))
+    assert query_of(page)["event"] == [newest["id"]]
+    expect(page.locator(".event-details")).to_contain_text(newest["title"])
+    expect(page.get_by_text(f"{len(baku)} events at Baku, newest first")).to_be_visible()
+    # The selected event's place is ringed.
+    wait_charts(page, 2)
+    ring = chart(page, "Places").evaluate(
+        """plot => plot.data.filter(t => t.meta && t.meta.kind === 'selected')
+                      .map(t => [t.lon[0], t.lat[0]])"""
+    )
+    assert ring == [[49.8671, 40.4093]]
+
+    # The Countries map opens on the region too: Armenia is more than a few pixels wide.
+    rerun(page, lambda: page.get_by_test_id("stRadioGroup").first.get_by_text("Countries").click())
+    countries = chart(page, "Countries")
+    countries.locator(".choroplethlocation").first.wait_for()
+    armenia = countries.evaluate(
+        """plot => [...plot.querySelectorAll('.choroplethlocation')]
+              .find(p => p.__data__ && p.__data__.loc === 'ARM').getBoundingClientRect().width"""
+    )
+    assert armenia >= 15
+    assert query_of(page)["map"] == ["countries"]
+    # The world is one click away, and in the link.
+    rerun(page, lambda: page.get_by_text("World", exact=True).click())
+    page.wait_for_url(re.compile(r"extent=world"))
+    wait_charts(page, 2)
+    assert chart(page, "Countries").evaluate(_GEO)["projection"] == "natural earth"
     assert_clean(page)
