@@ -1,7 +1,9 @@
-"""The floor of a Streamlit + Plotly page: one filter, one 150-point chart, one 150-row table.
+"""The floor of a Streamlit + Plotly page: one multiselect, one 150-point Plotly scatter and one
+150-row table, both redrawn when the multiselect changes (the chosen categories are marked).
 
-The load test (bench/load_protocol.py) serves this beside the dashboard in the same run: what
-one process does per script run with the least a chart page can hold.
+What any Streamlit + Plotly dashboard costs at least: `make bench` (bench/page.py) times the
+dashboard's first render and filter change against this page's, and the load test
+(bench/load_protocol.py) serves it beside the dashboard in the same run.
 """
 
 import numpy as np
@@ -19,8 +21,17 @@ df = pd.DataFrame(
     }
 )
 chosen = st.multiselect("category", CATEGORIES, key="category", bind="query-params")
-rows = df[df["category"].isin(chosen)] if chosen else df
-fig = go.Figure(go.Scatter(x=df["year"], y=df["value"], mode="markers"))
-fig.update_layout(title=f"{len(rows)} rows")
+# Every row stays; the chosen ones (all, when none is chosen) are marked in both views, so a
+# change sends a new figure and a new table, as a dashboard's filter does.
+marked = df.assign(chosen=df["category"].isin(chosen) if chosen else True)
+fig = go.Figure(
+    go.Scatter(
+        x=marked["year"],
+        y=marked["value"],
+        mode="markers",
+        marker={"color": np.where(marked["chosen"], "#D55E00", "#BBBBBB")},
+    )
+)
+fig.update_layout(title=f"{int(marked['chosen'].sum())} of {len(marked)} rows chosen")
 st.plotly_chart(fig)
-st.dataframe(rows)
+st.dataframe(marked)

@@ -60,32 +60,65 @@ def wait_charts(page: Any, count: int = 1, timeout: float = 60_000) -> None:
     )
 
 
-def rerun(page: Any, action: Callable[[], object], timeout: float = 60_000) -> None:
+# Notes the time (performance.now(), from the navigation) of the page's last DOM change and of
+# the first input event (key, pointer or file choice) since `window.__inputAt` was reset. Run
+# once per document: as an init script it watches the page from its first node.
+WATCH_JS = """() => {
+  if (window.__watching) return;
+  window.__watching = true;
+  window.__changedAt = 0;
+  window.__inputAt = 0;
+  new MutationObserver(() => { window.__changedAt = performance.now(); })
+    .observe(document, {attributes: true, childList: true, subtree: true, characterData: true});
+  for (const type of ['keydown', 'pointerdown', 'change']) {
+    addEventListener(type, e => { if (!window.__inputAt) window.__inputAt = e.timeStamp; }, true);
+  }
+}"""
+
+
+def _wait_quiet(page: Any, ready: str, quiet_ms: int, timeout: float) -> None:
+    page.wait_for_function(
+        f"""() => ({ready})() && document.querySelector('{IDLE}')
+               && !document.querySelector('{STATUS}')
+               && performance.now() - window.__changedAt > {quiet_ms}""",
+        timeout=timeout,
+        polling=100,
+    )
+
+
+def rerun(
+    page: Any, action: Callable[[], object], timeout: float = 60_000, quiet_ms: int = QUIET_MS
+) -> float:
     """Do `action`, which makes the app rerun, and wait until that run has finished: the page
-    has changed since the action and then stayed idle and unchanged for a moment.
+    has changed since the action and then stayed idle and unchanged for `quiet_ms`. Returns the
+    seconds from the action's first input event (or from the call, without one) to the page's
+    last change.
 
     A short run can start and end within one render, so "running" may never show; any run
     changes the page, though (its elements are sent again). A run that changes nothing within
     `timeout` fails here. Assert on what the run changes with waiting helpers (`wait_counter`,
     Playwright's `expect`), not on a single read."""
-    page.evaluate(
-        """() => {
-          window.__changedAt = 0;
-          if (window.__watching) return;
-          window.__watching = true;
-          new MutationObserver(() => { window.__changedAt = performance.now(); })
-            .observe(document.body, {attributes: true, childList: true, subtree: true,
-                                     characterData: true});
-        }"""
-    )
+    page.evaluate(WATCH_JS)
+    page.evaluate("() => { window.__changedAt = 0; window.__inputAt = 0; "
+                  "window.__calledAt = performance.now(); }")  # fmt: skip
     action()
     page.wait_for_function("window.__changedAt > 0", timeout=timeout)
-    page.wait_for_function(
-        f"""() => document.querySelector('{IDLE}') && !document.querySelector('{STATUS}')
-               && performance.now() - window.__changedAt > {QUIET_MS}""",
-        timeout=timeout,
-        polling=100,
+    _wait_quiet(page, "() => true", quiet_ms, timeout)
+    return page.evaluate(
+        "() => (window.__changedAt - (window.__inputAt || window.__calledAt)) / 1000"
     )
+
+
+def open_timed(
+    page: Any, url: str, ready: str, timeout: float = 60_000, quiet_ms: int = QUIET_MS
+) -> float:
+    """Open `url` in a fresh `page` and wait until the JS predicate `ready` holds, the app is
+    idle and the page has not changed for `quiet_ms`. Returns the seconds from the navigation
+    to the page's last change."""
+    page.add_init_script(f"({WATCH_JS})()")
+    page.goto(url)
+    _wait_quiet(page, ready, quiet_ms, timeout)
+    return page.evaluate("() => window.__changedAt / 1000")
 
 
 def open_tab(page: Any, label: str, charts: int = 0) -> None:
