@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 ARGS ?=
 
-.PHONY: run test test-fast test-e2e test-load validate docs bench
+.PHONY: run test test-fast test-e2e test-load validate docs bench bench-page
 
 $(VENV)/.app: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,8 +42,11 @@ validate: $(VENV)/.app  ## check data/events.csv (or CSV=path)
 docs: $(VENV)/.app  ## rewrite the vocabulary tables in docs/data.md from the schema
 	$(PY) -m timeline docs
 
-bench: $(VENV)/.dev  ## the benchmark, 150 to 1,000,000 events (about 6 min): bench/results.md
+bench: $(VENV)/.dev  ## the benchmark, 150 to 1,000,000 events (about 10 min): bench/results.md
 	$(PY) bench/run.py $(ARGS)
+
+bench-page: $(VENV)/.dev  ## only the page against the floor app in Chromium (about 5 min): bench/results.md
+	$(PY) bench/page.py $(ARGS)
 
 .PHONY: load-test load-test-browser serve
 REPLICAS ?= 2

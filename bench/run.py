@@ -14,10 +14,13 @@ bench/generate.py into bench/out/ when missing) it measures, as medians over `--
 * browser (headless Chromium, Playwright): navigation -> fully drawn page (a fresh browser
   context each time; the first one against a server that has not loaded the table yet, so it
   includes the cold load), and a filter change -> redrawn timeline; the same two for
-  bench/hello_app.py, reported as ratios; and the app server's peak memory (VmHWM).
+  bench/hello_app.py, reported as ratios; and the app server's peak memory (VmHWM);
+* the page against the floor (bench/page.py, `make bench-page` alone): first render and filter
+  change of the dashboard and of bench/floor_app.py taking turns, for the shipped and the 100k
+  table when they are among the sizes, as ratios against the issue's targets.
 
 It prints one table and writes bench/results.md (with the machine's description) and
-bench/out/results.json. Not part of the test suite; about 6 minutes on 2 cores (the first run
+bench/out/results.json. Not part of the test suite; about 10 minutes on 2 cores (the first run
 also generates the tables).
 """
 
@@ -36,6 +39,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+import page as page_bench  # the page against the floor
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
@@ -134,20 +139,6 @@ def _child(*args: str, env: dict[str, str]) -> dict[str, Any]:
 # The browser
 
 
-def _drawn_js(charts: int) -> str:
-    """True once `charts` Plotly charts have drawn their traces (two frames later)."""
-    return f"""() => {{
-      const plots = [...document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')];
-      if (plots.length < {charts}) return false;
-      if (!plots.every(p => p._fullData && p.querySelector('.main-svg'))) return false;
-      if (window.__frames === undefined) {{
-        window.__frames = 0;
-        requestAnimationFrame(() => requestAnimationFrame(() => {{ window.__frames = 2; }}));
-      }}
-      return window.__frames === 2;
-    }}"""
-
-
 def _timeline_lanes_js(op: str, count: int) -> str:
     return f"""() => {{
       const plot = [...document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')]
@@ -173,7 +164,7 @@ def _app_steps(page: Any) -> tuple[Callable[[], None], Callable[[], None]]:
     def open_page() -> None:
         page.goto(page.app_url + "/")
         appdriver.wait_idle(page, TIMEOUT_MS)
-        page.wait_for_function(_drawn_js(3), timeout=TIMEOUT_MS)
+        page.wait_for_function(page_bench.READY_JS, timeout=TIMEOUT_MS)
 
     state = {"war": False}
 
@@ -517,6 +508,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default=",".join(SIZES))
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument("--page-reps", type=int, default=5, help="bench/page.py's repetitions")
     parser.add_argument("--results", type=Path, default=BENCH / "results.md")
     parser.add_argument("--probe", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -537,6 +529,9 @@ def main(argv: list[str] | None = None) -> int:
     print(target_table(results))
     write_results(results, args.results)
     print(f"\nwritten: {args.results}")
+    tables = [label for label in labels if label in page_bench.TARGETS]
+    if tables and not args.no_browser:
+        page_bench.run(tables, args.page_reps, results=args.results)
     return 0
 
 
