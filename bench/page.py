@@ -66,8 +66,13 @@ READY_JS = """() => {
 # Each websocket message the page receives: [performance.now(), bytes].
 WS_JS = """(() => {
   window.__ws = [];
+  window.__wsSent = [];
   const Native = window.WebSocket;
   window.WebSocket = class extends Native {
+    send(data) {
+      window.__wsSent.push(performance.now());
+      return super.send(data);
+    }
     constructor(...args) {
       super(...args);
       this.addEventListener('message', e => {
@@ -82,7 +87,9 @@ WS_JS = """(() => {
 WS_SINCE_JS = """() => {
   const t0 = window.__inputAt || window.__calledAt || 0;
   const msgs = window.__ws.filter(m => m[0] >= t0);
+  const sent = window.__wsSent.filter(t => t >= t0);
   return {messages: msgs.length, bytes: msgs.reduce((s, m) => s + m[1], 0),
+          sent: sent.length ? (sent[0] - t0) / 1000 : 0,
           last: msgs.length ? (Math.max(...msgs.map(m => m[0])) - t0) / 1000 : 0};
 }"""
 # The analysis pass: the time of every DOM change, by the page element it falls in (the
@@ -119,6 +126,10 @@ MARKS_SINCE_JS = """() => {
   }
   return out.sort((a, b) => a[2] - b[2]);
 }"""
+# When the code of the charts and the table had arrived (seconds from the navigation).
+CHUNKS_LOADED_JS = """() => performance.getEntriesByType('resource')
+  .filter(e => /\\/(PlotlyChart|DataFrame)\\.[^/]*\\.js$/.test(e.name))
+  .map(e => [e.name.split('/').pop().split('.')[0], e.startTime / 1000, e.responseEnd / 1000])"""
 BROWSER_METRICS = ("TaskDuration", "ScriptDuration", "LayoutDuration", "RecalcStyleDuration")
 
 
@@ -136,7 +147,11 @@ class Sample:
     seconds: float
     ws_messages: int = 0
     ws_bytes: int = 0
-    ws_last: float = 0.0  # seconds from the start to the last websocket message
+    ws_last: float = 0.0  # seconds from the start to the page's handling of the last message
+    ws_sent: float = 0.0  # seconds from the start to the page's first websocket send
+    # From the first frame sent to the last frame received, by the browser's network
+    # timestamps (CDP): the server's run and the transfer, whatever the page's thread does.
+    server_span: float = 0.0
     server_cpu: float = 0.0  # the server process's CPU seconds over the measurement
     browser: dict[str, float] = field(default_factory=dict)  # CDP metrics' increase, seconds
 
@@ -169,7 +184,15 @@ def medians(samples: Iterable[Sample]) -> dict[tuple[str, str, str], dict[str, f
     for key, group in groups.items():
         row = {
             name: statistics.median(getattr(s, name) for s in group)
-            for name in ("seconds", "ws_messages", "ws_bytes", "ws_last", "server_cpu")
+            for name in (
+                "seconds",
+                "ws_messages",
+                "ws_bytes",
+                "ws_last",
+                "ws_sent",
+                "server_span",
+                "server_cpu",
+            )
         }
         for metric in {m for s in group for m in s.browser}:
             row[metric] = statistics.median(s.browser.get(metric, 0.0) for s in group)
@@ -215,8 +238,9 @@ def verdict_table(rows: list[Verdict]) -> str:
 def breakdown_table(samples: list[Sample]) -> str:
     lines = [
         "| table | app | measurement | n | median | all runs | websocket in "
-        "| to last ws message | server CPU | browser main thread (script / layout + style) |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| start → request sent (page) | request → last message (network) | server CPU "
+        "| last message handled (page) | browser main thread (script / layout + style) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     med = medians(samples)
     for (table, app, kind), row in sorted(med.items()):
@@ -226,7 +250,8 @@ def breakdown_table(samples: list[Sample]) -> str:
         lines.append(
             f"| {table} | {app} | {kind} | {row['n']} | {_s(row['seconds'])} | {runs} "
             f"| {row['ws_bytes'] / 1000:,.1f} kB in {row['ws_messages']:g} "
-            f"| {_s(row['ws_last'])} | {_s(row['server_cpu'])} "
+            f"| {_s(row['ws_sent'])} | {_s(row['server_span'])} | {_s(row['server_cpu'])} "
+            f"| {_s(row['ws_last'])} "
             f"| {_s(row.get('TaskDuration'))} ({_s(row.get('ScriptDuration'))} / {_s(layout)}) |"
         )
     return "\n".join(lines)
@@ -237,16 +262,20 @@ def analysis_table(analysis: dict[str, dict[str, Any]]) -> str:
     if not analysis:
         return "(analysis pass not run)"
     lines = [
-        "| page | measurement | JS self time by chunk (top 5) | elements sent (bytes) "
-        "| DOM changes per element: first – last (count), by last |",
-        "|---|---|---|---|---|",
+        "| page | measurement | time (to last ws message) | JS self time by chunk (top 5) "
+        "| elements sent (bytes) | DOM changes per element: first – last (count), by last |",
+        "|---|---|---|---|---|---|",
     ]
     for name, by_kind in analysis.items():
         for kind, a in by_kind.items():
             chunks = ", ".join(f"{k} {v:.2f} s" for k, v in a["chunks"][:5])
             sent = ", ".join(f"{k} {v:,}" for k, v in a["elements"])
             marks = ", ".join(f"{k} {t0:.2f}–{t1:.2f} s ({n})" for k, t0, t1, n in a["marks"])
-            lines.append(f"| {name} | {kind} | {chunks} | {sent} | {marks} |")
+            loaded = "".join(
+                f"; {chunk}.js loaded {t0:.2f}–{t1:.2f} s" for chunk, t0, t1 in a["chunks_loaded"]
+            )
+            when = f"{_s(a['seconds'])} ({_s(a['ws_last'])}{loaded})"
+            lines.append(f"| {name} | {kind} | {when} | {chunks} | {sent} | {marks} |")
     return "\n".join(lines)
 
 
@@ -275,10 +304,14 @@ Medians over the repetitions; the floor and the app take turns within each one.
 
 {verdict_table(verdicts(samples, TARGETS))}
 
-Where the time went (medians): bytes the page received on its websocket, the time from the start
-to the last websocket message (the server's run and the transfer), the server process's CPU
-time, and the browser renderer's main-thread time (CDP `Performance.getMetrics`: all tasks, of
-which JavaScript, and layout + style).
+Where the time went (medians): the bytes the page received on its websocket; from the start to
+the page's first websocket send (the rerun request; for a first render, the session's start);
+from that request to the last message received, by the browser's network timestamps (the
+server's run and the transfer, whatever the page's thread does); the server process's CPU time;
+when the page's thread handled the last message (later than it arrived when the thread was
+busy); and the renderer's main-thread time (CDP `Performance.getMetrics`: all tasks, of which
+JavaScript, and layout + style). The filter changes alternate between two filter states that
+the warm-up page asked for already, so the app's views come from its view cache.
 
 {breakdown_table(samples)}
 
@@ -322,6 +355,12 @@ class Page:
         self.page.add_init_script(WS_JS)
         self.cdp = self.context.new_cdp_session(self.page)
         self.cdp.send("Performance.enable")
+        self.cdp.send("Network.enable")
+        self.frames: list[tuple[str, float]] = []
+        for event, way in (("webSocketFrameSent", "sent"), ("webSocketFrameReceived", "in")):
+            self.cdp.on(
+                f"Network.{event}", lambda e, way=way: self.frames.append((way, e["timestamp"]))
+            )
 
     def _metrics(self) -> dict[str, float]:
         got = self.cdp.send("Performance.getMetrics")["metrics"]
@@ -331,13 +370,17 @@ class Page:
     def measured(self, sample: Sample) -> Iterator[Sample]:
         """Fill `sample`'s breakdown around the timed step, which sets `sample.seconds`."""
         cpu, metrics = _cpu_seconds(self.server.process.pid), self._metrics()
+        self.frames.clear()  # the calls above have delivered the earlier frames' events
         yield sample
         sample.server_cpu = _cpu_seconds(self.server.process.pid) - cpu
         after = self._metrics()
         sample.browser = {k: after[k] - metrics.get(k, 0.0) for k in after}
         ws = self.page.evaluate(WS_SINCE_JS)
         sample.ws_messages, sample.ws_bytes = ws["messages"], ws["bytes"]
-        sample.ws_last = ws["last"]
+        sample.ws_last, sample.ws_sent = ws["last"], ws["sent"]
+        sent = [t for way, t in self.frames if way == "sent"]
+        got = [t for way, t in self.frames if way == "in"]
+        sample.server_span = max(got) - min(sent) if sent and got else 0.0
 
     def first_render(self, table: str, app: str) -> Sample:
         import appdriver
@@ -421,8 +464,7 @@ def _element_bytes(frames: list[bytes]) -> list[tuple[str, int]]:
     return sorted(totals.items(), key=lambda kv: -kv[1])
 
 
-def analyse(browser: Any, server: Any, table: str, app: str) -> dict[str, Any]:
-    """CPU profile and elements sent, for a first render and a filter change."""
+def _analysis_page(browser: Any, server: Any, table: str, app: str, profile: bool) -> dict:
     page = Page(browser, server)
     frames: list[bytes] = []
     page.page.on(
@@ -431,26 +473,43 @@ def analyse(browser: Any, server: Any, table: str, app: str) -> dict[str, Any]:
             "framereceived", lambda p: frames.append(p) if isinstance(p, bytes) else None
         ),
     )
-    page.page.add_init_script(MARKS_JS)
-    page.cdp.send("Profiler.enable")
-    page.cdp.send("Profiler.setSamplingInterval", {"interval": 500})
+    if profile:
+        page.cdp.send("Profiler.enable")
+        page.cdp.send("Profiler.setSamplingInterval", {"interval": 500})
+    else:
+        page.page.add_init_script(MARKS_JS)
     out = {}
     try:
         for kind in (FIRST, CHANGE):
             frames.clear()
-            page.cdp.send("Profiler.start")
-            if kind == FIRST:
-                page.first_render(table, app)
+            if profile:
+                page.cdp.send("Profiler.start")
+            sample = (
+                page.first_render(table, app) if kind == FIRST else page.change(table, app, True)
+            )
+            if profile:
+                out[kind] = {"chunks": _self_times(page.cdp.send("Profiler.stop")["profile"])}
             else:
-                page.change(table, app, add=True)
-            profile = page.cdp.send("Profiler.stop")["profile"]
-            out[kind] = {
-                "chunks": _self_times(profile),
-                "elements": _element_bytes(frames),
-                "marks": page.page.evaluate(MARKS_SINCE_JS),
-            }
+                out[kind] = {
+                    "seconds": sample.seconds,
+                    "ws_last": sample.ws_last,
+                    "elements": _element_bytes(frames),
+                    "marks": page.page.evaluate(MARKS_SINCE_JS),
+                    "chunks_loaded": page.page.evaluate(CHUNKS_LOADED_JS) if kind == FIRST else [],
+                }
     finally:
         page.close()
+    return out
+
+
+def analyse(browser: Any, server: Any, table: str, app: str) -> dict[str, Any]:
+    """For a first render and a filter change: the elements sent, when each page element last
+    changed and when the chart and table code arrived (one page), and the CPU profile (another
+    page: the profiler slows it)."""
+    out = _analysis_page(browser, server, table, app, profile=False)
+    profiled = _analysis_page(browser, server, table, app, profile=True)
+    for kind in out:
+        out[kind]["chunks"] = profiled[kind]["chunks"]
     return out
 
 
