@@ -300,7 +300,8 @@ Headless Chromium, a 1400×1000 viewport; the floor is `bench/floor_app.py`, the
 drawn, a table shown, the app idle and the last DOM change before a quiet second (the servers
 are warm: a first, untimed page loaded the table). Filter change: the key press that adds or
 removes a category in the first multiselect → the last DOM change before a quiet second.
-Medians over the repetitions; the floor and the app take turns within each one.
+Medians over the repetitions; the floor and the app take turns within each one. Ratios are
+shown rounded; ✅/❌ compares the unrounded ratio with the target.
 
 {verdict_table(verdicts(samples, TARGETS))}
 
