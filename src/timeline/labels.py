@@ -72,7 +72,7 @@ def details_html(event: pd.Series, labels: pd.Series) -> str:
     )
 
 
-TABLE_MAX = 5000  # rows the events table sends to the browser; the download has them all
+TABLE_MAX = 1000  # rows the events table sends to the browser; the download has them all
 
 
 def table_frame(df: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
