@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 import pytest
 from helpers import HEADER, SHIPPED, traces
 
-from timeline import figures, schema
+from timeline import figures, palette, schema
 from timeline.io import read_events
 from timeline.selection import ZOOM_PREFIX, selected_span
 
@@ -529,10 +529,12 @@ def test_no_cut_where_events_are_close_or_a_period_spans_the_gap(rows):
     assert figures.axis_of(figures.timeline(df)).cuts == ()
 
 
-def test_the_selection_ring_shows_on_light_and_dark_backgrounds(sample: pd.DataFrame):
-    fig = figures.timeline(sample, "ceasefire-2020")
+@pytest.mark.parametrize("dark", [False, True])
+def test_the_selection_ring_is_the_themes_ring_over_its_halo(sample: pd.DataFrame, dark: bool):
+    fig = palette.themed(figures.timeline(sample, "ceasefire-2020"), dark)
     (ring,) = traces(fig, kind="selected")
-    assert list(ring.marker.color) == ["white", "black"]  # a white halo around a black ring
+    p = palette.DARK if dark else palette.LIGHT
+    assert list(ring.marker.color) == [p.ring_halo, p.ring]
 
 
 def test_the_countries_map_says_1_event_not_1_events():

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from timeline import schema
+from timeline import palette, schema
 
 START = "<!-- vocabularies:start -->"
 END = "<!-- vocabularies:end -->"
@@ -39,10 +39,12 @@ ARTICLE_ORGANIZATIONS = tuple(
 
 def vocabulary_markdown() -> str:
     """Markdown tables of the categories, organizations and topics, in schema order."""
-    lines = ["| category | label | for | colour |", "|---|---|---|---|"]
+    lines = ["| category | label | for | colour (light / dark page) |", "|---|---|---|---|"]
     for code, label in schema.CATEGORIES.items():
-        help_text, colour = schema.CATEGORY_HELP[code], schema.CATEGORY_COLORS[code]
-        lines.append(f"| `{code}` | {label} | {help_text} | `{colour}` |")
+        light, dark = palette.LIGHT.category[code], palette.DARK.category[code]
+        lines.append(
+            f"| `{code}` | {label} | {schema.CATEGORY_HELP[code]} | `{light}` / `{dark}` |"
+        )
     lines += ["", "## Organizations", "", "| short name | organization |", "|---|---|"]
     lines += [f"| `{code}` | {name} |" for code, name in schema.ORGANIZATIONS.items()]
     lines += ["", "## Topics", "", "| topic | label |", "|---|---|"]

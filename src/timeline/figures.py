@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from timeline import packing, schema
+from timeline import packing, palette, schema
 from timeline.dates import format_period
 from timeline.filters import categories_present
 from timeline.labels import event_labels
@@ -29,7 +29,6 @@ PERIODS: tuple[tuple[str, str, str | None], ...] = (
     ("Soviet era", "1920-04-28", "1991-10-18"),
     ("Independence", "1991-10-18", None),
 )
-_PERIOD_SHADES = ("rgba(0, 114, 178, 0.10)", "rgba(120, 120, 120, 0.07)", "rgba(0, 158, 115, 0.07)")
 WEBGL_FROM = 5000  # draw markers with WebGL from this many points on
 # Above this many events the timeline shows per-lane density, not each event: thousands of SVG
 # bars take the browser many seconds (bench/results.md), and nobody can read them anyway.
@@ -253,7 +252,7 @@ def timeline(
                         "color": colors[rows_of],
                         "size": size,
                         "symbol": symbol,
-                        "line": {"color": "white", "width": 1},
+                        "line": {"color": palette.LIGHT.marker_edge, "width": 1},
                     },
                     customdata=custom[rows_of],
                     hovertemplate=_EVENT_HOVER,
@@ -415,8 +414,8 @@ def timeline_window(zoom: Span | None, years: tuple[int, int] | None) -> Stretch
 
 
 def _selected_ring(when: Any, y: float, customdata: np.ndarray) -> go.Scatter:
-    """The ring around the selected event on either timeline (events or density): black
-    inside white, so that it stands out on a light and on a dark background."""
+    """The ring around the selected event on either timeline (events or density): the ring
+    over a wider halo of the background, so that it stands out on any mark."""
     return go.Scatter(
         name="Selected event",
         mode="markers",
@@ -425,7 +424,7 @@ def _selected_ring(when: Any, y: float, customdata: np.ndarray) -> go.Scatter:
         marker={
             "symbol": "circle-open",
             "size": [26, 26],
-            "color": ["white", "black"],
+            "color": [palette.LIGHT.ring_halo, palette.LIGHT.ring],
             "line": {"width": [6, 2.5]},
         },
         customdata=np.concatenate([customdata, customdata]),
@@ -589,7 +588,7 @@ def _timeline_frame(fig: go.Figure, rows: _Rows, axis: packing.Axis) -> None:
     def at(when: pd.Timestamp) -> float:
         return float(axis.fraction(np.array([when], dtype="datetime64[ms]"))[0])
 
-    for (label, first, last), shade in zip(PERIODS, _PERIOD_SHADES, strict=True):
+    for (label, first, last), shade in zip(PERIODS, palette.LIGHT.era_fill, strict=True):
         x0 = max(pd.Timestamp(first), lo)
         x1 = min(pd.Timestamp(last), hi) if last else hi
         if x0 >= x1:
@@ -624,7 +623,7 @@ def _timeline_frame(fig: go.Figure, rows: _Rows, axis: packing.Axis) -> None:
                     "yanchor": "middle",
                     "text": text,
                     "showarrow": False,
-                    "font": {"size": 12, "weight": 600},
+                    "font": {"size": 12, "weight": 600, "color": palette.LIGHT.era_label},
                     "name": f"band: {label}",
                 }
             )
@@ -748,13 +747,15 @@ def _geo_layout(fig: go.Figure) -> None:
     fig.update_geos(
         projection_type="natural earth",
         showcountries=True,
-        countrycolor="#9a9a9a",
+        countrycolor=palette.LIGHT.border,
         showland=True,
-        landcolor="#f3f3f3",
+        landcolor=palette.LIGHT.land,
         showocean=True,
-        oceancolor="#eaf2f8",
+        oceancolor=palette.LIGHT.ocean,
+        showlakes=True,
+        lakecolor=palette.LIGHT.ocean,
         showcoastlines=True,
-        coastlinecolor="#9a9a9a",
+        coastlinecolor=palette.LIGHT.border,
         showframe=False,
         projection_rotation_lon=0,
         center_lon=0,
@@ -953,7 +954,7 @@ def _place_traces(
                     "color": color,
                     "size": size[rows],
                     "opacity": 0.9,
-                    "line": {"color": "white", "width": 1},
+                    "line": {"color": palette.LIGHT.marker_edge, "width": 1},
                 },
                 text=text[rows],
                 hovertext=hover[rows],
@@ -975,8 +976,14 @@ def _place_traces(
                 mode="text",
                 text=text[counted],
                 textposition="middle center",
-                # White with a dark halo ("auto"): legible on every category's colour.
-                textfont={"color": "white", "size": 11, "weight": 600, "shadow": "auto"},
+                # The marks' edge colour (white on a light page) with a halo of the opposite
+                # ("auto"): legible on every category's colour.
+                textfont={
+                    "color": palette.LIGHT.marker_edge,
+                    "size": 11,
+                    "weight": 600,
+                    "shadow": "auto",
+                },
                 hoverinfo="skip",
                 showlegend=False,
                 meta={"kind": "counts"},
@@ -985,7 +992,7 @@ def _place_traces(
 
 
 def _place_ring(lat: float, lon: float, size: float, customdata: np.ndarray) -> go.Scattergeo:
-    """The ring around the selected event's place: black inside white, as on the timeline."""
+    """The ring around the selected event's place: the ring over its halo, as on the timeline."""
     return go.Scattergeo(
         name="Selected event",
         lat=[lat, lat],
@@ -994,7 +1001,7 @@ def _place_ring(lat: float, lon: float, size: float, customdata: np.ndarray) -> 
         marker={
             "symbol": "circle-open",
             "size": [size + 12, size + 12],
-            "color": ["white", "black"],
+            "color": [palette.LIGHT.ring_halo, palette.LIGHT.ring],
             "line": {"width": [6, 2.5]},
         },
         customdata=np.concatenate([customdata, customdata]),
@@ -1127,9 +1134,9 @@ def countries_map(df: pd.DataFrame, world: bool = False) -> go.Figure:
             locations=counts.index.to_list(),
             z=counts["total"].to_numpy(),
             locationmode="ISO-3",
-            colorscale="Blues",
+            colorscale=[[i / 2, c] for i, c in enumerate(palette.LIGHT.count_scale)],
             zmin=0,
-            marker={"line": {"color": "#666666", "width": 0.5}},
+            marker={"line": {"color": palette.LIGHT.border, "width": 0.5}},
             # Under the map, not beside it (the map keeps the width on a phone).
             colorbar={
                 "title": {"text": "Events", "side": "top"},
@@ -1147,13 +1154,14 @@ def countries_map(df: pd.DataFrame, world: bool = False) -> go.Figure:
             "<extra></extra>",
         )
     )
+    aze = palette.LIGHT.azerbaijan_countries
     fig.add_trace(
         go.Choropleth(
             locations=["AZE"],
             z=[1],
             locationmode="ISO-3",
             showscale=False,
-            colorscale=[[0, "#E69F00"], [1, "#E69F00"]],
+            colorscale=[[0, aze], [1, aze]],
             name="Azerbaijan",
             customdata=[["AZE", "Azerbaijan", ""]],
             hovertemplate="<b>Azerbaijan</b><br>party to every event<extra></extra>",

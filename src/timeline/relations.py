@@ -34,22 +34,24 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from timeline import figures, schema
+from timeline import figures, palette, schema
 from timeline.dates import format_date
 
-# The standings, in the order of the map's legend: code -> (label, colour). The colours are the
-# Okabe-Ito ones the timeline gives the matching categories (colour-blind safe, mid-luminance:
-# readable on light and dark backgrounds); "none" a neutral grey.
-STANDINGS: dict[str, tuple[str, str]] = {
-    "relations": ("Diplomatic relations", schema.CATEGORY_COLORS["diplomatic_relations"]),
-    "recognised": ("Recognised, no relations yet", schema.CATEGORY_COLORS["recognition"]),
-    "conflict": ("At war or in conflict", schema.CATEGORY_COLORS["war"]),
-    "none": ("No relations", "#BDBDBD"),
-    "soviet": ("Soviet period: no foreign relations of its own", "#888888"),
+# The standings, in the order of the map's legend: code -> (label, colour). The colours are
+# palette.LIGHT.standing's: those of the categories that give them, "none" a neutral grey.
+_STANDING_LABELS: dict[str, str] = {
+    "relations": "Diplomatic relations",
+    "recognised": "Recognised, no relations yet",
+    "conflict": "At war or in conflict",
+    "none": "No relations",
+    "soviet": "Soviet period: no foreign relations of its own",
 }
-# Azerbaijan in black (the statehood colour): the countries map's orange is too close to the
+STANDINGS: dict[str, tuple[str, str]] = {
+    code: (label, palette.LIGHT.standing[code]) for code, label in _STANDING_LABELS.items()
+}
+# Azerbaijan in the statehood colour: the countries map's orange is too close to the
 # vermilion of its neighbour at war.
-AZERBAIJAN_COLOR = "#000000"
+AZERBAIJAN_COLOR = palette.LIGHT.azerbaijan
 NOT_IN_TABLE = "No row in the table"  # the countries the rows never name: the bare land
 RELATION_CATEGORIES: tuple[str, ...] = ("diplomatic_relations", "recognition", "war", "clash")
 CONFLICT_CATEGORIES: tuple[str, ...] = ("war", "clash")
@@ -397,7 +399,7 @@ def _map_trace(table: pd.DataFrame) -> go.Choropleth:
         locationmode="ISO-3",
         colorscale=_colorscale(),
         showscale=False,
-        marker={"line": {"color": "#666666", "width": 0.5}},
+        marker={"line": {"color": palette.LIGHT.border, "width": 0.5}},
         customdata=custom,
         hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[2]}<extra></extra>",
         meta={"kind": "standing"},
@@ -414,7 +416,7 @@ def _azerbaijan(soviet: bool) -> go.Choropleth:
         locationmode="ISO-3",
         showscale=False,
         colorscale=[[0, color], [1, color]],
-        marker={"line": {"color": "#666666", "width": 0.5}},
+        marker={"line": {"color": palette.LIGHT.border, "width": 0.5}},
         customdata=[["AZE", "Azerbaijan", text]],
         hovertemplate=f"<b>{text}</b><extra></extra>",
         meta={"kind": "azerbaijan"},
@@ -446,8 +448,8 @@ def _legend(fig: go.Figure, codes: Sequence[str]) -> None:
             marker={
                 "symbol": "square",
                 "size": 12,
-                "color": fig.layout.geo.landcolor,
-                "line": {"color": "#9a9a9a", "width": 1},
+                "color": palette.LIGHT.land,
+                "line": {"color": palette.LIGHT.border, "width": 1},
             },
             hoverinfo="skip",
             showlegend=True,
@@ -517,7 +519,7 @@ def _year_marker(fig: go.Figure, year: int) -> None:
         y0=0,
         y1=1,
         yref="paper",
-        line={"color": "#D55E00", "width": 2, "dash": "dot"},
+        line={"color": palette.LIGHT.year_marker, "width": 2, "dash": "dot"},
         name="year",
     )
     fig.add_annotation(
@@ -528,7 +530,7 @@ def _year_marker(fig: go.Figure, year: int) -> None:
         yanchor="bottom",
         text=str(year),
         showarrow=False,
-        font={"color": "#D55E00"},
+        font={"color": palette.LIGHT.year_marker},
         name="year",
     )
 
@@ -567,7 +569,7 @@ def relations_over_time(df: pd.DataFrame, year: int) -> go.Figure:
             name="Organizations joined that year",
             x=years[some],
             y=members["joined"].to_numpy()[some],
-            marker={"color": schema.CATEGORY_COLORS["membership"]},
+            marker={"color": palette.LIGHT.category["membership"]},
             customdata=figures.escape(members["organizations"][some]).to_numpy(dtype=object),
             hovertemplate="%{x}: joined %{y}<br>%{customdata}<extra></extra>",
             meta={"kind": "joined"},
@@ -582,7 +584,7 @@ def relations_over_time(df: pd.DataFrame, year: int) -> go.Figure:
             # From the first organization joined on: a line at 0 before it says nothing.
             y=members["cumulative"].where(members["cumulative"] > 0).to_numpy(),
             mode="lines",
-            line={"shape": "hv", "color": "#888888", "width": 1.5, "dash": "dash"},
+            line={"shape": "hv", "color": palette.LIGHT.cumulative, "width": 1.5, "dash": "dash"},
             hovertemplate="%{x}: %{y} organizations in all<extra></extra>",
             meta={"kind": "cumulative"},
         ),
@@ -598,7 +600,7 @@ def relations_over_time(df: pd.DataFrame, year: int) -> go.Figure:
             y0=0,
             y1=1,
             yref=f"{axis} domain",
-            fillcolor="rgba(120, 120, 120, 0.12)",
+            fillcolor=palette.LIGHT.soviet_fill,
             line={"width": 0},
             layer="below",
             name="Soviet period",
@@ -610,7 +612,7 @@ def relations_over_time(df: pd.DataFrame, year: int) -> go.Figure:
         yref="y domain",
         text="Soviet period: no foreign relations of its own",
         showarrow=False,
-        font={"color": "#666666"},
+        font={"color": palette.LIGHT.muted_text},
         name="Soviet period",
     )
     _year_marker(fig, year)
@@ -746,6 +748,6 @@ def _soviet_note() -> dict[str, Any]:
         "x": 0.5,
         "y": 0.5,
         "font": {"size": 18},
-        "bgcolor": "rgba(255, 255, 255, 0.85)",
+        "bgcolor": palette.LIGHT.note_box,
         "name": "soviet",
     }

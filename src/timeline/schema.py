@@ -16,6 +16,7 @@ import pandas as pd
 import pandera.pandas as pa
 import pycountry
 
+from timeline import palette
 from timeline.dates import parse_dates
 
 # The columns of data/events.csv, in this order.
@@ -107,21 +108,8 @@ CATEGORY_HELP: dict[str, str] = {
     "scandal": "corruption, bribery and lobbying scandals and the reports that exposed them",
 }
 
-# One colour per category, shared by every view. Okabe-Ito (colour-blind safe) first, then
-# the darker members of Paul Tol's "muted" scheme for the categories beyond its eight.
-CATEGORY_COLORS: dict[str, str] = {
-    "statehood": "#000000",
-    "war": "#D55E00",
-    "clash": "#E69F00",
-    "ceasefire": "#009E73",
-    "peace_process": "#56B4E9",
-    "recognition": "#0072B2",
-    "diplomatic_relations": "#CC79A7",
-    "membership": "#332288",
-    "agreement": "#117733",
-    "statement": "#888888",
-    "scandal": "#882255",
-}
+# One colour per category, shared by every view: palette.LIGHT's (the dark page's are there too).
+CATEGORY_COLORS: dict[str, str] = dict(palette.LIGHT.category)
 
 # International organizations: short name -> full name.
 ORGANIZATIONS: dict[str, str] = {
