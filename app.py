@@ -65,7 +65,7 @@ with filter_box:
 ui.close_sidebar_after_a_choice(state)
 ui.one_tap_selects()
 filtered = apply_filters(df, state)
-per_view = ui.view_cache(df, state)  # figures and the table: once per filter state
+per_view = ui.view_cache(df, state, ui.dark_page())  # once per filter state and theme
 event_id = st.session_state.get(ui.S_EVENT)
 n, total = len(filtered), len(df)
 

@@ -18,9 +18,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
-from timeline import labels, package, selection, url_state
+from timeline import labels, package, palette, selection, url_state
 from timeline.filters import (
     FILTERS,
     LIST_FILTERS,
@@ -244,22 +245,33 @@ def _table_token(df: pd.DataFrame) -> str:
 
 
 @st.cache_resource(show_spinner=False, max_entries=128, ttl=3600)
-def _built(name: str, table: str, view: str, args: tuple[Any, ...], _build: Any, _df: Any) -> Any:
-    return _build(_df, *args)
+def _built(
+    name: str, table: str, view: str, dark: bool, args: tuple[Any, ...], _build: Any, _df: Any
+) -> Any:
+    built = _build(_df, *args)
+    return palette.themed(built, dark) if isinstance(built, go.Figure) else built
 
 
-def view_cache(table: pd.DataFrame, state: FilterState) -> Callable[..., Any]:
-    """`per_view(build, filtered, *args)`: `build(filtered, *args)`, built once per table,
-    filter state and args in this process, however many sessions ask (Streamlit computes a
-    missing entry once, under a lock per key). `filtered` must be `table` filtered by `state`;
-    the answer is shared between sessions, so it must be treated as read-only (figures are
-    only serialized, CSV bytes only sent)."""
+def dark_page() -> bool:
+    """Whether the page is dark: Streamlit's theme as the browser reports it with each run
+    (the app's theme is not fixed, so it follows the browser's prefers-color-scheme or the
+    person's choice in the settings menu). Unknown (AppTest) counts as light."""
+    return st.context.theme.type == "dark"
+
+
+def view_cache(table: pd.DataFrame, state: FilterState, dark: bool = False) -> Callable[..., Any]:
+    """`per_view(build, filtered, *args)`: `build(filtered, *args)`, a figure in the page's
+    theme (`palette.themed`), built once per table, filter state, theme and args in this
+    process, however many sessions ask (Streamlit computes a missing entry once, under a lock
+    per key). `filtered` must be `table` filtered by `state`; the answer is shared between
+    sessions, so it must be treated as read-only (figures are only serialized, CSV bytes only
+    sent)."""
     token = _table_token(table)
     view = repr(sorted(url_state.to_query_params(state).items()))
 
     def per_view(build: Callable[..., T], filtered: pd.DataFrame, *args: Any) -> T:
         name = f"{build.__module__}.{build.__qualname__}"
-        return _built(name, token, view, args, build, filtered)
+        return _built(name, token, view, dark, args, build, filtered)
 
     return per_view
 
