@@ -18,7 +18,7 @@ import pytest
 from helpers import APP, HEADER, ROOT, SAMPLE, SHIPPED, counter, errors, notices
 from streamlit.testing.v1 import AppTest
 
-from timeline import loading, schema, ui, url_state
+from timeline import loading, palette, schema, ui, url_state
 from timeline.io import read_events
 
 ALL_IDS = read_events(SAMPLE)["id"].tolist()
@@ -807,3 +807,12 @@ def test_under_the_places_map_the_selected_events_place_lists_its_events(app: Ap
     # An event alone at its place lists nothing.
     at.query_params["event"] = "ceasefire-2020"
     assert not at.run().selectbox
+
+
+def test_without_a_theme_from_the_browser_the_figures_are_drawn_for_a_light_page(app):
+    """AppTest sends no colour scheme (st.context.theme.type is None): light, as on first sight
+    of a page whose browser says nothing."""
+    app.run()
+    (timeline,) = [f for title, f in figures(app).items() if title.startswith("Timeline")]
+    assert timeline.layout.paper_bgcolor == palette.LIGHT.background
+    assert timeline.layout.xaxis.tickfont.color == palette.LIGHT.muted_text

@@ -5,7 +5,9 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from timeline import ui
+import plotly.graph_objects as go
+
+from timeline import palette, ui
 from timeline.filters import FilterState, apply_filters, prepare
 from timeline.io import read_events
 
@@ -71,3 +73,21 @@ def test_sessions_asking_at_once_get_one_build() -> None:
         t.join(10)
     assert len(got) == 4 and all(g is got[0] for g in got)
     assert len(calls) == 1
+
+
+def test_a_figure_is_built_once_per_theme_and_comes_in_it() -> None:
+    df = prepare(read_events(SAMPLE))
+    calls: list[tuple[int, tuple]] = []
+
+    def build(frame, *args):
+        calls.append((len(frame), args))
+        return go.Figure(layout={"title": {"text": "one view"}})
+
+    state = FilterState(categories=("war",))
+    filtered = apply_filters(df, state)
+    light = ui.view_cache(df, state)(build, filtered)
+    dark = ui.view_cache(df, state, dark=True)(build, filtered)
+    assert ui.view_cache(df, state, dark=True)(build, filtered) is dark
+    assert len(calls) == 2
+    assert light.layout.paper_bgcolor == palette.LIGHT.background
+    assert dark.layout.paper_bgcolor == palette.DARK.background

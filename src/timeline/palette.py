@@ -333,7 +333,7 @@ def _swap(node: Any) -> None:
         for key, value in node.items():
             if key.endswith("color") or key == "colorscale":
                 node[key] = _swapped(value)
-            else:
+            elif key != "template":  # Plotly's or Streamlit's theme, not the figure's colours
                 _swap(value)
     elif isinstance(node, list | tuple):
         for item in node:

@@ -1,0 +1,199 @@
+"""palette: every colour readable on what it is drawn on, in both themes; themed figures."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from timeline import figures, palette, relations, schema
+from timeline.palette import CHECKS, DARK, LIGHT, contrast
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("check", CHECKS, ids=[c.what for c in CHECKS])
+def test_every_colour_meets_its_contrast_on_what_it_is_drawn_on(check, theme):
+    p = DARK if theme == "dark" else LIGHT
+    ratio = palette.check(p, check)
+    assert ratio >= check.minimum, f"{check.what} ({theme}): {ratio:.2f}:1 < {check.minimum}:1"
+
+
+def test_every_role_of_each_kind_is_checked():
+    """A category or standing added to the palette is checked too (CHECKS are built from it)."""
+    checked = {c.fg for c in CHECKS}
+    for role in LIGHT.colors():
+        if role.startswith(("category.", "standing.")):
+            assert role in checked, role
+
+
+def test_the_contrast_ratio_is_wcags():
+    assert contrast("#000000", "#FFFFFF") == pytest.approx(21)
+    assert contrast("#FFFFFF", "#FFFFFF") == pytest.approx(1)
+    assert contrast("#767676", "#FFFFFF") == pytest.approx(4.54, abs=0.01)  # the classic AA grey
+    assert contrast("#777777", "#FFFFFF") < palette.TEXT_MIN  # and the one just too light
+    # Plotly's own tick grey on white, and Streamlit's light theme's (the issue's 3.7:1).
+    assert contrast("#808495", "#FFFFFF") == pytest.approx(3.72, abs=0.01)
+    # A half-transparent black on white is seen as mid grey; on black as black.
+    assert contrast("rgba(0, 0, 0, 0.5)", "#FFFFFF") == pytest.approx(
+        contrast("#808080", "#FFFFFF"), abs=0.02
+    )
+    assert contrast("#FFFFFF", "#000000", "rgba(0, 0, 0, 0.5)") == pytest.approx(21)
+
+
+def test_a_colour_that_breaks_contrast_fails_its_check():
+    too_light = dataclasses.replace(LIGHT, category={**LIGHT.category, "clash": "#E69F00"})
+    (mark,) = [c for c in CHECKS if c.what == "category.clash mark"]
+    assert palette.check(too_light, mark) < mark.minimum
+
+
+def test_the_palettes_name_every_category_and_standing():
+    for p in (LIGHT, DARK):
+        assert list(p.category) == list(schema.CATEGORIES)
+        assert set(p.standing) == set(relations.STANDINGS)
+    assert LIGHT.colors().keys() == DARK.colors().keys()
+    assert dict(LIGHT.category) == schema.CATEGORY_COLORS
+
+
+def test_two_roles_may_share_a_light_colour_only_with_one_dark_one():
+    ring_apart = dataclasses.replace(DARK, ring="#FFFF00")  # statehood's light black is the ring's
+    with pytest.raises(ValueError, match="share the light colour #000000"):
+        palette._swap_table(LIGHT, ring_apart)
+
+
+def test_to_dark_swaps_roles_keeps_alpha_and_leaves_other_colours():
+    assert palette.to_dark(LIGHT.ring) == DARK.ring
+    assert palette.to_dark(LIGHT.category["membership"].lower()) == DARK.category["membership"]
+    assert palette.to_dark("white") == DARK.background
+    assert palette.to_dark(LIGHT.era_fill[0]) == DARK.era_fill[0]
+    # A category colour at another alpha (the density timeline's cells) keeps the alpha.
+    assert palette.to_dark("rgba(51, 34, 136, 0.12)") == "rgba(157, 140, 240, 0.12)"
+    assert palette.to_dark("#123456") == "#123456"
+    assert palette.to_dark("Blues") == "Blues"
+
+
+# --- themed figures ---------------------------------------------------------------------------
+
+
+def colours(node: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    """Every (path, colour) in a figure's dict: the values of keys that name a colour."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            where = f"{path}.{key}"
+            if key.endswith("color") or key == "colorscale":
+                yield from ((where, c) for c in flat_strings(value))
+            else:
+                yield from colours(value, where)
+    elif isinstance(node, list | tuple):
+        for i, item in enumerate(node):
+            yield from colours(item, f"{path}[{i}]")
+
+
+def flat_strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list | tuple) or hasattr(value, "tolist"):
+        for v in value.tolist() if hasattr(value, "tolist") else value:
+            yield from flat_strings(v)
+
+
+def figure_builders(sample: pd.DataFrame) -> dict[str, Callable[[], go.Figure]]:
+    return {
+        "timeline": lambda: figures.timeline(sample, "ceasefire-2020"),
+        "density": lambda: figures.timeline_density(sample, "ceasefire-2020"),
+        "places": lambda: figures.places_map(sample, "bishkek-protocol"),
+        "places grouped": lambda: figures._places_aggregated(
+            go.Figure(layout={"geo": {"showland": True}}), sample.dropna(subset=["lat"])
+        ),
+        "countries": lambda: figures.countries_map(sample),
+        "per year": lambda: figures.events_per_year(sample),
+        "empty": lambda: figures.timeline(sample.iloc[:0]),
+        "relations 2000": lambda: relations.relations_map(sample, 2000),
+        "relations 1950": lambda: relations.relations_map(sample, 1950),
+        "relations played": lambda: relations.relations_map_animated(sample, [1950, 2000], 2000),
+        "relations by year": lambda: relations.relations_over_time(sample, 2000),
+    }
+
+
+BUILDERS = list(figure_builders(pd.DataFrame()))
+
+
+@pytest.mark.parametrize("name", BUILDERS)
+@pytest.mark.parametrize("dark", [False, True])
+def test_every_colour_of_a_themed_figure_is_the_themes(sample, name, dark):
+    """No colour of the other theme, nor one from outside the palette: a colour a figure
+    writes as a literal would stay the same on either page."""
+    p = DARK if dark else LIGHT
+    allowed = {palette.parse(c)[:3] for c in p.colors().values()}
+    spec = palette.themed(figure_builders(sample)[name](), dark).to_dict()
+    spec["layout"].pop("template", None)  # Plotly's theme: Streamlit sends its own instead
+    foreign = [(where, c) for where, c in colours(spec) if palette.parse(c)[:3] not in allowed]
+    assert not foreign
+
+
+@pytest.mark.parametrize("name", BUILDERS)
+@pytest.mark.parametrize("dark", [False, True])
+def test_a_themed_figure_is_valid_and_takes_the_themes_page_and_text(sample, name, dark):
+    fig = palette.themed(figure_builders(sample)[name](), dark)
+    go.Figure(fig.to_dict())  # Plotly's own check: every property set is one it knows
+    p = DARK if dark else LIGHT
+    layout = fig.layout
+    assert (layout.paper_bgcolor, layout.plot_bgcolor, layout.font.color) == (
+        p.background,
+        p.background,
+        p.text,
+    )
+    if layout.geo.landcolor is not None:
+        geo = layout.geo
+        assert (geo.bgcolor, geo.landcolor, geo.oceancolor, geo.lakecolor) == (
+            p.background,
+            p.land,
+            p.ocean,
+            p.ocean,
+        )
+        assert geo.countrycolor == geo.coastlinecolor == p.border
+    else:
+        # Tick labels: Streamlit's light theme would draw them in #808495 (3.7:1 on white).
+        assert layout.xaxis.tickfont.color == layout.yaxis.tickfont.color == p.muted_text
+
+
+def test_the_dark_timeline_draws_statehood_light_and_the_ring_light_over_a_dark_halo(sample):
+    fig = palette.themed(figures.timeline(sample, "adr-independence"), dark=True)
+    ring = next(t for t in fig.data if (t.meta or {}).get("kind") == "selected")
+    assert list(ring.marker.color) == [DARK.ring_halo, DARK.ring]
+    point = next(t for t in fig.data if (t.meta or {}).get("kind") == "point")
+    ids = {"adr-independence", "soviet-takeover", "restored-independence"}  # the statehood rows
+    statehood = [
+        c for c, d in zip(point.marker.color, point.customdata, strict=True) if d[0] in ids
+    ]
+    assert statehood == [DARK.category["statehood"]] * 3  # filled, not a hollow black outline
+    assert point.marker.line.color == DARK.marker_edge
+    labels = [a for a in fig.layout.annotations if (a.name or "").startswith("band:")]
+    assert labels and {a.font.color for a in labels} == {DARK.era_label}
+    bands = {palette.parse(s.fillcolor) for s in fig.layout.shapes}
+    assert bands and bands <= {palette.parse(c) for c in DARK.era_fill}
+
+
+def test_the_dark_maps_are_dark(sample):
+    for fig in (
+        figures.places_map(sample, "bishkek-protocol"),
+        relations.relations_map(sample, 1950),
+    ):
+        geo = palette.themed(fig, dark=True).layout.geo
+        assert palette.contrast(geo.bgcolor, "#FFFFFF") > 10  # nowhere near white
+        assert palette.contrast(geo.landcolor, "#FFFFFF") > 10
+    played = palette.themed(relations.relations_map_animated(sample, [1950, 2000], 1950), True)
+    buttons = played.layout.updatemenus[0]
+    assert (buttons.bgcolor, buttons.font.color) == (DARK.button, DARK.text)
+
+
+def test_text_that_looks_like_a_colour_stays_as_typed(sample):
+    df = sample.copy()
+    df["title"] = df["title"].astype(object)
+    df.loc[df.index[0], "title"] = "#FFFFFF"
+    fig = palette.themed(figures.timeline(df), dark=True)
+    titles = {d[1] for t in fig.data if t.customdata is not None for d in t.customdata}
+    assert "#FFFFFF" in titles
