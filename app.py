@@ -37,6 +37,8 @@ with st.sidebar.expander("Use your own table"):
     upload = st.file_uploader(
         "Event table (CSV, same columns as data/events.csv)", type=["csv"], key=ui.K_UPLOAD
     )
+with st.sidebar:
+    theme_box = st.container()  # filled once the figures' theme is known
 loaded = ui.load_path(ui.data_path(sys.argv[1:], os.environ))
 if upload is not None:
     mine = ui.load_upload(upload.getvalue(), upload.name)
@@ -65,9 +67,13 @@ with filter_box:
 ui.close_sidebar_after_a_choice(state)
 ui.one_tap_selects()
 filtered = apply_filters(df, state)
-per_view = ui.view_cache(df, state, ui.dark_page())  # once per filter state and theme
+dark = ui.dark_page()
+per_view = ui.view_cache(df, state, dark)  # once per filter state and theme
 event_id = st.session_state.get(ui.S_EVENT)
 n, total = len(filtered), len(df)
+
+with theme_box:
+    ui.follow_page_theme(dark)  # a rerun when the browser's theme is not the one drawn
 
 with summary:
     st.markdown(f"Showing **{n:,}** of **{total:,}** events")

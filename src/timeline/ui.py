@@ -42,6 +42,7 @@ K_YEAR_FROM, K_YEAR_TO = "years_from", "years_to"
 K_MAP_MODE, K_UPLOAD, K_RESET, K_VIEW, K_YEAR = "map_mode", "upload", "reset", "view", "year"
 K_MAP_EXTENT, K_PLACE_PICK = "map_extent", "place_pick"
 K_RELATIONS_MAP, K_RELATIONS_TIME, K_PLAY = "relations_map", "relations_time", "play"
+K_THEME = "page_theme"  # what the page reported about its theme (follow_page_theme)
 K_TIMELINE, K_MAP, K_PER_YEAR, K_CLEAR_EVENT, K_DOWNLOAD, K_DOWNLOAD_PACKAGE = (
     "timeline_chart",
     "map_chart",
@@ -252,11 +253,48 @@ def _built(
     return palette.themed(built, dark) if isinstance(built, go.Figure) else built
 
 
+# Reports the page's theme when it is not the one the figures were drawn for: on the first run
+# st.context.theme can be the wrong one, and a change of theme (the system's, or the settings
+# menu's) reruns nothing by itself. It reads the page's own background, so it follows whatever
+# Streamlit shows; the rerun its report starts draws the figures again. Static code: no value
+# from a table or a URL reaches it.
+_THEME_JS = """
+export default function (component) {
+  const { setStateValue, data } = component;
+  let last = data.drawn;
+  const report = () => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    const rgb = app && getComputedStyle(app).backgroundColor.match(/\\d+/g);
+    if (!rgb) return;
+    const [r, g, b] = rgb.map(Number);
+    const dark = 0.2126 * r + 0.7152 * g + 0.0722 * b < 128;
+    if (dark !== last) {
+      last = dark;
+      setStateValue("dark", dark);
+    }
+  };
+  report();
+  const timer = setInterval(report, 500);
+  return () => clearInterval(timer);
+}
+"""
+_theme_probe = st.components.v2.component("timeline_page_theme", js=_THEME_JS)
+
+
 def dark_page() -> bool:
-    """Whether the page is dark: Streamlit's theme as the browser reports it with each run
-    (the app's theme is not fixed, so it follows the browser's prefers-color-scheme or the
-    person's choice in the settings menu). Unknown (AppTest) counts as light."""
+    """Whether the page is dark: as the page last reported it (`follow_page_theme`), else
+    Streamlit's theme as the browser sends it with each run (the app's theme is not fixed: it
+    follows prefers-color-scheme or the settings menu). Unknown (AppTest) counts as light."""
+    reported = st.session_state.get(K_THEME)
+    if reported is not None and reported.get("dark") is not None:
+        return bool(reported["dark"])
     return st.context.theme.type == "dark"
+
+
+def follow_page_theme(dark: bool) -> None:
+    """Watch the page's theme in the browser (in the current container; it shows nothing) and
+    rerun when it is not `dark`, the theme the figures were drawn for."""
+    _theme_probe(key=K_THEME, data={"drawn": dark}, on_dark_change=lambda: None)
 
 
 def view_cache(table: pd.DataFrame, state: FilterState, dark: bool = False) -> Callable[..., Any]:
