@@ -7,7 +7,7 @@ tests/e2e/screenshots/theme-*.png, to look at."""
 from __future__ import annotations
 
 import pytest
-from appdriver import chart, open_app, open_tab
+from appdriver import chart, open_app, open_tab, wait_charts, wait_idle
 from conftest import SCREENSHOTS
 from test_dashboard import assert_clean
 
@@ -71,6 +71,21 @@ _MAP = """
 """
 
 
+# The first chart's paper and the page's background, as the browser paints them (the chart is
+# drawn anew on a change of theme: between the two there may be no SVG at all).
+_SVG = "document.querySelector('.js-plotly-plot .main-svg')"
+PAPER = f"({_SVG} && getComputedStyle({_SVG}).backgroundColor)"
+PAGE = "getComputedStyle(document.querySelector('[data-testid=stApp]')).backgroundColor"
+
+
+def settle(page) -> None:
+    """Wait until the charts are drawn for the page's theme (a first guess that was wrong is
+    drawn again) and the app is idle."""
+    page.wait_for_function(f"() => {PAPER} === {PAGE}", timeout=30_000)
+    wait_idle(page)
+    wait_charts(page)
+
+
 def rgba(painted: list) -> str:
     """A [css colour, opacity] pair as one colour with its alpha."""
     r, g, b, a = palette.parse(painted[0])
@@ -96,11 +111,10 @@ def test_ring_ticks_labels_and_maps_are_readable_in_the_browsers_theme(page, sch
     page.emulate_media(color_scheme=scheme)
     page.set_viewport_size({"width": width, "height": height})
     open_app(page, f"?event={EVENT}")
+    settle(page)
     shot = f"theme-{scheme}-{width}x{height}"
     page.screenshot(path=SCREENSHOTS / f"{shot}-timeline.png")
-    app_background = page.evaluate(
-        "getComputedStyle(document.querySelector('[data-testid=stApp]')).backgroundColor"
-    )
+    app_background = page.evaluate(PAGE)
     dark_page = not_white(app_background) > 10
     assert dark_page == (scheme == "dark")  # Streamlit followed the browser
 
@@ -149,15 +163,14 @@ def test_the_charts_follow_a_change_of_the_browsers_theme_without_a_click(page):
     the page reports the change itself, and the figures are drawn again in the new theme."""
     page.emulate_media(color_scheme="light")
     open_app(page)
-    paper = "getComputedStyle(document.querySelector('.js-plotly-plot .main-svg')).backgroundColor"
-    assert not_white(page.evaluate(paper)) < 1.1
+    settle(page)
+    assert not_white(page.evaluate(PAPER)) < 1.1
     page.emulate_media(color_scheme="dark")
-    dark = css(palette.DARK.background)
-    page.wait_for_function(f"() => {paper} === '{dark}'", timeout=30_000)
+    page.wait_for_function(f"() => {PAPER} === '{css(palette.DARK.background)}'", timeout=30_000)
+    settle(page)
     seen = chart(page, "Timeline of events").evaluate(_TIMELINE)
     ticks = {palette.contrast(rgba(t), seen["paper"]) for t in seen["ticks"]}
     assert min(ticks) >= palette.TEXT_MIN
     page.emulate_media(color_scheme="light")
-    light = css(palette.LIGHT.background)
-    page.wait_for_function(f"() => {paper} === '{light}'", timeout=30_000)
+    page.wait_for_function(f"() => {PAPER} === '{css(palette.LIGHT.background)}'", timeout=30_000)
     assert_clean(page)
