@@ -187,7 +187,7 @@ def test_the_dark_maps_are_dark(sample):
         assert palette.contrast(geo.landcolor, "#FFFFFF") > 10
     played = palette.themed(relations.relations_map_animated(sample, [1950, 2000], 1950), True)
     buttons = played.layout.updatemenus[0]
-    assert (buttons.bgcolor, buttons.font.color) == (DARK.button, DARK.text)
+    assert (buttons.bgcolor, buttons.font.color) == (DARK.button, DARK.button_text)
 
 
 def test_text_that_looks_like_a_colour_stays_as_typed(sample):

@@ -54,7 +54,11 @@ class Palette:
     count_scale: tuple[str, str, str]  # events per country, few to many
     note_box: str  # the box behind a note written on a map
     button: str  # the map's Play and Pause buttons and its year slider
-    button_active: str
+    button_text: str
+    # Plotly paints the pressed button and the one under the mouse this colour, whatever the
+    # figure says: the buttons' text must read on it too.
+    button_pressed: str
+    button_active: str  # the year slider's grip while it is dragged
 
     def colors(self) -> dict[str, str]:
         """Every colour by its role's name (`category.war`, `era_fill.0`, ...)."""
@@ -80,6 +84,8 @@ def _palette(category: dict[str, str], **roles: Any) -> Palette:
     }
     return Palette(category=category, standing=standing, **roles)
 
+
+PLOTLY_PRESSED = "#F4FAFF"  # plotly.js updatemenus' activeColor and hoverColor, not settable
 
 # Okabe-Ito (colour-blind safe) and Paul Tol's "muted" for the categories beyond its eight;
 # on white the lighter ones (orange, sky blue, pink) darkened to 3:1, on the dark page the
@@ -121,6 +127,8 @@ LIGHT = _palette(
     count_scale=("#D6E6F4", "#5A9BD0", "#08306B"),
     note_box="rgba(255, 255, 255, 0.85)",
     button="#F0F1F4",
+    button_text="#262730",
+    button_pressed=PLOTLY_PRESSED,
     button_active="#D5D8DF",
 )
 DARK = _palette(
@@ -163,8 +171,11 @@ DARK = _palette(
     azerbaijan_countries="#FFB347",
     count_scale=("#24374D", "#3F7FBF", "#A9D4FF"),
     note_box="rgba(23, 22, 20, 0.85)",
-    button="#2B2A27",
-    button_active="#4A4843",
+    # Light buttons on the dark page: Plotly's pressed colour is near-white in any theme.
+    button="#D0D3DA",
+    button_text="#171614",
+    button_pressed=PLOTLY_PRESSED,
+    button_active="#B4B8C2",
 )
 
 
@@ -196,8 +207,9 @@ CHECKS: tuple[Check, ...] = (
     Check("year label", "year_marker", ("background",), TEXT_MIN),
     Check("note on a map", "text", ("land", "note_box"), TEXT_MIN),
     Check("note on a map, over sea", "text", ("ocean", "note_box"), TEXT_MIN),
-    Check("button text", "text", ("button",), TEXT_MIN),
-    Check("active button text", "text", ("button_active",), TEXT_MIN),
+    Check("button text", "button_text", ("button",), TEXT_MIN),
+    Check("pressed button text", "button_text", ("button_pressed",), TEXT_MIN),
+    Check("outlines of buttons, slider and axes", "axis_line", ("background",), GRAPHIC_MIN),
     *(Check(f"{c} mark", c, ("background",), GRAPHIC_MIN) for c in _each("category", LIGHT)),
     *(Check(f"{c} mark on land", c, ("land",), GRAPHIC_MIN) for c in _each("category", LIGHT)),
     Check("selection ring", "ring", ("background",), GRAPHIC_MIN),
@@ -409,7 +421,10 @@ def themed(fig: go.Figure, dark: bool) -> go.Figure:
             },
         )
     for menu in layout.get("updatemenus", []):
-        _merge(menu, {"bgcolor": p.button, "bordercolor": p.axis_line, "font": text})
+        _merge(
+            menu,
+            {"bgcolor": p.button, "bordercolor": p.axis_line, "font": {"color": p.button_text}},
+        )
     for slider in layout.get("sliders", []):
         _merge(
             slider,
