@@ -9,8 +9,10 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
+from helpers import SHIPPED
 
 from timeline import figures, palette, relations, schema
+from timeline.io import read_events
 from timeline.palette import CHECKS, DARK, LIGHT, contrast
 
 
@@ -103,6 +105,8 @@ def flat_strings(value: Any) -> Iterator[str]:
 def figure_builders(sample: pd.DataFrame) -> dict[str, Callable[[], go.Figure]]:
     return {
         "timeline": lambda: figures.timeline(sample, "ceasefire-2020"),
+        # Bars, clusters with their counts and cuts in the axis.
+        "timeline shipped": lambda: figures.timeline(read_events(SHIPPED)),
         "density": lambda: figures.timeline_density(sample, "ceasefire-2020"),
         "places": lambda: figures.places_map(sample, "bishkek-protocol"),
         "places grouped": lambda: figures._places_aggregated(
@@ -173,7 +177,7 @@ def test_the_dark_timeline_draws_statehood_light_and_the_ring_light_over_a_dark_
     assert point.marker.line.color == DARK.marker_edge
     labels = [a for a in fig.layout.annotations if (a.name or "").startswith("band:")]
     assert labels and {a.font.color for a in labels} == {DARK.era_label}
-    bands = {palette.parse(s.fillcolor) for s in fig.layout.shapes}
+    bands = {palette.parse(s.fillcolor) for s in fig.layout.shapes if s.type == "rect"}
     assert bands and bands <= {palette.parse(c) for c in DARK.era_fill}
 
 

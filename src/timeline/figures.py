@@ -224,7 +224,7 @@ def timeline(
                 y=y[bars],
                 width=0.62,
                 marker={"color": colors[bars], "line": {"width": 0}},
-                opacity=0.8,
+                opacity=palette.BAR_OPACITY,
                 customdata=custom[bars],
                 hovertemplate=_EVENT_HOVER,
                 meta={"kind": "ranged"},
@@ -375,7 +375,7 @@ def _clusters(
             y=middle,
             width=[h - 0.25 for h in height],
             marker={
-                "color": [_rgba(schema.CATEGORY_COLORS[c], 0.22) for c in lanes_],
+                "color": [_rgba(schema.CATEGORY_COLORS[c], palette.CLUSTER_ALPHA) for c in lanes_],
                 "line": {"color": [schema.CATEGORY_COLORS[c] for c in lanes_], "width": 1.5},
             },
             text=[f"<b>{n}</b>" for n in clusters["count"]],
@@ -383,7 +383,7 @@ def _clusters(
             insidetextanchor="middle",
             textangle=0,
             constraintext="none",
-            textfont={"size": 12},
+            textfont={"size": 12, "color": palette.LIGHT.text},
             customdata=custom,
             hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[2]}<br>"
             "Click to zoom in<extra></extra>",
@@ -638,7 +638,7 @@ def _timeline_frame(fig: go.Figure, rows: _Rows, axis: packing.Axis) -> None:
                     "y0": 0,
                     "y1": 1,
                     "yref": "y domain",
-                    "line": {"width": 1.5, "dash": "dot", "color": "rgba(110, 110, 110, 0.8)"},
+                    "line": {"width": 1.5, "dash": "dot", "color": palette.LIGHT.cut},
                     "name": "cut",
                 }
             )

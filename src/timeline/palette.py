@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 TEXT_MIN = 4.5  # WCAG 2 1.4.3: text
 GRAPHIC_MIN = 3.0  # WCAG 2 1.4.11: graphics needed to read the chart
+BAR_OPACITY = 0.8  # the timeline's bars: overlapping ones show through each other
+CLUSTER_ALPHA = 0.22  # the fill of a cluster of events, in its lane's colour, under its count
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class Palette:
     category: Mapping[str, str]  # keyed by schema.CATEGORIES' codes
     era_fill: tuple[str, str, str]  # figures.PERIODS' bands, in order
     era_label: str
+    cut: str  # the dotted line where the timeline's axis leaves out empty years
     soviet_fill: str  # the Soviet years on the relations chart
     year_marker: str  # the relations view's year, a line and its label
     cumulative: str  # the running total of organizations
@@ -88,13 +91,14 @@ def _palette(category: dict[str, str], **roles: Any) -> Palette:
 PLOTLY_PRESSED = "#F4FAFF"  # plotly.js updatemenus' activeColor and hoverColor, not settable
 
 # Okabe-Ito (colour-blind safe) and Paul Tol's "muted" for the categories beyond its eight;
-# on white the lighter ones (orange, sky blue, pink) darkened to 3:1, on the dark page the
-# darker ones (black, indigo, wine, green, blue) lightened to it.
+# on white the lighter ones (vermilion, orange, sky blue, pink) darkened to 3:1 (as the
+# timeline's see-through bars too), on the dark page the darker ones (black, indigo, wine,
+# green, blue) lightened to it.
 LIGHT = _palette(
     category={
         "statehood": "#000000",
-        "war": "#D55E00",
-        "clash": "#A87500",
+        "war": "#C45500",
+        "clash": "#9E6E00",
         "ceasefire": "#008F68",
         "peace_process": "#2A7FB8",
         "recognition": "#00508F",
@@ -115,6 +119,7 @@ LIGHT = _palette(
     ring_halo="#FFFFFF",
     era_fill=("rgba(0, 114, 178, 0.10)", "rgba(120, 120, 120, 0.07)", "rgba(0, 158, 115, 0.07)"),
     era_label="#3A3C47",
+    cut="rgba(110, 110, 110, 0.8)",
     soviet_fill="rgba(120, 120, 120, 0.12)",
     year_marker="#B34700",
     cumulative="#6B6B6B",
@@ -160,6 +165,7 @@ DARK = _palette(
         "rgba(29, 184, 138, 0.10)",
     ),
     era_label="#DADCE2",
+    cut="rgba(160, 160, 160, 0.8)",
     soviet_fill="rgba(200, 200, 200, 0.10)",
     year_marker="#FF8A3D",
     cumulative="#A8A8A8",
@@ -182,7 +188,7 @@ DARK = _palette(
 @dataclass(frozen=True)
 class Check:
     """`fg` is drawn on `on`: roles composited bottom to top (the page first); at least
-    `minimum`:1 in both themes."""
+    `minimum`:1 in both themes. `role@alpha` is the role's colour at that opacity."""
 
     what: str
     fg: str
@@ -202,7 +208,16 @@ CHECKS: tuple[Check, ...] = (
         Check(f"era label on band {i}", "era_label", ("background", f"era_fill.{i}"), TEXT_MIN)
         for i in range(3)
     ),
-    # The lane labels and ticks sit beside the bands; an annotation in a band is on its fill.
+    *(
+        Check(
+            f"lane names and titles on band {i}", "text", ("background", f"era_fill.{i}"), TEXT_MIN
+        )
+        for i in range(3)
+    ),
+    *(
+        Check(f"count on a {c} cluster", "text", ("background", f"{c}@{CLUSTER_ALPHA}"), TEXT_MIN)
+        for c in _each("category", LIGHT)
+    ),
     Check("note in the Soviet years", "muted_text", ("background", "soviet_fill"), TEXT_MIN),
     Check("year label", "year_marker", ("background",), TEXT_MIN),
     Check("note on a map", "text", ("land", "note_box"), TEXT_MIN),
@@ -212,6 +227,15 @@ CHECKS: tuple[Check, ...] = (
     Check("outlines of buttons, slider and axes", "axis_line", ("background",), GRAPHIC_MIN),
     *(Check(f"{c} mark", c, ("background",), GRAPHIC_MIN) for c in _each("category", LIGHT)),
     *(Check(f"{c} mark on land", c, ("land",), GRAPHIC_MIN) for c in _each("category", LIGHT)),
+    *(
+        Check(f"{c} bar", f"{c}@{BAR_OPACITY}", ("background",), GRAPHIC_MIN)
+        for c in _each("category", LIGHT)
+    ),
+    *(
+        Check(f"{c} cluster outline", c, ("background", f"{c}@{CLUSTER_ALPHA}"), GRAPHIC_MIN)
+        for c in _each("category", LIGHT)
+    ),
+    Check("cut in the time axis", "cut", ("background",), GRAPHIC_MIN),
     Check("selection ring", "ring", ("background",), GRAPHIC_MIN),
     Check("selection ring on land", "ring", ("land",), GRAPHIC_MIN),
     Check("selection ring on its halo", "ring", ("ring_halo",), GRAPHIC_MIN),
@@ -287,7 +311,15 @@ def contrast(fg: str, *on: str) -> float:
 def check(palette: Palette, c: Check) -> float:
     """The contrast `c` asks about, in `palette`."""
     colors = palette.colors()
-    return contrast(colors[c.fg], *(colors[role] for role in c.on))
+
+    def color(role: str) -> str:
+        name, _, alpha = role.partition("@")
+        if not alpha:
+            return colors[name]
+        r, g, b, a = parse(colors[name]) or (0, 0, 0, 1.0)
+        return _format((r, g, b, a * float(alpha)))
+
+    return contrast(color(c.fg), *(color(role) for role in c.on))
 
 
 # --- the swap ---------------------------------------------------------------------------------
