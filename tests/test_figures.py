@@ -382,7 +382,7 @@ def test_the_selected_event_is_ringed_at_its_place(sample: pd.DataFrame):
     (ring,) = traces(fig, kind="selected")
     assert list(ring.lat) == [40.4093] * 2 and list(ring.lon) == [49.8671] * 2
     assert ring.customdata[0][0] == "soviet-takeover"
-    assert list(ring.marker.color) == ["white", "black"]
+    assert list(ring.marker.color) == [palette.LIGHT.ring_halo, palette.LIGHT.ring]
     (baku,) = [m for m in place_marks(fig) if m["events"] == 2]
     assert ring.marker.size[0] > baku["size"]
     assert not traces(figures.places_map(sample, selected="not-there"), kind="selected")

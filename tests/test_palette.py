@@ -109,9 +109,8 @@ def figure_builders(sample: pd.DataFrame) -> dict[str, Callable[[], go.Figure]]:
         "timeline shipped": lambda: figures.timeline(read_events(SHIPPED)),
         "density": lambda: figures.timeline_density(sample, "ceasefire-2020"),
         "places": lambda: figures.places_map(sample, "bishkek-protocol"),
-        "places grouped": lambda: figures._places_aggregated(
-            go.Figure(layout={"geo": {"showland": True}}), sample.dropna(subset=["lat"])
-        ),
+        # Places with several events: their counts printed on the marks.
+        "places shipped": lambda: figures.places_map(read_events(SHIPPED), None, world=True),
         "countries": lambda: figures.countries_map(sample),
         "per year": lambda: figures.events_per_year(sample),
         "empty": lambda: figures.timeline(sample.iloc[:0]),
