@@ -3,6 +3,7 @@ touch screen where the filters get out of the way and one tap selects an event."
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qs, urlparse
 
 from appdriver import chart, exceptions, open_app, rerun, wait_idle
@@ -130,6 +131,8 @@ def test_on_a_phone_the_filters_close_after_a_choice_and_one_tap_selects(phone):
     open_sidebar(phone)
     field = filter_box(phone, "Category").locator("input")
     rerun(phone, lambda: (field.fill("Ceasefire"), phone.keyboard.press("Enter")))
+    # The address follows the run's page updates: wait for it, do not read it at once.
+    phone.wait_for_url(re.compile(r"category=ceasefire"))
     assert query_of(phone)["category"] == ["ceasefire"]
     expect(sidebar).to_have_attribute("data-collapsed", "true")
     plot = chart(phone, TIMELINE)
@@ -142,6 +145,7 @@ def test_on_a_phone_the_filters_close_after_a_choice_and_one_tap_selects(phone):
     open_sidebar(phone)
     start = sidebar.get_by_label("From", exact=True)
     rerun(phone, lambda: (start.fill("1994"), start.press("Tab")))
+    phone.wait_for_url(re.compile(r"years=1994"))
     assert query_of(phone)["years"][0] == "1994"
     expect(sidebar).to_have_attribute("data-collapsed", "false")
     # A tap beside them closes them (Streamlit's own behaviour).
