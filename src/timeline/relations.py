@@ -522,13 +522,18 @@ def _year_marker(fig: go.Figure, year: int) -> None:
         line={"color": palette.LIGHT.year_marker, "width": 2, "dash": "dot"},
         name="year",
     )
+    # Inside the top of the first panel, on the side of the line with room: above the
+    # panels it ran into their titles.
+    late = year > 1990
     fig.add_annotation(
         x=year,
         y=1,
         xref="x",
-        yref="paper",
-        yanchor="bottom",
-        text=str(year),
+        yref="y domain",
+        yanchor="top",
+        xanchor="right" if late else "left",
+        xshift=-4 if late else 4,
+        text=f"<b>{year}</b>",
         showarrow=False,
         font={"color": palette.LIGHT.year_marker},
         name="year",
