@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import parse_qs, urlparse
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
@@ -224,3 +225,17 @@ def hover_texts(page: Any, title: str) -> list[str]:
         texts.append(label.first.text_content())
         page.mouse.move(0, 0)
     return texts
+
+
+def query_of(page: Any) -> dict[str, list[str]]:
+    """The page address's query parameters."""
+    return parse_qs(urlparse(page.url).query)
+
+
+def assert_clean(page: Any) -> None:
+    """No exception on the page, no page or console error, no failed or outside request."""
+    assert exceptions(page) == []
+    assert page.traffic.page_errors == []
+    assert page.traffic.console_errors == []
+    assert page.traffic.failed == []
+    assert page.traffic.blocked == []

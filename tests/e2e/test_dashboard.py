@@ -9,16 +9,17 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import urlparse
 
 import frictionless
 from appdriver import (
+    assert_clean,
     chart,
     counter,
     event_marks,
-    exceptions,
     open_app,
     open_tab,
+    query_of,
     rerun,
     table_rows,
     wait_charts,
@@ -40,18 +41,6 @@ ENV = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
 def expected(**state: object) -> int:
     """How many shipped events the filter keeps, computed without the app."""
     return len(apply_filters(SHIPPED, FilterState(**state)))
-
-
-def query_of(page) -> dict[str, list[str]]:
-    return parse_qs(urlparse(page.url).query)
-
-
-def assert_clean(page) -> None:
-    assert exceptions(page) == []
-    assert page.traffic.page_errors == []
-    assert page.traffic.console_errors == []
-    assert page.traffic.failed == []
-    assert page.traffic.blocked == []
 
 
 def choose(page, label: str, option: str) -> None:

@@ -4,9 +4,8 @@ touch screen where the filters get out of the way and one tap selects an event."
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qs, urlparse
 
-from appdriver import chart, exceptions, open_app, rerun, wait_idle
+from appdriver import assert_clean, chart, open_app, query_of, rerun, wait_idle
 from playwright.sync_api import expect
 
 from timeline.filters import FilterState, apply_filters, by_date, prepare, year_span
@@ -16,18 +15,6 @@ from timeline.loading import DEFAULT_DATA
 SHIPPED = prepare(read_events(DEFAULT_DATA))
 TIMELINE = "Timeline of events"
 SIDEBAR = '[data-testid="stSidebar"]'
-
-
-def query_of(page) -> dict[str, list[str]]:
-    return parse_qs(urlparse(page.url).query)
-
-
-def assert_clean(page) -> None:
-    assert exceptions(page) == []
-    assert page.traffic.page_errors == []
-    assert page.traffic.console_errors == []
-    assert page.traffic.failed == []
-    assert page.traffic.blocked == []
 
 
 def filter_box(page, label: str):
