@@ -150,6 +150,17 @@ def test_every_widget_has_a_label(app: AppTest):
     assert all(w.label.strip() for w in widgets)
 
 
+# The sample table's events that overlap 1988-1994.
+YEARS_1988_1994 = [
+    "karabakh-war-1988",
+    "restored-independence",
+    "us-recognition",
+    "minsk-group",
+    "un-membership",
+    "bishkek-protocol",
+]
+
+
 @pytest.mark.parametrize(
     ("key", "value", "ids", "param"),
     [
@@ -165,14 +176,7 @@ def test_every_widget_has_a_label(app: AppTest):
         (
             "years",
             (1988, 1994),
-            [
-                "karabakh-war-1988",
-                "restored-independence",
-                "us-recognition",
-                "minsk-group",
-                "un-membership",
-                "bishkek-protocol",
-            ],
+            YEARS_1988_1994,
             ["1988", "1994"],
         ),
     ],
@@ -190,16 +194,6 @@ def test_search_narrows_every_view_accent_insensitively(app: AppTest):
     at = at.sidebar.text_input(key="q").input("volonte").run()
     assert_consistent(at, ["volonte-bribery"])
     assert at.query_params["q"] == "volonte"
-
-
-YEARS_1988_1994 = [
-    "karabakh-war-1988",
-    "restored-independence",
-    "us-recognition",
-    "minsk-group",
-    "un-membership",
-    "bishkek-protocol",
-]
 
 
 def typed(at: AppTest) -> list[int]:

@@ -17,9 +17,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from timeline import packing, palette, schema
-from timeline.dates import format_period
 from timeline.filters import categories_present
-from timeline.labels import event_labels
+from timeline.labels import event_labels, period_label
 from timeline.packing import Stretch
 from timeline.selection import ZOOM_PREFIX, Span
 
@@ -91,16 +90,15 @@ def _customdata(df: pd.DataFrame, labels: pd.DataFrame) -> np.ndarray:
     )
 
 
-def _empty(fig: go.Figure, message: str = _NO_EVENTS) -> go.Figure:
+def say(fig: go.Figure, message: str) -> None:
+    """`message` across the middle of a figure that has nothing to draw."""
     fig.add_annotation(
-        text=message,
-        showarrow=False,
-        xref="paper",
-        yref="paper",
-        x=0.5,
-        y=0.5,
-        font={"size": 16},
+        text=message, showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5, font={"size": 16}
     )
+
+
+def _empty(fig: go.Figure, message: str = _NO_EVENTS) -> go.Figure:
+    say(fig, message)
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     return fig
@@ -160,14 +158,9 @@ def quiet_stretches(df: pd.DataFrame, years: int = QUIET_YEARS) -> list[Stretch]
 
 
 def timeline_axis(df: pd.DataFrame, window: Stretch | None = None) -> packing.Axis:
-    """The timeline's time axis for `df`: `window` (first and last day) or the events' whole
-    span, with the long quiet stretches cut out."""
-    if window is not None:
-        first, last = window
-        df = df[(df["end"] >= first) & (df["start"] <= last)]
-        lo, hi = first, last + pd.Timedelta(days=1)
-    else:
-        lo, hi = _time_span(df)
+    """The timeline's time axis for the events `df` in `window` (first and last day; None: the
+    events' whole span), with the long quiet stretches cut out."""
+    lo, hi = _time_span(df) if window is None else (window[0], window[1] + pd.Timedelta(days=1))
     return packing.Axis(lo, hi, tuple(quiet_stretches(df)))
 
 
@@ -184,13 +177,13 @@ def timeline(
     (`timeline_axis(...).fraction`): Plotly does not draw bars on a date axis with breaks.
     Above `DETAIL_MAX` events the lanes show density instead (`timeline_density`)."""
     fig = go.Figure(layout={"title": _title("Timeline of events by category"), "font": _FONT})
-    axis = timeline_axis(df, window)
     if window is not None:
         df = df[(df["end"] >= window[0]) & (df["start"] <= window[1])]
     if df.empty:
         return _empty(fig)
     if len(df) > DETAIL_MAX:
         return timeline_density(df, selected)
+    axis = timeline_axis(df, window)
     order = lanes(df)
     labels = event_labels(df)
     custom = _customdata(df, labels)
@@ -357,7 +350,7 @@ def _clusters(
             [
                 zoom_target(c["first"], c["last"]),
                 f"{c['count']} events: {schema.CATEGORIES[c['lane']]}",
-                format_period(c["first"].date().isoformat(), c["last"].date().isoformat()),
+                period_label(c["first"], c["last"]),
                 schema.CATEGORIES[c["lane"]],
                 "",
                 "",

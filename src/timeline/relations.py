@@ -496,15 +496,7 @@ def _relations_map(table: pd.DataFrame, year: int) -> go.Figure:
     else:
         fig.add_trace(_map_trace(table))
         if table.empty:
-            fig.add_annotation(
-                text="None of these events dates relations, recognition or a war",
-                showarrow=False,
-                xref="paper",
-                yref="paper",
-                x=0.5,
-                y=0.5,
-                font={"size": 16},
-            )
+            figures.say(fig, "None of these events dates relations, recognition or a war")
     fig.add_trace(_azerbaijan(soviet))
     _legend(fig, [c for c in STANDINGS if c != "soviet"])
     return fig
