@@ -1,7 +1,8 @@
 """Azerbaijan Relations Timeline: the dashboard.
 
 Run: `streamlit run app.py` (or `streamlit run app.py -- --data PATH`; env TIMELINE_DATA).
-Data flows one way: CSV -> validated frame -> filter state -> filtered frame -> views.
+Data flows one way: CSV -> validated frame -> filter state -> filtered frame -> views
+(each view built once per filter state in a process: `ui.Views`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import sys
 import streamlit as st
 
 from timeline import export, figures, labels, package, packing, relations, ui
-from timeline.filters import apply_filters
 
 # An emoji favicon: a ":material/...:" one would be fetched from fonts.gstatic.com.
 st.set_page_config(page_title="Azerbaijan Relations Timeline", page_icon="🗺️", layout="wide")
@@ -66,11 +66,10 @@ with filter_box:
     ui.reset_button(options, state)
 ui.close_sidebar_after_a_choice(state)
 ui.one_tap_selects()
-filtered = apply_filters(df, state)
 dark = ui.dark_page()
-per_view = ui.view_cache(df, state, dark)  # once per filter state and theme
+views = ui.Views(df, state, dark)  # the filtered frame and each view: once per filter state
 event_id = st.session_state.get(ui.S_EVENT)
-n, total = len(filtered), len(df)
+n, total = views.answer(len), len(df)
 
 with theme_box:
     ui.follow_page_theme(dark)  # a rerun when the browser's theme is not the one drawn
@@ -79,7 +78,7 @@ with summary:
     st.markdown(f"Showing **{n:,}** of **{total:,}** events")
     ui.download(
         f"Download {n:,} events (CSV)",
-        lambda: export.to_csv_bytes(filtered),
+        lambda: export.to_csv_bytes(views.filtered),
         export.export_filename(state),
         ui.K_DOWNLOAD,
         disabled=n == 0,
@@ -87,7 +86,7 @@ with summary:
     link = ui.share_url(state, event_id)  # here: st.context is not there when the zip is made
     ui.download(
         "With sources (ZIP)",
-        lambda: package.to_zip_bytes(filtered, state, link, dt.datetime.now(dt.UTC)),
+        lambda: package.to_zip_bytes(views.filtered, state, link, dt.datetime.now(dt.UTC)),
         package.zip_name(state),
         ui.K_DOWNLOAD_PACKAGE,
         disabled=n == 0,
@@ -119,7 +118,7 @@ with timeline_box:
             left, right = st.columns([3, 1], vertical_alignment="center")
             ui.note(f"The timeline shows {shown}.", left)
             right.button("Zoom out", key=ui.K_ZOOM_OUT, on_click=ui.zoom_out, width="stretch")
-        fig = per_view(figures.timeline, filtered, event_id, window)
+        fig = views(figures.timeline, event_id, window)
         axis = figures.axis_of(fig)
         ui.chart(
             fig,
@@ -134,10 +133,9 @@ with details_box:
     if event_id is None:
         ui.note("Click an event on the timeline, the map or the table to read it here.")
     else:
-        row = df[df["id"] == event_id]  # one pass over the ids, not one per use
         with st.container(border=True):
-            st.html(labels.details_html(row.iloc[0], labels.event_labels(row).iloc[0]))
-            if not (filtered["id"] == event_id).any():
+            st.html(views.of_table(labels.event_details, event_id))
+            if not views.answer(labels.holds, event_id):
                 ui.note("This event is outside the current filters.")
             st.button("Clear selection", key=ui.K_CLEAR_EVENT, on_click=ui.clear_event)
 
@@ -145,7 +143,7 @@ with details_box:
 tabs = ui.view_tabs()
 with tabs["table"]:
     if tabs["table"].open and n > 0:
-        table = per_view(labels.table_frame, filtered, labels.TABLE_MAX)
+        table = views(labels.table_view, labels.TABLE_MAX)
         if n > labels.TABLE_MAX:
             ui.note(
                 f"The first {labels.TABLE_MAX:,} of the {n:,} events, by date: narrow the "
@@ -153,11 +151,11 @@ with tabs["table"]:
             )
         key = ui.table_key()
         st.dataframe(
-            table.drop(columns="id"),
+            table.rows,
             key=key,
             hide_index=True,
             width="stretch",
-            on_select=ui.on_table_select(key, list(table["id"])),
+            on_select=ui.on_table_select(key, table.ids),
             # A cell, not a row: a click (or tap) on any cell, or the arrow keys, select its
             # event. Row selection takes Shift+Space, which nobody guesses, and a checkbox.
             selection_mode="single-cell",
@@ -172,10 +170,10 @@ with tabs["map"]:
     if tabs["map"].open and n > 0:
         mode, world = ui.map_controls()
         if mode == "countries":
-            fig = per_view(figures.countries_map, filtered, world)
+            fig = views(figures.countries_map, world)
             ui.note("Click a country to show only its events.")
         else:
-            fig = per_view(figures.places_map, filtered, event_id, world)
+            fig = views(figures.places_map, event_id, world)
             ui.note(
                 "One mark per place, its size by its number of events. Hover a place to list "
                 "its events; click it to read the newest."
@@ -187,11 +185,11 @@ with tabs["map"]:
             alt=f"Map of the {n} events ({mode}, {'world' if world else 'region'})",
         )
         if mode == "places" and event_id is not None:
-            ui.place_picker(per_view(figures.events_at_place, filtered, event_id), event_id)
+            ui.place_picker(views(figures.events_at_place, event_id), event_id)
 with tabs["per-year"]:
     if tabs["per-year"].open and n > 0:
         ui.chart(
-            per_view(figures.events_per_year, filtered),
+            views(figures.events_per_year),
             ui.K_PER_YEAR,
             None,
             alt=f"Bar chart of events per year, {n} events",
@@ -210,9 +208,9 @@ with tabs["relations"]:
         world, over_time = st.columns([3, 2], gap="medium")
         with world:
             ui.chart(
-                per_view(relations.relations_map_animated, filtered, None, year)
+                views(relations.relations_map_animated, None, year)
                 if play
-                else per_view(relations.relations_map, filtered, year),
+                else views(relations.relations_map, year),
                 ui.K_RELATIONS_MAP,
                 None if play else ui.on_chart_select(ui.K_RELATIONS_MAP, options),
                 alt=f"World map of Azerbaijan's relations with each country in {year}",
@@ -220,7 +218,7 @@ with tabs["relations"]:
             ui.note("Click a country to show only its events.")
         with over_time:
             ui.chart(
-                per_view(relations.relations_over_time, filtered, year),
+                views(relations.relations_over_time, year),
                 ui.K_RELATIONS_TIME,
                 None,
                 alt="Countries with diplomatic relations and organizations joined, by year",

@@ -173,6 +173,21 @@ def test_normalize_text(text: str, folded: str):
     assert filters.normalize_text(pd.Series([text])).iloc[0] == folded
 
 
+@pytest.mark.parametrize(
+    ("query", "words"),
+    [
+        ("", []),
+        ("   ", []),
+        ("Volontè  Bakı", ["volonte", "baki"]),
+        (" Şəki–Gəncə STRASSE ", ["saki-ganca", "strasse"]),
+        ("İstanbul Ǆ ﬁ", ["istanbul", "dz", "fi"]),
+    ],
+)
+def test_normalize_query_folds_like_the_searched_text(query: str, words: list[str]):
+    assert filters.normalize_query(query) == words
+    assert words == filters.normalize_text(pd.Series([query])).iloc[0].split()
+
+
 def test_filter_options_lists_what_occurs_in_display_order(sample: pd.DataFrame):
     options = filters.filter_options(sample)
     assert options.categories == (

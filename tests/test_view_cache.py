@@ -1,4 +1,4 @@
-"""ui.view_cache: a view is built once per table and filter state in a process."""
+"""ui.Views: a view is built once per table and filter state in a process."""
 
 from __future__ import annotations
 
@@ -27,12 +27,13 @@ def test_one_build_per_table_state_and_args() -> None:
     calls: list[tuple[int, tuple]] = []
     build = counting_build(calls)
     war = FilterState(categories=("war",))
-    first = ui.view_cache(df, war)(build, apply_filters(df, war), "e1")
-    again = ui.view_cache(df, war)(build, apply_filters(df, war), "e1")
+    first = ui.Views(df, war)(build, "e1")
+    again = ui.Views(df, war)(build, "e1")
     assert again is first  # the same object: shared, not rebuilt
     assert len(calls) == 1
-    ui.view_cache(df, war)(build, apply_filters(df, war), "e2")  # other args
-    everything = ui.view_cache(df, FilterState())(build, df, "e1")  # other state
+    assert first["rows"] == len(apply_filters(df, war))
+    ui.Views(df, war)(build, "e2")  # other args
+    everything = ui.Views(df, FilterState())(build, "e1")  # other state
     assert everything["rows"] == len(df) != first["rows"]
     assert len(calls) == 3
 
@@ -42,9 +43,9 @@ def test_another_table_is_another_view() -> None:
     calls: list[tuple[int, tuple]] = []
     build = counting_build(calls)
     one, two = prepare(read_events(SAMPLE)), prepare(read_events(SAMPLE))
-    ui.view_cache(one, FilterState())(build, one)
-    ui.view_cache(two, FilterState())(build, two)
-    ui.view_cache(one, FilterState())(build, one)
+    ui.Views(one, FilterState())(build)
+    ui.Views(two, FilterState())(build)
+    ui.Views(one, FilterState())(build)
     assert len(calls) == 2
 
 
@@ -62,7 +63,7 @@ def test_sessions_asking_at_once_get_one_build() -> None:
     state = FilterState(query="treaty")
     threads = [
         threading.Thread(
-            target=lambda: got.append(ui.view_cache(df, state)(slow, apply_filters(df, state)))
+            target=lambda: got.append(ui.Views(df, state)(slow))
         )
         for _ in range(4)
     ]
@@ -84,10 +85,49 @@ def test_a_figure_is_built_once_per_theme_and_comes_in_it() -> None:
         return go.Figure(layout={"title": {"text": "one view"}})
 
     state = FilterState(categories=("war",))
-    filtered = apply_filters(df, state)
-    light = ui.view_cache(df, state)(build, filtered)
-    dark = ui.view_cache(df, state, dark=True)(build, filtered)
-    assert ui.view_cache(df, state, dark=True)(build, filtered) is dark
+    light = ui.Views(df, state)(build)
+    dark = ui.Views(df, state, dark=True)(build)
+    assert ui.Views(df, state, dark=True)(build) is dark
     assert len(calls) == 2
     assert light.layout.paper_bgcolor == palette.LIGHT.background
     assert dark.layout.paper_bgcolor == palette.DARK.background
+
+
+def test_a_state_seen_before_is_not_filtered_again(monkeypatch) -> None:
+    df = prepare(read_events(SAMPLE))
+    state = FilterState(query="ceasefire")
+    assert ui.Views(df, state).answer(len) == len(apply_filters(df, state))
+    filtered: list[FilterState] = []
+
+    def counting(table, s):
+        filtered.append(s)
+        return apply_filters(table, s)
+
+    monkeypatch.setattr(ui, "apply_filters", counting)
+    views = ui.Views(df, state)
+    assert views.answer(len) == len(apply_filters(df, state))  # from the cache
+    assert filtered == []
+    assert len(views.filtered) == len(apply_filters(df, state))  # asked for: made once
+    assert len(views.filtered) and filtered == [state]
+
+
+def test_of_table_builds_from_the_whole_table_whatever_the_filters() -> None:
+    df = prepare(read_events(SAMPLE))
+    calls: list[tuple[int, tuple]] = []
+    build = counting_build(calls)
+    war = ui.Views(df, FilterState(categories=("war",))).of_table(build, "x")
+    treaty = ui.Views(df, FilterState(categories=("treaty",))).of_table(build, "x")
+    assert war is treaty and war["rows"] == len(df)
+    assert len(calls) == 1
+
+
+def test_answers_do_not_push_views_out() -> None:
+    """Many small answers (a count per state, ...) leave the views' cache alone."""
+    df = prepare(read_events(SAMPLE))
+    calls: list[tuple[int, tuple]] = []
+    build = counting_build(calls)
+    views = ui.Views(df, FilterState(categories=("war",)))
+    first = views(build)
+    for i in range(200):
+        assert ui.Views(df, FilterState(years=(1900, 1900 + i))).answer(len) >= 0
+    assert views(build) is first and len(calls) == 1

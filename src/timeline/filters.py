@@ -228,8 +228,9 @@ _ASCII = bytes(range(128))
 
 def normalize_query(query: str) -> list[str]:
     """The search words of a query, normalised like the text they are looked for in."""
-    text = normalize_text(pd.Series([query])).iloc[0]
-    return text.split()
+    if not query or query.isspace():
+        return []  # every run asks, mostly with no search: no Arrow round trip for nothing
+    return _normalized_slice(pa.array([query], type=pa.large_string()))[0].as_py().split()
 
 
 def _map_text(values: pd.Series, func: Callable[[Hashable], str]) -> pd.Series:

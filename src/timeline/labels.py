@@ -5,9 +5,11 @@ details card. Text from the table stays text: the card is escaped HTML.
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 
 from timeline import schema
 from timeline.dates import format_period
@@ -72,6 +74,17 @@ def details_html(event: pd.Series, labels: pd.Series) -> str:
     )
 
 
+def event_details(df: pd.DataFrame, event_id: str) -> str:
+    """The details card (`details_html`) of the event `event_id` of `df`, which must hold it."""
+    row = df[df["id"] == event_id]
+    return details_html(row.iloc[0], event_labels(row).iloc[0])
+
+
+def holds(df: pd.DataFrame, event_id: str) -> bool:
+    """Whether `df` has the event `event_id`."""
+    return bool((df["id"] == event_id).any())
+
+
 TABLE_MAX = 1000  # rows the events table sends to the browser; the download has them all
 
 
@@ -91,6 +104,24 @@ def table_frame(df: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
             "id": df["id"],
         }
     ).reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class TableView:
+    """The table as the page sends it: its rows as Arrow (what Streamlit sends anyway: made
+    once per view, not on every run) and each row's event id, for a click on a row."""
+
+    rows: pa.Table
+    ids: tuple[str, ...]
+
+
+def table_view(df: pd.DataFrame, limit: int | None = None) -> TableView:
+    """`table_frame(df, limit)` without its id column, and the ids of its rows."""
+    frame = table_frame(df, limit)
+    return TableView(
+        pa.Table.from_pandas(frame.drop(columns="id"), preserve_index=False),
+        tuple(frame["id"].astype(str)),
+    )
 
 
 def period_label(first: pd.Timestamp, last: pd.Timestamp) -> str:

@@ -6,6 +6,7 @@ tested modules (loading, filters, url_state, figures, export).
 
 from __future__ import annotations
 
+import functools
 import html
 import io
 import os
@@ -27,6 +28,7 @@ from timeline.filters import (
     LIST_FILTERS,
     FilterOptions,
     FilterState,
+    apply_filters,
     restrict,
     typed_years,
 )
@@ -247,10 +249,17 @@ def _table_token(df: pd.DataFrame) -> str:
 
 @st.cache_resource(show_spinner=False, max_entries=128, ttl=3600)
 def _built(
-    name: str, table: str, view: str, dark: bool, args: tuple[Any, ...], _build: Any, _df: Any
+    name: str, table: str, view: str, dark: bool, args: tuple[Any, ...], _build: Any, _of: Any
 ) -> Any:
-    built = _build(_df, *args)
+    built = _build(_of.filtered, *args)
     return palette.themed(built, dark) if isinstance(built, go.Figure) else built
+
+
+# Small answers (a count, a yes or no, a card's HTML) in a cache of their own: among the large
+# views they would push figures out of `_built`.
+@st.cache_resource(show_spinner=False, max_entries=4096, ttl=3600)
+def _answer(name: str, table: str, view: str, args: tuple[Any, ...], _build: Any, _of: Any) -> Any:
+    return _build(_of.filtered, *args)
 
 
 # Reports the page's theme when it is not the one the figures were drawn for: on the first run
@@ -298,21 +307,45 @@ def follow_page_theme(dark: bool) -> None:
     _theme_probe(key=K_THEME, data={"drawn": dark}, on_dark_change=lambda: None)
 
 
-def view_cache(table: pd.DataFrame, state: FilterState, dark: bool = False) -> Callable[..., Any]:
-    """`per_view(build, filtered, *args)`: `build(filtered, *args)`, a figure in the page's
-    theme (`palette.themed`), built once per table, filter state, theme and args in this
-    process, however many sessions ask (Streamlit computes a missing entry once, under a lock
-    per key). `filtered` must be `table` filtered by `state`; the answer is shared between
-    sessions, so it must be treated as read-only (figures are only serialized, CSV bytes only
-    sent)."""
-    token = _table_token(table)
-    view = repr(sorted(url_state.to_query_params(state).items()))
+class Views:
+    """What the page shows of `table` under `state`, each view built once per table, filter
+    state, theme and arguments in this process, however many sessions ask (Streamlit computes
+    a missing entry once, under a lock per key), and shared between them: treat it as
+    read-only (figures are only serialized, frames only shown, bytes only sent).
 
-    def per_view(build: Callable[..., T], filtered: pd.DataFrame, *args: Any) -> T:
+    `views(build, *args)` is `build(views.filtered, *args)`, a figure in the page's theme
+    (`palette.themed`). The filtered frame itself is made only when a view is missing, or when
+    asked for (`filtered`, e.g. by a download): a state seen before costs no filtering."""
+
+    def __init__(self, table: pd.DataFrame, state: FilterState, dark: bool = False) -> None:
+        self.table, self.state, self.dark = table, state, dark
+        self._token = _table_token(table)
+        self._view = repr(sorted(url_state.to_query_params(state).items()))
+
+    @functools.cached_property
+    def filtered(self) -> pd.DataFrame:
+        """The events of the table that pass the filters (the table itself for none)."""
+        return apply_filters(self.table, self.state)
+
+    def __call__(self, build: Callable[..., T], *args: Any) -> T:
         name = f"{build.__module__}.{build.__qualname__}"
-        return _built(name, token, view, dark, args, build, filtered)
+        return _built(name, self._token, self._view, self.dark, args, build, self)
 
-    return per_view
+    def answer(self, build: Callable[..., T], *args: Any) -> T:
+        """`build(filtered, *args)` for a small answer (`len`, a yes or no), kept apart from
+        the views and for many more filter states."""
+        name = f"{build.__module__}.{build.__qualname__}"
+        return _answer(name, self._token, self._view, args, build, self)
+
+    def of_table(self, build: Callable[..., T], *args: Any) -> T:
+        """`build(table, *args)`, a small answer once per table, whatever the filters."""
+        name = f"{build.__module__}.{build.__qualname__}"
+        return _answer(name, self._token, "", args, build, _WholeTable(self.table))
+
+
+class _WholeTable:
+    def __init__(self, table: pd.DataFrame) -> None:
+        self.filtered = table
 
 
 # ---------------------------------------------------------------------------------------------
