@@ -62,10 +62,7 @@ def test_sessions_asking_at_once_get_one_build() -> None:
     got: list[object] = []
     state = FilterState(query="treaty")
     threads = [
-        threading.Thread(
-            target=lambda: got.append(ui.Views(df, state)(slow))
-        )
-        for _ in range(4)
+        threading.Thread(target=lambda: got.append(ui.Views(df, state)(slow))) for _ in range(4)
     ]
     for t in threads:
         t.start()
