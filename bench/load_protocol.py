@@ -178,6 +178,7 @@ def phase_single(
     replica = serve.start_replica(name, workdir, app, extra)
     try:
         serve.wait_healthy(replica)
+        serve.warm(replica)
         samples = run_locust(replica.url, name, queries, args.visitors, args.changes, args.timeout)
         peak = vm_hwm(replica.process.pid)
     finally:

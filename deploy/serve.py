@@ -2,11 +2,12 @@
 
     .venv/bin/python deploy/serve.py --replicas 2 --port 8501 [-- --data my.csv]
 
-Starts the replicas on free loopback ports, waits until each answers /_stcore/health, then
-starts HAProxy (Debian's `haproxy`) with deploy/haproxy.cfg, its `bind` line and `server` lines
-rewritten for these ports, and waits until HAProxy sees every replica up. Runs until Ctrl-C (or
-`--seconds`), then stops everything it started. The load test and tests/test_load.py use the
-same functions (`start`, `stop`, `server_states`).
+Starts the replicas on free loopback ports, waits until each answers /_stcore/health and has
+served one page view (`warm`: the first run of a process imports, reads the table, builds the
+opening views), then starts HAProxy (Debian's `haproxy`) with deploy/haproxy.cfg, its `bind`
+line and `server` lines rewritten for these ports, and waits until HAProxy sees every replica
+up. Runs until Ctrl-C (or `--seconds`), then stops everything it started. The load test and
+tests/test_load.py use the same functions (`start`, `stop`, `server_states`).
 """
 
 from __future__ import annotations
@@ -96,6 +97,31 @@ def wait_healthy(replica: Replica, timeout: float = 90) -> None:
     raise RuntimeError(f"{replica.name} did not answer within {timeout} s")
 
 
+def warm(replica: Replica, timeout: float = 90) -> None:
+    """One page view before the replica takes visitors, so that no visitor waits for what the
+    first run of a process does once: the imports, reading and validating the table, the
+    views of the page as it opens. Speaks Streamlit's websocket protocol (as the browser
+    does): a `rerun_script` with no query string, answered until `script_finished`."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from websockets.sync.client import connect
+
+    rerun = BackMsg()
+    rerun.rerun_script.query_string = ""
+    url = replica.url.replace("http://", "ws://") + "/_stcore/stream"
+    deadline = time.monotonic() + timeout
+    with connect(
+        url, subprotocols=["streamlit"], origin=replica.url, open_timeout=timeout,
+        max_size=None,
+    ) as ws:  # fmt: skip
+        ws.send(rerun.SerializeToString())
+        while True:
+            answer = ForwardMsg()
+            answer.ParseFromString(ws.recv(timeout=max(0.1, deadline - time.monotonic())))
+            if answer.WhichOneof("type") == "script_finished":
+                return
+
+
 def render_config(port: int, replicas: list[tuple[str, str, int]], stats_socket: Path) -> str:
     """deploy/haproxy.cfg with this `bind`, these `server` lines and a stats socket."""
     text = TEMPLATE.read_text()
@@ -152,6 +178,7 @@ def start(
     try:
         with ThreadPoolExecutor(n) as pool:
             list(pool.map(wait_healthy, replicas))
+            list(pool.map(warm, replicas))
         port = port or free_port()
         stats = workdir / "haproxy.sock"
         config = workdir / "haproxy.cfg"

@@ -15,6 +15,7 @@ import shutil
 import signal
 import sys
 import threading
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs
@@ -85,6 +86,32 @@ def test_short_protocol_load_through_the_balancer(tmp_path: Path) -> None:
     assert lb["states after"] == {"s1": "UP", "s2": "UP"}
     assert 0 < lb["change p50"] <= lb["change p95"] <= lb["change max"]
     assert all(p > 50 * 1024 * 1024 for p in lb["peak memory"])
+
+
+def cache_misses(url: str) -> dict[str, int]:
+    """Streamlit's own count of cache misses per cached function (/_stcore/metrics)."""
+    with urllib.request.urlopen(f"{url}/_stcore/metrics", timeout=10) as answer:
+        text = answer.read().decode()
+    found = re.findall(r'cache_lookups_total\{cache="([^"]+)",[^}]*result="miss"\} (\d+)', text)
+    return {name: int(n) for name, n in found}
+
+
+def test_a_cluster_takes_visitors_once_each_replica_has_loaded_the_table(
+    cluster: serve.Cluster,
+) -> None:
+    """`serve.start` warms each replica: the table is read and the opening page's views are
+    built before HAProxy sends the first visitor, who then finds them made."""
+    for replica in cluster.replicas:
+        misses = cache_misses(replica.url)
+        assert misses["timeline.ui._load_path"] == 1
+        assert misses["timeline.ui._built"] >= 2  # the timeline and the table
+    before = cache_misses(cluster.replicas[0].url)
+    visitor = Visitor(cluster.replicas[0].url)
+    try:
+        visitor.open("")
+    finally:
+        visitor.close()
+    assert cache_misses(cluster.replicas[0].url) == before  # nothing built for the visitor
 
 
 def test_sessions_stick_to_their_replica(cluster: serve.Cluster, table) -> None:
