@@ -53,8 +53,9 @@ MB = 1024 * 1024
 # Streamlit's default, which .streamlit/config.toml turns off: a full collection after each run.
 GC_ON = ("--runner.postScriptGC=true",)
 HEADER = (
-    "| server | visitors × changes | script runs/s | filter change p50 / p95 / max "
-    "| first view p50 / max | errors | peak memory (VmHWM) |\n|---|---|---|---|---|---|---|"
+    "| server | visitors × changes | script runs/s | server CPU per run "
+    "| filter change p50 / p95 / max | first view p50 / max | errors | peak memory (VmHWM) |"
+    "\n|---|---|---|---|---|---|---|---|"
 )
 
 
@@ -102,6 +103,12 @@ def vm_hwm(pid: int) -> int:
     except OSError:
         pass
     return 0
+
+
+def cpu_seconds(pid: int) -> float:
+    """The CPU time (user + system) the process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def run_locust(
@@ -179,21 +186,27 @@ def phase_single(
     try:
         serve.wait_healthy(replica)
         serve.warm(replica)
+        cpu = cpu_seconds(replica.process.pid)
         samples = run_locust(replica.url, name, queries, args.visitors, args.changes, args.timeout)
+        cpu = cpu_seconds(replica.process.pid) - cpu
         peak = vm_hwm(replica.process.pid)
     finally:
         serve._stop(replica.process)
     result = summarize(samples, args.visitors, args.changes)
     result["peak memory"] = [peak]
+    result["server cpu per run"] = cpu / max(result["runs"], 1)
     return result
 
 
 def phase_lb(queries: list[str], args, workdir: Path) -> dict:
     cluster = serve.start(args.replicas, workdir)
     try:
+        pids = [r.process.pid for r in cluster.replicas]
+        cpu = sum(map(cpu_seconds, pids))
         samples = run_locust(
             cluster.url, "lb", queries, args.lb_visitors, args.lb_changes, args.timeout
         )
+        cpu = sum(map(cpu_seconds, pids)) - cpu
         peaks = [vm_hwm(r.process.pid) for r in cluster.replicas]
         states_after = serve.server_states(cluster)
     finally:
@@ -201,6 +214,7 @@ def phase_lb(queries: list[str], args, workdir: Path) -> dict:
     result = summarize(samples, args.lb_visitors, args.lb_changes)
     result["peak memory"] = peaks
     result["replicas"] = args.replicas
+    result["server cpu per run"] = cpu / max(result["runs"], 1)
     result["states after"] = states_after
     return result
 
@@ -225,17 +239,20 @@ def report(results: dict[str, dict], args, started: str) -> str:
         mem = " / ".join(f"{p / MB:.0f}" for p in r["peak memory"])
         rows.append(
             f"| {names[key]} | {r['visitors']} × {r['changes per visitor']} | "
-            f"{r['runs/s']:.1f} | {s(r['change p50'])} / {s(r['change p95'])} / "
+            f"{r['runs/s']:.1f} | {1000 * r['server cpu per run']:.0f} ms | "
+            f"{s(r['change p50'])} / {s(r['change p95'])} / "
             f"{s(r['change max'])} | {s(r['first p50'])} / {s(r['first max'])} | "
             f"{r['errors']} | {mem} MB |"
         )
     ratio = ""
     if "app" in results and "floor" in results:
         app = results["app"]["runs/s"]
+        cpu = results["app"]["server cpu per run"] / results["floor"]["server cpu per run"]
         ratio = (
             f"\nThe app serves {app / results['floor']['runs/s']:.2f} × the floor app's script "
             "runs per second, both with this project's configuration (target: at least 1 × "
-            f"{'✅' if app >= results['floor']['runs/s'] else '❌'})"
+            f"{'✅' if app >= results['floor']['runs/s'] else '❌'}); its server spends "
+            f"{cpu:.2f} × the floor's CPU per run"
         )
         if "floor-gc" in results:
             gc_floor = results["floor-gc"]["runs/s"]
@@ -260,10 +277,11 @@ Written by `bench/load_protocol.py` on {started} ({machine()}). Visitors are Loc
 that speak Streamlit's websocket protocol (`bench/stclient.py`), no browser: each opens the page
 (no query string), then makes its filter changes one after another, each to a filter state of
 the shipped table (categories, topics, countries, organizations, years, search words, a
-selected event: 60 states), all visitors at once.
-A run counts only if it reached `script_finished` without an exception element. Client and
-servers share the machine, so compare the rows with each other (the client's parsing costs CPU
-too). Locust's CSV statistics are in `bench/out/load/`.
+selected event: 60 states), all visitors at once. Each server has served one page view
+before (`serve.warm`, as `make serve` does). A run counts only if it reached `script_finished`
+without an exception element. Client and servers share the machine, so compare the rows with
+each other (the client's parsing costs CPU too); the server's CPU time per run (from /proc)
+does not depend on the client. Locust's CSV statistics are in `bench/out/load/`.
 
 {HEADER}
 {chr(10).join(rows)}

@@ -6,8 +6,9 @@ import threading
 from pathlib import Path
 
 import plotly.graph_objects as go
+import plotly.io as pio
 
-from timeline import palette, ui
+from timeline import figures, palette, ui
 from timeline.filters import FilterState, apply_filters, prepare
 from timeline.io import read_events
 
@@ -128,3 +129,18 @@ def test_answers_do_not_push_views_out() -> None:
     for i in range(200):
         assert ui.Views(df, FilterState(years=(1900, 1900 + i))).answer(len) >= 0
     assert views(build) is first and len(calls) == 1
+
+
+def test_a_cached_figure_is_the_figure_sent_as_it_was_made(sample) -> None:
+    """The views' cache keeps figures as `SentFigure`: the same figure, its dict made once
+    (Streamlit asks for it on every run) and not copied again."""
+    df = prepare(sample)
+    made = figures.timeline(df, None, None)
+    sent = ui.SentFigure(made)
+    assert sent.to_dict() is sent.to_dict()
+    assert pio.to_json(sent.to_dict()) == pio.to_json(made.to_dict())
+    assert [t.meta for t in sent.data] == [t.meta for t in made.data]
+    assert sent.layout.meta == made.layout.meta
+    cached = ui.Views(df, FilterState())(figures.timeline, None, None)
+    assert isinstance(cached, ui.SentFigure)
+    assert pio.to_json(cached.to_dict()) == pio.to_json(palette.themed(made, False).to_dict())

@@ -247,12 +247,31 @@ def _table_token(df: pd.DataFrame) -> str:
         return entry[1]
 
 
-@st.cache_resource(show_spinner=False, max_entries=128, ttl=3600)
+class SentFigure(go.Figure):
+    """A finished figure as the views' cache keeps it: read-only, its dict made once.
+
+    st.plotly_chart calls `to_dict()` on every run, which deep-copies the whole figure; here
+    it hands back the dict made when the figure was cached (Streamlit only serializes it).
+    The figure itself is rebuilt from that dict without Plotly's validation, which the
+    figure passed when it was made: a validated figure holds some 25 times the memory."""
+
+    def __init__(self, fig: go.Figure) -> None:
+        spec = fig.to_dict()
+        super().__init__(spec, _validate=False)
+        self._spec = spec
+
+    def to_dict(self) -> dict[str, Any]:
+        return self._spec
+
+
+# Entries are small (a figure's dict, tens of kB; at most `labels.TABLE_MAX` rows of the
+# table): room for the views of hundreds of filter states.
+@st.cache_resource(show_spinner=False, max_entries=512, ttl=3600)
 def _built(
     name: str, table: str, view: str, dark: bool, args: tuple[Any, ...], _build: Any, _of: Any
 ) -> Any:
     built = _build(_of.filtered, *args)
-    return palette.themed(built, dark) if isinstance(built, go.Figure) else built
+    return SentFigure(palette.themed(built, dark)) if isinstance(built, go.Figure) else built
 
 
 # Small answers (a count, a yes or no, a card's HTML) in a cache of their own: among the large
