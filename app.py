@@ -13,20 +13,10 @@ import sys
 
 import streamlit as st
 
-from timeline import export, figures, labels, package, packing, relations, ui
+from timeline import export, figures, labels, package, relations, ui
 
 # An emoji favicon: a ":material/...:" one would be fetched from fonts.gstatic.com.
 st.set_page_config(page_title="Azerbaijan Relations Timeline", page_icon="🗺️", layout="wide")
-
-# A title that leaves room for the timeline on the first screen. The timeline's titles
-# are fitted to a plot `packing.LABEL_WIDTH` wide: a narrower timeline leaves them out.
-st.html(
-    "<style>h1 { font-size: clamp(1.6rem, 4.5vw, 2.75rem) !important; }"
-    '[data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }'
-    f".st-key-{ui.K_TIMELINE} {{ container-type: inline-size; }}"
-    f"@container (max-width: {packing.LABEL_WIDTH - 30}px) {{ .textpoint {{ display: none; }} }}"
-    "</style>"
-)
 
 # The sidebar, top to bottom: counter and download, filters, your own table.
 summary, filter_box = st.sidebar.container(), st.sidebar.container()
@@ -37,8 +27,6 @@ with st.sidebar.expander("Use your own table"):
     upload = st.file_uploader(
         "Event table (CSV, same columns as data/events.csv)", type=["csv"], key=ui.K_UPLOAD
     )
-with st.sidebar:
-    theme_box = st.container()  # filled once the figures' theme is known
 loaded = ui.load_path(ui.data_path(sys.argv[1:], os.environ))
 if upload is not None:
     mine = ui.load_upload(upload.getvalue(), upload.name)
@@ -65,13 +53,13 @@ with filter_box:
     state = ui.sidebar_filters(options)
     ui.reset_button(options, state)
 ui.close_sidebar_after_a_choice(state)
-ui.one_tap_selects()
+ui.page_style_and_scripts()
 dark = ui.dark_page()
 views = ui.Views(df, state, dark)  # the filtered frame and each view: once per filter state
 event_id = st.session_state.get(ui.S_EVENT)
 n, total = views.answer(len), len(df)
 
-with theme_box:
+with st.sidebar:  # at its end, under "Use your own table"; it shows nothing
     ui.follow_page_theme(dark)  # a rerun when the browser's theme is not the one drawn
 
 with summary:
@@ -129,10 +117,13 @@ with timeline_box:
         )
         ui.note(ui.TIMELINE_KEY)
 with details_box:
-    st.subheader("Event details")
     if event_id is None:
-        ui.note("Click an event on the timeline, the map or the table to read it here.")
+        st.markdown(
+            "### Event details\n:small[Click an event on the timeline, the map or the table to "
+            "read it here.]"
+        )
     else:
+        st.subheader("Event details")
         with st.container(border=True):
             st.html(views.of_table(labels.event_details, event_id))
             if not views.answer(labels.holds, event_id):

@@ -22,7 +22,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from timeline import labels, package, palette, selection, url_state
+from timeline import labels, package, packing, palette, selection, url_state
 from timeline.filters import (
     FILTERS,
     LIST_FILTERS,
@@ -568,11 +568,12 @@ def _typed_years_inputs(options: FilterOptions) -> None:
     """A start and an end year to type, beside the slider and showing its range."""
     ss = st.session_state
     ss[K_YEAR_FROM], ss[K_YEAR_TO] = (int(y) for y in ss.get(K_YEARS) or options.years)
-    start, end = st.columns(2, gap="small")
-    for column, key, label in ((start, K_YEAR_FROM, "From"), (end, K_YEAR_TO, "To")):
+    # One horizontal container, not two columns: a block fewer to send on every run.
+    row = st.container(horizontal=True, gap="small", wrap=False)
+    for key, label in ((K_YEAR_FROM, "From"), (K_YEAR_TO, "To")):
         # No min_value/max_value: the browser would refuse an out-of-range year without a
         # word; _on_typed_years clamps it and says so.
-        column.number_input(
+        row.number_input(
             label,
             key=key,
             step=1,
@@ -679,9 +680,21 @@ if (!window.__tapSelects) {
 </script>"""
 
 
-def one_tap_selects() -> None:
-    """Let one tap on a touch screen select an event on a chart (see _TAP_SELECTS)."""
-    st.sidebar.html(_TAP_SELECTS, unsafe_allow_javascript=True)
+# A title that leaves room for the timeline on the first screen. The timeline's titles are
+# fitted to a plot `packing.LABEL_WIDTH` wide: a narrower timeline leaves them out.
+_PAGE_STYLE = (
+    "<style>h1 { font-size: clamp(1.6rem, 4.5vw, 2.75rem) !important; }"
+    '[data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }'
+    f".st-key-{K_TIMELINE} {{ container-type: inline-size; }}"
+    f"@container (max-width: {packing.LABEL_WIDTH - 30}px) {{ .textpoint {{ display: none; }} }}"
+    "</style>"
+)
+
+
+def page_style_and_scripts() -> None:
+    """The page's style and the one-tap script (`_TAP_SELECTS`) in the sidebar, as one
+    element: every element costs each run a message and the browser a redraw."""
+    st.sidebar.html(_PAGE_STYLE + _TAP_SELECTS, unsafe_allow_javascript=True)
 
 
 def reset_button(options: FilterOptions, state: FilterState) -> None:
