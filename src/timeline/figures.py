@@ -90,18 +90,38 @@ def _customdata(df: pd.DataFrame, labels: pd.DataFrame) -> np.ndarray:
     )
 
 
-def say(fig: go.Figure, message: str) -> None:
-    """`message` across the middle of a figure that has nothing to draw."""
-    fig.add_annotation(
-        text=message, showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5, font={"size": 16}
+Spec = dict[str, Any]  # a figure as plain data: {"data": [trace dicts], "layout": {...}}
+
+
+def figure(spec: Spec) -> go.Figure:
+    """The Figure of `spec` (`{"data": [trace dicts, each with its "type"], "layout": {...}}`,
+    and "frames" for an animation): every figure of the app is built as a spec and made here."""
+    # Not validated: Plotly checks every property of every trace, shape and annotation against
+    # its schema as it builds the objects, which cost most of a figure's build. The specs are
+    # plain dicts written against that schema; tests/test_figure_specs.py builds every figure
+    # the app shows with full validation and checks that it comes out the same.
+    return go.Figure(spec, _validate=False)
+
+
+def say(layout: Spec, message: str) -> None:
+    """`message` across the middle of a figure (its `layout` spec) that has nothing to draw."""
+    layout.setdefault("annotations", []).append(
+        {
+            "text": message,
+            "showarrow": False,
+            "xref": "paper",
+            "yref": "paper",
+            "x": 0.5,
+            "y": 0.5,
+            "font": {"size": 16},
+        }
     )
 
 
-def _empty(fig: go.Figure, message: str = _NO_EVENTS) -> go.Figure:
-    say(fig, message)
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    return fig
+def _empty(layout: Spec, message: str = _NO_EVENTS) -> go.Figure:
+    say(layout, message)
+    palette.merge(layout, {"xaxis": {"visible": False}, "yaxis": {"visible": False}})
+    return figure({"data": [], "layout": layout})
 
 
 def _title(text: str) -> dict[str, Any]:
@@ -176,11 +196,11 @@ def timeline(
     stretches are cut out of the axis. Its x is the fraction of the plot's width
     (`timeline_axis(...).fraction`): Plotly does not draw bars on a date axis with breaks.
     Above `DETAIL_MAX` events the lanes show density instead (`timeline_density`)."""
-    fig = go.Figure(layout={"title": _title("Timeline of events by category"), "font": _FONT})
+    layout: Spec = {"title": _title("Timeline of events by category"), "font": dict(_FONT)}
     if window is not None:
         df = df[(df["end"] >= window[0]) & (df["start"] <= window[1])]
     if df.empty:
-        return _empty(fig)
+        return _empty(layout)
     if len(df) > DETAIL_MAX:
         return timeline_density(df, selected)
     axis = timeline_axis(df, window)
@@ -189,16 +209,16 @@ def timeline(
     custom = _customdata(df, labels)
     ranged = is_ranged(df).to_numpy()
     category = df["category"].astype(str).to_numpy()
-    layout = packing.pack(category, df["start"], df["end"], ranged, _short_titles(df, labels), axis)
-    rows = _Rows(order, layout.rows)
-    y = rows.y(category, layout.row)
+    packed = packing.pack(category, df["start"], df["end"], ranged, _short_titles(df, labels), axis)
+    rows = _Rows(order, packed.rows)
+    y = rows.y(category, packed.row)
     # A period's bar runs to the end of its last day.
     x0 = axis.fraction(df["start"])
     x1 = axis.fraction(df["end"].to_numpy() + np.timedelta64(1, "D"))
     p0, p1 = packing.extents(df["start"], df["end"], ranged, axis)
     short = ranged & (p1 - p0 <= packing.MARK_PX + 1e-9)
-    alone = layout.cluster < 0
-    scatter = go.Scattergl if (alone & (~ranged | short)).sum() >= WEBGL_FROM else go.Scatter
+    alone = packed.cluster < 0
+    scatter = "scattergl" if (alone & (~ranged | short)).sum() >= WEBGL_FROM else "scatter"
     middle = (x0 + x1) / 2
     # One trace per kind of mark, coloured point by point, not one per category and kind: the
     # browser's work grows with the number of traces, and the lanes already tell the
@@ -206,24 +226,26 @@ def timeline(
     by_lane = np.argsort(pd.Categorical(category, categories=order).codes, kind="stable")
     by_lane = by_lane[alone[by_lane]]
     colors = np.array([schema.CATEGORY_COLORS[c] for c in category], dtype=object)
+    data: list[Spec] = []
     bars = by_lane[(ranged & ~short)[by_lane]]
     if len(bars):
-        fig.add_trace(
-            go.Bar(
-                name="Events with a period",
-                orientation="h",
-                base=x0[bars],
-                x=x1[bars] - x0[bars],
-                y=y[bars],
-                width=0.62,
-                marker={"color": colors[bars], "line": {"width": 0}},
-                opacity=palette.BAR_OPACITY,
-                customdata=custom[bars],
-                hovertemplate=_EVENT_HOVER,
-                meta={"kind": "ranged"},
-            )
+        data.append(
+            {
+                "type": "bar",
+                "name": "Events with a period",
+                "orientation": "h",
+                "base": x0[bars].tolist(),  # a list, as Plotly's validation makes it
+                "x": x1[bars] - x0[bars],
+                "y": y[bars],
+                "width": 0.62,
+                "marker": {"color": colors[bars], "line": {"width": 0}},
+                "opacity": palette.BAR_OPACITY,
+                "customdata": custom[bars],
+                "hovertemplate": _EVENT_HOVER,
+                "meta": {"kind": "ranged"},
+            }
         )
-        _bar_titles(fig, x1[bars], y[bars], layout.label[bars])
+        data += _bar_titles(x1[bars], y[bars], packed.label[bars])
     # Markers: periods too short to draw as a bar (squares), and one-day events (diamonds),
     # each with its title beside it where there is room.
     for kind, name, marked, x, symbol, size in (
@@ -232,37 +254,38 @@ def timeline(
     ):
         rows_of = by_lane[marked[by_lane]]
         if len(rows_of):
-            fig.add_trace(
-                scatter(
-                    name=name,
-                    mode="markers+text",
-                    x=x[rows_of],
-                    y=y[rows_of],
-                    text=layout.label[rows_of],
-                    textposition="middle right",
-                    textfont={"size": 11},
-                    marker={
+            data.append(
+                {
+                    "type": scatter,
+                    "name": name,
+                    "mode": "markers+text",
+                    "x": x[rows_of],
+                    "y": y[rows_of],
+                    "text": packed.label[rows_of],
+                    "textposition": "middle right",
+                    "textfont": {"size": 11},
+                    "marker": {
                         "color": colors[rows_of],
                         "size": size,
                         "symbol": symbol,
                         "line": {"color": palette.LIGHT.marker_edge, "width": 1},
                     },
-                    customdata=custom[rows_of],
-                    hovertemplate=_EVENT_HOVER,
-                    meta={"kind": kind},
-                )
+                    "customdata": custom[rows_of],
+                    "hovertemplate": _EVENT_HOVER,
+                    "meta": {"kind": kind},
+                }
             )
-    _clusters(fig, layout.clusters, rows, layout.bar_rows)
+    data += _clusters(packed.clusters, rows, packed.bar_rows)
     if selected is not None and (df["id"] == selected).any():
         i = int(np.flatnonzero(df["id"].to_numpy() == selected)[0])
         if alone[i]:
             when, where = (middle[i] if ranged[i] else x0[i]), y[i]
         else:
-            c = layout.clusters.iloc[layout.cluster[i]]
+            c = packed.clusters.iloc[packed.cluster[i]]
             when, where = (c["x0"] + c["x1"]) / 2, rows.centre(category[i])
-        fig.add_trace(_selected_ring(when, where, custom[i : i + 1]))
-    _timeline_frame(fig, rows, axis)
-    return fig
+        data.append(_selected_ring(when, where, custom[i : i + 1]))
+    _timeline_frame(layout, rows, axis)
+    return figure({"data": data, "layout": layout})
 
 
 # Lane names as titles: the countries of a relation or a recognition, the organization joined.
@@ -316,73 +339,70 @@ class _Rows:
         return self.top[lane] + self.GAP / 2
 
 
-def _bar_titles(fig: go.Figure, end: np.ndarray, y: np.ndarray, text: np.ndarray) -> None:
-    """The bars' titles, each just after its bar's end."""
+def _bar_titles(end: np.ndarray, y: np.ndarray, text: np.ndarray) -> list[Spec]:
+    """The bars' titles, each just after its bar's end (a trace, or none)."""
     keep = text != ""
-    if keep.any():
-        fig.add_trace(
-            go.Scatter(
-                name="Titles of periods",
-                mode="text",
-                x=end[keep],
-                y=y[keep],
-                text=["\u2002" + t for t in text[keep]],  # an en space after the bar
-                textposition="middle right",
-                textfont={"size": 11},
-                hoverinfo="skip",
-                meta={"kind": "titles"},
-            )
-        )
+    if not keep.any():
+        return []
+    return [
+        {
+            "type": "scatter",
+            "name": "Titles of periods",
+            "mode": "text",
+            "x": end[keep],
+            "y": y[keep],
+            "text": ["\u2002" + t for t in text[keep]],  # an en space after the bar
+            "textposition": "middle right",
+            "textfont": {"size": 11},
+            "hoverinfo": "skip",
+            "meta": {"kind": "titles"},
+        }
+    ]
 
 
-def _clusters(
-    fig: go.Figure, clusters: pd.DataFrame, rows: _Rows, bar_rows: dict[str, int]
-) -> None:
+def _clusters(clusters: pd.DataFrame, rows: _Rows, bar_rows: dict[str, int]) -> list[Spec]:
     """One mark per cluster, across its lane's rows of marks (under its bars), with its count;
-    a click zooms in to its span."""
+    a click zooms in to its span (a trace, or none)."""
     if clusters.empty:
-        return
+        return []
     lanes_ = clusters["lane"].astype(str).tolist()
     height = [rows.rows[c] - bar_rows.get(c, 0) for c in lanes_]
     middle = [rows.top[c] - bar_rows.get(c, 0) - h / 2 for c, h in zip(lanes_, height, strict=True)]
+    names = [schema.CATEGORIES[c] for c in lanes_]
     custom = np.array(
         [
-            [
-                zoom_target(c["first"], c["last"]),
-                f"{c['count']} events: {schema.CATEGORIES[c['lane']]}",
-                period_label(c["first"], c["last"]),
-                schema.CATEGORIES[c["lane"]],
-                "",
-                "",
-            ]
-            for _, c in clusters.iterrows()
+            [zoom_target(a, b), f"{n} events: {name}", period_label(a, b), name, "", ""]
+            for a, b, n, name in zip(
+                clusters["first"], clusters["last"], clusters["count"], names, strict=True
+            )
         ],
         dtype=object,
     )
-    fig.add_trace(
-        go.Bar(
-            name="Clusters",
-            orientation="h",
-            base=clusters["x0"].to_numpy(),
-            x=(clusters["x1"] - clusters["x0"]).to_numpy(),
-            y=middle,
-            width=[h - 0.25 for h in height],
-            marker={
+    return [
+        {
+            "type": "bar",
+            "name": "Clusters",
+            "orientation": "h",
+            "base": clusters["x0"].tolist(),
+            "x": (clusters["x1"] - clusters["x0"]).to_numpy(),
+            "y": middle,
+            "width": [h - 0.25 for h in height],
+            "marker": {
                 "color": [_rgba(schema.CATEGORY_COLORS[c], palette.CLUSTER_ALPHA) for c in lanes_],
                 "line": {"color": [schema.CATEGORY_COLORS[c] for c in lanes_], "width": 1.5},
             },
-            text=[f"<b>{n}</b>" for n in clusters["count"]],
-            textposition="inside",
-            insidetextanchor="middle",
-            textangle=0,
-            constraintext="none",
-            textfont={"size": 12, "color": palette.LIGHT.text},
-            customdata=custom,
-            hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[2]}<br>"
+            "text": [f"<b>{n}</b>" for n in clusters["count"]],
+            "textposition": "inside",
+            "insidetextanchor": "middle",
+            "textangle": 0,
+            "constraintext": "none",
+            "textfont": {"size": 12, "color": palette.LIGHT.text},
+            "customdata": custom,
+            "hovertemplate": "<b>%{customdata[1]}</b><br>%{customdata[2]}<br>"
             "Click to zoom in<extra></extra>",
-            meta={"kind": "cluster"},
-        )
-    )
+            "meta": {"kind": "cluster"},
+        }
+    ]
 
 
 def zoom_target(first: pd.Timestamp, last: pd.Timestamp) -> str:
@@ -406,24 +426,25 @@ def timeline_window(zoom: Span | None, years: tuple[int, int] | None) -> Stretch
     return (lo, hi) if lo is not None and hi is not None else None
 
 
-def _selected_ring(when: Any, y: float, customdata: np.ndarray) -> go.Scatter:
+def _selected_ring(when: Any, y: float, customdata: np.ndarray) -> Spec:
     """The ring around the selected event on either timeline (events or density): the ring
     over a wider halo of the background, so that it stands out on any mark."""
-    return go.Scatter(
-        name="Selected event",
-        mode="markers",
-        x=[when, when],
-        y=[y, y],
-        marker={
+    return {
+        "type": "scatter",
+        "name": "Selected event",
+        "mode": "markers",
+        "x": [when, when],
+        "y": [y, y],
+        "marker": {
             "symbol": "circle-open",
             "size": [26, 26],
             "color": [palette.LIGHT.ring_halo, palette.LIGHT.ring],
             "line": {"width": [6, 2.5]},
         },
-        customdata=np.concatenate([customdata, customdata]),
-        hoverinfo="skip",
-        meta={"kind": "selected"},
-    )
+        "customdata": np.concatenate([customdata, customdata]),
+        "hoverinfo": "skip",
+        "meta": {"kind": "selected"},
+    }
 
 
 def density_bins(
@@ -489,42 +510,43 @@ def timeline_density(df: pd.DataFrame, selected: str | None = None) -> go.Figure
     word, s, e, edges, labels = density_bins(df["start"], df["end"])
     counts = _density_counts(df, order, s, e, len(labels))
     top = max(int(counts.max()), 1)
-    fig = go.Figure(
-        layout={
-            "title": {
-                **_title(f"Timeline of events by category: events under way per {word}"),
-                "subtitle": {
-                    "text": f"{len(df):,} events are too many to draw one by one: darker cells "
-                    f"hold more. Narrow the filters (e.g. the years) to {DETAIL_MAX:,} events or "
-                    "fewer to see each event."
-                },
+    layout: Spec = {
+        "title": {
+            **_title(f"Timeline of events by category: events under way per {word}"),
+            "subtitle": {
+                "text": f"{len(df):,} events are too many to draw one by one: darker cells "
+                f"hold more. Narrow the filters (e.g. the years) to {DETAIL_MAX:,} events or "
+                "fewer to see each event."
             },
-            "font": _FONT,
-        }
-    )
+        },
+        "font": dict(_FONT),
+    }
     rows = _Rows(order, {})
     axis = packing.Axis(*_time_span(df))
     periods = np.array(labels, dtype=object)[None, :]
+    x = axis.fraction(edges)
+    data: list[Spec] = []
     for i, cat in enumerate(order):
         color = schema.CATEGORY_COLORS[cat]
         z = counts[i : i + 1].astype(float)
         z[z == 0] = np.nan  # empty periods stay transparent: the bands show through
         y = rows.centre(cat)
-        fig.add_trace(
-            go.Heatmap(
-                name=schema.CATEGORIES[cat],
-                x=axis.fraction(edges),
-                y=[y - 0.42, y + 0.42],
-                z=z,
-                zmin=0,
-                zmax=top,
-                colorscale=[[0, _rgba(color, 0.12)], [1, color]],
-                showscale=False,
-                customdata=periods,
-                hovertemplate=f"<b>{schema.CATEGORIES[cat]}</b><br>%{{customdata}}: "
+        data.append(
+            {
+                "type": "heatmap",
+                "name": schema.CATEGORIES[cat],
+                "x": x,
+                "y": [y - 0.42, y + 0.42],
+                "z": z,
+                "zmin": 0,
+                "zmax": top,
+                "colorscale": [[0, _rgba(color, 0.12)], [1, color]],
+                "showscale": False,
+                "customdata": periods,
+                "hovertemplate": f"<b>{schema.CATEGORIES[cat]}</b><br>%{{customdata}}: "
                 "%{z:,} events under way<extra></extra>",
-                meta={"kind": "density", "category": cat},
-            )
+                "meta": {"kind": "density", "category": cat},
+            }
         )
     if selected is not None and (df["id"] == selected).any():
         row = df[df["id"] == selected].iloc[:1]
@@ -533,11 +555,12 @@ def timeline_density(df: pd.DataFrame, selected: str | None = None) -> go.Figure
         if is_ranged(row).iloc[0]:
             when += (pd.Timestamp(row["end"].iloc[0]) + pd.Timedelta(days=1) - when) / 2
         lane = rows.centre(str(row["category"].iloc[0]))
-        x = axis.fraction(np.array([when], dtype="datetime64[ms]"))[0]
-        fig.add_trace(_selected_ring(x, lane, _customdata(row, labels_row)))
-    _timeline_frame(fig, rows, axis)
-    fig.update_layout(margin={"t": 150}, height=190 + 56 * len(order))  # room for the subtitle
-    return fig
+        at = axis.fraction(np.array([when], dtype="datetime64[ms]"))[0]
+        data.append(_selected_ring(at, lane, _customdata(row, labels_row)))
+    _timeline_frame(layout, rows, axis)
+    # Room for the subtitle.
+    palette.merge(layout, {"margin": {"t": 150}, "height": 190 + 56 * len(order)})
+    return figure({"data": data, "layout": layout})
 
 
 def _label_at(x0: pd.Timestamp, x1: pd.Timestamp, cuts: list[Stretch]) -> pd.Timestamp:
@@ -567,16 +590,14 @@ def _band_label(label: str, room_px: float) -> str:
     return ""
 
 
-def _timeline_frame(fig: go.Figure, rows: _Rows, axis: packing.Axis) -> None:
-    """The statehood bands with their labels, the axes (one lane per category; the time axis
-    as fractions of the width, labelled in years, a dotted line where time is cut out) and
-    drag-to-zoom. The axis is kept in the layout's meta (`axis_of`)."""
+def _timeline_frame(layout: Spec, rows: _Rows, axis: packing.Axis) -> None:
+    """Into the timeline's `layout` spec: the statehood bands with their labels, the axes (one
+    lane per category; the time axis as fractions of the width, labelled in years, a dotted
+    line where time is cut out) and drag-to-zoom. The axis is kept in the layout's meta
+    (`axis_of`)."""
     lo, hi, cuts = axis.lo, axis.hi, list(axis.cuts)
-
-    # Shapes and annotations go into the layout at once: each add_shape or add_annotation
-    # validates every one added before it again.
-    shapes: list[dict[str, Any]] = []
-    notes: list[dict[str, Any]] = []
+    shapes: list[Spec] = layout.setdefault("shapes", [])
+    notes: list[Spec] = layout.setdefault("annotations", [])
 
     def at(when: pd.Timestamp) -> float:
         return float(axis.fraction(np.array([when], dtype="datetime64[ms]"))[0])
@@ -636,28 +657,38 @@ def _timeline_frame(fig: go.Figure, rows: _Rows, axis: packing.Axis) -> None:
                 }
             )
     ticks = year_ticks(axis)
-    fig.update_layout(
-        height=int(110 + ROW_PX * (rows.height + _BAND_STRIP)),
-        showlegend=False,
-        hovermode="closest",
-        margin={"l": 10, "r": 10, "t": 80, "b": 10},
-        uirevision="timeline",
-        barmode="overlay",
-        # With the box tool, a drag across the timeline selects a stretch of time, which the
-        # app zooms to. Not the default drag: Streamlit then reports no clicks on points.
-        selectdirection="h",
-        meta={"axis": axis.to_meta()},
-    )
-    fig.update_xaxes(
-        type="linear",
-        range=[0, 1],
-        tickmode="array",
-        tickvals=[at(t) for t in ticks],
-        ticktext=[_tick_text(t, ticks) for t in ticks],
-        showgrid=True,
-        zeroline=False,
-        side="top",  # the years above the lanes, in view with the title
-        fixedrange=True,  # zooming is the app's: drag across the timeline
+    palette.merge(
+        layout,
+        {
+            "height": int(110 + ROW_PX * (rows.height + _BAND_STRIP)),
+            "showlegend": False,
+            "hovermode": "closest",
+            "margin": {"l": 10, "r": 10, "t": 80, "b": 10},
+            "uirevision": "timeline",
+            "barmode": "overlay",
+            # With the box tool, a drag across the timeline selects a stretch of time, which
+            # the app zooms to. Not the default drag: Streamlit then reports no clicks on points.
+            "selectdirection": "h",
+            "meta": {"axis": axis.to_meta()},
+            "xaxis": {
+                "type": "linear",
+                "range": [0, 1],
+                "tickmode": "array",
+                "tickvals": [at(t) for t in ticks],
+                "ticktext": [_tick_text(t, ticks) for t in ticks],
+                "showgrid": True,
+                "zeroline": False,
+                "side": "top",  # the years above the lanes, in view with the title
+                "fixedrange": True,  # zooming is the app's: drag across the timeline
+            },
+            "yaxis": {
+                "showticklabels": False,
+                "range": [-_BAND_STRIP, rows.height + 0.1],
+                "fixedrange": True,
+                "showgrid": False,
+                "zeroline": False,
+            },
+        },
     )
     # The lanes' names inside the plot, above each lane: the plot keeps the whole width,
     # which a phone needs.
@@ -676,16 +707,8 @@ def _timeline_frame(fig: go.Figure, rows: _Rows, axis: packing.Axis) -> None:
                 "name": f"lane: {lane}",
             }
         )
-    fig.update_layout(
-        shapes=[*fig.layout.shapes, *shapes], annotations=[*fig.layout.annotations, *notes]
-    )
-    fig.update_yaxes(
-        showticklabels=False,
-        range=[-_BAND_STRIP, rows.height + 0.1],
-        fixedrange=True,
-        showgrid=False,
-        zeroline=False,
-    )
+    if not shapes:
+        del layout["shapes"]
 
 
 _TICK_STEPS = (1, 2, 5, 10, 20, 25, 50, 100, 200, 500)
@@ -736,25 +759,32 @@ def axis_of(fig: go.Figure) -> packing.Axis | None:
     return packing.Axis.from_meta(meta["axis"]) if meta and "axis" in meta else None
 
 
-def _geo_layout(fig: go.Figure) -> None:
-    fig.update_geos(
-        projection_type="natural earth",
-        showcountries=True,
-        countrycolor=palette.LIGHT.border,
-        showland=True,
-        landcolor=palette.LIGHT.land,
-        showocean=True,
-        oceancolor=palette.LIGHT.ocean,
-        showlakes=True,
-        lakecolor=palette.LIGHT.ocean,
-        showcoastlines=True,
-        coastlinecolor=palette.LIGHT.border,
-        showframe=False,
-        projection_rotation_lon=0,
-        center_lon=0,
-        resolution=110,
+def _geo_layout(layout: Spec) -> None:
+    """Into a map's `layout` spec: the world map's look, its size and margins."""
+    palette.merge(
+        layout,
+        {
+            "geo": {
+                "projection": {"type": "natural earth", "rotation": {"lon": 0}},
+                "showcountries": True,
+                "countrycolor": palette.LIGHT.border,
+                "showland": True,
+                "landcolor": palette.LIGHT.land,
+                "showocean": True,
+                "oceancolor": palette.LIGHT.ocean,
+                "showlakes": True,
+                "lakecolor": palette.LIGHT.ocean,
+                "showcoastlines": True,
+                "coastlinecolor": palette.LIGHT.border,
+                "showframe": False,
+                "center": {"lon": 0},
+                "resolution": 110,
+            },
+            "margin": {"l": 0, "r": 0, "t": 50, "b": 0},
+            "height": 520,
+            "font": _FONT,
+        },
     )
-    fig.update_layout(margin={"l": 0, "r": 0, "t": 50, "b": 0}, height=520, font=_FONT)
 
 
 def region_extent(
@@ -800,16 +830,19 @@ def _box(lat: np.ndarray, lon: np.ndarray) -> tuple[list[float], list[float]]:
     return lat_range, lon_range
 
 
-def _zoom_to(fig: go.Figure, lat_range: list[float], lon_range: list[float]) -> None:
-    """Show this part of the world, centred on it."""
+def _zoom_to(layout: Spec, lat_range: list[float], lon_range: list[float]) -> None:
+    """Show this part of the world, centred on it (into a map's `layout` spec)."""
     middle_lon = (lon_range[0] + lon_range[1]) / 2
-    fig.update_geos(
-        projection_type="equirectangular",
-        lataxis_range=lat_range,
-        lonaxis_range=lon_range,
-        center_lon=middle_lon,
-        projection_rotation_lon=middle_lon,
-        center_lat=(lat_range[0] + lat_range[1]) / 2,
+    palette.merge(
+        layout,
+        {
+            "geo": {
+                "projection": {"type": "equirectangular", "rotation": {"lon": middle_lon}},
+                "lataxis": {"range": lat_range},
+                "lonaxis": {"range": lon_range},
+                "center": {"lon": middle_lon, "lat": (lat_range[0] + lat_range[1]) / 2},
+            }
+        },
     )
 
 
@@ -925,83 +958,88 @@ def _place_events(located: pd.DataFrame, member: np.ndarray) -> tuple[np.ndarray
 
 
 def _place_traces(
-    fig: go.Figure, groups: pd.DataFrame, size: np.ndarray, hover: np.ndarray, custom: np.ndarray
-) -> None:
+    groups: pd.DataFrame, size: np.ndarray, hover: np.ndarray, custom: np.ndarray
+) -> list[Spec]:
     """The places' marks, one trace per most frequent category (the legend; `text` holds each
     place's count, blank for one event), then those counts printed over every mark."""
     events = groups["events"].to_numpy()
     text = np.array([f"{n:,}" if n > 1 else "" for n in events], dtype=object)
     category = groups["category"].to_numpy()
+    lat, lon = groups["lat"].to_numpy().round(4), groups["lon"].to_numpy().round(4)
+    data: list[Spec] = []
     # Groups come most events first, and a later trace draws over an earlier one: the
     # categories of the biggest marks go first, so that small marks stay on top, clickable.
     for cat in pd.unique(category):
         rows = category == cat
-        color = schema.CATEGORY_COLORS[cat]
-        fig.add_trace(
-            go.Scattergeo(
-                name=schema.CATEGORIES[cat],
-                lat=groups["lat"].to_numpy()[rows].round(4),
-                lon=groups["lon"].to_numpy()[rows].round(4),
-                mode="markers",
-                marker={
-                    "color": color,
+        data.append(
+            {
+                "type": "scattergeo",
+                "name": schema.CATEGORIES[cat],
+                "lat": lat[rows],
+                "lon": lon[rows],
+                "mode": "markers",
+                "marker": {
+                    "color": schema.CATEGORY_COLORS[cat],
                     "size": size[rows],
                     "opacity": 0.9,
                     "line": {"color": palette.LIGHT.marker_edge, "width": 1},
                 },
-                text=text[rows],
-                hovertext=hover[rows],
-                hovertemplate="%{hovertext}<extra></extra>",
-                hoverlabel={"align": "left"},  # a list reads from the left
-                customdata=custom[rows],
-                meta={"kind": "places", "category": cat},
-            )
+                "text": text[rows],
+                "hovertext": hover[rows],
+                "hovertemplate": "%{hovertext}<extra></extra>",
+                "hoverlabel": {"align": "left"},  # a list reads from the left
+                "customdata": custom[rows],
+                "meta": {"kind": "places", "category": cat},
+            }
         )
     # The counts in a trace of their own, drawn last: a small neighbour's mark (Sumgait's on
     # Baku's) would otherwise hide a big place's number. The biggest count is drawn last.
     counted = np.flatnonzero(events > 1)[::-1]
     if len(counted):
-        fig.add_trace(
-            go.Scattergeo(
-                name="Events at a place",
-                lat=groups["lat"].to_numpy()[counted].round(4),
-                lon=groups["lon"].to_numpy()[counted].round(4),
-                mode="text",
-                text=text[counted],
-                textposition="middle center",
+        data.append(
+            {
+                "type": "scattergeo",
+                "name": "Events at a place",
+                "lat": lat[counted],
+                "lon": lon[counted],
+                "mode": "text",
+                "text": text[counted],
+                "textposition": "middle center",
                 # The marks' edge colour (white on a light page) with a halo of the opposite
                 # ("auto"): legible on every category's colour.
-                textfont={
+                "textfont": {
                     "color": palette.LIGHT.marker_edge,
                     "size": 11,
                     "weight": 600,
                     "shadow": "auto",
                 },
-                hoverinfo="skip",
-                showlegend=False,
-                meta={"kind": "counts"},
-            )
+                "hoverinfo": "skip",
+                "showlegend": False,
+                "meta": {"kind": "counts"},
+            }
         )
+    return data
 
 
-def _place_ring(lat: float, lon: float, size: float, customdata: np.ndarray) -> go.Scattergeo:
+def _place_ring(lat: float, lon: float, size: float, customdata: np.ndarray) -> Spec:
     """The ring around the selected event's place: the ring over its halo, as on the timeline."""
-    return go.Scattergeo(
-        name="Selected event",
-        lat=[lat, lat],
-        lon=[lon, lon],
-        mode="markers",
-        marker={
+    return {
+        "type": "scattergeo",
+        "name": "Selected event",
+        "lat": [lat, lat],
+        "lon": [lon, lon],
+        "mode": "markers",
+        "marker": {
             "symbol": "circle-open",
             "size": [size + 12, size + 12],
             "color": [palette.LIGHT.ring_halo, palette.LIGHT.ring],
             "line": {"width": [6, 2.5]},
         },
-        customdata=np.concatenate([customdata, customdata]),
-        hoverinfo="skip",
-        showlegend=False,  # a legend entry cannot draw this two-colour ring
-        meta={"kind": "selected"},
-    )
+        "customdata": np.concatenate([customdata, customdata]),
+        "hoverinfo": "skip",
+        "showlegend": False,  # a legend entry cannot draw this two-colour ring
+        "meta": {"kind": "selected"},
+    }
 
 
 def places_map(df: pd.DataFrame, selected: str | None = None, world: bool = False) -> go.Figure:
@@ -1013,10 +1051,10 @@ def places_map(df: pd.DataFrame, selected: str | None = None, world: bool = Fals
     has_place = (df["lat"].notna() & df["lon"].notna()).to_numpy()
     located_n = int(has_place.sum())
     title = f"Places: {located_n:,} of {len(df):,} events have a location"
-    fig = go.Figure(layout={"title": _title(title)})
-    _geo_layout(fig)
+    layout: Spec = {"title": _title(title)}
+    _geo_layout(layout)
     if located_n == 0:
-        return _empty(fig, "None of these events has a location" if len(df) else _NO_EVENTS)
+        return _empty(layout, "None of these events has a location" if len(df) else _NO_EVENTS)
     detail = located_n <= PLACES_MAX
     # Many events: only the columns the groups need (selecting whole rows of a big table
     # moves every text column, a second at 1M rows).
@@ -1030,15 +1068,19 @@ def places_map(df: pd.DataFrame, selected: str | None = None, world: bool = Fals
         custom = located["id"].astype(str).to_numpy(dtype=object)[newest][:, None]
     else:
         where = "place" if cell == 0 else f"{cell:g}° × {cell:g}° cell"
-        fig.update_layout(
-            title={
-                "subtitle": {
-                    "text": f"{located_n:,} located events are too many to mark one by one: one "
-                    f"circle per {where}, its area by the number of events. Filter to "
-                    f"{PLACES_MAX:,} located events or fewer to list each place's events."
-                }
+        palette.merge(
+            layout,
+            {
+                "title": {
+                    "subtitle": {
+                        "text": f"{located_n:,} located events are too many to mark one by "
+                        f"one: one circle per {where}, its area by the number of events. "
+                        f"Filter to {PLACES_MAX:,} located events or fewer to list each "
+                        "place's events."
+                    }
+                },
+                "margin": {"t": 80},
             },
-            margin={"t": 80},
         )
         most = groups["category"].map(schema.CATEGORIES).to_numpy(dtype=object)
         hover = np.array(
@@ -1047,28 +1089,26 @@ def places_map(df: pd.DataFrame, selected: str | None = None, world: bool = Fals
             dtype=object,
         )  # fmt: skip
         custom = events
-    _place_traces(fig, groups, size, hover, custom)
+    data = _place_traces(groups, size, hover, custom)
     if detail and selected is not None:
         at = np.flatnonzero(located["id"].to_numpy() == selected)
         if len(at):
             g = int(member[at[0]])
             ring = np.array([[str(selected)]], dtype=object)
             lat, lon = groups.loc[g, ["lat", "lon"]].round(4)
-            fig.add_trace(_place_ring(float(lat), float(lon), float(size[g]), ring))
+            data.append(_place_ring(float(lat), float(lon), float(size[g]), ring))
     if not world:
-        _zoom_to(fig, *region_extent(groups["lat"], groups["lon"], events))
+        _zoom_to(layout, *region_extent(groups["lat"], groups["lon"], events))
     # The legend under the map, not beside it: on a phone a legend beside it leaves the map
     # a third of the width.
-    fig.update_layout(
-        legend={
-            "title": {"text": "Most frequent category at a place:"},
-            "orientation": "h",
-            "yanchor": "top",
-            "y": 0,
-            "x": 0,
-        }
-    )
-    return fig
+    layout["legend"] = {
+        "title": {"text": "Most frequent category at a place:"},
+        "orientation": "h",
+        "yanchor": "top",
+        "y": 0,
+        "x": 0,
+    }
+    return figure({"data": data, "layout": layout})
 
 
 def country_counts(df: pd.DataFrame) -> pd.DataFrame:
@@ -1101,11 +1141,13 @@ def countries_map(df: pd.DataFrame, world: bool = False) -> go.Figure:
     """A choropleth of how many events involve each country, with a by-category hover. It
     opens on the region of those countries (`region_extent` of their centres on the base map,
     each counted by its events, COUNTRY_REGION_SHARE of them), or on the whole world."""
-    fig = go.Figure(layout={"title": _title("Countries: number of events involving each")})
-    _geo_layout(fig)
+    layout: Spec = {"title": _title("Countries: number of events involving each")}
+    _geo_layout(layout)
     counts = country_counts(df)
     if counts.empty:
-        return _empty(fig, "None of these events names another country" if len(df) else _NO_EVENTS)
+        return _empty(
+            layout, "None of these events names another country" if len(df) else _NO_EVENTS
+        )
     cats = [c for c in counts.columns if c != "total"]
     lines = pd.Series("", index=counts.index, dtype="string")
     for cat in cats:
@@ -1122,16 +1164,18 @@ def countries_map(df: pd.DataFrame, world: bool = False) -> go.Figure:
             np.array([f"{k:,} event{'s' if k != 1 else ''}" for k in total], dtype=object),
         ]
     )
-    fig.add_trace(
-        go.Choropleth(
-            locations=counts.index.to_list(),
-            z=counts["total"].to_numpy(),
-            locationmode="ISO-3",
-            colorscale=[[i / 2, c] for i, c in enumerate(palette.LIGHT.count_scale)],
-            zmin=0,
-            marker={"line": {"color": palette.LIGHT.border, "width": 0.5}},
+    aze = palette.LIGHT.azerbaijan_countries
+    data: list[Spec] = [
+        {
+            "type": "choropleth",
+            "locations": counts.index.to_list(),
+            "z": counts["total"].to_numpy(),
+            "locationmode": "ISO-3",
+            "colorscale": [[i / 2, c] for i, c in enumerate(palette.LIGHT.count_scale)],
+            "zmin": 0,
+            "marker": {"line": {"color": palette.LIGHT.border, "width": 0.5}},
             # Under the map, not beside it (the map keeps the width on a phone).
-            colorbar={
+            "colorbar": {
                 "title": {"text": "Events", "side": "top"},
                 "thickness": 12,
                 "orientation": "h",
@@ -1141,42 +1185,42 @@ def countries_map(df: pd.DataFrame, world: bool = False) -> go.Figure:
                 "xanchor": "left",
                 "len": 0.5,
             },
-            customdata=custom,
-            name="Events",
-            hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[3]}<br>%{customdata[2]}"
+            "customdata": custom,
+            "name": "Events",
+            "hovertemplate": "<b>%{customdata[1]}</b><br>%{customdata[3]}<br>%{customdata[2]}"
             "<extra></extra>",
-        )
-    )
-    aze = palette.LIGHT.azerbaijan_countries
-    fig.add_trace(
-        go.Choropleth(
-            locations=["AZE"],
-            z=[1],
-            locationmode="ISO-3",
-            showscale=False,
-            colorscale=[[0, aze], [1, aze]],
-            name="Azerbaijan",
-            customdata=[["AZE", "Azerbaijan", ""]],
-            hovertemplate="<b>Azerbaijan</b><br>party to every event<extra></extra>",
-        )
-    )
+        },
+        {
+            "type": "choropleth",
+            "locations": ["AZE"],
+            "z": [1],
+            "locationmode": "ISO-3",
+            "showscale": False,
+            "colorscale": [[0, aze], [1, aze]],
+            "name": "Azerbaijan",
+            "customdata": [["AZE", "Azerbaijan", ""]],
+            "hovertemplate": "<b>Azerbaijan</b><br>party to every event<extra></extra>",
+        },
+    ]
     centres = country_centroids()
     known = [c for c in counts.index if c in centres]
     if not world and known:
         lat, lon = np.array([centres[c] for c in known]).T
         weight = counts.loc[known, "total"].to_numpy()
-        _zoom_to(fig, *region_extent(lat, lon, weight, COUNTRY_REGION_SHARE))
-    return fig
+        _zoom_to(layout, *region_extent(lat, lon, weight, COUNTRY_REGION_SHARE))
+    return figure({"data": data, "layout": layout})
 
 
 def events_per_year(df: pd.DataFrame) -> go.Figure:
     """Stacked bars: how many of the events start in each year, by category."""
-    fig = go.Figure(
-        layout={"title": _title("Events per year, by category (year each event starts)")}
-    )
-    fig.update_layout(height=400, font=_FONT, margin={"l": 10, "r": 10, "t": 60, "b": 10})
+    layout: Spec = {
+        "title": _title("Events per year, by category (year each event starts)"),
+        "height": 400,
+        "font": dict(_FONT),
+        "margin": {"l": 10, "r": 10, "t": 60, "b": 10},
+    }
     if df.empty:
-        return _empty(fig)
+        return _empty(layout)
     year = df["start"].dt.year.to_numpy()
     first, cats = int(year.min()), list(schema.CATEGORIES)
     years = np.arange(first, int(year.max()) + 1)
@@ -1187,29 +1231,37 @@ def events_per_year(df: pd.DataFrame) -> go.Figure:
     ).reshape(len(years), len(cats))
     counts = pd.DataFrame(grid, index=years, columns=cats)
     counts = counts.loc[:, counts.sum(axis=0) > 0]
+    data: list[Spec] = []
     for cat in [c for c in schema.CATEGORIES if c in counts.columns]:
         # Only the years that have such events: a zero-height bar is invisible, but the browser
         # still draws it (a century of years times the categories: most of the chart's work).
         some = counts[cat].to_numpy() > 0
-        fig.add_trace(
-            go.Bar(
-                name=schema.CATEGORIES[cat],
-                x=years[some],
-                y=counts[cat].to_numpy()[some],
-                marker={"color": schema.CATEGORY_COLORS[cat]},
-                hovertemplate="%{x}: %{y} " + schema.CATEGORIES[cat] + "<extra></extra>",
-                meta={"category": cat},
-            )
+        data.append(
+            {
+                "type": "bar",
+                "name": schema.CATEGORIES[cat],
+                "x": years[some],
+                "y": counts[cat].to_numpy()[some],
+                "marker": {"color": schema.CATEGORY_COLORS[cat]},
+                "hovertemplate": "%{x}: %{y} " + schema.CATEGORIES[cat] + "<extra></extra>",
+                "meta": {"category": cat},
+            }
         )
-    fig.update_layout(
+    most = int(counts.sum(axis=1).max())
+    pad = 0.5 + max(0, 12 - len(counts)) / 2  # a few years do not make one wide bar
+    layout.update(
         barmode="stack",
         bargap=0.15,
         legend={"title": {"text": "Category"}, "traceorder": "normal"},
+        xaxis={
+            "title": {"text": "Year"},
+            "tickformat": "d",
+            "range": [counts.index[0] - pad, counts.index[-1] + pad],
+        },
+        yaxis={
+            "title": {"text": "Events"},
+            "rangemode": "tozero",
+            "dtick": max(1, -(-most // 6)),
+        },
     )
-    most = int(counts.sum(axis=1).max())
-    pad = 0.5 + max(0, 12 - len(counts)) / 2  # a few years do not make one wide bar
-    fig.update_xaxes(
-        title_text="Year", tickformat="d", range=[counts.index[0] - pad, counts.index[-1] + pad]
-    )
-    fig.update_yaxes(title_text="Events", rangemode="tozero", dtick=max(1, -(-most // 6)))
-    return fig
+    return figure({"data": data, "layout": layout})

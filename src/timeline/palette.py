@@ -384,13 +384,15 @@ def _swap(node: Any) -> None:
             _swap(item)
 
 
-def _merge(into: dict[str, Any], values: Mapping[str, Any]) -> None:
+def merge(into: dict[str, Any], values: Mapping[str, Any]) -> None:
+    """Update the figure spec (or part of one) `into` with `values`, nested dicts key by key
+    (as Plotly's `update_layout` does)."""
     for key, value in values.items():
         if isinstance(value, Mapping):
             node = into.get(key)
             if not isinstance(node, dict):
                 node = into[key] = {}
-            _merge(node, value)
+            merge(node, value)
         else:
             into[key] = value
 
@@ -411,7 +413,7 @@ def themed(fig: go.Figure, dark: bool) -> go.Figure:
         _swap(spec)
     layout = spec.setdefault("layout", {})
     text = {"color": p.text}
-    _merge(
+    merge(
         layout,
         {
             "paper_bgcolor": p.background,
@@ -427,7 +429,7 @@ def themed(fig: go.Figure, dark: bool) -> go.Figure:
     axes = set(_numbered(layout, "xaxis") + _numbered(layout, "yaxis"))
     for name in axes | (set() if geos else {"xaxis", "yaxis"}):
         axis = layout.setdefault(name, {})
-        _merge(
+        merge(
             axis,
             {
                 "gridcolor": p.grid,
@@ -438,9 +440,9 @@ def themed(fig: go.Figure, dark: bool) -> go.Figure:
             },
         )
         if axis.get("rangeslider", {}).get("visible"):  # any of it would turn a slider on
-            _merge(axis["rangeslider"], {"bgcolor": p.background, "bordercolor": p.axis_line})
+            merge(axis["rangeslider"], {"bgcolor": p.background, "bordercolor": p.axis_line})
     for name in geos:
-        _merge(
+        merge(
             layout[name],
             {
                 "bgcolor": p.background,
@@ -453,12 +455,12 @@ def themed(fig: go.Figure, dark: bool) -> go.Figure:
             },
         )
     for menu in layout.get("updatemenus", []):
-        _merge(
+        merge(
             menu,
             {"bgcolor": p.button, "bordercolor": p.axis_line, "font": {"color": p.button_text}},
         )
     for slider in layout.get("sliders", []):
-        _merge(
+        merge(
             slider,
             {
                 "bgcolor": p.button,
@@ -473,7 +475,7 @@ def themed(fig: go.Figure, dark: bool) -> go.Figure:
         annotation.setdefault("font", {}).setdefault("color", p.text)
     for trace in spec.get("data", []):
         if trace.get("type") == "choropleth":
-            _merge(
+            merge(
                 trace,
                 {"colorbar": {"tickfont": {"color": p.muted_text}, "title": {"font": text}}},
             )

@@ -26,6 +26,8 @@ picture follows the filters.
 
 from __future__ import annotations
 
+import copy
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -36,6 +38,7 @@ from plotly.subplots import make_subplots
 
 from timeline import figures, palette, schema
 from timeline.dates import format_date
+from timeline.figures import Spec
 
 # The standings, in the order of the map's legend: code -> (label, colour). The colours are
 # palette.LIGHT.standing's: those of the categories that give them, "none" a neutral grey.
@@ -377,7 +380,7 @@ def _hover_lines(table: pd.DataFrame, sources: bool = True) -> list[str]:
     return lines
 
 
-def _map_trace(table: pd.DataFrame) -> go.Choropleth:
+def _map_trace(table: pd.DataFrame) -> Spec:
     codes = table["standing"].map(_CODES).to_numpy(dtype=float)
     custom = (
         np.column_stack(
@@ -390,75 +393,67 @@ def _map_trace(table: pd.DataFrame) -> go.Choropleth:
         if len(table)
         else np.empty((0, 3), dtype=object)
     )
-    return go.Choropleth(
-        name="Standing",
-        locations=table["country"].to_list(),
-        z=codes,
-        zmin=-0.5,  # code i sits in the middle of its colour's band
-        zmax=len(STANDINGS) - 0.5,
-        locationmode="ISO-3",
-        colorscale=_colorscale(),
-        showscale=False,
-        marker={"line": {"color": palette.LIGHT.border, "width": 0.5}},
-        customdata=custom,
-        hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[2]}<extra></extra>",
-        meta={"kind": "standing"},
-    )
+    return {
+        "type": "choropleth",
+        "name": "Standing",
+        "locations": table["country"].to_list(),
+        "z": codes,
+        "zmin": -0.5,  # code i sits in the middle of its colour's band
+        "zmax": len(STANDINGS) - 0.5,
+        "locationmode": "ISO-3",
+        "colorscale": _colorscale(),
+        "showscale": False,
+        "marker": {"line": {"color": palette.LIGHT.border, "width": 0.5}},
+        "customdata": custom,
+        "hovertemplate": "<b>%{customdata[1]}</b><br>%{customdata[2]}<extra></extra>",
+        "meta": {"kind": "standing"},
+    }
 
 
-def _azerbaijan(soviet: bool) -> go.Choropleth:
+def _azerbaijan(soviet: bool) -> Spec:
     color = STANDINGS["soviet"][1] if soviet else AZERBAIJAN_COLOR
     text = "Azerbaijan SSR, part of the Soviet Union" if soviet else "Azerbaijan"
-    return go.Choropleth(
-        name="Azerbaijan",
-        locations=["AZE"],
-        z=[1],
-        locationmode="ISO-3",
-        showscale=False,
-        colorscale=[[0, color], [1, color]],
-        marker={"line": {"color": palette.LIGHT.border, "width": 0.5}},
-        customdata=[["AZE", "Azerbaijan", text]],
-        hovertemplate=f"<b>{text}</b><extra></extra>",
-        meta={"kind": "azerbaijan"},
-    )
+    return {
+        "type": "choropleth",
+        "name": "Azerbaijan",
+        "locations": ["AZE"],
+        "z": [1],
+        "locationmode": "ISO-3",
+        "showscale": False,
+        "colorscale": [[0, color], [1, color]],
+        "marker": {"line": {"color": palette.LIGHT.border, "width": 0.5}},
+        "customdata": [["AZE", "Azerbaijan", text]],
+        "hovertemplate": f"<b>{text}</b><extra></extra>",
+        "meta": {"kind": "azerbaijan"},
+    }
 
 
-def _legend(fig: go.Figure, codes: Sequence[str]) -> None:
+def _legend(codes: Sequence[str]) -> list[Spec]:
     """Legend entries (empty geo traces) for the standings: the map itself is one trace."""
-    for code in codes:
-        label, color = STANDINGS[code]
-        fig.add_trace(
-            go.Scattergeo(
-                name=label,
-                lat=[None],
-                lon=[None],
-                mode="markers",
-                marker={"symbol": "square", "size": 12, "color": color},
-                hoverinfo="skip",
-                showlegend=True,
-                meta={"kind": "legend", "standing": code},
-            )
-        )
-    fig.add_trace(
-        go.Scattergeo(
-            name=NOT_IN_TABLE,
-            lat=[None],
-            lon=[None],
-            mode="markers",
-            marker={
-                "symbol": "square",
-                "size": 12,
-                "color": palette.LIGHT.land,
-                "line": {"color": palette.LIGHT.border, "width": 1},
-            },
-            hoverinfo="skip",
-            showlegend=True,
-            meta={"kind": "legend", "standing": ""},
+    entries: list[tuple[str, str, dict[str, Any]]] = [
+        (code, STANDINGS[code][0], {"color": STANDINGS[code][1]}) for code in codes
+    ]
+    entries.append(
+        (
+            "",
+            NOT_IN_TABLE,
+            {"color": palette.LIGHT.land, "line": {"color": palette.LIGHT.border, "width": 1}},
         )
     )
-    fig.update_layout(
-        legend={"itemclick": False, "itemdoubleclick": False, "orientation": "h", "y": 0},
-    )
+    return [
+        {
+            "type": "scattergeo",
+            "name": name,
+            "lat": [None],
+            "lon": [None],
+            "mode": "markers",
+            "marker": {"symbol": "square", "size": 12, **marker},
+            "hoverinfo": "skip",
+            "showlegend": True,
+            "meta": {"kind": "legend", "standing": code},
+        }
+        for code, name, marker in entries
+    ]
 
 
 def _map_title(year: int, table: pd.DataFrame) -> str:
@@ -474,62 +469,84 @@ def _map_title(year: int, table: pd.DataFrame) -> str:
     return f"Azerbaijan's relations in {year}{note}: diplomatic relations with {n} {countries}"
 
 
-def _soviet_annotation(fig: go.Figure) -> None:
-    fig.add_annotation(**_soviet_note())
-
-
 def relations_map(df: pd.DataFrame, year: int) -> go.Figure:
     """A world map of every country's standing with Azerbaijan in `year` (one choropleth trace,
     a colour per standing; customdata [ISO3, name, hover line]; clicks give the ISO3 as the
     point's location). In the Soviet years: Azerbaijan alone and a note saying why."""
     table = standing_by_year(df, year)
-    return _relations_map(table, year)
+    return figures.figure(_relations_map(table, year))
 
 
-def _relations_map(table: pd.DataFrame, year: int) -> go.Figure:
-    fig = go.Figure(layout={"title": figures._title(_map_title(year, table))})
-    figures._geo_layout(fig)
+def _relations_map(table: pd.DataFrame, year: int) -> Spec:
+    layout: Spec = {"title": figures._title(_map_title(year, table))}
+    figures._geo_layout(layout)
     soviet = is_soviet_year(year)
     if soviet:
-        fig.add_trace(_map_trace(table.iloc[:0]))
-        _soviet_annotation(fig)
+        data = [_map_trace(table.iloc[:0])]
+        layout["annotations"] = [_soviet_note()]
     else:
-        fig.add_trace(_map_trace(table))
+        data = [_map_trace(table)]
         if table.empty:
-            figures.say(fig, "None of these events dates relations, recognition or a war")
-    fig.add_trace(_azerbaijan(soviet))
-    _legend(fig, [c for c in STANDINGS if c != "soviet"])
-    return fig
+            figures.say(layout, "None of these events dates relations, recognition or a war")
+    data.append(_azerbaijan(soviet))
+    data += _legend([c for c in STANDINGS if c != "soviet"])
+    layout["legend"] = {
+        "itemclick": False,
+        "itemdoubleclick": False,
+        "orientation": "h",
+        "y": 0,
+    }
+    return {"data": data, "layout": layout}
 
 
-def _year_marker(fig: go.Figure, year: int) -> None:
-    fig.add_shape(
-        type="line",
-        x0=year,
-        x1=year,
-        xref="x",
-        y0=0,
-        y1=1,
-        yref="paper",
-        line={"color": palette.LIGHT.year_marker, "width": 2, "dash": "dot"},
-        name="year",
+def _year_marker(layout: Spec, year: int) -> None:
+    """Into the chart's `layout` spec: a line at `year` and its label."""
+    layout["shapes"].append(
+        {
+            "type": "line",
+            "x0": year,
+            "x1": year,
+            "xref": "x",
+            "y0": 0,
+            "y1": 1,
+            "yref": "paper",
+            "line": {"color": palette.LIGHT.year_marker, "width": 2, "dash": "dot"},
+            "name": "year",
+        }
     )
     # Inside the top of the first panel, on the side of the line with room: above the
     # panels it ran into their titles.
     late = year > 1990
-    fig.add_annotation(
-        x=year,
-        y=1,
-        xref="x",
-        yref="y domain",
-        yanchor="top",
-        xanchor="right" if late else "left",
-        xshift=-4 if late else 4,
-        text=f"<b>{year}</b>",
-        showarrow=False,
-        font={"color": palette.LIGHT.year_marker},
-        name="year",
+    layout["annotations"].append(
+        {
+            "x": year,
+            "y": 1,
+            "xref": "x",
+            "yref": "y domain",
+            "yanchor": "top",
+            "xanchor": "right" if late else "left",
+            "xshift": -4 if late else 4,
+            "text": f"<b>{year}</b>",
+            "showarrow": False,
+            "font": {"color": palette.LIGHT.year_marker},
+            "name": "year",
+        }
     )
+
+
+@functools.cache
+def _panels() -> Spec:
+    """The layout of relations_over_time's two panels (axes, domains, titles), without its
+    template: made once."""
+    layout = make_subplots(
+        rows=2,
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.08,
+        subplot_titles=("Countries with diplomatic relations", "Organizations joined"),
+    ).to_dict()["layout"]
+    layout.pop("template", None)
+    return layout
 
 
 def relations_over_time(df: pd.DataFrame, year: int) -> go.Figure:
@@ -539,92 +556,100 @@ def relations_over_time(df: pd.DataFrame, year: int) -> go.Figure:
     last = max(_last_year(df, None), year)
     relations = relations_by_year(df, last)
     members = memberships_by_year(df, last)
-    fig = make_subplots(
-        rows=2,
-        cols=1,
-        shared_xaxes=True,
-        vertical_spacing=0.08,
-        subplot_titles=("Countries with diplomatic relations", "Organizations joined"),
-    )
+    layout = copy.deepcopy(_panels())
     years = relations.index.to_numpy()
-    fig.add_trace(
-        go.Scatter(
-            name="Countries with relations",
-            x=years,
-            y=relations["relations"].to_numpy(),
-            mode="lines",
-            line={"shape": "hv", "color": STANDINGS["relations"][1], "width": 2},
-            hovertemplate="%{x}: relations with %{y} countries<extra></extra>",
-            meta={"kind": "relations"},
-        ),
-        row=1,
-        col=1,
-    )
     some = members["joined"].to_numpy() > 0
-    fig.add_trace(
-        go.Bar(
-            name="Organizations joined that year",
-            x=years[some],
-            y=members["joined"].to_numpy()[some],
-            marker={"color": palette.LIGHT.category["membership"]},
-            customdata=figures.escape(members["organizations"][some]).to_numpy(dtype=object),
-            hovertemplate="%{x}: joined %{y}<br>%{customdata}<extra></extra>",
-            meta={"kind": "joined"},
-        ),
-        row=2,
-        col=1,
-    )
-    fig.add_trace(
-        go.Scatter(
-            name="Organizations, running total",
-            x=years,
+    data: list[Spec] = [
+        {
+            "type": "scatter",
+            "name": "Countries with relations",
+            "x": years,
+            "y": relations["relations"].to_numpy(),
+            "mode": "lines",
+            "line": {"shape": "hv", "color": STANDINGS["relations"][1], "width": 2},
+            "hovertemplate": "%{x}: relations with %{y} countries<extra></extra>",
+            "meta": {"kind": "relations"},
+            "xaxis": "x",
+            "yaxis": "y",
+        },
+        {
+            "type": "bar",
+            "name": "Organizations joined that year",
+            "x": years[some],
+            "y": members["joined"].to_numpy()[some],
+            "marker": {"color": palette.LIGHT.category["membership"]},
+            "customdata": figures.escape(members["organizations"][some]).to_numpy(dtype=object),
+            "hovertemplate": "%{x}: joined %{y}<br>%{customdata}<extra></extra>",
+            "meta": {"kind": "joined"},
+            "xaxis": "x2",
+            "yaxis": "y2",
+        },
+        {
+            "type": "scatter",
+            "name": "Organizations, running total",
+            "x": years,
             # From the first organization joined on: a line at 0 before it says nothing.
-            y=members["cumulative"].where(members["cumulative"] > 0).to_numpy(),
-            mode="lines",
-            line={"shape": "hv", "color": palette.LIGHT.cumulative, "width": 1.5, "dash": "dash"},
-            hovertemplate="%{x}: %{y} organizations in all<extra></extra>",
-            meta={"kind": "cumulative"},
-        ),
-        row=2,
-        col=1,
+            "y": members["cumulative"].where(members["cumulative"] > 0).to_numpy(),
+            "mode": "lines",
+            "line": {
+                "shape": "hv",
+                "color": palette.LIGHT.cumulative,
+                "width": 1.5,
+                "dash": "dash",
+            },
+            "hovertemplate": "%{x}: %{y} organizations in all<extra></extra>",
+            "meta": {"kind": "cumulative"},
+            "xaxis": "x2",
+            "yaxis": "y2",
+        },
+    ]
+    layout["shapes"] = [
+        {
+            "type": "rect",
+            "x0": SOVIET_PERIOD[0].year + (SOVIET_PERIOD[0].day_of_year - 1) / 365,
+            "x1": SOVIET_PERIOD[1].year + (SOVIET_PERIOD[1].day_of_year - 1) / 365,
+            "xref": "x",
+            "y0": 0,
+            "y1": 1,
+            "yref": f"{axis} domain",
+            "fillcolor": palette.LIGHT.soviet_fill,
+            "line": {"width": 0},
+            "layer": "below",
+            "name": "Soviet period",
+        }
+        for axis in ("y", "y2")
+    ]
+    layout["annotations"].append(
+        {
+            "x": (SOVIET_PERIOD[0].year + SOVIET_PERIOD[1].year) / 2,
+            "y": 0.5,
+            "xref": "x",
+            "yref": "y domain",
+            "text": "Soviet period: no foreign relations of its own",
+            "showarrow": False,
+            "font": {"color": palette.LIGHT.muted_text},
+            "name": "Soviet period",
+        }
     )
-    for axis in ("y", "y2"):
-        fig.add_shape(
-            type="rect",
-            x0=SOVIET_PERIOD[0].year + (SOVIET_PERIOD[0].day_of_year - 1) / 365,
-            x1=SOVIET_PERIOD[1].year + (SOVIET_PERIOD[1].day_of_year - 1) / 365,
-            xref="x",
-            y0=0,
-            y1=1,
-            yref=f"{axis} domain",
-            fillcolor=palette.LIGHT.soviet_fill,
-            line={"width": 0},
-            layer="below",
-            name="Soviet period",
-        )
-    fig.add_annotation(
-        x=(SOVIET_PERIOD[0].year + SOVIET_PERIOD[1].year) / 2,
-        y=0.5,
-        xref="x",
-        yref="y domain",
-        text="Soviet period: no foreign relations of its own",
-        showarrow=False,
-        font={"color": palette.LIGHT.muted_text},
-        name="Soviet period",
+    _year_marker(layout, year)
+    x_range = [FIRST_YEAR - 0.5, last + 0.5]
+    palette.merge(
+        layout,
+        {
+            "title": figures._title(f"Relations and memberships by year ({year} marked)"),
+            "height": 460,
+            "font": {"family": "sans-serif"},
+            "margin": {"l": 10, "r": 10, "t": 80, "b": 10},
+            "hovermode": "x unified",
+            "legend": {"orientation": "h", "y": -0.12},
+            "bargap": 0.15,
+            "xaxis": {"tickformat": "d", "range": x_range},
+            "xaxis2": {"tickformat": "d", "range": x_range},
+            "yaxis": {"rangemode": "tozero"},
+            "yaxis2": {"rangemode": "tozero"},
+        },
     )
-    _year_marker(fig, year)
-    fig.update_layout(
-        title=figures._title(f"Relations and memberships by year ({year} marked)"),
-        height=460,
-        font={"family": "sans-serif"},
-        margin={"l": 10, "r": 10, "t": 80, "b": 10},
-        hovermode="x unified",
-        legend={"orientation": "h", "y": -0.12},
-        bargap=0.15,
-    )
-    fig.update_xaxes(tickformat="d", range=[FIRST_YEAR - 0.5, last + 0.5])
-    fig.update_yaxes(rangemode="tozero")
-    return fig
+    return figures.figure({"data": data, "layout": layout})
 
 
 def relations_map_animated(
@@ -645,9 +670,10 @@ def relations_map_animated(
     prepared = _Rows(long, df)
     tables = {y: prepared.standing(y) for y in years}
     base = tables[start]
-    fig = _relations_map(base, start)
-    fig.update_traces(
-        selector={"meta": {"kind": "standing"}},
+    spec = _relations_map(base, start)
+    standing = spec["data"][0]  # its colours (z) are the opening year's already
+    _, text = _frame_values(base, start)
+    standing.update(
         locations=base["country"].to_list(),
         customdata=np.column_stack(
             [
@@ -658,74 +684,81 @@ def relations_map_animated(
         if len(base)
         else np.empty((0, 2), dtype=object),
         hovertemplate="<b>%{customdata[1]}</b><br>%{text}<extra></extra>",
+        text=text,
     )
     frames = []
     for y, table in tables.items():
         z, text = _frame_values(table, y)
         soviet = is_soviet_year(y)
-        layout: dict[str, Any] = {"title": {"text": _map_title(y, table)}}
-        layout["annotations"] = [_soviet_note()] if soviet else []
         frames.append(
-            go.Frame(
-                name=str(y),
-                data=[go.Choropleth(z=z, text=text), _azerbaijan(soviet)],
-                traces=[0, 1],
-                layout=layout,
-            )
+            {
+                "name": str(y),
+                "data": [{"type": "choropleth", "z": z, "text": text}, _azerbaijan(soviet)],
+                "traces": [0, 1],
+                "layout": {
+                    "title": {"text": _map_title(y, table)},
+                    "annotations": [_soviet_note()] if soviet else [],
+                },
+            }
         )
-    fig.frames = frames
-    z, text = _frame_values(base, start)
-    fig.update_traces(selector={"meta": {"kind": "standing"}}, z=z, text=text)
-    fig.layout.annotations = [_soviet_note()] if is_soviet_year(start) else []
+    spec["frames"] = frames
+    layout = spec["layout"]
+    if is_soviet_year(start):
+        layout["annotations"] = [_soviet_note()]
+    else:
+        layout.pop("annotations", None)
     play = {
         "frame": {"duration": 600, "redraw": True},
         "fromcurrent": True,
         "transition": {"duration": 0},
     }
     stop = {"frame": {"duration": 0, "redraw": False}, "mode": "immediate"}
-    fig.update_layout(
-        updatemenus=[
-            {
-                "type": "buttons",
-                "direction": "left",
-                "x": 0,
-                "y": 0,
-                "xanchor": "left",
-                "yanchor": "top",
-                "pad": {"t": 40},
-                "buttons": [
-                    {"label": "▶ Play", "method": "animate", "args": [None, play]},
-                    {"label": "❚❚ Pause", "method": "animate", "args": [[None], stop]},
-                ],
-            }
-        ],
-        sliders=[
-            {
-                "active": years.index(start),
-                "x": 0.14,
-                "len": 0.86,
-                "y": 0,
-                "yanchor": "top",
-                "pad": {"t": 30},
-                "currentvalue": {"prefix": "Year: "},
-                "steps": [
-                    {
-                        "label": str(y),
-                        "method": "animate",
-                        "args": [
-                            [str(y)],
-                            {"frame": {"duration": 0, "redraw": True}, "mode": "immediate"},
-                        ],
-                    }
-                    for y in years
-                ],
-            }
-        ],
-        legend={"y": 1.0, "yanchor": "bottom"},
-        margin={"t": 90, "b": 90},
-        height=600,
+    palette.merge(
+        layout,
+        {
+            "legend": {"y": 1.0, "yanchor": "bottom"},
+            "margin": {"t": 90, "b": 90},
+            "height": 600,
+        },
     )
-    return fig
+    layout["updatemenus"] = [
+        {
+            "type": "buttons",
+            "direction": "left",
+            "x": 0,
+            "y": 0,
+            "xanchor": "left",
+            "yanchor": "top",
+            "pad": {"t": 40},
+            "buttons": [
+                {"label": "▶ Play", "method": "animate", "args": [None, play]},
+                {"label": "❚❚ Pause", "method": "animate", "args": [[None], stop]},
+            ],
+        }
+    ]
+    layout["sliders"] = [
+        {
+            "active": years.index(start),
+            "x": 0.14,
+            "len": 0.86,
+            "y": 0,
+            "yanchor": "top",
+            "pad": {"t": 30},
+            "currentvalue": {"prefix": "Year: "},
+            "steps": [
+                {
+                    "label": str(y),
+                    "method": "animate",
+                    "args": [
+                        [str(y)],
+                        {"frame": {"duration": 0, "redraw": True}, "mode": "immediate"},
+                    ],
+                }
+                for y in years
+            ],
+        }
+    ]
+    return figures.figure(spec)
 
 
 def _frame_values(table: pd.DataFrame, year: int) -> tuple[list[Any], list[str]]:
