@@ -4,10 +4,12 @@ details card. Text from the table stays text: the card is escaped HTML.
 
 from __future__ import annotations
 
+import functools
 import html
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -20,24 +22,48 @@ def _labels_of(values: pd.Series, func: Any) -> pd.Series:
     return schema.map_distinct(values, func, "string")
 
 
+# The texts of dates and lists, kept across calls: the views of every filter state ask for
+# the same ones again. Bounded, for tables with a great many distinct dates.
+_KEEP = 1 << 16
+
+
+@functools.lru_cache(maxsize=_KEEP)
+def _period(start_date: str, end_date: str) -> str:
+    return format_period(start_date, end_date)
+
+
+@functools.lru_cache(maxsize=_KEEP)
+def _countries(codes: tuple[str, ...]) -> str:
+    return ", ".join(schema.country_name(c) for c in codes)
+
+
+@functools.lru_cache(maxsize=_KEEP)
+def _topics(codes: tuple[str, ...]) -> str:
+    return ", ".join(schema.TOPICS.get(c, c) for c in codes)
+
+
+def _periods(df: pd.DataFrame) -> pd.Series:
+    """Each event's period (`format_period`), written once per distinct (start, end) pair."""
+    starts, first = pd.factorize(df["start_date"], use_na_sentinel=False)
+    ends, last = pd.factorize(df["end_date"], use_na_sentinel=False)
+    first, last = np.asarray(first, dtype=object), np.asarray(last, dtype=object)
+    width = max(len(last), 1)
+    pairs, at = np.unique(starts.astype(np.int64) * width + ends, return_inverse=True)
+    texts = np.empty(len(pairs), dtype=object)
+    texts[:] = [_period(str(first[p // width]), str(last[p % width])) for p in pairs.tolist()]
+    return pd.Series(texts[at.reshape(-1)], index=df.index, dtype="string")
+
+
 def event_labels(df: pd.DataFrame) -> pd.DataFrame:
     """Per event, the texts every view shows (unescaped): date at its precision, category
     label, countries by name, organizations, topics by label."""
-    periods = _labels_of(
-        df["start_date"].astype(str) + "|" + df["end_date"].astype(str),
-        lambda v: format_period(*v.split("|", 1)),
-    )
     return pd.DataFrame(
         {
-            "date": periods,
-            "category": df["category"].astype(object).map(schema.CATEGORIES).astype("string"),
-            "countries": _labels_of(
-                df["countries"], lambda t: ", ".join(schema.country_name(c) for c in t)
-            ),
+            "date": _periods(df),
+            "category": _labels_of(df["category"], schema.CATEGORIES.get),
+            "countries": _labels_of(df["countries"], _countries),
             "organizations": _labels_of(df["organizations"], ", ".join),
-            "topics": _labels_of(
-                df["topics"], lambda t: ", ".join(schema.TOPICS.get(c, c) for c in t)
-            ),
+            "topics": _labels_of(df["topics"], _topics),
         },
         index=df.index,
     )
