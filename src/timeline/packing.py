@@ -9,6 +9,7 @@ them on narrow screens.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,14 +40,23 @@ class Axis:
     def fraction(self, when: np.ndarray | pd.Series) -> np.ndarray:
         """Where each time falls across the plot: 0 at `lo`, 1 at `hi`."""
         t = _ms(when)
-        lo, hi = _ms(np.array([self.lo])).item(), _ms(np.array([self.hi])).item()
+        lo, hi, cuts = self._in_ms
         shown, total = t - lo, hi - lo
+        for a, b in cuts:
+            shown = shown - np.clip(t - a, 0, b - a)
+            total -= b - a
+        return shown / total if total > 0 else np.zeros_like(t)
+
+    @functools.cached_property
+    def _in_ms(self) -> tuple[float, float, tuple[tuple[float, float], ...]]:
+        """`lo`, `hi` and the cuts within them, in milliseconds: `fraction` is asked often."""
+        lo, hi = _ms(np.array([self.lo])).item(), _ms(np.array([self.hi])).item()
+        cuts = []
         for first, last in self.cuts:
             a, b = max(_ms(np.array([first])).item(), lo), min(_ms(np.array([last])).item(), hi)
             if b > a:
-                shown = shown - np.clip(t - a, 0, b - a)
-                total -= b - a
-        return shown / total if total > 0 else np.zeros_like(t)
+                cuts.append((a, b))
+        return lo, hi, tuple(cuts)
 
     def to_meta(self) -> dict[str, Any]:
         """The axis as plain JSON values (for a figure's meta)."""
@@ -130,17 +140,18 @@ def _first_fit(
     row = np.full(len(x0), -1)
     ends: list[float] = []
     overflow = []
-    for i in items:
+    # Python numbers, not numpy's: this loop runs once per mark on every timeline.
+    for i, start, stop in zip(items.tolist(), x0[items].tolist(), x1[items].tolist(), strict=True):
         for r, end in enumerate(ends):
-            if end + GAP_PX <= x0[i]:
-                ends[r], row[i] = x1[i], r
+            if end + GAP_PX <= start:
+                ends[r], row[i] = stop, r
                 break
         else:
             if len(ends) < rows_max:
                 row[i] = len(ends)
-                ends.append(x1[i])
+                ends.append(stop)
             else:
-                overflow.append(int(i))
+                overflow.append(i)
     return row, overflow
 
 
@@ -253,6 +264,7 @@ def pack(
     bar_rows: dict[str, int] = {}
     found = []
     texts = list(texts)
+    starts, ends = np.asarray(start), np.asarray(end)
     for name in dict.fromkeys(lane.tolist()):
         idx = np.flatnonzero(lane == name)
         r, c, spans, below = pack_lane(x0[idx], x1[idx], bar[idx])
@@ -266,8 +278,8 @@ def pack(
             found.append(
                 {
                     "lane": name,
-                    "first": pd.Timestamp(np.asarray(start)[members].min()),
-                    "last": pd.Timestamp(np.asarray(end)[members].max()),
+                    "first": pd.Timestamp(starts[members].min()),
+                    "last": pd.Timestamp(ends[members].max()),
                     "count": len(members),
                     "x0": a / PACK_WIDTH,
                     "x1": b / PACK_WIDTH,
