@@ -70,24 +70,38 @@ _FONT = {"family": "sans-serif"}
 def escape(values: pd.Series) -> pd.Series:
     """Text safe for a Plotly label: `&`, `<` and `>` as entities (Plotly decodes those three
     and shows the characters literally; it would render tags)."""
-    s = values.astype("string").fillna("")
-    return s.str.replace("&", "&amp;").str.replace("<", "&lt;").str.replace(">", "&gt;")
+    return pd.Series(_escaped(values), index=values.index, dtype="string")
+
+
+def _escaped(values: pd.Series) -> np.ndarray:
+    """`escape` as an object array of str (missing values ""): one pass of Python's
+    `str.replace`, which for the few thousand labels of a figure costs less than pandas'
+    three passes with their overhead."""
+    text = values.to_numpy(dtype=object, na_value="")
+    out = np.empty(len(text), dtype=object)
+    out[:] = [
+        (v if isinstance(v, str) else str(v))
+        .replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        for v in text
+    ]
+    return out
 
 
 def _customdata(df: pd.DataFrame, labels: pd.DataFrame) -> np.ndarray:
     columns = [
-        df["id"].astype(str),
-        escape(df["title"]),
-        escape(labels["date"]),
-        escape(labels["category"]),
-        escape(labels["countries"].replace("", "—")),
-        escape(df["location"]),
+        df["id"].astype(str).to_numpy(dtype=object),
+        _escaped(df["title"]),
+        _escaped(labels["date"]),
+        _escaped(labels["category"]),
+        _escaped(labels["countries"].replace("", "—")),
+        _escaped(df["location"]),
     ]
-    return (
-        np.column_stack([c.to_numpy(dtype=object) for c in columns])
-        if len(df)
-        else np.empty((0, len(columns)), dtype=object)
-    )
+    out = np.empty((len(df), len(columns)), dtype=object)
+    for i, column in enumerate(columns):
+        out[:, i] = column
+    return out
 
 
 Spec = dict[str, Any]  # a figure as plain data: {"data": [trace dicts], "layout": {...}}
@@ -100,6 +114,8 @@ def figure(spec: Spec) -> go.Figure:
     # its schema as it builds the objects, which cost most of a figure's build. The specs are
     # plain dicts written against that schema; tests/test_figure_specs.py builds every figure
     # the app shows with full validation and checks that it comes out the same.
+    # An animation's frames are validated all the same: go.Figure does not pass `_validate`
+    # on to them, and an unvalidated Frame cannot be read back (`frame.data` fails).
     return go.Figure(spec, _validate=False)
 
 
@@ -168,13 +184,13 @@ def quiet_stretches(df: pd.DataFrame, years: int = QUIET_YEARS) -> list[Stretch]
         return []
     order = np.argsort(df["start"].to_numpy(), kind="stable")
     starts = df["start"].to_numpy()[order]
-    ends = np.maximum.accumulate((df["end"] + pd.Timedelta(days=1)).to_numpy()[order])
-    out = []
-    for i in np.flatnonzero(starts[1:] > ends[:-1]):
-        first, last = pd.Timestamp(ends[i]), pd.Timestamp(starts[i + 1])
-        if last - first > pd.Timedelta(days=365.25 * years):
-            out.append((first + _QUIET_MARGIN, last - _QUIET_MARGIN))
-    return out
+    ends = np.maximum.accumulate((df["end"].to_numpy() + np.timedelta64(1, "D"))[order])
+    longer = pd.Timedelta(days=365.25 * years).to_timedelta64()
+    gaps = np.flatnonzero((starts[1:] > ends[:-1]) & (starts[1:] - ends[:-1] > longer))
+    return [
+        (pd.Timestamp(ends[i]) + _QUIET_MARGIN, pd.Timestamp(starts[i + 1]) - _QUIET_MARGIN)
+        for i in gaps
+    ]
 
 
 def timeline_axis(df: pd.DataFrame, window: Stretch | None = None) -> packing.Axis:
@@ -209,7 +225,8 @@ def timeline(
     custom = _customdata(df, labels)
     ranged = is_ranged(df).to_numpy()
     category = df["category"].astype(str).to_numpy()
-    packed = packing.pack(category, df["start"], df["end"], ranged, _short_titles(df, labels), axis)
+    titles = _short_titles(category, df, labels)
+    packed = packing.pack(category, df["start"], df["end"], ranged, titles, axis)
     rows = _Rows(order, packed.rows)
     y = rows.y(category, packed.row)
     # A period's bar runs to the end of its last day.
@@ -296,16 +313,16 @@ _TITLE_FROM = {
 }
 
 
-def _short_titles(df: pd.DataFrame, labels: pd.DataFrame) -> list[str]:
-    """What the timeline writes beside each mark: the partner for a relation or a
-    recognition, the organization for a membership (the lane says the rest), else the title."""
-    category = df["category"].astype(str)
-    out = df["title"].astype(str)
+def _short_titles(category: np.ndarray, df: pd.DataFrame, labels: pd.DataFrame) -> np.ndarray:
+    """What the timeline writes beside each mark (`category`: each one's, as str): the partner
+    for a relation or a recognition, the organization for a membership (the lane says the
+    rest), else the title."""
+    out = df["title"].astype(str).to_numpy(dtype=object)
     for cat, column in _TITLE_FROM.items():
-        short = labels[column].astype(str)
+        short = labels[column].to_numpy(dtype=object, na_value="")
         use = (category == cat) & (short != "")
-        out = out.where(~use, short)
-    return out.tolist()
+        out = np.where(use, short, out)
+    return out
 
 
 class _Rows:
