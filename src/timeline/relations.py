@@ -192,6 +192,7 @@ class _Rows:
         self.alone = long["alone"].to_numpy(dtype=bool)
         self.row = long["row"].to_numpy(dtype=np.int64)
         self.df = df
+        self.texts: dict[str, np.ndarray] = {}  # `_text`'s columns, as read
         fight = self.kind >= _WAR
         # The countries drawn: those on relations or recognition rows, or alone on a war's.
         shown = np.zeros(len(self.countries), dtype=bool)
@@ -260,9 +261,12 @@ class _Rows:
         return pd.DataFrame(out, columns=list(COLUMNS))
 
     def _text(self, column: str, picked: np.ndarray) -> np.ndarray:
-        """The table's `column` for the intervals at `picked`: only those rows are read."""
-        values = self.df[column].iloc[self.row[picked]].astype(object).fillna("")
-        return values.to_numpy(dtype=object)
+        """The table's `column` ("" for none) for the intervals at `picked`. Read once for
+        every interval (only their rows), then for any number of years."""
+        if column not in self.texts:
+            rows = self.df[column].iloc[self.row]
+            self.texts[column] = rows.to_numpy(dtype=object, na_value="")
+        return self.texts[column][picked]
 
 
 def _first_per_country(country: np.ndarray, rows: np.ndarray, n: int) -> np.ndarray:
@@ -690,15 +694,15 @@ def relations_map_animated(
     for y, table in tables.items():
         z, text = _frame_values(table, y)
         soviet = is_soviet_year(y)
+        changes: Spec = {"title": {"text": _map_title(y, table)}}
+        if soviet:
+            changes["annotations"] = [_soviet_note()]
         frames.append(
             {
                 "name": str(y),
                 "data": [{"type": "choropleth", "z": z, "text": text}, _azerbaijan(soviet)],
                 "traces": [0, 1],
-                "layout": {
-                    "title": {"text": _map_title(y, table)},
-                    "annotations": [_soviet_note()] if soviet else [],
-                },
+                "layout": changes,
             }
         )
     spec["frames"] = frames
