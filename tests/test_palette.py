@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 import pytest
 from helpers import SHIPPED
 
@@ -200,3 +201,14 @@ def test_text_that_looks_like_a_colour_stays_as_typed(sample):
     fig = palette.themed(figures.timeline(df), dark=True)
     titles = {d[1] for t in fig.data if t.customdata is not None for d in t.customdata}
     assert "#FFFFFF" in titles
+
+
+@pytest.mark.parametrize("name", BUILDERS)
+def test_theming_leaves_the_figure_it_is_given_as_it_was(sample, name):
+    """The view cache keeps each figure and themes it once per theme: `themed` shares the
+    figure's arrays and text with the new one, and must change neither in place."""
+    fig = figure_builders(sample)[name]()
+    before = pio.to_json(fig)
+    palette.themed(fig, dark=True)
+    palette.themed(fig, dark=False)
+    assert pio.to_json(fig) == before

@@ -401,14 +401,33 @@ def _numbered(layout: Mapping[str, Any], prefix: str) -> list[str]:
     return [key for key in layout if re.fullmatch(prefix + r"\d*", key)]
 
 
+def _containers(node: Any) -> Any:
+    """`node` with new dicts, lists and tuples, and the same values in them."""
+    if isinstance(node, dict):
+        return {key: _containers(value) for key, value in node.items()}
+    if isinstance(node, list | tuple):
+        return type(node)(_containers(item) for item in node)
+    return node
+
+
+def _spec_of(fig: go.Figure) -> dict[str, Any]:
+    """`fig` as a spec that `themed` may change: its own dicts and lists, sharing the values
+    (arrays, text), which `themed` replaces and never changes in place. Not `fig.to_dict()`:
+    that copies every array and string, and the new figure copies them all again."""
+    spec = {"data": _containers(fig._data), "layout": _containers(fig._layout)}
+    if fig.frames:
+        spec["frames"] = [_containers(frame._props) for frame in fig.frames]
+    return spec
+
+
 def themed(fig: go.Figure, dark: bool) -> go.Figure:
     """`fig` (drawn in `LIGHT`) for a light or a dark page: a new figure whose background,
     text, axes, hover labels, maps, buttons and sliders take the theme's colours, and on a dark
     page every `LIGHT` colour its `DARK` counterpart (`to_dark`)."""
-    import plotly.graph_objects as go  # here: schema's colours come from this module too
+    from timeline import figures  # here: figures draws with this module's colours
 
     p = DARK if dark else LIGHT
-    spec = fig.to_dict()
+    spec = _spec_of(fig)
     if dark:
         _swap(spec)
     layout = spec.setdefault("layout", {})
@@ -479,6 +498,6 @@ def themed(fig: go.Figure, dark: bool) -> go.Figure:
                 trace,
                 {"colorbar": {"tickfont": {"color": p.muted_text}, "title": {"font": text}}},
             )
-    # Not checked again: `fig` was, and the roles set here are Plotly's own (the tests check
-    # the result). The check would cost as much as building the figure.
-    return go.Figure(spec, _validate=False)
+    # Not checked again (`figures.figure`): the roles set here are Plotly's own, and the tests
+    # check the result.
+    return figures.figure(spec)
