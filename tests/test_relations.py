@@ -421,6 +421,16 @@ def test_the_animated_map(events):
     assert list(fig.layout.sliders[0].steps[0].args[0]) == ["1918"]
 
 
+def test_each_frame_of_the_animated_map_shows_the_soviet_note_or_hides_it(events):
+    """Plotly.animate changes only what a frame names: a frame without the note would leave
+    the Soviet years' note over the map of 1991 and after."""
+    fig = relations.relations_map_animated(events, [1919, 1950, 1990, 1991, 1995], 1995)
+    for frame in fig.frames:
+        (note,) = frame.layout.annotations
+        assert note.text == relations.SOVIET_NOTE
+        assert note.visible is relations.is_soviet_year(int(frame.name)), frame.name
+
+
 def test_a_table_repeated_many_times_gives_the_same_picture(hand):
     # Repeated rows (and 100,000 rows of other categories) change nothing: each country counts
     # once, and only the relation rows are read.

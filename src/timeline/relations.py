@@ -694,9 +694,12 @@ def relations_map_animated(
     for y, table in tables.items():
         z, text = _frame_values(table, y)
         soviet = is_soviet_year(y)
-        changes: Spec = {"title": {"text": _map_title(y, table)}}
-        if soviet:
-            changes["annotations"] = [_soviet_note()]
+        # The note in every frame, hidden outside the Soviet years: Plotly.animate changes
+        # only what a frame names, and would leave it on the map from 1991 on.
+        changes: Spec = {
+            "title": {"text": _map_title(y, table)},
+            "annotations": [{**_soviet_note(), "visible": soviet}],
+        }
         frames.append(
             {
                 "name": str(y),
