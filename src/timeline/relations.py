@@ -192,7 +192,6 @@ class _Rows:
         self.alone = long["alone"].to_numpy(dtype=bool)
         self.row = long["row"].to_numpy(dtype=np.int64)
         self.df = df
-        self.texts: dict[str, np.ndarray] = {}  # `_text`'s columns, as read
         fight = self.kind >= _WAR
         # The countries drawn: those on relations or recognition rows, or alone on a war's.
         shown = np.zeros(len(self.countries), dtype=bool)
@@ -204,13 +203,26 @@ class _Rows:
 
     def standing(self, year: int) -> pd.DataFrame:
         """`standing_by_year` for one year."""
-        n = len(self.shown)
-        out = {col: np.full(n, "", dtype=object) for col in COLUMNS}
-        out["country"] = self.countries[self.shown]
-        out["name"] = self.names.copy()
+        return self.standings([year])[year]
+
+    def standings(self, years: Sequence[int]) -> dict[int, pd.DataFrame]:
+        """`standing_by_year` for each of `years`. The table's text for the rows cited is read
+        once, for all the years: only those rows (a big table's others are never read)."""
+        picks = {year: self._picks(year) for year in years}
+        cited = [p[p >= 0] for picked in picks.values() if picked for p in picked[1:]]
+        used = np.unique(np.concatenate(cited)) if cited else np.zeros(0, dtype=np.int64)
+        texts = {
+            column: self.df[column].iloc[self.row[used]].to_numpy(dtype=object, na_value="")
+            for column in dict.fromkeys(_CITED.values())
+        }
+        return {year: self._table(picks[year], used, texts) for year in years}
+
+    def _picks(self, year: int) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        """Per interval its order of preference in `year`, and per shown country the interval
+        that gives its standing and its first relations in force (-1: none). None in the
+        Soviet years."""
         if is_soviet_year(year):
-            out["standing"][:] = "soviet"
-            return pd.DataFrame(out, columns=list(COLUMNS))
+            return None
         first, last = np.datetime64(f"{year:04d}-01-01"), np.datetime64(f"{year:04d}-12-31")
         period = int(pd.Timestamp(year, 1, 1) >= SOVIET_PERIOD[0])
         mine = (self.period == period) & (self.lo <= last)
@@ -240,33 +252,49 @@ class _Rows:
         rows = np.flatnonzero(order < _NOT_PICKED)
         # Rows are sorted by start: within a country and an order, the earliest comes first.
         rows = rows[np.lexsort((rows, order[rows], self.country[rows]))]
-        chosen = _first_per_country(self.country[rows], rows, len(self.countries))
-        pick = chosen[self.shown]
-        has = pick >= 0
-        out["standing"][:] = "none"
-        out["standing"][has] = _PICKED[order[pick[has]]]
-        for col, source in (
-            ("since", "start_date"),
-            ("event_id", "id"),
-            ("title", "title"),
-            ("source_title", "source_title"),
-            ("source_url", "source_url"),
-        ):
-            out[col][has] = self._text(source, pick[has])
+        pick = _first_per_country(self.country[rows], rows, len(self.countries))[self.shown]
         first_relations = _first_per_country(
             self.country[relations], np.flatnonzero(relations), len(self.countries)
         )[self.shown]
+        return order, pick, first_relations
+
+    def _table(
+        self,
+        picked: tuple[np.ndarray, np.ndarray, np.ndarray] | None,
+        used: np.ndarray,
+        texts: dict[str, np.ndarray],
+    ) -> pd.DataFrame:
+        """A year's `standing_by_year` from its `_picks`; `texts` holds the table's columns
+        for the intervals `used` (sorted)."""
+        n = len(self.shown)
+        out = {col: np.full(n, "", dtype=object) for col in COLUMNS}
+        out["country"] = self.countries[self.shown]
+        out["name"] = self.names.copy()
+        if picked is None:
+            out["standing"][:] = "soviet"
+            return pd.DataFrame(out, columns=list(COLUMNS))
+        order, pick, first_relations = picked
+        has = pick >= 0
+        out["standing"][:] = "none"
+        out["standing"][has] = _PICKED[order[pick[has]]]
+        at = np.searchsorted(used, pick[has])
+        for col, source in _CITED.items():
+            out[col][has] = texts[source][at]
         has = first_relations >= 0
-        out["relations_since"][has] = self._text("start_date", first_relations[has])
+        out["relations_since"][has] = texts["start_date"][
+            np.searchsorted(used, first_relations[has])
+        ]
         return pd.DataFrame(out, columns=list(COLUMNS))
 
-    def _text(self, column: str, picked: np.ndarray) -> np.ndarray:
-        """The table's `column` ("" for none) for the intervals at `picked`. Read once for
-        every interval (only their rows), then for any number of years."""
-        if column not in self.texts:
-            rows = self.df[column].iloc[self.row]
-            self.texts[column] = rows.to_numpy(dtype=object, na_value="")
-        return self.texts[column][picked]
+
+# standing_by_year's columns from the row cited, and the table's column each is read from.
+_CITED = {
+    "since": "start_date",
+    "event_id": "id",
+    "title": "title",
+    "source_title": "source_title",
+    "source_url": "source_url",
+}
 
 
 def _first_per_country(country: np.ndarray, rows: np.ndarray, n: int) -> np.ndarray:
@@ -671,8 +699,7 @@ def relations_map_animated(
     if not years:
         raise ValueError("relations_map_animated needs at least one year")
     start = year if year in years else years[0]
-    prepared = _Rows(long, df)
-    tables = {y: prepared.standing(y) for y in years}
+    tables = _Rows(long, df).standings(years)
     base = tables[start]
     spec = _relations_map(base, start)
     standing = spec["data"][0]  # its colours (z) are the opening year's already
