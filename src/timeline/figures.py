@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 
 from timeline import packing, palette, schema
 from timeline.filters import categories_present
-from timeline.labels import event_labels, period_label
+from timeline.labels import label_texts, period_label
 from timeline.packing import Stretch
 from timeline.selection import ZOOM_PREFIX, Span
 
@@ -73,32 +73,37 @@ def escape(values: pd.Series) -> pd.Series:
     return pd.Series(_escaped(values), index=values.index, dtype="string")
 
 
-def _escaped(values: pd.Series) -> np.ndarray:
-    """`escape` as an object array of str (missing values ""): one pass of Python's
-    `str.replace`, which for the few thousand labels of a figure costs less than pandas'
-    three passes with their overhead."""
-    text = values.to_numpy(dtype=object, na_value="")
-    out = np.empty(len(text), dtype=object)
+def _escaped(values: pd.Series | np.ndarray) -> np.ndarray:
+    """`escape` as an object array of str (missing values ""): Python's `str.replace` on
+    the few values that need it, which for the thousands of labels of a figure costs less
+    than pandas' three passes over all of them."""
+    if isinstance(values, pd.Series):
+        values = values.to_numpy(dtype=object, na_value="")
+    out = np.empty(len(values), dtype=object)
     out[:] = [
-        (v if isinstance(v, str) else str(v))
-        .replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        for v in text
+        v.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        if "&" in v or "<" in v or ">" in v
+        else v
+        for v in ("" if t is None else t if isinstance(t, str) else str(t) for t in values)
     ]
     return out
 
 
-def _customdata(df: pd.DataFrame, labels: pd.DataFrame) -> np.ndarray:
+def _customdata(df: pd.DataFrame, rows: np.ndarray | None = None) -> np.ndarray:
+    """The events' customdata (those at positions `rows`; default all): id, then escaped:
+    title, date, category, countries ("—" for none) and place."""
+    part = df if rows is None else df.iloc[rows]
+    texts = label_texts(part, ("date", "category", "countries"))
+    countries = texts["countries"]
     columns = [
-        df["id"].astype(str).to_numpy(dtype=object),
-        _escaped(df["title"]),
-        _escaped(labels["date"]),
-        _escaped(labels["category"]),
-        _escaped(labels["countries"].replace("", "—")),
-        _escaped(df["location"]),
+        part["id"].astype(str).to_numpy(dtype=object),
+        _escaped(part["title"]),
+        _escaped(texts["date"]),
+        _escaped(texts["category"]),
+        _escaped(np.where(countries == "", "—", countries)),
+        _escaped(part["location"]),
     ]
-    out = np.empty((len(df), len(columns)), dtype=object)
+    out = np.empty((len(part), len(columns)), dtype=object)
     for i, column in enumerate(columns):
         out[:, i] = column
     return out
@@ -221,11 +226,9 @@ def timeline(
         return timeline_density(df, selected)
     axis = timeline_axis(df, window)
     order = lanes(df)
-    labels = event_labels(df)
-    custom = _customdata(df, labels)
     ranged = is_ranged(df).to_numpy()
     category = df["category"].astype(str).to_numpy()
-    titles = _short_titles(category, df, labels)
+    titles = _short_titles(category, df, label_texts(df, tuple(_TITLE_FROM.values())))
     packed = packing.pack(category, df["start"], df["end"], ranged, titles, axis)
     rows = _Rows(order, packed.rows)
     y = rows.y(category, packed.row)
@@ -235,6 +238,12 @@ def timeline(
     p0, p1 = packing.extents(df["start"], df["end"], ranged, axis)
     short = ranged & (p1 - p0 <= packing.MARK_PX + 1e-9)
     alone = packed.cluster < 0
+    picked = np.flatnonzero(df["id"].to_numpy() == selected)[:1]
+    # Customdata of the marks drawn and the selected event only: a cluster's events have none.
+    custom = np.empty((len(df), 6), dtype=object)
+    shown = alone.copy()
+    shown[picked] = True
+    custom[shown] = _customdata(df, np.flatnonzero(shown))
     scatter = "scattergl" if (alone & (~ranged | short)).sum() >= WEBGL_FROM else "scatter"
     middle = (x0 + x1) / 2
     # One trace per kind of mark, coloured point by point, not one per category and kind: the
@@ -293,8 +302,8 @@ def timeline(
                 }
             )
     data += _clusters(packed.clusters, rows, packed.bar_rows)
-    if selected is not None and (df["id"] == selected).any():
-        i = int(np.flatnonzero(df["id"].to_numpy() == selected)[0])
+    if len(picked):
+        i = int(picked[0])
         if alone[i]:
             when, where = (middle[i] if ranged[i] else x0[i]), y[i]
         else:
@@ -313,13 +322,15 @@ _TITLE_FROM = {
 }
 
 
-def _short_titles(category: np.ndarray, df: pd.DataFrame, labels: pd.DataFrame) -> np.ndarray:
-    """What the timeline writes beside each mark (`category`: each one's, as str): the partner
-    for a relation or a recognition, the organization for a membership (the lane says the
-    rest), else the title."""
+def _short_titles(
+    category: np.ndarray, df: pd.DataFrame, labels: dict[str, np.ndarray]
+) -> np.ndarray:
+    """What the timeline writes beside each mark (`category`: each one's, as str; `labels`:
+    `label_texts` of `_TITLE_FROM`'s columns): the partner for a relation or a recognition,
+    the organization for a membership (the lane says the rest), else the title."""
     out = df["title"].astype(str).to_numpy(dtype=object)
     for cat, column in _TITLE_FROM.items():
-        short = labels[column].to_numpy(dtype=object, na_value="")
+        short = labels[column]
         use = (category == cat) & (short != "")
         out = np.where(use, short, out)
     return out
@@ -567,13 +578,12 @@ def timeline_density(df: pd.DataFrame, selected: str | None = None) -> go.Figure
         )
     if selected is not None and (df["id"] == selected).any():
         row = df[df["id"] == selected].iloc[:1]
-        labels_row = event_labels(row)
         when = pd.Timestamp(row["start"].iloc[0])
         if is_ranged(row).iloc[0]:
             when += (pd.Timestamp(row["end"].iloc[0]) + pd.Timedelta(days=1) - when) / 2
         lane = rows.centre(str(row["category"].iloc[0]))
         at = axis.fraction(np.array([when], dtype="datetime64[ms]"))[0]
-        data.append(_selected_ring(at, lane, _customdata(row, labels_row)))
+        data.append(_selected_ring(at, lane, _customdata(row)))
     _timeline_frame(layout, rows, axis)
     # Room for the subtitle.
     palette.merge(layout, {"margin": {"t": 150}, "height": 190 + 56 * len(order)})
@@ -940,7 +950,7 @@ def _place_events(located: pd.DataFrame, member: np.ndarray) -> tuple[np.ndarray
     `located` of its newest event (ties: by id), the one a click on the place selects. One
     event's hover is the timeline's; several give the place, their number and their titles,
     newest first (HOVER_TITLES at most, then how many more)."""
-    labels = event_labels(located)
+    labels = label_texts(located, ("date", "category"))
     title = located["title"].astype(str)
     cut = title.str.slice(0, HOVER_TITLE_MAX) + np.where(title.str.len() > HOVER_TITLE_MAX, "…", "")
     events = pd.DataFrame(
@@ -949,8 +959,8 @@ def _place_events(located: pd.DataFrame, member: np.ndarray) -> tuple[np.ndarray
             "start": located["start"].to_numpy(),
             "id": located["id"].astype(str).to_numpy(),
             "title": escape(cut).to_numpy(),
-            "date": escape(labels["date"]).to_numpy(),
-            "category": escape(labels["category"]).to_numpy(),
+            "date": _escaped(labels["date"]),
+            "category": _escaped(labels["category"]),
             "place": escape(located["location"]).to_numpy(),
         }
     ).sort_values(["group", "start", "id"], ascending=[True, False, True], kind="stable")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import html
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,11 +17,6 @@ import pyarrow as pa
 from timeline import schema
 from timeline.dates import format_period
 from timeline.filters import LIST_FILTERS, FilterState, by_date
-
-
-def _labels_of(values: pd.Series, func: Any) -> pd.Series:
-    return schema.map_distinct(values, func, "string")
-
 
 # The texts of dates and lists, kept across calls: the views of every filter state ask for
 # the same ones again. Bounded, for tables with a great many distinct dates.
@@ -42,7 +38,7 @@ def _topics(codes: tuple[str, ...]) -> str:
     return ", ".join(schema.TOPICS.get(c, c) for c in codes)
 
 
-def _periods(df: pd.DataFrame) -> pd.Series:
+def _periods(df: pd.DataFrame) -> np.ndarray:
     """Each event's period (`format_period`), written once per distinct (start, end) pair."""
     starts, first = pd.factorize(df["start_date"], use_na_sentinel=False)
     ends, last = pd.factorize(df["end_date"], use_na_sentinel=False)
@@ -51,7 +47,31 @@ def _periods(df: pd.DataFrame) -> pd.Series:
     pairs, at = np.unique(starts.astype(np.int64) * width + ends, return_inverse=True)
     texts = np.empty(len(pairs), dtype=object)
     texts[:] = [_period(str(first[p // width]), str(last[p % width])) for p in pairs.tolist()]
-    return pd.Series(texts[at.reshape(-1)], index=df.index, dtype="string")
+    return texts[at.reshape(-1)]
+
+
+def _per_distinct(values: pd.Series, func: Any) -> np.ndarray:
+    """`func` of each value, called once per distinct value (tables repeat their lists)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    mapped = np.empty(len(uniques), dtype=object)
+    mapped[:] = [func(u) for u in uniques]  # element by element: tuples stay tuples
+    return mapped[codes]
+
+
+LABELS = ("date", "category", "countries", "organizations", "topics")
+
+
+def label_texts(df: pd.DataFrame, columns: Sequence[str] = LABELS) -> dict[str, np.ndarray]:
+    """`event_labels`' columns named in `columns`, as object arrays (None: a category the
+    schema does not know), without the frame: what a figure needs of them, at less cost."""
+    makers = {
+        "date": lambda: _periods(df),
+        "category": lambda: _per_distinct(df["category"], schema.CATEGORIES.get),
+        "countries": lambda: _per_distinct(df["countries"], _countries),
+        "organizations": lambda: _per_distinct(df["organizations"], ", ".join),
+        "topics": lambda: _per_distinct(df["topics"], _topics),
+    }
+    return {column: makers[column]() for column in columns}
 
 
 def event_labels(df: pd.DataFrame) -> pd.DataFrame:
@@ -59,11 +79,8 @@ def event_labels(df: pd.DataFrame) -> pd.DataFrame:
     label, countries by name, organizations, topics by label."""
     return pd.DataFrame(
         {
-            "date": _periods(df),
-            "category": _labels_of(df["category"], schema.CATEGORIES.get),
-            "countries": _labels_of(df["countries"], _countries),
-            "organizations": _labels_of(df["organizations"], ", ".join),
-            "topics": _labels_of(df["topics"], _topics),
+            column: pd.Series(texts, index=df.index, dtype="string")
+            for column, texts in label_texts(df).items()
         },
         index=df.index,
     )
