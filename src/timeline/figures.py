@@ -228,7 +228,7 @@ def timeline(
     order = lanes(df)
     ranged = is_ranged(df).to_numpy()
     category = df["category"].astype(str).to_numpy()
-    titles = _short_titles(category, df, label_texts(df, tuple(_TITLE_FROM.values())))
+    titles = _short_titles(category, df)
     packed = packing.pack(category, df["start"], df["end"], ranged, titles, axis)
     rows = _Rows(order, packed.rows)
     y = rows.y(category, packed.row)
@@ -322,12 +322,11 @@ _TITLE_FROM = {
 }
 
 
-def _short_titles(
-    category: np.ndarray, df: pd.DataFrame, labels: dict[str, np.ndarray]
-) -> np.ndarray:
-    """What the timeline writes beside each mark (`category`: each one's, as str; `labels`:
-    `label_texts` of `_TITLE_FROM`'s columns): the partner for a relation or a recognition,
-    the organization for a membership (the lane says the rest), else the title."""
+def _short_titles(category: np.ndarray, df: pd.DataFrame) -> np.ndarray:
+    """What the timeline writes beside each mark (`category`: each one's, as str): the partner
+    for a relation or a recognition, the organization for a membership (the lane says the
+    rest), else the title."""
+    labels = label_texts(df, tuple(dict.fromkeys(_TITLE_FROM.values())))
     out = df["title"].astype(str).to_numpy(dtype=object)
     for cat, column in _TITLE_FROM.items():
         short = labels[column]
