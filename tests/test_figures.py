@@ -275,6 +275,15 @@ def test_selected_event_is_ringed(sample: pd.DataFrame):
     assert not traces(figures.timeline(sample, selected="not-there"), kind="selected")
 
 
+def test_an_event_in_a_cluster_is_ringed_with_its_own_hover():
+    """Only the marks drawn carry customdata; the selected event does too, in a cluster."""
+    rows = [row(f"e{i}", title=f"War {i} <b>", start=f"1992-03-{1 + i:02d}") for i in range(20)]
+    fig = figures.timeline(table(*rows, row("far", start="2015-06-01")), selected="e7")
+    assert "e7" not in event_ids(fig)  # in the cluster
+    (ring,) = traces(fig, kind="selected")
+    assert [list(c[:3]) for c in ring.customdata] == [["e7", "War 7 &lt;b&gt;", "8 March 1992"]] * 2
+
+
 def test_many_point_events_use_webgl(monkeypatch):
     monkeypatch.setattr(figures, "WEBGL_FROM", 30)
     rows = [row(f"e{i}", start=f"{1920 + i}-06-01") for i in range(30)]

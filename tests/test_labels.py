@@ -23,3 +23,15 @@ def test_event_details_is_the_card_of_that_event(sample: pd.DataFrame) -> None:
     assert card == labels.details_html(event, labels.event_labels(sample.iloc[1:2]).iloc[0])
     assert labels.holds(sample, event["id"])
     assert not labels.holds(sample.iloc[2:], sample.iloc[0]["id"])
+
+
+def test_label_texts_are_event_labels_columns_without_the_frame(sample: pd.DataFrame) -> None:
+    frame = labels.event_labels(sample)
+    texts = labels.label_texts(sample)
+    assert list(texts) == list(frame.columns)
+    for column, values in texts.items():
+        assert values.tolist() == frame[column].tolist(), column
+    assert list(labels.label_texts(sample.iloc[3:5], ("countries",))) == ["countries"]
+    assert labels.label_texts(sample.iloc[3:5], ("date",))["date"].tolist() == (
+        frame["date"].iloc[3:5].tolist()
+    )
