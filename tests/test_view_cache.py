@@ -8,7 +8,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from timeline import figures, palette, ui
+from timeline import figures, palette, relations, ui
 from timeline.filters import FilterState, apply_filters, prepare
 from timeline.io import read_events
 
@@ -136,11 +136,21 @@ def test_a_cached_figure_is_the_figure_sent_as_it_was_made(sample) -> None:
     (Streamlit asks for it on every run) and not copied again."""
     df = prepare(sample)
     made = figures.timeline(df, None, None)
-    sent = ui.SentFigure(made)
+    sent = ui.SentFigure(palette.themed_spec(made, False))
     assert sent.to_dict() is sent.to_dict()
-    assert pio.to_json(sent.to_dict()) == pio.to_json(made.to_dict())
+    light = palette.themed(made, False)
+    assert pio.to_json(sent.to_dict()) == pio.to_json(light.to_dict())
+    assert pio.to_json(sent.to_dict()) == pio.to_json(go.Figure(light.to_dict()).to_dict())
     assert [t.meta for t in sent.data] == [t.meta for t in made.data]
     assert sent.layout.meta == made.layout.meta
     cached = ui.Views(df, FilterState())(figures.timeline, None, None)
     assert isinstance(cached, ui.SentFigure)
     assert pio.to_json(cached.to_dict()) == pio.to_json(palette.themed(made, False).to_dict())
+
+
+def test_a_cached_animation_is_sent_as_plotly_writes_it(sample) -> None:
+    """Frames too: the dict a cached animated map hands Streamlit is the figure's own."""
+    df = prepare(sample)
+    cached = ui.Views(df, FilterState(), dark=True)(relations.relations_map_animated, None, 2000)
+    made = palette.themed(relations.relations_map_animated(df, None, 2000), True)
+    assert cached.frames and pio.to_json(cached.to_dict()) == pio.to_json(made.to_dict())

@@ -410,10 +410,10 @@ def _containers(node: Any) -> Any:
     return node
 
 
-def _spec_of(fig: go.Figure) -> dict[str, Any]:
-    """`fig` as a spec that `themed` may change: its own dicts and lists, sharing the values
-    (arrays, text), which `themed` replaces and never changes in place. Not `fig.to_dict()`:
-    that copies every array and string, and the new figure copies them all again."""
+def spec_of(fig: go.Figure) -> dict[str, Any]:
+    """`fig` as a spec of its own dicts and lists, sharing the values (arrays, text) with it:
+    change the spec's containers, never a value in place. Not `fig.to_dict()`: that copies
+    every array and string (and writes arrays as Plotly's typed arrays)."""
     spec = {"data": _containers(fig._data), "layout": _containers(fig._layout)}
     if fig.frames:
         spec["frames"] = [_containers(frame._props) for frame in fig.frames]
@@ -426,8 +426,15 @@ def themed(fig: go.Figure, dark: bool) -> go.Figure:
     page every `LIGHT` colour its `DARK` counterpart (`to_dark`)."""
     from timeline import figures  # here: figures draws with this module's colours
 
+    # Not checked again (`figures.figure`): the roles set here are Plotly's own, and the tests
+    # check the result.
+    return figures.figure(themed_spec(fig, dark))
+
+
+def themed_spec(fig: go.Figure, dark: bool) -> dict[str, Any]:
+    """The spec of `themed(fig, dark)`, for a caller that makes the figure itself."""
     p = DARK if dark else LIGHT
-    spec = _spec_of(fig)
+    spec = spec_of(fig)
     if dark:
         _swap(spec)
     layout = spec.setdefault("layout", {})
@@ -498,6 +505,4 @@ def themed(fig: go.Figure, dark: bool) -> go.Figure:
                 trace,
                 {"colorbar": {"tickfont": {"color": p.muted_text}, "title": {"font": text}}},
             )
-    # Not checked again (`figures.figure`): the roles set here are Plotly's own, and the tests
-    # check the result.
-    return figures.figure(spec)
+    return spec

@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from _plotly_utils.utils import convert_to_base64
 
 from timeline import labels, package, packing, palette, selection, url_state
 from timeline.filters import (
@@ -248,19 +249,22 @@ def _table_token(df: pd.DataFrame) -> str:
 
 
 class SentFigure(go.Figure):
-    """A finished figure as the views' cache keeps it: read-only, its dict made once.
+    """A finished figure as the views' cache keeps it, read-only, made from its `spec` once
+    (as every figure, `figures.figure`: the tests validate).
 
     st.plotly_chart calls `to_dict()` on every run, which deep-copies the whole figure; here
-    it hands back the dict made when the figure was cached (Streamlit only serializes it).
-    The figure itself is made from that dict as every figure is (`figures.figure`)."""
+    it hands back the dict Streamlit serializes, made once: the figure's containers (sharing
+    its values, which nothing changes) with arrays written as Plotly's typed arrays, as
+    `to_dict` writes them."""
 
-    def __init__(self, fig: go.Figure) -> None:
-        spec = fig.to_dict()
-        super().__init__(spec, _validate=False)  # as figures.figure: the tests validate
-        self._spec = spec
+    def __init__(self, spec: dict[str, Any]) -> None:
+        super().__init__(spec, _validate=False)
+        sent = palette.spec_of(self)
+        convert_to_base64(sent)
+        self._sent = sent
 
     def to_dict(self) -> dict[str, Any]:
-        return self._spec
+        return self._sent
 
 
 # Entries are small (a figure's dict, tens of kB; at most `labels.TABLE_MAX` rows of the
@@ -270,7 +274,7 @@ def _built(
     name: str, table: str, view: str, dark: bool, args: tuple[Any, ...], _build: Any, _of: Any
 ) -> Any:
     built = _build(_of.filtered, *args)
-    return SentFigure(palette.themed(built, dark)) if isinstance(built, go.Figure) else built
+    return SentFigure(palette.themed_spec(built, dark)) if isinstance(built, go.Figure) else built
 
 
 # Small answers (a count, a yes or no, a card's HTML) in a cache of their own: among the large
