@@ -211,11 +211,11 @@ def load_path(path: Path) -> Loaded:
         key = (stat.st_mtime_ns, stat.st_size)
     except OSError:
         key = (0, 0)  # read_events reports the missing file
-    loaded = _load_path(os.fspath(path), *key)
+    loaded = _load_path(path=os.fspath(path), mtime_ns=key[0], size=key[1])
     if not loaded.ok:
         # Not kept: a failure can pass (permissions fixed, a disk mounted) while the file's
         # time and size stay the same, and every session would be shown it until they changed.
-        _load_path.clear(os.fspath(path), *key)
+        _load_path.clear(path=os.fspath(path), mtime_ns=key[0], size=key[1])
     return loaded
 
 
@@ -269,6 +269,8 @@ class SentFigure(go.Figure):
 
 # Entries are small (a figure's dict, tens of kB; at most `labels.TABLE_MAX` rows of the
 # table): room for the views of hundreds of filter states.
+# The cached functions below are called with keywords: for each positional argument
+# Streamlit looks the function's signature up again (inspect.signature) on every call.
 @st.cache_resource(show_spinner=False, max_entries=512, ttl=3600)
 def _built(
     name: str, table: str, view: str, dark: bool, args: tuple[Any, ...], _build: Any, _of: Any
@@ -351,18 +353,26 @@ class Views:
 
     def __call__(self, build: Callable[..., T], *args: Any) -> T:
         name = f"{build.__module__}.{build.__qualname__}"
-        return _built(name, self._token, self._view, self.dark, args, build, self)
+        return _built(
+            name=name, table=self._token, view=self._view, dark=self.dark, args=args,
+            _build=build, _of=self,
+        )  # fmt: skip
 
     def answer(self, build: Callable[..., T], *args: Any) -> T:
         """`build(filtered, *args)` for a small answer (`len`, a yes or no), kept apart from
         the views and for many more filter states."""
         name = f"{build.__module__}.{build.__qualname__}"
-        return _answer(name, self._token, self._view, args, build, self)
+        return _answer(
+            name=name, table=self._token, view=self._view, args=args, _build=build, _of=self
+        )
 
     def of_table(self, build: Callable[..., T], *args: Any) -> T:
         """`build(table, *args)`, a small answer once per table, whatever the filters."""
         name = f"{build.__module__}.{build.__qualname__}"
-        return _answer(name, self._token, "", args, build, _WholeTable(self.table))
+        return _answer(
+            name=name, table=self._token, view="", args=args, _build=build,
+            _of=_WholeTable(self.table),
+        )  # fmt: skip
 
 
 class _WholeTable:
