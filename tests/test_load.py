@@ -85,6 +85,7 @@ def test_short_protocol_load_through_the_balancer(tmp_path: Path) -> None:
     assert lb["reconnects"] == 0
     assert lb["states after"] == {"s1": "UP", "s2": "UP"}
     assert 0 < lb["change p50"] <= lb["change p95"] <= lb["change max"]
+    assert 0 < lb["server cpu per run"] < lb["change max"]  # the replicas' CPU, from /proc
     assert all(p > 50 * 1024 * 1024 for p in lb["peak memory"])
 
 
