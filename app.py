@@ -106,7 +106,7 @@ with timeline_box:
             left, right = st.columns([3, 1], vertical_alignment="center")
             ui.note(f"The timeline shows {shown}.", left)
             right.button("Zoom out", key=ui.K_ZOOM_OUT, on_click=ui.zoom_out, width="stretch")
-        fig = views(figures.timeline, event_id, window)
+        fig = views.timeline(event_id, window)
         axis = figures.axis_of(fig)
         ui.chart(
             fig,

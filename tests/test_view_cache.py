@@ -154,3 +154,29 @@ def test_a_cached_animation_is_sent_as_plotly_writes_it(sample) -> None:
     cached = ui.Views(df, FilterState(), dark=True)(relations.relations_map_animated, None, 2000)
     made = palette.themed(relations.relations_map_animated(df, None, 2000), True)
     assert cached.frames and pio.to_json(cached.to_dict()) == pio.to_json(made.to_dict())
+
+
+def test_a_selected_event_rings_the_timeline_of_its_state_built_once(sample, monkeypatch) -> None:
+    """The timeline of a filter state is built once; each selected event only rings it."""
+    df = prepare(sample)
+    packed: list[int] = []
+    real = figures.timeline_parts
+
+    def counting(frame, window=None):
+        packed.append(len(frame))
+        return real(frame, window)
+
+    monkeypatch.setattr(figures, "timeline_parts", counting)
+    views = ui.Views(df, FilterState(categories=("war", "treaty")))
+    ids = list(views.filtered["id"])
+    plain = views.timeline(None, None)
+    rings = [views.timeline(event, None) for event in ids]
+    assert len(packed) == 1  # one timeline for the state, however many events are selected
+    assert not [t for t in plain.data if t.meta["kind"] == "selected"]
+    monkeypatch.setattr(figures, "timeline_parts", real)
+    for event, fig in zip(ids, rings, strict=True):
+        ring = [t for t in fig.data if t.meta["kind"] == "selected"]
+        assert len(ring) == 1 and ring[0].customdata[0][0] == event
+        # The same figure as the timeline built for that event alone, in the page's theme.
+        alone = palette.themed(figures.timeline(views.filtered, event), False)
+        assert pio.to_json(fig.to_dict()) == pio.to_json(alone.to_dict())

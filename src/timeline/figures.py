@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -140,9 +141,13 @@ def say(layout: Spec, message: str) -> None:
 
 
 def _empty(layout: Spec, message: str = _NO_EVENTS) -> go.Figure:
+    return figure(_empty_spec(layout, message))
+
+
+def _empty_spec(layout: Spec, message: str = _NO_EVENTS) -> Spec:
     say(layout, message)
     palette.merge(layout, {"xaxis": {"visible": False}, "yaxis": {"visible": False}})
-    return figure({"data": [], "layout": layout})
+    return {"data": [], "layout": layout}
 
 
 def _title(text: str) -> dict[str, Any]:
@@ -216,14 +221,47 @@ def timeline(
     the stretch of time the axis shows; by default the events' whole span. Long quiet
     stretches are cut out of the axis. Its x is the fraction of the plot's width
     (`timeline_axis(...).fraction`): Plotly does not draw bars on a date axis with breaks.
-    Above `DETAIL_MAX` events the lanes show density instead (`timeline_density`)."""
+    Above `DETAIL_MAX` events the lanes show density instead (`timeline_density`).
+    The `selected` event is ringed (`ringed`: the rest is `timeline_parts`)."""
+    return ringed(timeline_parts(df, window), df, selected)
+
+
+@dataclass(frozen=True)
+class TimelineParts:
+    """The timeline of some events without a selected event, and where the ring of each of
+    them goes: made once per filter state and window, ringed per selected event (`ringed`).
+    Shared: nothing changes `spec` (`ringed` makes a new one)."""
+
+    spec: Spec
+    ids: np.ndarray  # the events drawn, in the frame's order
+    ring_x: np.ndarray  # where each one's ring goes: on its mark, or its cluster's middle
+    ring_y: np.ndarray
+    density: bool = False  # drawn as density (`timeline_density`), which rings by itself
+
+
+def ringed(parts: TimelineParts, df: pd.DataFrame, selected: str | None) -> go.Figure:
+    """The timeline of `parts` with the event `selected` of `df` ringed, when it is drawn."""
+    if parts.density:
+        return timeline_density(df, selected)
+    data = list(parts.spec["data"])
+    at = np.flatnonzero(parts.ids == selected)[:1] if selected is not None else []
+    if len(at):
+        i = int(at[0])
+        row = df[df["id"] == selected].iloc[:1]
+        data.append(_selected_ring(parts.ring_x[i], parts.ring_y[i], _customdata(row)))
+    return figure({"data": data, "layout": parts.spec["layout"]})
+
+
+def timeline_parts(df: pd.DataFrame, window: Stretch | None = None) -> TimelineParts:
+    """`timeline(df, None, window)` as a spec, with where each event's ring goes."""
     layout: Spec = {"title": _title("Timeline of events by category"), "font": dict(_FONT)}
     if window is not None:
         df = df[(df["end"] >= window[0]) & (df["start"] <= window[1])]
+    nothing = np.empty(0)
     if df.empty:
-        return _empty(layout)
+        return TimelineParts(_empty_spec(layout), nothing.astype(object), nothing, nothing)
     if len(df) > DETAIL_MAX:
-        return timeline_density(df, selected)
+        return TimelineParts({}, nothing.astype(object), nothing, nothing, density=True)
     axis = timeline_axis(df, window)
     order = lanes(df)
     ranged = is_ranged(df).to_numpy()
@@ -238,12 +276,9 @@ def timeline(
     p0, p1 = packing.extents(df["start"], df["end"], ranged, axis)
     short = ranged & (p1 - p0 <= packing.MARK_PX + 1e-9)
     alone = packed.cluster < 0
-    picked = np.flatnonzero(df["id"].to_numpy() == selected)[:1]
-    # Customdata of the marks drawn and the selected event only: a cluster's events have none.
+    # Customdata of the marks drawn only: a cluster's events have none.
     custom = np.empty((len(df), 6), dtype=object)
-    shown = alone.copy()
-    shown[picked] = True
-    custom[shown] = _customdata(df, np.flatnonzero(shown))
+    custom[alone] = _customdata(df, np.flatnonzero(alone))
     scatter = "scattergl" if (alone & (~ranged | short)).sum() >= WEBGL_FROM else "scatter"
     middle = (x0 + x1) / 2
     # One trace per kind of mark, coloured point by point, not one per category and kind: the
@@ -302,16 +337,18 @@ def timeline(
                 }
             )
     data += _clusters(packed.clusters, rows, packed.bar_rows)
-    if len(picked):
-        i = int(picked[0])
-        if alone[i]:
-            when, where = (middle[i] if ranged[i] else x0[i]), y[i]
-        else:
-            c = packed.clusters.iloc[packed.cluster[i]]
-            when, where = (c["x0"] + c["x1"]) / 2, rows.centre(category[i])
-        data.append(_selected_ring(when, where, custom[i : i + 1]))
     _timeline_frame(layout, rows, axis)
-    return figure({"data": data, "layout": layout})
+    # A ring on the event's own mark; on its cluster's middle when it is in one.
+    ring_x = np.where(ranged, middle, x0).astype(float)
+    ring_y = np.asarray(y, dtype=float).copy()
+    if not alone.all():
+        clusters = packed.clusters
+        in_one = np.flatnonzero(~alone)
+        which = packed.cluster[in_one]
+        ring_x[in_one] = ((clusters["x0"] + clusters["x1"]) / 2).to_numpy()[which]
+        ring_y[in_one] = [rows.centre(c) for c in category[in_one]]
+    ids = df["id"].astype(str).to_numpy(dtype=object)
+    return TimelineParts({"data": data, "layout": layout}, ids, ring_x, ring_y)
 
 
 # Lane names as titles: the countries of a relation or a recognition, the organization joined.

@@ -23,7 +23,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from _plotly_utils.utils import convert_to_base64
 
-from timeline import labels, package, packing, palette, selection, url_state
+from timeline import figures, labels, package, packing, palette, selection, url_state
 from timeline.filters import (
     FILTERS,
     LIST_FILTERS,
@@ -35,6 +35,7 @@ from timeline.filters import (
 )
 from timeline.io import Problem, problems_found, shown, upload_limits
 from timeline.loading import DEFAULT_DATA, Loaded, data_path, load_file, load_table
+from timeline.packing import Stretch
 
 __all__ = ["DEFAULT_DATA", "data_path"]  # app.py reads them here, with the rest of the glue
 
@@ -357,6 +358,16 @@ class Views:
             name=name, table=self._token, view=self._view, dark=self.dark, args=args,
             _build=build, _of=self,
         )  # fmt: skip
+
+    def timeline(self, event_id: str | None, window: Stretch | None) -> go.Figure:
+        """`figures.timeline` of the filtered events with `event_id` ringed: the timeline of
+        the filter state is made once (`figures.timeline_parts`), and only ringed for each
+        event a visitor selects."""
+
+        def ringed(filtered: pd.DataFrame, event_id: str | None, window: Stretch | None) -> Any:
+            return figures.ringed(self(figures.timeline_parts, window), filtered, event_id)
+
+        return self(ringed, event_id, window)
 
     def answer(self, build: Callable[..., T], *args: Any) -> T:
         """`build(filtered, *args)` for a small answer (`len`, a yes or no), kept apart from
