@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import pandas as pd
+import pyarrow as pa
 
 from timeline import labels
 
 
 def test_table_view_is_the_table_frame_as_arrow_with_its_ids(sample: pd.DataFrame) -> None:
+    for limit in (3, None):
+        frame = labels.table_frame(sample, limit)
+        view = labels.table_view(sample, limit)
+        assert view.ids == tuple(frame["id"])
+        made = pa.Table.from_pandas(frame.drop(columns="id"), preserve_index=False)
+        assert view.rows.replace_schema_metadata(None).equals(made.replace_schema_metadata(None))
     frame = labels.table_frame(sample, 3)
     view = labels.table_view(sample, 3)
-    assert view.ids == tuple(frame["id"]) and len(view.ids) == 3
+    assert len(view.ids) == 3
     shown = view.rows.to_pandas()
     assert list(shown.columns) == [c for c in frame.columns if c != "id"]
     assert shown["Title"].tolist() == frame["Title"].tolist()
