@@ -6,22 +6,24 @@ import pandas as pd
 import pyarrow as pa
 
 from timeline import labels
+from timeline.filters import by_date
+
+COLUMNS = ["Date", "Title", "Category", "Countries", "Organizations", "Topics", "Source"]
 
 
-def test_table_view_is_the_table_frame_as_arrow_with_its_ids(sample: pd.DataFrame) -> None:
+def test_table_view_is_the_events_by_date_with_their_labels(sample: pd.DataFrame) -> None:
     for limit in (3, None):
-        frame = labels.table_frame(sample, limit)
         view = labels.table_view(sample, limit)
-        assert view.ids == tuple(frame["id"])
-        made = pa.Table.from_pandas(frame.drop(columns="id"), preserve_index=False)
-        assert view.rows.replace_schema_metadata(None).equals(made.replace_schema_metadata(None))
-    frame = labels.table_frame(sample, 3)
-    view = labels.table_view(sample, 3)
-    assert len(view.ids) == 3
-    shown = view.rows.to_pandas()
-    assert list(shown.columns) == [c for c in frame.columns if c != "id"]
-    assert shown["Title"].tolist() == frame["Title"].tolist()
-    assert shown["Date"].tolist() == frame["Date"].astype(str).tolist()
+        first = by_date(sample, limit)
+        want = labels.event_labels(first)
+        shown = view.rows.to_pandas()
+        assert view.rows.column_names == COLUMNS
+        assert all(t == pa.large_string() for t in view.rows.schema.types)
+        assert view.ids == tuple(first["id"]) and len(view.ids) == (limit or len(sample))
+        assert shown["Title"].tolist() == first["title"].tolist()
+        assert shown["Source"].tolist() == first["source_url"].tolist()
+        for column in ("Date", "Category", "Countries", "Organizations", "Topics"):
+            assert shown[column].tolist() == want[column.lower()].tolist(), column
 
 
 def test_event_details_is_the_card_of_that_event(sample: pd.DataFrame) -> None:

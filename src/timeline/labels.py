@@ -131,24 +131,6 @@ def holds(df: pd.DataFrame, event_id: str) -> bool:
 TABLE_MAX = 1000  # rows the events table sends to the browser; the download has them all
 
 
-def table_frame(df: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
-    """The events as the table shows them, sorted by date (the first `limit` of them)."""
-    df = by_date(df, limit)
-    labels = event_labels(df)
-    return pd.DataFrame(
-        {
-            "Date": labels["date"],
-            "Title": df["title"],
-            "Category": labels["category"],
-            "Countries": labels["countries"],
-            "Organizations": labels["organizations"],
-            "Topics": labels["topics"],
-            "Source": df["source_url"],
-            "id": df["id"],
-        }
-    ).reset_index(drop=True)
-
-
 @dataclass(frozen=True)
 class TableView:
     """The table as the page sends it: its rows as Arrow (what Streamlit sends anyway: made
@@ -159,8 +141,9 @@ class TableView:
 
 
 def table_view(df: pd.DataFrame, limit: int | None = None) -> TableView:
-    """`table_frame(df, limit)` without its id column, and the ids of its rows. Arrow straight
-    from the label texts: no frame of them to make and convert."""
+    """The events as the table shows them, sorted by date (the first `limit` of them): their
+    date, title, category, countries, organizations, topics and source, and their ids. Arrow
+    made straight from the label texts (`label_texts`), without a frame of them."""
     df = by_date(df, limit)
     texts = label_texts(df)
 
