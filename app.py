@@ -117,13 +117,15 @@ with timeline_box:
         )
         ui.note(ui.TIMELINE_KEY)
 with details_box:
+    heading_md = "### Event details"
+    # The hint goes in the heading's element when there is no event: one element fewer.
     if event_id is None:
         st.markdown(
-            "### Event details\n:small[Click an event on the timeline, the map or the table to "
+            f"{heading_md}\n:small[Click an event on the timeline, the map or the table to "
             "read it here.]"
         )
     else:
-        st.subheader("Event details")
+        st.markdown(heading_md)
         with st.container(border=True):
             st.html(views.of_table(labels.event_details, event_id))
             if not views.answer(labels.holds, event_id):
