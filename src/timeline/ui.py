@@ -159,6 +159,7 @@ _DROPPED_LINK_SCRIPT = """
       query.length.toLocaleString("en") + " characters: links of more than 1,000 parameters " +
       "or 512 KiB are ignored, so the page shows every event.";
     box.style.display = "block";
+    box.classList.add("shown");
   }
 </script>
 """
@@ -710,6 +711,8 @@ _PAGE_STYLE = (
     "<style>h1 { font-size: clamp(1.6rem, 4.5vw, 2.75rem) !important; }"
     '[data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }'
     f".st-key-{K_TIMELINE} {{ container-type: inline-size; }}"
+    # The dropped-link box's element, hidden (with the page's gap after it) unless it speaks.
+    ".stElementContainer:has(#dropped-link:not(.shown)) { display: none; }"
     f"@container (max-width: {packing.LABEL_WIDTH - 30}px) {{ .textpoint {{ display: none; }} }}"
     "</style>"
 )

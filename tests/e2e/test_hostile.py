@@ -192,3 +192,13 @@ def test_a_link_streamlit_drops_for_its_length_is_named_not_silently_ignored(pag
     expect(alert).to_contain_text("the page shows every event")
     open_app(page, "?event=e1")  # an ordinary link: no such message
     expect(page.locator("#dropped-link")).to_have_count(0)
+
+
+def test_the_dropped_link_check_takes_no_room_on_an_ordinary_first_visit(page):
+    open_app(page)  # no parameters: the check runs, finds nothing to say
+    box = page.locator("#dropped-link")
+    expect(box).to_be_attached()
+    expect(box).to_be_hidden()
+    # Its element takes no place in the page's column, not even the gap between elements.
+    element = page.locator('[data-testid="stElementContainer"]').filter(has=box)
+    assert element.evaluate("e => getComputedStyle(e).display") == "none"
