@@ -208,7 +208,10 @@ with tabs["relations"]:
                 None if play else ui.on_chart_select(ui.K_RELATIONS_MAP, options),
                 alt=f"World map of Azerbaijan's relations with each country in {year}",
             )
-            ui.note("Click a country to show only its events.")
+            ui.note(
+                "Click a country to show only its events. A country the table has no row for "
+                "is not one without relations: see *About this data*."
+            )
         with over_time:
             ui.chart(
                 views(relations.relations_over_time, year),

@@ -733,6 +733,8 @@ def test_the_relations_tab_and_its_year_restore_from_the_url(app: AppTest):
     assert at.slider(key=ui.K_YEAR).value == 1919
     figs = figures(at)
     assert any(title.startswith("Azerbaijan's relations in 1919") for title in figs)
+    # The reader is told that a country without a row is not one without relations.
+    assert any("is not one without relations" in m.value for m in at.markdown)
     at = at.slider(key=ui.K_YEAR).set_value(2020).run()
     assert "year" not in at.query_params  # the table's last year is the default
     at = at.slider(key=ui.K_YEAR).set_value(1992).run()

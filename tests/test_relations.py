@@ -321,11 +321,16 @@ def test_the_map_colours_each_country_by_its_standing(hand):
     shown = {label: color for code, (label, color) in relations.STANDINGS.items()
              if code != "soviet"}  # fmt: skip
     assert legend == shown | {relations.NOT_IN_TABLE: fig.layout.geo.landcolor}
-    assert fig.layout.title.text.endswith("in 1995: diplomatic relations with 7 countries")
+    assert fig.layout.title.text == "Azerbaijan's relations in 1995"
+    assert fig.layout.title.subtitle.text == "Diplomatic relations with 7 countries in the table"
     # Armenia in 1919: at war, and counted with the relations (as relations_by_year does).
-    assert relations.relations_map(hand, 1919).layout.title.text.endswith("with 2 countries")
+    assert relations.relations_map(hand, 1919).layout.title.subtitle.text.endswith(
+        "with 2 countries in the table"
+    )
     one = hand[~hand["countries"].apply(lambda c: "ARM" in c)]
-    assert relations.relations_map(one, 1919).layout.title.text.endswith("with 1 country")
+    assert relations.relations_map(one, 1919).layout.title.subtitle.text.endswith(
+        "with 1 country in the table"
+    )
 
 
 def test_a_click_on_the_map_gives_the_country(hand):
@@ -356,7 +361,7 @@ def test_the_map_in_the_soviet_years(hand):
     fig = relations.relations_map(hand, 1950)
     assert len(standing_trace(fig).locations) == 0
     assert relations.SOVIET_NOTE in [a.text for a in fig.layout.annotations]
-    assert "Soviet period" in fig.layout.title.text
+    assert "Soviet period" in fig.layout.title.subtitle.text
     aze = next(t for t in fig.data if (t.meta or {}).get("kind") == "azerbaijan")
     assert list(aze.locations) == ["AZE"]
     assert not any(

@@ -488,17 +488,24 @@ def _legend(codes: Sequence[str]) -> list[Spec]:
     ]
 
 
-def _map_title(year: int, table: pd.DataFrame) -> str:
+def _map_title(year: int, table: pd.DataFrame) -> Spec:
+    """The map's title (the year) and its subtitle (what the map counts, and in the years of
+    the Soviet takeover and of independence which part of the year), as a layout title: on one
+    line the count was cut off at the width of the map."""
     if is_soviet_year(year):
-        return f"Azerbaijan's relations in {year}: {SOVIET_NOTE}"
-    n = int((table["relations_since"] != "").sum())  # as relations_by_year counts
-    note = ""
-    if year == SOVIET_PERIOD[0].year:
-        note = f" (until the Soviet takeover, {format_date(str(SOVIET_PERIOD[0].date()))})"
-    elif year == SOVIET_PERIOD[1].year:
-        note = f" (from independence, {format_date(str(SOVIET_PERIOD[1].date()))})"
-    countries = "country" if n == 1 else "countries"
-    return f"Azerbaijan's relations in {year}{note}: diplomatic relations with {n} {countries}"
+        count = SOVIET_NOTE
+    else:
+        n = int((table["relations_since"] != "").sum())  # as relations_by_year counts
+        # "in the table": the record does not date every state's relations, and the number
+        # is read and quoted as a fact about Azerbaijan.
+        count = f"Diplomatic relations with {n} {'country' if n == 1 else 'countries'} in the table"
+        if year == SOVIET_PERIOD[0].year:
+            count = (
+                f"Until the Soviet takeover, {format_date(str(SOVIET_PERIOD[0].date()))}<br>{count}"
+            )
+        elif year == SOVIET_PERIOD[1].year:
+            count = f"From independence, {format_date(str(SOVIET_PERIOD[1].date()))}<br>{count}"
+    return {"text": f"Azerbaijan's relations in {year}", "subtitle": {"text": count}}
 
 
 def relations_map(df: pd.DataFrame, year: int) -> go.Figure:
@@ -510,7 +517,7 @@ def relations_map(df: pd.DataFrame, year: int) -> go.Figure:
 
 
 def _relations_map(table: pd.DataFrame, year: int) -> Spec:
-    layout: Spec = {"title": figures._title(_map_title(year, table))}
+    layout: Spec = {"title": {**figures._title(""), **_map_title(year, table)}}
     figures._geo_layout(layout)
     soviet = is_soviet_year(year)
     if soviet:
@@ -575,7 +582,7 @@ def _panels() -> Spec:
         cols=1,
         shared_xaxes=True,
         vertical_spacing=0.08,
-        subplot_titles=("Countries with diplomatic relations", "Organizations joined"),
+        subplot_titles=("Countries with diplomatic relations in the table", "Organizations joined"),
     ).to_dict()["layout"]
     layout.pop("template", None)
     return layout
@@ -724,7 +731,7 @@ def relations_map_animated(
         # The note in every frame, hidden outside the Soviet years: Plotly.animate changes
         # only what a frame names, and would leave it on the map from 1991 on.
         changes: Spec = {
-            "title": {"text": _map_title(y, table)},
+            "title": _map_title(y, table),
             "annotations": [{**_soviet_note(), "visible": soviet}],
         }
         frames.append(

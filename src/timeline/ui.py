@@ -87,6 +87,11 @@ relations, memberships of international organizations, agreements, statements an
 Every event has one source, linked in its details; the record's counts and what is not yet
 dated are in `docs/data.md` and `docs/coverage.md` of the project.
 
+**Not yet complete.** The table dates Azerbaijan's relations only with the states for which a
+source giving the date was found; the source article counts relations with 184 UN member
+states, Palestine and the Holy See. A state without a row on the Relations map is not a state
+without relations: `docs/coverage.md` lists those still missing.
+
 **Dates.** A date is only as precise as its source: *1994* means sometime in 1994, *May 1994*
 sometime in that month. On the timeline an event of a year or a month spans that period.
 An event is within the years you choose when its period overlaps them.
