@@ -581,7 +581,7 @@ def _panels() -> Spec:
         rows=2,
         cols=1,
         shared_xaxes=True,
-        vertical_spacing=0.08,
+        vertical_spacing=0.14,  # room for the lower panel's title below the upper panel
         subplot_titles=("Countries with diplomatic relations in the table", "Organizations joined"),
     ).to_dict()["layout"]
     layout.pop("template", None)
@@ -664,7 +664,7 @@ def relations_over_time(df: pd.DataFrame, year: int) -> go.Figure:
             "y": 0.5,
             "xref": "x",
             "yref": "y domain",
-            "text": "Soviet period: no foreign relations of its own",
+            "text": "Soviet period:<br>no foreign relations<br>of its own",  # within the band
             "showarrow": False,
             "font": {"color": palette.LIGHT.muted_text},
             "name": "Soviet period",
