@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
-from pathlib import Path
 
 import plotly.graph_objects as go
 import plotly.io as pio
+from helpers import APP, SAMPLE
 
-from timeline import figures, palette, relations, ui
+from timeline import figures, loading, palette, relations, ui
 from timeline.filters import FilterState, apply_filters, prepare
 from timeline.io import read_events
-
-SAMPLE = Path(__file__).parent / "data" / "sample.csv"
 
 
 def counting_build(calls: list[tuple[int, tuple]]):
@@ -180,3 +180,21 @@ def test_a_selected_event_rings_the_timeline_of_its_state_built_once(sample, mon
         # The same figure as the timeline built for that event alone, in the page's theme.
         alone = palette.themed(figures.timeline(views.filtered, event), False)
         assert pio.to_json(fig.to_dict()) == pio.to_json(alone.to_dict())
+
+
+def test_a_process_that_loads_the_table_tunes_its_garbage_collection() -> None:
+    # A fresh process: the test process has loaded tables already.
+    script = f"""
+import gc, os
+from streamlit.testing.v1 import AppTest
+from timeline import ui
+os.environ[{loading.DATA_ENV!r}] = {str(SAMPLE)!r}
+before = (gc.get_threshold(), gc.get_freeze_count())
+AppTest.from_file({str(APP)!r}, default_timeout=60).run()
+print(before == ((700, 10, 10), 0), gc.get_threshold() == ui.GC_THRESHOLDS,
+      gc.get_freeze_count() > 10_000)
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert out.stdout.split() == ["True", "True", "True"]

@@ -7,6 +7,7 @@ tested modules (loading, filters, url_state, figures, export).
 from __future__ import annotations
 
 import functools
+import gc
 import html
 import io
 import os
@@ -202,7 +203,24 @@ def problems_frame(problems: Sequence[Problem]) -> pd.DataFrame:
 # figures select rows into new frames; `apply_filters` with no filter returns it as is).
 @st.cache_resource(show_spinner="Loading the event table…", max_entries=2)
 def _load_path(path: str, mtime_ns: int, size: int) -> Loaded:
-    return load_file(path, background=True)
+    loaded = load_file(path, background=True)
+    collect_garbage_for_many_visitors()
+    return loaded
+
+
+# Python's default thresholds (700, 10, 10) ran a full collection every few dozen runs under
+# load, each walking every object of the process: the view caches and the table too.
+GC_THRESHOLDS = (10_000, 20, 20)
+
+
+@functools.cache
+def collect_garbage_for_many_visitors() -> None:
+    """Once per process, after the first table is loaded: fewer, larger young collections
+    (`GC_THRESHOLDS`), and what is loaded by then (modules, the table) left out of the full
+    ones (`gc.freeze`): it lives as long as the process. Frozen objects are still freed by
+    their reference counts; only a cycle among them would stay."""
+    gc.set_threshold(*GC_THRESHOLDS)
+    gc.freeze()
 
 
 @st.cache_resource(show_spinner="Reading your file…", max_entries=4)
