@@ -134,3 +134,14 @@ def test_a_figure_is_built_unvalidated_and_reads_like_a_validated_one():
     assert ring.customdata[0][0] == ALONE
     assert figures.axis_of(fig) == figures.axis_of(validated(fig))
     assert [t.meta for t in fig.data] == [t.meta for t in validated(fig).data]
+
+
+@pytest.mark.parametrize("name", ["timeline", "places", "relations 1995", "relations played"])
+def test_a_figure_carries_no_theme_template(name):
+    """The page draws every chart in Streamlit's theme itself: a copy of Plotly's or
+    Streamlit's template in each figure would only be made, sent and parsed on every run."""
+    import streamlit.elements.plotly_chart  # noqa: F401  (sets Streamlit's default template)
+
+    assert pio.templates.default == "streamlit"
+    for fig in (BUILDERS[name](), palette.themed(BUILDERS[name](), dark=True)):
+        assert fig.to_dict()["layout"]["template"] == figures.NO_TEMPLATE
