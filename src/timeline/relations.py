@@ -71,8 +71,9 @@ SOVIET_PERIOD: tuple[pd.Timestamp, pd.Timestamp] = _soviet_period()
 # Years wholly inside the Soviet period, as range(first, stop): 1921-1990.
 SOVIET_YEARS: range = range(SOVIET_PERIOD[0].year + 1, SOVIET_PERIOD[1].year)
 FIRST_YEAR = 1918
+# On two lines: on one it was wider than a phone's map.
 SOVIET_NOTE = (
-    f"{SOVIET_PERIOD[0].year}–{SOVIET_PERIOD[1].year}: Soviet period — "
+    f"{SOVIET_PERIOD[0].year}–{SOVIET_PERIOD[1].year}: Soviet period<br>"
     "no foreign relations of its own"
 )
 # standing_by_year's columns: the ISO3 code and name, the STANDINGS code, the start_date text
@@ -490,10 +491,10 @@ def _legend(codes: Sequence[str]) -> list[Spec]:
 
 def _map_title(year: int, table: pd.DataFrame) -> Spec:
     """The map's title (the year) and its subtitle (what the map counts, and in the years of
-    the Soviet takeover and of independence which part of the year), as a layout title: on one
-    line the count was cut off at the width of the map."""
+    the Soviet takeover and of independence which part of the year; none in the Soviet years),
+    as a layout title: on one line the count was cut off at the width of the map."""
     if is_soviet_year(year):
-        count = SOVIET_NOTE
+        count = ""  # the map says why, across it (`_soviet_note`)
     else:
         n = int((table["relations_since"] != "").sum())  # as relations_by_year counts
         # "in the table": the record does not date every state's relations, and the number
