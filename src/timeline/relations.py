@@ -493,20 +493,17 @@ def _map_title(year: int, table: pd.DataFrame) -> Spec:
     """The map's title (the year) and its subtitle (what the map counts, and in the years of
     the Soviet takeover and of independence which part of the year; none in the Soviet years),
     as a layout title: on one line the count was cut off at the width of the map."""
-    if is_soviet_year(year):
-        count = ""  # the map says why, across it (`_soviet_note`)
-    else:
+    count = ""  # in the Soviet years the map says why, across it (`_soviet_note`)
+    if not is_soviet_year(year):
         n = int((table["relations_since"] != "").sum())  # as relations_by_year counts
         # "in the table": the record does not date every state's relations, and the number
         # is read and quoted as a fact about Azerbaijan.
         count = f"Diplomatic relations with {n} {'country' if n == 1 else 'countries'} in the table"
-        if year == SOVIET_PERIOD[0].year:
-            count = (
-                f"Until the Soviet takeover, {format_date(str(SOVIET_PERIOD[0].date()))}<br>{count}"
-            )
-        elif year == SOVIET_PERIOD[1].year:
-            count = f"From independence, {format_date(str(SOVIET_PERIOD[1].date()))}<br>{count}"
-    return {"text": f"Azerbaijan's relations in {year}", "subtitle": {"text": count}}
+        parts = ("Until the Soviet takeover", "From independence")
+        for when, part in zip(SOVIET_PERIOD, parts, strict=True):
+            if year == when.year:
+                count = f"{part}, {format_date(str(when.date()))}<br>{count}"
+    return {**figures._title(f"Azerbaijan's relations in {year}"), "subtitle": {"text": count}}
 
 
 def relations_map(df: pd.DataFrame, year: int) -> go.Figure:
@@ -518,7 +515,7 @@ def relations_map(df: pd.DataFrame, year: int) -> go.Figure:
 
 
 def _relations_map(table: pd.DataFrame, year: int) -> Spec:
-    layout: Spec = {"title": {**figures._title(""), **_map_title(year, table)}}
+    layout: Spec = {"title": _map_title(year, table)}
     figures._geo_layout(layout)
     soviet = is_soviet_year(year)
     if soviet:
