@@ -2,7 +2,7 @@
 
 Every event point carries `customdata = [event_id, title, date, category, countries, place]` so
 that a click can be mapped back to the event (`selection.selected_event_id`). Text from the table is
-HTML-escaped before it reaches a hover label: Plotly renders tags there.
+HTML-escaped (`escape_text`) before it reaches any text a figure draws: Plotly renders tags there.
 """
 
 from __future__ import annotations
@@ -68,25 +68,26 @@ _NO_EVENTS = "No events match the filters"
 _FONT = {"family": "sans-serif"}
 
 
+def escape_text(text: str) -> str:
+    """`text` safe in any text Plotly draws (labels, hover, annotations, names): `&`, `<` and
+    `>` as entities, which Plotly decodes and shows literally; it would render tags. The one
+    escape of every figure (`escape`, `_escaped` and relations use it)."""
+    if "&" in text or "<" in text or ">" in text:
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text
+
+
 def escape(values: pd.Series) -> pd.Series:
-    """Text safe for a Plotly label: `&`, `<` and `>` as entities (Plotly decodes those three
-    and shows the characters literally; it would render tags)."""
+    """`escape_text` of each value."""
     return pd.Series(_escaped(values), index=values.index, dtype="string")
 
 
 def _escaped(values: pd.Series | np.ndarray) -> np.ndarray:
-    """`escape` as an object array of str (missing values ""): Python's `str.replace` on
-    the few values that need it, which for the thousands of labels of a figure costs less
-    than pandas' three passes over all of them."""
+    """`escape` as an object array of str (missing values "")."""
     if isinstance(values, pd.Series):
         values = values.to_numpy(dtype=object, na_value="")
     out = np.empty(len(values), dtype=object)
-    out[:] = [
-        v.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        if "&" in v or "<" in v or ">" in v
-        else v
-        for v in ("" if t is None else t if isinstance(t, str) else str(t) for t in values)
-    ]
+    out[:] = [escape_text("" if t is None else t if isinstance(t, str) else str(t)) for t in values]
     return out
 
 
@@ -278,6 +279,8 @@ def timeline_parts(df: pd.DataFrame, window: Stretch | None = None) -> TimelineP
     category = df["category"].astype(str).to_numpy()
     titles = _short_titles(category, df)
     packed = packing.pack(category, df["start"], df["end"], ranged, titles, axis)
+    # Escaped once cut to fit: the cut counts the characters shown, and must not split an entity.
+    label = _escaped(packed.label)
     rows = _Rows(order, packed.rows)
     y = rows.y(category, packed.row)
     # A period's bar runs to the end of its last day.
@@ -316,7 +319,7 @@ def timeline_parts(df: pd.DataFrame, window: Stretch | None = None) -> TimelineP
                 "meta": {"kind": "ranged"},
             }
         )
-        data += _bar_titles(x1[bars], y[bars], packed.label[bars])
+        data += _bar_titles(x1[bars], y[bars], label[bars])
     # Markers: periods too short to draw as a bar (squares), and one-day events (diamonds),
     # each with its title beside it where there is room.
     for kind, name, marked, x, symbol, size in (
@@ -332,7 +335,7 @@ def timeline_parts(df: pd.DataFrame, window: Stretch | None = None) -> TimelineP
                     "mode": "markers+text",
                     "x": x[rows_of],
                     "y": y[rows_of],
-                    "text": packed.label[rows_of],
+                    "text": label[rows_of],
                     "textposition": "middle right",
                     "textfont": {"size": 11},
                     "marker": {

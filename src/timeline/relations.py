@@ -379,10 +379,6 @@ def _colorscale() -> list[list[Any]]:
     return scale
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def _hover_lines(table: pd.DataFrame, sources: bool = True) -> list[str]:
     """Per country, the lines under its name: the standing, since when and (`sources`) the
     cited row's source. A loop over the countries (a few hundred at most), not the table."""
@@ -402,13 +398,13 @@ def _hover_lines(table: pd.DataFrame, sources: bool = True) -> list[str]:
             # Either direction: "2006 Azerbaijan recognises Montenegro" is a recognition row too.
             line = f"Recognition: {since}; no diplomatic relations"
         elif standing == "conflict":
-            line = f"{label}<br>{_escape(title)} ({since})"
+            line = f"{label}<br>{figures.escape_text(title)} ({since})"
             if relations:
                 line += f"<br>Diplomatic relations since {relations}"
         else:
             line = label
         if sources and source:
-            line += f"<br>Source: {_escape(source)}"
+            line += f"<br>Source: {figures.escape_text(source)}"
         lines.append(line)
     return lines
 

@@ -202,3 +202,51 @@ def test_the_dropped_link_check_takes_no_room_on_an_ordinary_first_visit(page):
     # Its element takes no place in the page's column, not even the gap between elements.
     element = page.locator('[data-testid="stElementContainer"]').filter(has=box)
     assert element.evaluate("e => getComputedStyle(e).display") == "none"
+
+
+# Plotly's own markup (issue 26.2): it draws these tags in any text of a chart.
+PLOTLY_MARKUP = [
+    '<a href="https://evil.example/phish">Official source: click</a>',
+    '<span style="font-size:90px;fill:red">HUGE</span>',
+    '<a href="/_stcore/health" target="_top">x</a> &amp; <b>co</b>',
+]
+
+# What the chart drew from them: links, text 90px high, and the titles beside the marks.
+_DRAWN = """p => ({
+  links: p.querySelectorAll('.main-svg a').length,
+  huge: Array.from(p.querySelectorAll('.main-svg text, .main-svg tspan'))
+    .filter(t => getComputedStyle(t).fontSize === '90px').length,
+  labels: Array.from(p.querySelectorAll('.cartesianlayer .subplot.xy .textpoint text'))
+    .map(t => t.textContent),
+})"""
+
+
+def test_plotly_markup_in_titles_is_drawn_as_text(page):
+    open_app(page)
+    rows = [dict(EVENTS[i], title=t, location=t) for i, t in enumerate(PLOTLY_MARKUP)]
+    rows.append(dict(EVENTS[3], title="Last", location="", lat="", lon=""))  # room before it
+    out = io.StringIO()
+    writer = csv.DictWriter(out, schema.COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    upload(page, "markup.csv", out.getvalue().encode(), charts=1)
+    assert counter(page) == (4, 4)
+    drawn = chart(page, "Timeline of events").evaluate(_DRAWN)
+    assert drawn["links"] == 0 and drawn["huge"] == 0
+    # Each title beside its mark as typed (or its start, cut to fit, with "…").
+    labels = [t.strip("\u2002").removesuffix("…") for t in drawn["labels"]]
+    labels = [t for t in labels if t not in ("", "Last")]
+    assert len(labels) == 3
+    assert all(any(t.startswith(label) for t in PLOTLY_MARKUP) for label in labels), labels
+    assert PLOTLY_MARKUP[0] in labels and PLOTLY_MARKUP[1] in labels
+    hovers = hover_texts(page, "Timeline of events")
+    assert sum(any(h.startswith(t) for t in PLOTLY_MARKUP) for h in hovers) == 3
+    open_tab(page, "Map", charts=2)
+    places = chart(page, "Places").evaluate(_DRAWN)
+    assert places["links"] == 0 and places["huge"] == 0
+    map_labels = hover_texts(page, "Places")
+    assert len(map_labels) == 3
+    for label in map_labels:
+        assert any(label.startswith(t) and label.endswith(t) for t in PLOTLY_MARKUP), label
+    assert page.url.startswith(page.app_url)  # no link followed, no page replaced
+    assert exceptions(page) == []
