@@ -13,7 +13,7 @@ import sys
 
 import streamlit as st
 
-from timeline import export, figures, labels, package, relations, ui
+from timeline import export, figures, labels, package, relations, schema, ui
 
 # An emoji favicon: a ":material/...:" one would be fetched from fonts.gstatic.com.
 st.set_page_config(page_title="Azerbaijan Relations Timeline", page_icon="🗺️", layout="wide")
@@ -155,7 +155,7 @@ with tabs["table"]:
             column_config={
                 "Title": st.column_config.TextColumn(width="large"),
                 "Source": st.column_config.LinkColumn(
-                    "Source", display_text=r"https?://(?:www\.)?([^/]+)", width="small"
+                    "Source", display_text=schema.URL_SHOWN_HOST, width="small"
                 ),
             },
         )

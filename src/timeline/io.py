@@ -831,6 +831,7 @@ def _cell_failures(raw: pd.DataFrame) -> pd.DataFrame:
 def _typed(raw: pd.DataFrame, coordinate_text: bool = False) -> pd.DataFrame:
     df = raw.loc[:, list(schema.COLUMNS)].copy()
     df["category"] = pd.Categorical(df["category"], categories=list(schema.CATEGORIES))
+    df["source_url"] = schema.normal_urls(df["source_url"])  # the table shows the host as opened
     for col in schema.LIST_COLUMNS:
         df[col] = schema.map_distinct(
             df[col], lambda v: tuple(x.strip() for x in v.split(schema.LIST_SEP)) if v else ()

@@ -70,6 +70,18 @@ ID_RE = re.compile(r"^[a-z0-9-]+$")
 URL_RE = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+[^\s]*$", re.IGNORECASE)
 # user:password@ before the host: `https://en.wikipedia.org:443@evil.example/` opens evil.example.
 USERINFO_RE = re.compile(r"^[a-z][a-z0-9+.-]*://[^/?#]*@", re.IGNORECASE)
+# What browsers read otherwise than the address shows: a backslash (read as "/"), white space
+# and control characters (dropped or kept, by browser).
+URL_ODD_CHAR_RE = re.compile(r"[\\\x00-\x20\x7f-\x9f]")
+# A host shown as it is opened: ASCII labels (an international name in its xn-- form), the last
+# one starting with a letter (so no numeric forms such as 0x7f.1 or 2130706433), an optional
+# port; no percent-encoding, brackets or other characters that browsers decode or rewrite.
+URL_HOST_RE = re.compile(
+    r"^https?://(?:[a-z0-9-]+\.)+[a-z][a-z0-9-]*(?::[0-9]{1,5})?(?:[/?#]|$)", re.IGNORECASE
+)
+# The host the events table shows for a source URL (in the browser, case-sensitive, so URLs
+# are kept with their scheme and host in lower case: `normal_urls`).
+URL_SHOWN_HOST = r"^https?://(?:www\.)?([^/?#:]+)"
 # Bidirectional embeddings, overrides and isolates: invisible, they reorder the text shown.
 BIDI_CONTROL_RE = re.compile("[\u202a-\u202e\u2066-\u2069]")
 ID_MAX = 100
@@ -346,6 +358,28 @@ def _coordinates_with_location(df: pd.DataFrame) -> pd.Series:
     return (has_place == (df["lat"] != "")) & (has_place == (df["lon"] != ""))
 
 
+def _host_shown(s: pd.Series) -> pd.Series:
+    ok = s.str.match(URL_HOST_RE.pattern, flags=URL_HOST_RE.flags).fillna(False).astype(bool)
+    if ok.all():
+        return ok
+    # The others are judged only where the address is otherwise acceptable: each of those
+    # faults has its own message.
+    rest = s[~ok]
+    judged = _matches(URL_RE)(rest) & _lacks(USERINFO_RE)(rest) & _lacks(URL_ODD_CHAR_RE)(rest)
+    return ok | ~judged.reindex(s.index, fill_value=False)
+
+
+def normal_urls(urls: pd.Series) -> pd.Series:
+    """The URLs with their scheme and host in lower case (as browsers open them), the rest as
+    written."""
+    upper = urls.str.contains(r"^[A-Za-z]+://[^/?#]*[A-Z]|^[a-z]*[A-Z]")
+    if not upper.any():
+        return urls
+    start = r"^[A-Za-z]+://[^/?#]*"
+    lowered = urls[upper].str.replace(start, lambda m: m.group(0).lower(), regex=True)
+    return urls.where(~upper, lowered)
+
+
 def _shorter(max_len: int) -> pa.Check:
     return pa.Check(lambda s: s.str.len() <= max_len, error=f"is longer than {max_len} characters")
 
@@ -456,6 +490,18 @@ CELL_SCHEMA = pa.DataFrameSchema(
                     _lacks(USERINFO_RE),
                     error="has a user name before its host (user@host), so it would open a site "
                     "other than the one it seems to name; give the address without it",
+                ),
+                pa.Check(
+                    _lacks(URL_ODD_CHAR_RE),
+                    error="holds a backslash, a space or a control character, which browsers "
+                    "read otherwise than the address shows; percent-encode it (%5C, %20)",
+                ),
+                pa.Check(
+                    _host_shown,
+                    error="names its host in a form that browsers rewrite, so the table could "
+                    "not show where it leads: give the host in letters a-z, digits, hyphens "
+                    "and dots, ending in a name such as .org (an international name in its "
+                    "xn-- form), without percent-encoding",
                 ),
                 _shorter(URL_MAX),
                 _NO_BIDI,
