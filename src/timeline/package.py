@@ -43,11 +43,27 @@ def _one_of(values: Iterable[str]) -> str:
     return "|".join(re.escape(v) for v in values)
 
 
+# Columns whose cells may begin like a spreadsheet formula, so that the CSV writes them with a
+# `'` in front (timeline.csvsafe): the others hold codes, dates, vocabularies and http URLs.
+GUARDED: tuple[str, ...] = ("id", "title", "location", "description", "source_title")
+GUARD_NOTE = (
+    " A cell that would begin with =, +, -, @, a tab or a carriage return (or a full-width"
+    " = + - @) is written with a ' in front, so that no spreadsheet runs it as a formula:"
+    " remove that one ' to read the value (maxLength counts it)."
+)
+
+
 def fields() -> list[dict[str, Any]]:
-    """The Table Schema fields of the 14 columns, with their types and vocabularies."""
+    """The Table Schema fields of the 14 columns, with their types, vocabularies and lengths
+    (`schema`'s rules), holding for the cells as the CSV writes them (formula guard included)."""
     rules: dict[str, dict[str, Any]] = {
-        "id": {"required": True, "unique": True, "pattern": schema.ID_RE.pattern.strip("^$")},
-        "title": {"required": True, "maxLength": schema.TITLE_MAX},
+        "id": {
+            "required": True,
+            "unique": True,
+            # schema.ID_RE; an id that begins with "-" is written "'-" (GUARD_NOTE).
+            "pattern": "('-[a-z0-9-]*|[a-z0-9][a-z0-9-]*)",
+        },
+        "title": {"required": True},
         "category": {"required": True, "enum": list(schema.CATEGORIES)},
         "start_date": {"required": True, "pattern": _DATE.strip("^$")},
         "end_date": {"pattern": _DATE.strip("^$")},
@@ -59,16 +75,18 @@ def fields() -> list[dict[str, Any]]:
         },
         "lat": {"minimum": -90, "maximum": 90},
         "lon": {"minimum": -180, "maximum": 180},
-        "description": {"required": True, "maxLength": schema.DESCRIPTION_MAX},
+        "description": {"required": True},
         "source_title": {"required": True},
         "source_url": {"required": True},
     }
+    for column, longest in schema.MAX_LENGTHS.items():
+        rules.setdefault(column, {})["maxLength"] = longest + (column in GUARDED)
     out = []
     for column in schema.COLUMNS:
         field: dict[str, Any] = {
             "name": column,
             "type": "number" if column in ("lat", "lon") else "string",
-            "description": schema.COLUMN_HELP[column],
+            "description": schema.COLUMN_HELP[column] + (GUARD_NOTE if column in GUARDED else ""),
         }
         if column == "source_url":
             field["format"] = "uri"

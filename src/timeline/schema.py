@@ -88,6 +88,15 @@ ID_MAX = 100
 URL_MAX = 2000
 TITLE_MAX = 120
 DESCRIPTION_MAX = 500
+# The longest each text column may be, in characters (the loader's rule; the data package's).
+MAX_LENGTHS: dict[str, int] = {
+    "id": ID_MAX,
+    "title": TITLE_MAX,
+    "location": 200,
+    "description": DESCRIPTION_MAX,
+    "source_title": 300,
+    "source_url": URL_MAX,
+}
 PRECISIONS: tuple[str, ...] = ("year", "month", "day")
 
 # Category code -> label, in the order of the timeline's lanes (top to bottom).
@@ -459,7 +468,7 @@ CELL_SCHEMA = pa.DataFrameSchema(
                 pa.Check(_optional(_no_repeats), error="lists the same item twice"),
             ],
         ),
-        "location": pa.Column(str, _text(200, required=False)),
+        "location": pa.Column(str, _text(MAX_LENGTHS["location"], required=False)),
         "lat": pa.Column(
             str,
             [
@@ -478,7 +487,7 @@ CELL_SCHEMA = pa.DataFrameSchema(
             ],
         ),
         "description": pa.Column(str, _text(DESCRIPTION_MAX)),
-        "source_title": pa.Column(str, _text(300)),
+        "source_title": pa.Column(str, _text(MAX_LENGTHS["source_title"])),
         "source_url": pa.Column(
             str,
             [
