@@ -63,9 +63,9 @@ with st.sidebar:  # at its end, under "Use your own table"; it shows nothing
     ui.follow_page_theme(dark)  # a rerun when the browser's theme is not the one drawn
 
 with summary:
-    st.markdown(f"Showing **{n:,}** of **{total:,}** events")
+    st.markdown(f"Showing **{n:,}** of {labels.event_count(total, f'**{total:,}**')}")
     ui.download(
-        f"Download {n:,} events (CSV)",
+        f"Download {labels.event_count(n)} (CSV)",
         lambda: export.to_csv_bytes(views.filtered),
         export.export_filename(state),
         ui.K_DOWNLOAD,
@@ -112,7 +112,7 @@ with timeline_box:
             fig,
             ui.K_TIMELINE,
             ui.on_chart_select(ui.K_TIMELINE, options, axis.time if axis else None),
-            alt=f"Timeline of {n} events from {lo} to {hi}, one lane per category",
+            alt=f"Timeline of {labels.event_count(n)} from {lo} to {hi}, one lane per category",
             selection_mode=("points", "box"),
         )
         ui.note(ui.TIMELINE_KEY)
@@ -139,8 +139,8 @@ with tabs["table"]:
         table = views(labels.table_view, labels.TABLE_MAX)
         if n > labels.TABLE_MAX:
             ui.note(
-                f"The first {labels.TABLE_MAX:,} of the {n:,} events, by date: narrow the "
-                "filters to see the others, or download them all."
+                f"The first {labels.TABLE_MAX:,} of the {labels.event_count(n)}, by date: narrow "
+                "the filters to see the others, or download them all."
             )
         key = ui.table_key()
         st.dataframe(
@@ -175,7 +175,7 @@ with tabs["map"]:
             fig,
             ui.K_MAP,
             ui.on_chart_select(ui.K_MAP, options),
-            alt=f"Map of the {n} events ({mode}, {'world' if world else 'region'})",
+            alt=f"Map of the {labels.event_count(n)} ({mode}, {'world' if world else 'region'})",
         )
         if mode == "places" and event_id is not None:
             ui.place_picker(views(figures.events_at_place, event_id), event_id)
@@ -185,7 +185,7 @@ with tabs["per-year"]:
             views(figures.events_per_year),
             ui.K_PER_YEAR,
             None,
-            alt=f"Bar chart of events per year, {n} events",
+            alt=f"Bar chart of events per year, {labels.event_count(n)}",
         )
 with tabs["relations"]:
     if tabs["relations"].open:

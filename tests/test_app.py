@@ -109,7 +109,7 @@ def assert_consistent(at: AppTest, ids: list[str]) -> None:
     `ids`; only the open tab is drawn. Leaves the table tab open."""
     assert not at.exception
     assert counter(at) == (len(ids), len(ALL_IDS))
-    assert download_label(at) == f"Download {len(ids):,} events (CSV)"
+    assert download_label(at) == f"Download {len(ids):,} event{'' if len(ids) == 1 else 's'} (CSV)"
     at = open_view(at, "table")
     assert sorted(table_titles(at)) == sorted(TITLES[i] for i in ids)
     figs = figures(at)
@@ -812,3 +812,15 @@ def test_without_a_theme_from_the_browser_the_figures_are_drawn_for_a_light_page
     (timeline,) = [f for title, f in figures(app).items() if title.startswith("Timeline")]
     assert timeline.layout.paper_bgcolor == palette.LIGHT.background
     assert timeline.layout.xaxis.tickfont.color == palette.LIGHT.muted_text
+
+
+def test_one_event_is_counted_in_the_singular(monkeypatch, tmp_path):
+    """A table of one event: every count on the page says "1 event"."""
+    path = tmp_path / "one.csv"
+    path.write_text("\n".join(SAMPLE.read_text(encoding="utf-8").splitlines()[:2]) + "\n")
+    monkeypatch.setenv(loading.DATA_ENV, str(path))
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    assert not at.exception
+    assert "Showing **1** of **1** event" in [md.value for md in at.sidebar.markdown]
+    assert download_label(at) == "Download 1 event (CSV)"
+    assert any(">All 1 event<" in h.proto.body for h in at.get("html"))  # the summary line

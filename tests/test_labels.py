@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 import pyarrow as pa
+import pytest
 
 from timeline import labels
-from timeline.filters import by_date
+from timeline.filters import FilterState, by_date
 
 COLUMNS = ["Date", "Title", "Category", "Countries", "Organizations", "Topics", "Source"]
 
@@ -44,3 +45,20 @@ def test_label_texts_are_event_labels_columns_without_the_frame(sample: pd.DataF
     assert labels.label_texts(sample.iloc[3:5], ("date",))["date"].tolist() == (
         frame["date"].iloc[3:5].tolist()
     )
+
+
+@pytest.mark.parametrize(
+    ("n", "said"), [(0, "0 events"), (1, "1 event"), (2, "2 events"), (1000, "1,000 events")]
+)
+def test_a_count_of_events_is_singular_only_for_one(n, said):
+    assert labels.event_count(n) == said
+    assert labels.event_count(n, f"**{n:,}**") == said.replace(f"{n:,}", f"**{n:,}**", 1)
+
+
+@pytest.mark.parametrize(
+    ("n", "total", "said"),
+    [(1, 1, "All 1 event"), (0, 1, "0 of 1 event"), (1, 2, "1 of 2 events"),
+     (1000, 1000, "All 1,000 events")],
+)  # fmt: skip
+def test_the_filter_summary_counts_in_the_singular_for_one(n, total, said):
+    assert labels.filter_summary(FilterState(), n, total) == said

@@ -153,3 +153,10 @@ def test_the_descriptor_validates_its_own_csv_when_the_formula_guard_adds_a_quot
     report = frictionless.validate(tmp_path / "datapackage.json")
     assert report.valid, report.flatten(["rowNumber", "fieldName", "note"])
     assert report.tasks[0].stats["rows"] == 2
+
+
+def test_one_event_is_counted_in_the_singular(prepared):
+    one = prepared.head(1)
+    meta = package.descriptor(one, FilterState(), None, WHEN, "events.csv")
+    assert meta["description"].startswith("All 1 event of the table, downloaded")
+    assert "[data set; 1 event]" in meta["citation"]

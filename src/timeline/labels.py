@@ -169,9 +169,15 @@ def period_label(first: pd.Timestamp, last: pd.Timestamp) -> str:
     return format_period(first.date().isoformat(), last.date().isoformat())
 
 
+def event_count(n: int, number: str | None = None) -> str:
+    """A number of events in words, singular for one: "1 event", "1,000 events"; `number` is
+    how the number is written (default "1,000"). Every count of events on the page says it so."""
+    return f"{number or f'{n:,}'} {'event' if n == 1 else 'events'}"
+
+
 def filter_summary(state: FilterState, n: int, total: int) -> str:
     """What the page shows, in a line: "20 of 134 events · War, Ceasefire · 1988–1994"."""
-    parts = [f"{n:,} of {total:,} events" if n != total else f"All {total:,} events"]
+    parts = [f"{n:,} of {event_count(total)}" if n != total else f"All {event_count(total)}"]
     for f in LIST_FILTERS:
         names = [f.name(v).split(" – ")[0] for v in getattr(state, f.field)]
         if names:

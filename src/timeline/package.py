@@ -22,6 +22,7 @@ import pandas as pd
 from timeline import schema
 from timeline.export import export_filename, to_csv_bytes
 from timeline.filters import LIST_FILTERS, FilterState
+from timeline.labels import event_count
 
 NAME = "azerbaijan-relations-timeline"
 TITLE = "Azerbaijan Relations Timeline: the foreign relations of Azerbaijan, 1918-2020"
@@ -119,7 +120,7 @@ def citation(n: int, share_url: str | None, created: dt.datetime) -> str:
     where = f" {share_url}" if share_url else ""
     return (
         f"Azerbaijan Relations Timeline ({created.year}). The foreign relations of Azerbaijan, "
-        f"1918-2020 [data set; {n:,} event{'s' if n != 1 else ''}]. Retrieved "
+        f"1918-2020 [data set; {event_count(n)}]. Retrieved "
         f"{created.date().isoformat()}{',' if where else ''}{where}. Licence: CC BY 4.0."
     )
 
@@ -135,9 +136,9 @@ def descriptor(
     chosen = filters_applied(state)
     n = len(df)
     what = (
-        f"All {n:,} events of the table"
+        f"All {event_count(n)} of the table"
         if not chosen
-        else (f"{n:,} event{'s' if n != 1 else ''} chosen by the filters {json.dumps(chosen)}")
+        else f"{event_count(n)} chosen by the filters {json.dumps(chosen)}"
     )
     return {
         "name": NAME,
