@@ -303,6 +303,20 @@ def _real_date(s: pd.Series) -> pd.Series:
     return parse_dates(s)["first"].notna()
 
 
+# The years a table may date events in. The views pad the time axis by a share of its span and
+# label it in years on Python's calendar, which ends at years 1 and 9999: 0001 with 1994 or
+# 9990 to 9999 could not be drawn. Within these bounds every view draws any table.
+YEAR_MIN, YEAR_MAX = 1000, 2999
+YEAR_ERROR = f"is outside the years {YEAR_MIN} to {YEAR_MAX}, which the dashboard can draw"
+
+
+def _year_drawable(s: pd.Series) -> pd.Series:
+    # Only real dates are judged: the others have their own message.
+    parsed = parse_dates(s)
+    first, last = parsed["first"].dt.year, parsed["last"].dt.year
+    return (parsed["first"].isna() | (first >= YEAR_MIN) & (last <= YEAR_MAX)).astype(bool)
+
+
 def _number_in(low: float, high: float) -> Callable[[pd.Series], pd.Series]:
     def check(s: pd.Series) -> pd.Series:
         x = pd.to_numeric(s, errors="coerce")
@@ -438,9 +452,16 @@ CELL_SCHEMA = pa.DataFrameSchema(
             [
                 pa.Check(_nonempty, error="is empty"),
                 pa.Check(_optional(_real_date), error=DATE_ERROR),
+                pa.Check(_year_drawable, error=YEAR_ERROR),
             ],
         ),
-        "end_date": pa.Column(str, [pa.Check(_optional(_real_date), error=DATE_ERROR)]),
+        "end_date": pa.Column(
+            str,
+            [
+                pa.Check(_optional(_real_date), error=DATE_ERROR),
+                pa.Check(_year_drawable, error=YEAR_ERROR),
+            ],
+        ),
         "countries": pa.Column(
             str,
             [
