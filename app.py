@@ -13,10 +13,11 @@ import sys
 
 import streamlit as st
 
-from timeline import export, figures, labels, package, relations, schema, ui
+from timeline import export, figures, labels, package, relations, schema, serving, ui
 
 # An emoji favicon: a ":material/...:" one would be fetched from fonts.gstatic.com.
 st.set_page_config(page_title="Azerbaijan Relations Timeline", page_icon="🗺️", layout="wide")
+serving.install()  # once per process: what one visitor may cost the server
 
 # The sidebar, top to bottom: counter and download, filters, your own table.
 summary, filter_box = st.sidebar.container(), st.sidebar.container()

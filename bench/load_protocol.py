@@ -41,6 +41,7 @@ import serve  # noqa: E402
 
 from timeline.filters import FilterState, filter_options, prepare  # noqa: E402
 from timeline.io import read_events  # noqa: E402
+from timeline.serving import MANY_VISITORS_FROM_ONE_ADDRESS  # noqa: E402
 from timeline.url_state import to_query_params  # noqa: E402
 
 BENCH = ROOT / "bench"
@@ -182,7 +183,7 @@ def summarize(samples: list[dict], visitors: int, changes: int) -> dict:
 def phase_single(
     name: str, app: Path, queries: list[str], args, workdir: Path, extra: tuple[str, ...] = ()
 ) -> dict:
-    replica = serve.start_replica(name, workdir, app, extra)
+    replica = serve.start_replica(name, workdir, app, extra, MANY_VISITORS_FROM_ONE_ADDRESS)
     try:
         serve.wait_healthy(replica)
         serve.warm(replica)
@@ -199,7 +200,7 @@ def phase_single(
 
 
 def phase_lb(queries: list[str], args, workdir: Path) -> dict:
-    cluster = serve.start(args.replicas, workdir)
+    cluster = serve.start(args.replicas, workdir, env=MANY_VISITORS_FROM_ONE_ADDRESS)
     try:
         pids = [r.process.pid for r in cluster.replicas]
         cpu = sum(map(cpu_seconds, pids))

@@ -187,11 +187,11 @@ def test_a_process_that_loads_the_table_tunes_its_garbage_collection() -> None:
     script = f"""
 import gc, os
 from streamlit.testing.v1 import AppTest
-from timeline import ui
+from timeline import serving, ui
 os.environ[{loading.DATA_ENV!r}] = {str(SAMPLE)!r}
 before = (gc.get_threshold(), gc.get_freeze_count())
 AppTest.from_file({str(APP)!r}, default_timeout=60).run()
-print(before == ((700, 10, 10), 0), gc.get_threshold() == ui.GC_THRESHOLDS,
+print(before == ((700, 10, 10), 0), gc.get_threshold() == serving.GC_THRESHOLDS,
       gc.get_freeze_count() > 10_000)
 """
     out = subprocess.run(

@@ -7,13 +7,16 @@ tested modules (loading, filters, url_state, figures, export).
 from __future__ import annotations
 
 import functools
-import gc
+import hashlib
 import html
 import io
+import logging
+import math
 import os
 import threading
 import uuid
 import weakref
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -24,7 +27,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from _plotly_utils.utils import convert_to_base64
 
-from timeline import figures, labels, package, packing, palette, selection, url_state
+from timeline import figures, labels, package, packing, palette, selection, serving, url_state
 from timeline.filters import (
     FILTERS,
     LIST_FILTERS,
@@ -38,6 +41,7 @@ from timeline.io import Problem, problems_found, shown, upload_limits
 from timeline.loading import DEFAULT_DATA, Loaded, data_path, load_file, load_table
 from timeline.packing import Stretch
 
+LOG = logging.getLogger("timeline")
 __all__ = ["DEFAULT_DATA", "data_path"]  # app.py reads them here, with the rest of the glue
 
 # Widget keys: the filters' keys are their query parameters' names.
@@ -204,28 +208,36 @@ def problems_frame(problems: Sequence[Problem]) -> pd.DataFrame:
 @st.cache_resource(show_spinner="Loading the event table…", max_entries=2)
 def _load_path(path: str, mtime_ns: int, size: int) -> Loaded:
     loaded = load_file(path, background=True)
-    collect_garbage_for_many_visitors()
+    LOG.info("loaded the table %s", path)  # once per process and file version
+    serving.collect_garbage_for_many_visitors()
     return loaded
 
 
-# Python's default thresholds (700, 10, 10) ran a full collection every few dozen runs under
-# load, each walking every object of the process: the view caches and the table too.
-GC_THRESHOLDS = (10_000, 20, 20)
+# Parsed uploads, shared by the sessions of the process that send the same file: bounded by the
+# bytes of their frames (a frame is several times its file) as well as by their number. Not
+# st.cache_resource: it bounds entries only.
+UPLOAD_CACHE_MB = int(os.environ.get("TIMELINE_UPLOAD_CACHE_MB", "512"))
+_UPLOADS: OrderedDict[tuple[str, str], tuple[Loaded, int]] = OrderedDict()
+_UPLOADS_LOCK = threading.Lock()
 
 
-@functools.cache
-def collect_garbage_for_many_visitors() -> None:
-    """Once per process, after the first table is loaded: fewer, larger young collections
-    (`GC_THRESHOLDS`), and what is loaded by then (modules, the table) left out of the full
-    ones (`gc.freeze`): it lives as long as the process. Frozen objects are still freed by
-    their reference counts; only a cycle among them would stay."""
-    gc.set_threshold(*GC_THRESHOLDS)
-    gc.freeze()
-
-
-@st.cache_resource(show_spinner="Reading your file…", max_entries=4)
 def load_upload(data: bytes, name: str) -> Loaded:
-    return load_table(io.BytesIO(data), name=name, limits=upload_limits())
+    """The uploaded table, read once while it stays among the newest `UPLOAD_CACHE_MB` of
+    parsed uploads (a table larger than that is read on every run)."""
+    key = (hashlib.sha256(data).hexdigest(), name)
+    with _UPLOADS_LOCK:
+        if key in _UPLOADS:
+            _UPLOADS.move_to_end(key)
+            return _UPLOADS[key][0]
+    with st.spinner("Reading your file…"):
+        loaded = load_table(io.BytesIO(data), name=name, limits=upload_limits())
+    size = int(loaded.df.memory_usage(deep=True).sum()) if loaded.ok else len(data)
+    cap = UPLOAD_CACHE_MB * 1024 * 1024
+    with _UPLOADS_LOCK:
+        _UPLOADS[key] = (loaded, size)
+        while _UPLOADS and (sum(s for _, s in _UPLOADS.values()) > cap or len(_UPLOADS) > 8):
+            _UPLOADS.popitem(last=False)
+    return loaded
 
 
 def load_path(path: Path) -> Loaded:
@@ -598,14 +610,16 @@ def _reset(options: FilterOptions) -> None:
 
 
 def _on_typed_years(options: FilterOptions) -> None:
-    """The typed years set the slider: within the table's span and in order, saying so when
-    they had to be changed (an emptied box takes the slider's year back)."""
+    """The typed years set the slider: whole years within the table's span and in order,
+    saying so when they had to be changed (an emptied box takes the slider's year back)."""
     ss = st.session_state
-    lo, hi = (int(y) for y in ss.get(K_YEARS) or options.years)
-    first, last = ss.get(K_YEAR_FROM), ss.get(K_YEAR_TO)
-    years, said = typed_years(
-        lo if first is None else int(first), hi if last is None else int(last), options.years
-    )
+    slider = [float(y) for y in ss.get(K_YEARS) or options.years]
+    # Not finite only from a client other than the page (the box refuses them): the slider's.
+    typed = [
+        y if y is not None and math.isfinite(y) else s
+        for y, s in zip((ss.get(K_YEAR_FROM), ss.get(K_YEAR_TO)), slider, strict=True)
+    ]
+    years, said = typed_years(*typed, options.years)
     ss[K_YEARS] = years
     ss[S_TYPED_NOTICE] = said
     ss[S_TYPED] = True
@@ -615,17 +629,19 @@ def _on_typed_years(options: FilterOptions) -> None:
 def _typed_years_inputs(options: FilterOptions) -> None:
     """A start and an end year to type, beside the slider and showing its range."""
     ss = st.session_state
-    ss[K_YEAR_FROM], ss[K_YEAR_TO] = (int(y) for y in ss.get(K_YEARS) or options.years)
+    ss[K_YEAR_FROM], ss[K_YEAR_TO] = (float(y) for y in ss.get(K_YEARS) or options.years)
     # One horizontal container, not two columns: a block fewer to send on every run.
     row = st.container(horizontal=True, gap="small", wrap=False)
     for key, label in ((K_YEAR_FROM, "From"), (K_YEAR_TO, "To")):
         # No min_value/max_value: the browser would refuse an out-of-range year without a
-        # word; _on_typed_years clamps it and says so.
+        # word; _on_typed_years clamps it and says so. A float box, shown without decimals:
+        # the browser reads an int box with parseInt ("1e5" as 1, twenty digits refused), a
+        # float one with parseFloat, so the notice can name the number typed.
         row.number_input(
             label,
             key=key,
-            step=1,
-            format="%d",
+            step=1.0,
+            format="%.0f",
             on_change=_on_typed_years,
             args=(options,),
             help=f"Type a year from {options.years[0]} to {options.years[1]} and press Enter.",

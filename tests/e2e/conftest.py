@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from timeline.serving import MANY_VISITORS_FROM_ONE_ADDRESS
+
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -97,7 +99,8 @@ def start_app(log: Path, env: dict[str, str] | None = None, timeout: float = 60)
     ]  # fmt: skip
     handle = log.open("wb")
     process = subprocess.Popen(cmd, cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT,
-                               env={**os.environ, **(env or {})})  # fmt: skip
+                               env={**os.environ, **MANY_VISITORS_FROM_ONE_ADDRESS,
+                                    **(env or {})})  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

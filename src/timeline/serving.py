@@ -1,0 +1,446 @@
+"""What one visitor may cost a public server: guards on Streamlit's runtime, installed once per
+process by app.py (`install`), and the garbage-collector setup for many visitors.
+
+Streamlit 1.67 has no settings for these, so each wraps one method of its runtime (the version
+is pinned in requirements.txt; tests/test_serving.py speaks the websocket protocol to a real
+server and fails if a wrapped method stops being called):
+
+- a stranger's `clear_cache` (which empties every cache of the process: the loaded table, the
+  views, other visitors' uploads), `load_git_info` and `set_run_on_save` messages are ignored;
+- script runs are rate-limited per session and per client address: a run asked for too soon
+  waits, the newest request replacing an older waiting one, so a page always ends up showing
+  what was asked last; other messages over the rate are dropped;
+- sessions are capped per process and per client address, a session that sends nothing after
+  connecting is closed, and so is one that has been silent for `idle_seconds`;
+- a disconnected session that expires (Streamlit keeps it `RECONNECT_SECONDS` for a reconnect)
+  is shut down, which frees its uploaded files: Streamlit drops it without doing so;
+- the upload manager keeps a session's newest files only, and a bounded number of bytes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import gc
+import logging
+import os
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+LOG = logging.getLogger("timeline.serving")
+MB = 1024 * 1024
+
+# Messages a visitor's page never needs on a public server: "Clear cache" and run-on-save are
+# developer tools, and the git information names the checkout and its changed files.
+REFUSED = frozenset({"clear_cache", "load_git_info", "set_run_on_save"})
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The guards' numbers; each can be set by the environment variable `ENV[name]`."""
+
+    max_sessions: int = 500  # per process: a few KB each idle, more with views and uploads
+    sessions_per_client: int = 50  # per address: a school or an office behind one NAT
+    runs_per_second: float = 10.0  # per session: a person clicks, drags and types slower
+    run_burst: int = 20
+    client_runs_per_second: float = 20.0  # per address, all its sessions together
+    client_run_burst: int = 60
+    first_message_seconds: float = 20.0  # a browser asks for its first run at once
+    idle_seconds: float = 3600.0  # then the page reconnects and restores its view from the URL
+    upload_mb: int = 1024  # uploaded files held by the process, all sessions together
+    files_per_session: int = 2  # the uploader holds one file; a replacement overlaps it
+    reconnect_seconds: float = 120.0  # a disconnected session kept for its page (Streamlit's)
+
+
+ENV = {
+    "max_sessions": "TIMELINE_MAX_SESSIONS",
+    "sessions_per_client": "TIMELINE_SESSIONS_PER_CLIENT",
+    "runs_per_second": "TIMELINE_RUNS_PER_SECOND",
+    "run_burst": "TIMELINE_RUN_BURST",
+    "client_runs_per_second": "TIMELINE_CLIENT_RUNS_PER_SECOND",
+    "client_run_burst": "TIMELINE_CLIENT_RUN_BURST",
+    "first_message_seconds": "TIMELINE_FIRST_MESSAGE_SECONDS",
+    "idle_seconds": "TIMELINE_IDLE_SECONDS",
+    "upload_mb": "TIMELINE_UPLOADS_HELD_MB",
+    "files_per_session": "TIMELINE_FILES_PER_SESSION",
+    "reconnect_seconds": "TIMELINE_RECONNECT_SECONDS",
+}
+
+
+# Load and browser tests send many visitors from this one machine's address, each as fast as
+# its runs finish: per-address and per-session rates would measure the guards, not the page.
+MANY_VISITORS_FROM_ONE_ADDRESS = {
+    "TIMELINE_SESSIONS_PER_CLIENT": "1000000",
+    "TIMELINE_RUNS_PER_SECOND": "1000000",
+    "TIMELINE_RUN_BURST": "1000000",
+    "TIMELINE_CLIENT_RUNS_PER_SECOND": "1000000",
+    "TIMELINE_CLIENT_RUN_BURST": "1000000",
+    "TIMELINE_METRICS": "1",  # they read Streamlit's cache statistics
+}
+
+
+def limits_from(env: Mapping[str, str]) -> Limits:
+    """`Limits` with the values the environment sets; a value that is not a positive number is
+    named in the error."""
+    values: dict[str, Any] = {}
+    for f in fields(Limits):
+        raw = env.get(ENV[f.name])
+        if raw is None or raw == "":
+            continue
+        kind = int if f.type in (int, "int") else float
+        try:
+            value = kind(raw)
+        except ValueError:
+            value = 0
+        if not value > 0:
+            raise ValueError(f"{ENV[f.name]}={raw!r}: a positive {kind.__name__} is needed")
+        values[f.name] = value
+    return Limits(**values)
+
+
+class Bucket:
+    """A token bucket: `rate` tokens a second, at most `burst` saved up."""
+
+    def __init__(self, rate: float, burst: float, now: float) -> None:
+        self.rate, self.burst, self.tokens, self.at = rate, float(burst), float(burst), now
+
+    def wait(self, now: float) -> float:
+        """Seconds until a token is there (0: there is one now; it is not taken)."""
+        self.tokens = min(self.burst, self.tokens + (now - self.at) * self.rate)
+        self.at = now
+        return 0.0 if self.tokens >= 1 else (1 - self.tokens) / self.rate
+
+    def take(self) -> None:
+        self.tokens -= 1
+
+
+@dataclass
+class _Session:
+    client: str
+    connected: float
+    bucket: Bucket
+    last_message: float | None = None
+    waiting: Any = None  # the newest rerun request that came too soon
+    timer: asyncio.TimerHandle | None = None
+
+
+@dataclass
+class Guard:
+    """The guards' state for one process. Every method runs on the server's event loop, as the
+    runtime methods it wraps do (Streamlit: "Threading: UNSAFE")."""
+
+    limits: Limits
+    clock: Any = time.monotonic
+    sessions: dict[str, _Session] = field(default_factory=dict)
+    clients: dict[str, Bucket] = field(default_factory=dict)
+    refused: dict[str, int] = field(default_factory=dict)  # counts, for the log and the tests
+    logged: dict[str, int] = field(default_factory=dict)  # the counts last logged
+
+    def count(self, what: str) -> None:
+        self.refused[what] = self.refused.get(what, 0) + 1
+
+    # --- messages --------------------------------------------------------------------------
+
+    def admit(self, session_id: str, kind: str | None) -> float | None:
+        """Whether a message may be handled now: 0 for yes, a delay for a run asked too soon,
+        None to drop it."""
+        if kind in REFUSED:
+            self.count(kind)
+            return None
+        now = self.clock()
+        seen = self.sessions.get(session_id)
+        if seen is None:  # connected before the guards were installed
+            return 0.0
+        seen.last_message = now
+        client = self.clients.get(seen.client)
+        if client is None:
+            lim = self.limits
+            client = Bucket(lim.client_runs_per_second, lim.client_run_burst, now)
+            self.clients[seen.client] = client
+        delay = max(seen.bucket.wait(now), client.wait(now))
+        if delay == 0:
+            seen.bucket.take()
+            client.take()
+            return 0.0
+        self.count("too soon")
+        return delay if kind == "rerun_script" else None
+
+    # --- sessions --------------------------------------------------------------------------
+
+    def connected(self, session_id: str, client: str) -> list[str]:
+        """Note a new session; returns the sessions to close to stay within the caps (the
+        new one last, when no other can go)."""
+        now = self.clock()
+        lim = self.limits
+        self.sessions[session_id] = _Session(
+            client, now, Bucket(lim.runs_per_second, lim.run_burst, now)
+        )
+        close: list[str] = []
+        mine = [s for s, seen in self.sessions.items() if seen.client == client]
+        if len(mine) > lim.sessions_per_client:
+            close.append(self._quietest(mine, session_id) or session_id)
+        elif len(self.sessions) > lim.max_sessions:
+            close.append(self._quietest(list(self.sessions), session_id) or session_id)
+        if close:
+            self.count("over the session cap")
+        return close
+
+    def _quietest(self, candidates: list[str], new: str) -> str | None:
+        """Of `candidates` other than `new`, one that never spoke (the oldest), else None: a
+        session that talks is a person, and is not dropped for a newcomer."""
+        silent = [
+            s for s in candidates if s != new and self.sessions[s].last_message is None
+        ]  # fmt: skip
+        return min(silent, key=lambda s: self.sessions[s].connected, default=None)
+
+    def stale(self) -> list[str]:
+        """Sessions to close now: silent since they connected, or idle too long."""
+        now, lim = self.clock(), self.limits
+        out = []
+        for session_id, seen in self.sessions.items():
+            if seen.last_message is None:
+                if now - seen.connected > lim.first_message_seconds:
+                    out.append(session_id)
+            elif now - seen.last_message > lim.idle_seconds:
+                out.append(session_id)
+        return out
+
+    def forget(self, session_id: str) -> None:
+        seen = self.sessions.pop(session_id, None)
+        if seen is not None and seen.timer is not None:
+            seen.timer.cancel()
+        if seen is not None and not any(s.client == seen.client for s in self.sessions.values()):
+            self.clients.pop(seen.client, None)
+
+
+def client_address(client: Any) -> str:
+    """The visitor's address: the balancer's X-Forwarded-For when the connection comes from
+    this machine (HAProxy in front), else the peer's."""
+    context = getattr(client, "client_context", None)
+    peer = getattr(context, "remote_ip", None) or "?"
+    if peer in ("127.0.0.1", "::1") or peer.startswith("127."):
+        for name, value in getattr(context, "headers", ()):
+            if name.lower() == "x-forwarded-for" and value.strip():
+                return value.split(",")[-1].strip()
+    return peer
+
+
+# ---------------------------------------------------------------------------------------------
+# Wiring the guards into Streamlit's runtime
+
+_INSTALLED: Guard | None = None
+_LOCK = threading.Lock()
+SWEEP_SECONDS = 5.0
+_CLOSING: set[asyncio.Task[None]] = set()
+
+
+def install(env: Mapping[str, str] | None = None) -> Guard | None:
+    """Install the guards in this process's Streamlit server, once (later calls return the
+    same guard). Returns None when there is no server (AppTest, bare mode)."""
+    global _INSTALLED
+    with _LOCK:
+        if _INSTALLED is not None:
+            return _INSTALLED
+        from streamlit import runtime
+
+        if not runtime.exists():
+            return None
+        rt = runtime.get_instance()
+        loop = getattr(rt, "_async_objs", None)
+        loop = getattr(loop, "eventloop", None)
+        if loop is None:
+            return None
+        guard = Guard(limits_from(os.environ if env is None else env))
+        _log_to_stderr()
+        _wrap_runtime(rt, guard)
+        _wrap_storage(rt, guard.limits.reconnect_seconds)
+        _wrap_uploads(rt, guard)
+        if os.environ.get("TIMELINE_METRICS", "") not in ("1", "true", "yes"):
+            _silence_metrics(rt)
+        loop.call_soon_threadsafe(_sweep, rt, guard, loop)
+        _INSTALLED = guard
+        LOG.info("guards installed: %s", guard.limits)
+        return guard
+
+
+def _log_to_stderr() -> None:
+    """The package's log lines (the guards', a table loaded) beside Streamlit's own."""
+    log = logging.getLogger("timeline")
+    if not log.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+
+
+def _close(rt: Any, session_id: str, code: int = 1008) -> None:
+    """Close a session's websocket; the session is shut down (not kept for a reconnect)."""
+    mgr = rt._session_mgr
+    info = mgr.get_active_session_info(session_id)
+    mgr.mark_session_nonresumable(session_id)
+    ws = getattr(getattr(info, "client", None), "_websocket", None)
+    if ws is not None:
+        task = asyncio.ensure_future(_close_websocket(ws, code))
+        _CLOSING.add(task)  # a task without a reference can be collected before it runs
+        task.add_done_callback(_CLOSING.discard)
+    else:
+        rt.close_session(session_id)
+
+
+async def _close_websocket(ws: Any, code: int) -> None:
+    try:
+        await ws.close(code=code)
+    except Exception:  # already closed by the other side
+        LOG.debug("closing a websocket", exc_info=True)
+
+
+def _wrap_runtime(rt: Any, guard: Guard) -> None:
+    cls = type(rt)
+    connect, handle = cls.connect_session, cls.handle_backmsg
+
+    @functools.wraps(connect)
+    def connect_session(self: Any, client: Any, *args: Any, **kw: Any) -> str:
+        session_id = connect(self, client, *args, **kw)
+        if self is rt:
+            for other in guard.connected(session_id, client_address(client)):
+                LOG.warning("session %s closed: over the session cap", other)
+                guard.forget(other)
+                _close(rt, other, 1013)  # "try again later"
+        return session_id
+
+    @functools.wraps(handle)
+    def handle_backmsg(self: Any, session_id: str, msg: Any, **kw: Any) -> None:
+        if self is not rt:
+            return handle(self, session_id, msg, **kw)
+        kind = msg.WhichOneof("type")
+        delay = guard.admit(session_id, kind)
+        if delay == 0:
+            return handle(self, session_id, msg, **kw)
+        if delay is None:
+            return None  # counted in guard.refused; the sweep logs the counts
+        seen = guard.sessions[session_id]
+        seen.waiting = (msg, kw)
+        if seen.timer is None:
+
+            def later() -> None:
+                seen.timer = None
+                waiting, seen.waiting = seen.waiting, None
+                if waiting is not None and session_id in guard.sessions:
+                    handle_backmsg(self, session_id, waiting[0], **waiting[1])
+
+            seen.timer = asyncio.get_running_loop().call_later(delay, later)
+        return None
+
+    def forgetting(method: Any) -> Any:
+        @functools.wraps(method)
+        def wrapped(self: Any, session_id: str, *args: Any, **kw: Any) -> None:
+            method(self, session_id, *args, **kw)
+            if self is rt and not self._session_mgr.is_active_session(session_id):
+                guard.forget(session_id)
+
+        return wrapped
+
+    cls.connect_session, cls.handle_backmsg = connect_session, handle_backmsg
+    cls.disconnect_session = forgetting(cls.disconnect_session)
+    cls.close_session = forgetting(cls.close_session)
+
+
+def _wrap_storage(rt: Any, seconds: float) -> None:
+    """Shut down a disconnected session when it leaves the reconnect storage without coming
+    back (expired or pushed out): Streamlit 1.67 only forgets it, and its uploaded files stay
+    in the upload manager for the life of the process."""
+    mgr = rt._session_mgr
+    cache = getattr(getattr(mgr, "_session_storage", None), "_cache", None)
+    if cache is None or not hasattr(cache, "_on_remove"):
+        LOG.warning("session storage not as expected: expired sessions keep their uploads")
+        return
+
+    def on_remove(session_id: str, info: Any) -> None:
+        if not mgr.is_active_session(session_id):  # not a reconnect taking it back
+            info.session.shutdown()
+
+    cache._on_remove = on_remove
+    cache._ttl = seconds
+
+
+def _wrap_uploads(rt: Any, guard: Guard) -> None:
+    mgr = rt.uploaded_file_mgr
+    if not hasattr(mgr, "file_storage"):
+        LOG.warning("upload manager not as expected: uploads are not bounded")
+        return
+    add_file = mgr.add_file
+    cap = guard.limits.upload_mb * MB
+    keep = guard.limits.files_per_session
+
+    def bounded_add_file(session_id: str, file: Any) -> None:
+        from starlette.exceptions import HTTPException
+
+        with mgr._lock:
+            held = mgr._total_bytes
+            older = list(mgr.file_storage.get(session_id, {}))
+        # The session's oldest files go first: its uploader shows only the newest.
+        for file_id in older[: max(0, len(older) - keep + 1)]:
+            mgr.remove_file(session_id, file_id)
+        with mgr._lock:
+            held = mgr._total_bytes
+        if held + len(file.data) > cap:
+            guard.count("uploads held")
+            LOG.warning("upload refused: the process holds %d MB of uploads", held // MB)
+            raise HTTPException(status_code=503, detail="The server holds too many uploads.")
+        add_file(session_id, file)
+
+    mgr.add_file = bounded_add_file
+
+
+def _silence_metrics(rt: Any) -> None:
+    """`/_stcore/metrics` is served to anyone: with no providers it tells nothing (set
+    TIMELINE_METRICS=1 to keep Streamlit's cache and session statistics, as the tests do)."""
+    stats = getattr(rt, "_stats_mgr", None)
+    if stats is not None and hasattr(stats, "_providers_by_family"):
+        stats._providers_by_family.clear()
+
+
+def _sweep(rt: Any, guard: Guard, loop: asyncio.AbstractEventLoop) -> None:
+    """Every `SWEEP_SECONDS` on the event loop: close silent and idle sessions, forget ended
+    ones, and shut down disconnected sessions whose reconnect time is over."""
+    try:
+        if guard.refused != guard.logged:
+            LOG.info("refused so far: %s", guard.refused)
+            guard.logged = dict(guard.refused)
+        mgr = rt._session_mgr
+        for session_id in list(guard.sessions):
+            if not mgr.is_active_session(session_id):
+                guard.forget(session_id)
+        for session_id in guard.stale():
+            LOG.info("session %s closed: silent", session_id)
+            guard.forget(session_id)
+            _close(rt, session_id, 1000)
+        storage = getattr(mgr, "_session_storage", None)
+        cache = getattr(storage, "_cache", None)
+        if cache is not None and hasattr(cache, "expire"):
+            with mgr._storage_lock:
+                cache.expire()
+    except Exception:
+        LOG.exception("sweeping sessions")
+    loop.call_later(SWEEP_SECONDS, _sweep, rt, guard, loop)
+
+
+# ---------------------------------------------------------------------------------------------
+# Garbage collection
+
+# Python's default thresholds (700, 10, 10) ran a full collection every few dozen runs under
+# load, each walking every object of the process: the view caches and the table too.
+GC_THRESHOLDS = (10_000, 20, 20)
+
+
+@functools.cache
+def collect_garbage_for_many_visitors() -> None:
+    """Once per process, after the first table is loaded: fewer, larger young collections
+    (`GC_THRESHOLDS`), and what is loaded by then (modules, the table) left out of the full
+    ones (`gc.freeze`): it lives as long as the process. Frozen objects are still freed by
+    their reference counts; only a cycle among them would stay."""
+    gc.set_threshold(*GC_THRESHOLDS)
+    gc.freeze()
