@@ -17,6 +17,7 @@ its view comes back from the URL on whichever replica the balancer picks.
 from __future__ import annotations
 
 import contextlib
+import socket
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -63,6 +64,10 @@ class Visitor:
     reconnects: int = 0
     session_id: str = ""
     seen: dict[str, ForwardMsg] = field(default_factory=dict)  # messages by hash (ref_hash)
+    _last_cookies: list[str] = field(default_factory=list)  # what the last `get` set
+    # The local address to connect from (e.g. "127.0.0.3"): on loopback, tests and floods play
+    # clients at different addresses, as the balancer's per-address limits see them.
+    source: str | None = None
 
     # --- the connection ----------------------------------------------------------------------
 
@@ -81,12 +86,18 @@ class Visitor:
             for name, morsel in jar.items():
                 self.cookies[name] = morsel.value
 
-    def fetch_page(self) -> None:
-        """GET / as a browser does first; keeps the cookies it sets (the balancer's)."""
+    def _http(self):
         import http.client
 
         parts = urlsplit(self.base)
-        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=self.timeout)
+        source = (self.source, 0) if self.source else None
+        return http.client.HTTPConnection(
+            parts.hostname, parts.port, timeout=self.timeout, source_address=source
+        )
+
+    def fetch_page(self) -> None:
+        """GET / as a browser does first; keeps the cookies it sets (the balancer's)."""
+        conn = self._http()
         try:
             headers = {"Cookie": self._cookie_header()} if self.cookies else {}
             conn.request("GET", "/", headers=headers)
@@ -100,14 +111,12 @@ class Visitor:
 
     def get(self, path: str) -> tuple[int, bytes]:
         """GET `path` with this visitor's cookies (e.g. a download link): status and body."""
-        import http.client
-
-        parts = urlsplit(self.base)
-        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=self.timeout)
+        conn = self._http()
         try:
             headers = {"Cookie": self._cookie_header()} if self.cookies else {}
             conn.request("GET", path, headers=headers)
             response = conn.getresponse()
+            self._last_cookies = response.headers.get_all("Set-Cookie") or []
             return response.status, response.read()
         finally:
             conn.close()
@@ -115,14 +124,31 @@ class Visitor:
     def connect(self) -> None:
         parts = urlsplit(self.base)
         headers = [f"Cookie: {self._cookie_header()}"] if self.cookies else []
-        self.ws = websocket.create_connection(
-            f"ws://{parts.netloc}/_stcore/stream",
-            subprotocols=["streamlit"],
-            origin=f"{parts.scheme}://{parts.netloc}",
-            header=headers,
-            timeout=self.timeout,
-            enable_multithread=False,
-        )
+        sock = None
+        if self.source:
+            sock = socket.create_connection(
+                (parts.hostname, parts.port), timeout=self.timeout, source_address=(self.source, 0)
+            )
+        try:
+            self.ws = websocket.create_connection(
+                f"ws://{parts.netloc}/_stcore/stream",
+                subprotocols=["streamlit"],
+                origin=f"{parts.scheme}://{parts.netloc}",
+                header=headers,
+                timeout=self.timeout,
+                enable_multithread=False,
+                socket=sock,
+            )
+        except BaseException:
+            if sock is not None:
+                sock.close()
+            raise
+
+    def send(self, msg: BackMsg) -> None:
+        """Send one BackMsg as it is and read nothing (floods: `clear_cache`, reruns)."""
+        if self.ws is None:
+            raise ProtocolError("not connected")
+        self.ws.send_binary(msg.SerializeToString())
 
     def close(self) -> None:
         if self.ws is not None:
@@ -170,6 +196,42 @@ class Visitor:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.5)
+
+    def put_file(self, data: bytes, name: str = "table.csv") -> int:
+        """Upload `data` into this session's files, as the browser's uploader does (a PUT to
+        the session's upload address, with the XSRF cookie and header); returns the status.
+        The page's uploader is not told: the file is only held by the server."""
+        import http.client
+
+        if not self.session_id:
+            raise ProtocolError("not connected")
+        if "_streamlit_xsrf" not in self.cookies:
+            self.get("/_stcore/health")  # sets the XSRF cookie
+            self._keep_cookies(self._last_cookies)
+        token = self.cookies.get("_streamlit_xsrf", "")
+        boundary = uuid.uuid4().hex
+        body = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"'
+            f"\r\nContent-Type: text/csv\r\n\r\n"
+        ).encode() + data + f"\r\n--{boundary}--\r\n".encode()
+        parts = urlsplit(self.base)
+        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=self.timeout)
+        try:
+            conn.request(
+                "PUT",
+                f"/_stcore/upload_file/{self.session_id}/{uuid.uuid4()}",
+                body=body,
+                headers={
+                    "Cookie": self._cookie_header(),
+                    "X-Xsrftoken": token,
+                    "Content-Type": f"multipart/form-data; boundary={boundary}",
+                },
+            )
+            response = conn.getresponse()
+            response.read()
+            return response.status
+        finally:
+            conn.close()
 
     def download_url(self, link: str) -> str:
         """The address of a download: a link sent with the page as it is, or, for a button
