@@ -824,3 +824,25 @@ def test_one_event_is_counted_in_the_singular(monkeypatch, tmp_path):
     assert "Showing **1** of **1** event" in [md.value for md in at.sidebar.markdown]
     assert download_label(at) == "Download 1 event (CSV)"
     assert any(">All 1 event<" in h.proto.body for h in at.get("html"))  # the summary line
+
+
+@pytest.mark.parametrize(
+    ("value", "years", "said"),
+    [
+        (1e5, (2020, 2020), "Years 100000 to 2020 were read as 2020–2020: the start was after "
+         "the end and the table covers 1918–2020."),
+        (12345678901234567890, (2020, 2020), "Years 123456789012... to 2020 were read as "
+         "2020–2020: the start was after the end and the table covers 1918–2020."),
+        (-5, (1918, 2020), "Years -5 to 2020 were read as 1918–2020: the table covers 1918–2020."),
+    ],
+)  # fmt: skip
+def test_a_typed_year_is_named_as_typed_and_applied(app: AppTest, value, years, said):
+    at = app.run()
+    box = at.sidebar.number_input(key=ui.K_YEAR_FROM)
+    # The browser reads a float box with parseFloat ("1e5" is 100000, twenty digits a number),
+    # an int box with parseInt ("1e5" is 1) and refuses more than 2**53.
+    assert box.proto.data_type == box.proto.DataType.FLOAT
+    at = box.set_value(value).run()
+    assert not at.exception
+    assert at.sidebar.slider(key="years").value == years
+    assert notices(at) == [said]

@@ -301,8 +301,17 @@ def test_by_date_sorts_by_start_then_end_keeping_ties_in_order(limit):
          "1918–2020."),
         (2030, 2040, (2020, 2020), "Years 2030 to 2040 were read as 2020–2020: the table covers "
          "1918–2020."),
-        (123456789012, 1990, (1990, 2020), "Years 12345... to 1990 were read as 1990–2020: the "
-         "start was after the end and the table covers 1918–2020."),
+        (123456789012, 1990, (1990, 2020), "Years 123456789012 to 1990 were read as 1990–2020: "
+         "the start was after the end and the table covers 1918–2020."),
+        # As the page's float boxes send them: "1e5" is 100000; a float keeps 15 digits.
+        (1e5, 2020.0, (2020, 2020), "Years 100000 to 2020 were read as 2020–2020: the start "
+         "was after the end and the table covers 1918–2020."),
+        (1918.0, 12345678901234567890.0, (1918, 2020), "Years 1918 to 123456789012... were read "
+         "as 1918–2020: the table covers 1918–2020."),
+        (-5.0, 1990.0, (1918, 1990), "Years -5 to 1990 were read as 1918–1990: the table covers "
+         "1918–2020."),
+        (1988.5, 1994.0, (1988, 1994), "Years 1988.5 to 1994 were read as 1988–1994: a year is a "
+         "whole number."),
     ],
 )  # fmt: skip
 def test_typed_years_come_back_in_order_within_the_span_saying_what_changed(

@@ -253,3 +253,29 @@ def test_a_bad_map_mode_or_extent_is_named_and_the_default_kept():
     assert parsed.notices == (
         "Ignored map 'heat' in the link: the maps are 'places', 'countries'.",
     )
+
+
+@pytest.mark.parametrize(
+    ("years", "state", "notice"),
+    [
+        (["-5", "-1"], FilterState(),
+         "Ignored years '-5', '-1' in the link: the table covers 1918–2020."),
+        (["-5--1"], FilterState(),
+         "Ignored years '-5--1' in the link: the table covers 1918–2020."),
+        (["-99999", "99999"], FilterState(),
+         "Years '-99999', '99999' in the link were narrowed to 1918–2020: the table covers "
+         "1918–2020."),
+        (["1990", "-99999"], FilterState(years=(1918, 1990)),
+         "Years '1990', '-99999' in the link were narrowed to 1918–1990: the table covers "
+         "1918–2020."),
+        (["1990", "9" * 20], FilterState(years=(1990, 2020)),
+         f"Years '1990', '{'9' * 20}' in the link were narrowed to 1990–2020: the table covers "
+         "1918–2020."),
+        (["1e5"], FilterState(), "Ignored years '1e5' in the link: expected two years."),
+        (["1988 -1994"], FilterState(years=(1988, 1994)), None),
+    ],
+)  # fmt: skip
+def test_years_notices_name_the_values_as_the_link_has_them_and_what_was_done(years, state, notice):
+    parsed = parse({"years": years})
+    assert parsed.filters == state
+    assert parsed.notices == ((notice,) if notice else ())

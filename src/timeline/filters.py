@@ -8,6 +8,7 @@ combine with AND.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import unicodedata
@@ -366,21 +367,35 @@ def restrict(state: FilterState, options: FilterOptions) -> FilterState:
     return replace(state, **allowed, years=years, query=state.query.strip())
 
 
-def typed_years(first: int, last: int, span: tuple[int, int]) -> tuple[tuple[int, int], str | None]:
-    """Typed start and end years as a range within the table's `span`, in order, and a
-    sentence saying what was changed to get there (None when they were taken as typed)."""
+def typed_years(
+    first: float, last: float, span: tuple[int, int]
+) -> tuple[tuple[int, int], str | None]:
+    """Typed start and end years (finite numbers) as a range of whole years within the table's
+    `span`, in order, and a sentence naming the values as typed and what was done with them
+    (None when they were taken as typed)."""
     lo, hi = span
+    whole = (math.floor(first), math.floor(last))
+    start, end = sorted(whole)
     why = []
-    start, end = sorted((first, last))
-    if first > last:
+    if whole != (first, last):
+        why.append("a year is a whole number")
+    if whole[0] > whole[1]:
         why.append("the start was after the end")
     if start < lo or end > hi:
         why.append(f"the table covers {lo}–{hi}")
     if not why:
         return (start, end), None
     years = (min(max(start, lo), hi), min(max(end, lo), hi))
-    said = f"Years {short_year(first)} to {short_year(last)} were read as {years[0]}–{years[1]}: "
+    said = f"Years {_as_typed(first)} to {_as_typed(last)} were read as {years[0]}–{years[1]}: "
     return years, said + " and ".join(why) + "."
+
+
+def _as_typed(value: float) -> str:
+    """A typed number as a notice names it: the digits typed, of which a float keeps 15."""
+    if value != int(value):
+        return repr(value)
+    text = str(int(value))
+    return text if len(text.lstrip("-")) <= 15 else text[:12] + "..."
 
 
 def short_year(year: int) -> str:

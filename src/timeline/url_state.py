@@ -41,7 +41,9 @@ PARAMS: tuple[str, ...] = (
     *LIST_PARAMS.values(), "years", "q", "event", "view", "year", "zoom", "map", "extent"
 )  # fmt: skip
 QUERY_MAX = 200
-_YEAR_SPLIT = re.compile(r"\s*(?:,|\.\.|–|—|-(?=\d)|\s)\s*")
+# One value of `years`: a year, or two with a separator between them. A "-" right before a
+# number's digits, at the start or after a separator, is its sign: "-5", "-5--1", "1988-1994".
+_YEARS = re.compile(r"\s*(-?\d+)(?:\s*(?:,|\.\.|–|—|-|\s)\s*(-?\d+))?\s*")
 
 QueryParams = Mapping[str, str | Iterable[str]]
 
@@ -105,31 +107,31 @@ def _parse_list(
 def _parse_years(
     params: QueryParams, span: tuple[int, int], notices: list[str]
 ) -> tuple[int, int] | None:
+    """Two years (from one or two values, "1988-1994" too; a "-" before a number is its sign),
+    brought into the table's span and in order; each notice names the values as the link has
+    them."""
     values = [v for v in _values(params, "years") if v.strip()]
     if not values:
         return None
-    parts = [p for v in values for p in _YEAR_SPLIT.split(v.strip()) if p]
+    said = quoted(values)
     try:
-        years = [int(p) for p in parts]
-    except ValueError:
+        years = [int(y) for v in values for y in _YEARS.fullmatch(v).groups() if y is not None]
+    except (AttributeError, ValueError):  # no match; more digits than int() reads
         years = []
     if len(years) == 1:
         years *= 2
     if len(years) != 2:
-        notices.append(f"Ignored years {quoted(values)} in the link: expected two years.")
+        notices.append(f"Ignored years {said} in the link: expected two years.")
         return None
     first, last = sorted(years)
     lo, hi = span
     if last < lo or first > hi:
-        notices.append(
-            f"Ignored years {short_year(first)}–{short_year(last)} in the link: the table "
-            f"covers {lo}–{hi}."
-        )
+        notices.append(f"Ignored years {said} in the link: the table covers {lo}–{hi}.")
         return None
     if first < lo or last > hi:
+        first, last = max(first, lo), min(last, hi)
         notices.append(
-            f"Years {short_year(first)}–{short_year(last)} in the link were narrowed to the "
-            f"table's span {lo}–{hi}."
+            f"Years {said} in the link were narrowed to {first}–{last}: the table covers {lo}–{hi}."
         )
     return (first, last)
 
