@@ -888,16 +888,30 @@ def map_controls() -> tuple[str, bool]:
 def place_picker(here: pd.DataFrame, event_id: str) -> None:
     """Under the places map: when the selected event shares its place with other events shown
     (`here`: figures.events_at_place), a list of them to choose another (a click on a place
-    selects its newest)."""
+    selects its newest). As the events table: the first `labels.TABLE_MAX` (newest first),
+    the selected event always among them, and a line saying how many more."""
     if len(here) < 2:
         return
-    ids = here["id"].astype(str).tolist()
-    dated = labels.event_labels(here)["date"].astype(str).tolist()
-    names = dict(zip(ids, [f"{d} · {t}" for d, t in zip(dated, here["title"], strict=True)],
+    # Every option goes to the browser on every run: a place with 150,000 events sent megabytes.
+    listed = here.iloc[: labels.TABLE_MAX]
+    if not (listed["id"] == event_id).any():
+        listed = pd.concat([listed, here[here["id"] == event_id]])  # older: it goes last
+    ids = listed["id"].astype(str).tolist()
+    dated = labels.label_texts(listed, ("date",))["date"]
+    names = dict(zip(ids, [f"{d} · {t}" for d, t in zip(dated, listed["title"], strict=True)],
                      strict=True))  # fmt: skip
-    place = here["location"].astype(str).value_counts().index[0] or "this place"
-    plain_note(f"{len(ids):,} events at {place}, newest first: a click on the place selects "
-               "the newest; choose another here.")  # fmt: skip
+    place = listed["location"].astype(str).value_counts().index[0] or "this place"
+    note = (
+        f"{labels.event_count(len(here))} at {place}, newest first: a click on the place "
+        "selects the newest; choose another here."
+    )
+    if len(here) > len(ids):
+        also = " and the selected one" if len(ids) > labels.TABLE_MAX else ""
+        note += (
+            f" The list holds the newest {labels.TABLE_MAX:,}{also}, not the "
+            f"{len(here) - len(ids):,} others: narrow the filters (years, category) to list them."
+        )
+    plain_note(note)
     key = f"{K_PLACE_PICK}_{event_id}"  # a new list for each selected event, showing it
     st.selectbox(
         "Events at this place",
