@@ -892,7 +892,7 @@ def place_picker(here: pd.DataFrame, event_id: str) -> None:
     the selected event always among them, and a line saying how many more."""
     if len(here) < 2:
         return
-    # Every option goes to the browser on every run: a place with 150,000 events sent megabytes.
+    # Every option goes to the browser on every run: a crowded place would send all its events.
     listed = here.iloc[: labels.TABLE_MAX]
     if not (listed["id"] == event_id).any():
         listed = pd.concat([listed, here[here["id"] == event_id]])  # older: it goes last
