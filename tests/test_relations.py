@@ -456,3 +456,81 @@ def test_the_hover_of_a_recognition_names_its_date(hand):
     assert hover["DEU"][2].startswith("Recognition: January 1992; no diplomatic relations")
     assert hover["LBY"][2].startswith("Diplomatic relations since 1993")
     assert hover["GBR"][2] == "No relations"  # 1920's recognition lapsed
+
+
+# --- the computation against a plain reading of its rules --------------------------------------
+
+
+def plain_intervals(df: pd.DataFrame) -> pd.DataFrame:
+    """`relation_intervals` read row by row: a pair per (relation row, country it names)."""
+    taken, back = relations.SOVIET_PERIOD
+    pairs = []
+    for pos, r in enumerate(df.itertuples(index=False)):
+        if r.category not in relations.RELATION_CATEGORIES:
+            continue
+        lo, hi = r.start, r.end
+        if r.end_date == "" and r.category in ("diplomatic_relations", "recognition"):
+            hi = relations._NEVER
+        period = int(lo >= taken)
+        lo, hi = (max(lo, back), hi) if period else (lo, min(hi, taken - pd.Timedelta(days=1)))
+        if lo <= hi:
+            alone = len(r.countries) == 1
+            pairs += [(pos, c, r.category, alone, lo, hi, period) for c in r.countries]
+    pairs.sort(key=lambda p: (p[4], p[0]))  # stable: a row's countries in their order
+    return pd.DataFrame(pairs, columns=["row", "country", "kind", "alone", "lo", "hi", "period"])
+
+
+def random_table(seed: int, n: int = 400) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    codes = ["ARM", "TUR", "RUS", "FRA", "USA", "IRN", "GEO", "DEU"]
+    kinds = [*relations.RELATION_CATEGORIES, "membership", "agreement"]
+
+    def date() -> str:
+        day = pd.Timestamp("1912-01-01") + pd.Timedelta(days=int(rng.integers(0, 43_000)))
+        return day.strftime(str(rng.choice(["%Y", "%Y-%m", "%Y-%m-%d"])))
+
+    rows = []
+    for i in range(n):
+        start, end = sorted([date(), date()])
+        end = end if rng.random() < 0.5 and end[:4] > start[:4] else ""
+        countries = ";".join(rng.choice(codes, int(rng.integers(1, 4)), replace=False))
+        rows.append(row(f"r{i}", str(rng.choice(kinds)), start, end, countries))
+    return table(*rows)
+
+
+@pytest.fixture(scope="module", params=["shipped", "random-1", "random-2"])
+def any_table(request, events) -> pd.DataFrame:
+    if request.param == "shipped":
+        return events
+    return random_table(int(request.param[-1]))
+
+
+def test_relation_intervals_are_the_plain_reading(any_table):
+    got = relations.relation_intervals(any_table)
+    got = got.astype({"country": object, "kind": object})
+    pd.testing.assert_frame_equal(got, plain_intervals(any_table), check_dtype=False)
+
+
+def test_dropping_the_intervals_no_year_can_pick_changes_no_standing(any_table, monkeypatch):
+    # Every year, the standings are those computed from every interval.
+    years = range(relations.FIRST_YEAR, 2031)
+    fast = [standing_by_year(any_table, y) for y in years]
+    with monkeypatch.context() as m:
+        m.setattr(relations, "_widening", lambda group, end: np.arange(len(group)))
+        full = [standing_by_year(any_table, y) for y in years]
+    for year, a, b in zip(years, fast, full, strict=True):
+        pd.testing.assert_frame_equal(a, b, obj=str(year))
+
+
+def test_a_table_whose_rows_name_every_country_is_read_in_few_intervals():
+    everyone = ";".join(c for c in sorted(schema.country_names()) if c != "AZE")
+    rows = [
+        row(f"r{i}", "diplomatic_relations", str(1992 + i % 30), "", everyone) for i in range(60)
+    ]
+    rows += [
+        row(f"w{i}", "war", f"{1992 + i % 30}-01", f"{1993 + i % 30}-02", everyone)
+        for i in range(60)
+    ]
+    df = table(*rows)
+    kept = relations._Rows(relations.relation_intervals(df), df)
+    assert len(kept.row) <= 2 * 31 * 248 < len(relations.relation_intervals(df))

@@ -101,24 +101,21 @@ def is_soviet_year(year: int) -> bool:
     return year in SOVIET_YEARS
 
 
-def _explode(df: pd.DataFrame, rows: np.ndarray, column: str) -> tuple[np.ndarray, np.ndarray]:
-    """The items of list `column` in the rows at positions `rows`: (row position, item) pairs.
-    Each distinct list is split once: tables repeat their lists."""
-    codes, uniques = pd.factorize(df[column].to_numpy()[rows], use_na_sentinel=False)
+def _explode(
+    df: pd.DataFrame, rows: np.ndarray, column: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The items of list `column` in the rows at positions `rows`, in that order: (row
+    position, item code) pairs and the distinct items (`items[code]`). Each distinct list is
+    split once (tables repeat their lists), and items stay codes: no string per pair."""
+    lists, uniques = pd.factorize(df[column].to_numpy()[rows], use_na_sentinel=False)
     sizes = np.array([len(u) for u in uniques], dtype=np.int64)
-    flat = np.array([item for u in uniques for item in u], dtype=object)
+    flat, items = pd.factorize(np.array([i for u in uniques for i in u], dtype=object))
     starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]) if len(sizes) else sizes
-    per_row = sizes[codes]
+    per_row = sizes[lists]
     row = np.repeat(rows, per_row)
-    # Item k of a row's list sits at starts[code] + k in `flat`.
+    # Item k of a row's list sits at starts[list] + k in `flat`.
     k = np.arange(len(row)) - np.repeat(np.cumsum(per_row) - per_row, per_row)
-    return row, flat[np.repeat(starts[codes], per_row) + k]
-
-
-def _categorical(values: np.ndarray) -> pd.Categorical:
-    """Text values as a categorical: a frame would otherwise copy them into Arrow strings."""
-    codes, uniques = pd.factorize(values)
-    return pd.Categorical.from_codes(codes, categories=pd.Index(uniques, dtype=object))
+    return row, flat[np.repeat(starts[lists], per_row) + k], np.asarray(items, dtype=object)
 
 
 def relation_intervals(df: pd.DataFrame) -> pd.DataFrame:
@@ -127,9 +124,21 @@ def relation_intervals(df: pd.DataFrame) -> pd.DataFrame:
     days it holds, cut to its period of independence (`period` 0: 1918-1920, 1: from 1991);
     rows wholly in the Soviet years are dropped. Sorted by `lo`, then `row`."""
     kind_all = df["category"].astype("category").cat.set_categories(list(_KINDS))
-    kind_codes = kind_all.cat.codes.to_numpy()
-    rows = np.flatnonzero(kind_codes >= 0)
-    row, country = _explode(df, rows, "countries")
+    kind = kind_all.cat.codes.to_numpy().astype(np.int64)
+    # Days and periods per row of the table, then sorted and spread over each row's countries:
+    # a row's pairs share them, and a row may name every country.
+    taken, back = np.datetime64(SOVIET_PERIOD[0], "us"), np.datetime64(SOVIET_PERIOD[1], "us")
+    lo = df["start"].to_numpy(dtype="datetime64[us]")
+    hi = df["end"].to_numpy(dtype="datetime64[us]")
+    # Relations and recognitions hold until their end_date; wars and clashes for their period.
+    no_end = (df["end_date"].astype(str) == "").to_numpy()
+    hi = np.where(no_end & (kind <= _RECOGNITION), np.datetime64(_NEVER, "us"), hi)
+    period = (lo >= taken).astype(np.int64)
+    lo = np.where(period == 1, np.maximum(lo, back), lo)
+    hi = np.where(period == 0, np.minimum(hi, taken - np.timedelta64(1, "D")), hi)
+    rows = np.flatnonzero((kind >= 0) & (lo <= hi))
+    rows = rows[np.argsort(lo[rows], kind="stable")]
+    row, country, countries = _explode(df, rows, "countries")
     if not len(row):
         return pd.DataFrame(
             {
@@ -142,28 +151,19 @@ def relation_intervals(df: pd.DataFrame) -> pd.DataFrame:
                 "period": pd.Series(dtype="int64"),
             }
         )
-    counts = np.bincount(row, minlength=len(df))
-    kind = kind_codes[row]
-    taken, back = np.datetime64(SOVIET_PERIOD[0], "us"), np.datetime64(SOVIET_PERIOD[1], "us")
-    lo = df["start"].to_numpy(dtype="datetime64[us]")[row]
-    hi = df["end"].to_numpy(dtype="datetime64[us]")[row]
-    # Relations and recognitions hold until their end_date; wars and clashes for their period.
-    no_end = (df["end_date"].astype(str) == "").to_numpy()[row]
-    hi = np.where(no_end & (kind <= _RECOGNITION), np.datetime64(_NEVER, "us"), hi)
-    period = (lo >= taken).astype(np.int64)
-    lo = np.where(period == 1, np.maximum(lo, back), lo)
-    hi = np.where(period == 0, np.minimum(hi, taken - np.timedelta64(1, "D")), hi)
-    keep = lo <= hi
-    order = np.lexsort((row[keep], lo[keep]))
+    # The countries in the order they first appear, as a categorical of codes.
+    country, seen = pd.factorize(country)
     return pd.DataFrame(
         {
-            "row": row[keep][order],
-            "country": _categorical(country[keep][order]),
-            "kind": pd.Categorical.from_codes(kind[keep][order], categories=list(_KINDS)),
-            "alone": (counts[row] == 1)[keep][order],
-            "lo": lo[keep][order],
-            "hi": hi[keep][order],
-            "period": period[keep][order],
+            "row": row,
+            "country": pd.Categorical.from_codes(
+                country, categories=pd.Index(countries[seen], dtype=object)
+            ),
+            "kind": pd.Categorical.from_codes(kind[row], categories=list(_KINDS)),
+            "alone": (np.bincount(row, minlength=len(df)) == 1)[row],
+            "lo": lo[row],
+            "hi": hi[row],
+            "period": period[row],
         }
     )
 
@@ -183,16 +183,27 @@ class _Rows:
     """`relation_intervals` as arrays, read once and asked about any number of years."""
 
     def __init__(self, long: pd.DataFrame, df: pd.DataFrame) -> None:
-        codes, countries = pd.factorize(long["country"].astype(object), sort=True)
-        self.country = codes.astype(np.int64)
-        self.countries = np.asarray(countries, dtype=object)
-        self.kind = long["kind"].astype(object).map(_KINDS).to_numpy(dtype=np.int64)
+        # Codes, not strings: the countries sorted, the kinds in the order of _KINDS.
+        country = long["country"].cat
+        self.countries = np.asarray(country.categories, dtype=object)
+        by_name = np.argsort(self.countries)
+        self.countries = self.countries[by_name]
+        self.country = np.argsort(by_name)[country.codes].astype(np.int64)
+        self.kind = long["kind"].cat.codes.to_numpy().astype(np.int64)
         self.lo = long["lo"].to_numpy(dtype="datetime64[D]")
         self.hi = long["hi"].to_numpy(dtype="datetime64[D]")
         self.period = long["period"].to_numpy(dtype=np.int64)
         self.alone = long["alone"].to_numpy(dtype=bool)
         self.row = long["row"].to_numpy(dtype=np.int64)
         self.df = df
+        # A year asks of an interval only whether it starts by the year's end and ends from
+        # its start: an interval that starts no earlier and ends no later in years than an
+        # earlier one of its country, kind, `alone` and period is never picked nor changes a
+        # pick. Dropped, the years cost as much for a table whose rows name every country.
+        group = ((self.country * len(_KINDS) + self.kind) * 2 + self.alone) * 2 + self.period
+        kept = _widening(group, self.hi.astype("datetime64[Y]").astype(np.int64))
+        for name in ("country", "kind", "lo", "hi", "period", "alone", "row"):
+            setattr(self, name, getattr(self, name)[kept])
         fight = self.kind >= _WAR
         # The countries drawn: those on relations or recognition rows, or alone on a war's.
         shown = np.zeros(len(self.countries), dtype=bool)
@@ -298,6 +309,19 @@ _CITED = {
 }
 
 
+def _widening(group: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Positions whose `end` is later than that of every earlier position of their `group`."""
+    by_group = np.argsort(group, kind="stable")
+    # Each group's ends above every earlier group's (ends are years: well under 2**20 apart),
+    # so that one running maximum serves all the groups.
+    key = group[by_group] * (1 << 20) + (end[by_group] - end.min(initial=0))
+    before = np.maximum.accumulate(key)
+    wider = np.empty(len(key), dtype=bool)
+    wider[:1] = True
+    wider[1:] = key[1:] > before[:-1]
+    return np.sort(by_group[wider])
+
+
 def _first_per_country(country: np.ndarray, rows: np.ndarray, n: int) -> np.ndarray:
     """Per country code 0..n-1, the first of `rows` that belongs to it (-1: none)."""
     first = np.full(n, -1, dtype=np.int64)
@@ -351,7 +375,8 @@ def memberships_by_year(df: pd.DataFrame, last_year: int | None = None) -> pd.Da
     last = _last_year(df, last_year)
     years = pd.Index(np.arange(FIRST_YEAR, max(last, FIRST_YEAR) + 1), name="year")
     rows = np.flatnonzero(df["category"].isin(["membership"]).to_numpy())
-    row, org = _explode(df, rows, "organizations")
+    row, code, orgs = _explode(df, rows, "organizations")
+    org = orgs[code]
     start = df["start"].to_numpy(dtype="datetime64[us]")[row]
     first = pd.Series(start).groupby(org.astype(str)).min()
     joined = pd.DataFrame({"org": first.index.astype(str), "year": first.dt.year.to_numpy()})
