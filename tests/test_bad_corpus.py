@@ -26,6 +26,7 @@ from timeline import schema
 from timeline.__main__ import main
 from timeline.io import (
     MAX_FIELDS,
+    MAX_LINKS,
     MAX_PROBLEMS,
     MAX_ROWS,
     MAX_UPLOAD_MB,
@@ -211,10 +212,14 @@ def test_a_field_of_many_unknown_codes_lists_a_few(tmp_path):
 
 
 def test_default_limits_are_declared_once_and_read_from_the_environment():
-    assert upload_limits({}) == {"max_bytes": MAX_UPLOAD_MB * 1_000_000, "max_rows": MAX_ROWS}
-    assert (MAX_UPLOAD_MB, MAX_ROWS) == (50, 200_000)
+    assert upload_limits({}) == {
+        "max_bytes": MAX_UPLOAD_MB * 1_000_000,
+        "max_rows": MAX_ROWS,
+        "max_links": MAX_LINKS,
+    }
+    assert (MAX_UPLOAD_MB, MAX_ROWS, MAX_LINKS) == (50, 200_000, 1_000_000)
     env = {"TIMELINE_MAX_UPLOAD_MB": "0.5", "TIMELINE_MAX_ROWS": "1_000"}
-    assert upload_limits(env) == {"max_bytes": 500_000, "max_rows": 1000}
+    assert upload_limits(env) == {"max_bytes": 500_000, "max_rows": 1000, "max_links": MAX_LINKS}
     assert upload_limits({"TIMELINE_MAX_UPLOAD_MB": " ", "TIMELINE_MAX_ROWS": ""}) == (
         upload_limits({})
     )
@@ -230,6 +235,8 @@ def test_default_limits_are_declared_once_and_read_from_the_environment():
         ("TIMELINE_MAX_UPLOAD_MB", "inf"),
         ("TIMELINE_MAX_ROWS", "0"),
         ("TIMELINE_MAX_ROWS", "1.5"),
+        ("TIMELINE_MAX_LINKS", "0"),
+        ("TIMELINE_MAX_LINKS", "many"),
     ],
 )
 def test_a_bad_limit_in_the_environment_is_refused_by_name(variable, value):

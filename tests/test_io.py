@@ -440,3 +440,35 @@ def test_quoted_commas_are_not_fields_and_a_row_of_1000_fields_is_counted_exactl
     assert problems_of(f"{HEADER}\n{GOOD}{',' * 987}\n{GOOD}\n") == [
         "t.csv:2: has more than 1,000 fields, expected 14" + hint
     ]
+
+
+# --- the link limit: countries and organizations named, summed over the rows ------------------
+
+
+def _linked(n: int, description: str = "A truce.") -> bytes:
+    # GOOD names 3: ARM, RUS and CIS.
+    rows = [row(id=f"e{i}", description=description if i == 0 else "A truce.") for i in range(n)]
+    return (HEADER + "\n" + "\n".join(rows) + "\n").encode()
+
+
+@pytest.mark.parametrize(
+    ("description", "line"), [("A truce.", 5), ('"A\ntruce."', 6)], ids=["one-line", "multi-line"]
+)
+def test_an_upload_naming_too_many_countries_and_organizations_is_refused_at_its_line(
+    monkeypatch, description, line
+):
+    from timeline.io import upload_limits
+    from timeline.loading import load_table
+
+    monkeypatch.setenv("TIMELINE_MAX_LINKS", "11")
+    data = _linked(4, description)  # 3, 6, 9, then 12 names: the fourth row passes 11
+    loaded = load_table(io.BytesIO(data), name="up.csv", limits=upload_limits())
+    assert [str(p) for p in loaded.problems] == [
+        f"up.csv:{line}: brings the countries and organizations named to more than 11 "
+        "(12 by this line); the limit is 11"
+    ]
+    monkeypatch.setenv("TIMELINE_MAX_LINKS", "12")  # just at the limit
+    assert load_table(io.BytesIO(data), name="up.csv", limits=upload_limits()).ok
+    monkeypatch.setenv("TIMELINE_MAX_LINKS", "11")
+    # A table the app is started with (--data, the command line) has no link limit.
+    assert len(read_events(io.BytesIO(data))) == 4

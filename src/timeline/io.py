@@ -8,18 +8,20 @@ Hostile or broken input is refused quickly and in bounded memory:
 * Limits, for uploads. A file larger than `max_bytes` is refused before it is decoded, and at
   most `max_bytes + 1` bytes are ever read; a table of more than `max_rows` records is refused
   as soon as the record after the limit is reached. Both are file-level problems that name the
-  limit. `read_events` has no limits unless given; the app passes `upload_limits()` for
-  uploads: `MAX_UPLOAD_MB` = 50 MB (1 MB = 10^6 bytes) and `MAX_ROWS` = 200,000, or the
-  environment variables `TIMELINE_MAX_UPLOAD_MB` and `TIMELINE_MAX_ROWS`. A table a person
-  points at (`--data`, `TIMELINE_DATA`, the command line) is theirs and has no row limit; the
-  app reads it with `data_limits()`: at most `MAX_DATA_MB` = 1024 MB, or
-  `TIMELINE_MAX_DATA_MB`.
+  limit. A table naming more than `max_links` countries and organizations in all (the sum over
+  its rows) is refused at the line that passes the limit: the views' work grows with it.
+  `read_events` has no limits unless given; the app passes `upload_limits()` for uploads:
+  `MAX_UPLOAD_MB` = 50 MB (1 MB = 10^6 bytes), `MAX_ROWS` = 200,000 and `MAX_LINKS` =
+  1,000,000, or the environment variables `TIMELINE_MAX_UPLOAD_MB`, `TIMELINE_MAX_ROWS` and
+  `TIMELINE_MAX_LINKS`. A table a person points at (`--data`, `TIMELINE_DATA`, the command
+  line) is theirs and has no row or link limit; the app reads it with `data_limits()`: at most
+  `MAX_DATA_MB` = 1024 MB, or `TIMELINE_MAX_DATA_MB`.
 * Files. A path is read only when it names a regular file, opened without blocking: a
   directory, a FIFO (which would wait for a writer) or a device (`/dev/zero` never ends) is
   refused by name.
 * Order. The cheap checks run first and each stage stops the next: size, encoding, the header
-  row, the CSV structure (quotes, number of fields per record), and only then the cell rules
-  and duplicate ids.
+  row, the CSV structure (quotes, number of fields per record, the row and link limits), and
+  only then the cell rules and duplicate ids.
 * Width. A record (the header included) of more than `MAX_FIELDS` (1,000) fields is refused
   before either reader builds it: a header row followed by a million commas would otherwise
   make a million columns, and a row of them a list of a million cells. Checking stops there.
@@ -74,6 +76,11 @@ MAX_UPLOAD_MB = 50
 MAX_ROWS = 200_000
 ENV_MAX_UPLOAD_MB = "TIMELINE_MAX_UPLOAD_MB"
 ENV_MAX_ROWS = "TIMELINE_MAX_ROWS"
+# Countries and organizations named, summed over the rows: each is an interval the relations
+# views read, so a table whose rows name every country costs them as much as 250 times the
+# rows. Five a row for the largest upload; a run of the relations views stays under a second.
+MAX_LINKS = 1_000_000
+ENV_MAX_LINKS = "TIMELINE_MAX_LINKS"
 # The size limit of the table the app is started with (`--data`, TIMELINE_DATA): far above
 # the upload limit (the operator chose the file), but a bound all the same.
 MAX_DATA_MB = 1024
@@ -186,27 +193,31 @@ def _column_rank(column: str) -> int:
 
 
 def upload_limits(environ: Mapping[str, str] | None = None) -> dict[str, int]:
-    """The upload limits as `read_events` keyword arguments: `max_bytes` and `max_rows`.
+    """The upload limits as `read_events` keyword arguments: `max_bytes`, `max_rows` and
+    `max_links`.
 
-    `TIMELINE_MAX_UPLOAD_MB` (a positive number of megabytes, 10^6 bytes each) and
-    `TIMELINE_MAX_ROWS` (a positive whole number) override the defaults `MAX_UPLOAD_MB` and
-    `MAX_ROWS`; unset or empty means the default. Anything else raises ValueError naming the
-    variable, so a misconfigured server fails at start-up rather than on the first upload.
+    `TIMELINE_MAX_UPLOAD_MB` (a positive number of megabytes, 10^6 bytes each),
+    `TIMELINE_MAX_ROWS` and `TIMELINE_MAX_LINKS` (positive whole numbers) override the defaults
+    `MAX_UPLOAD_MB`, `MAX_ROWS` and `MAX_LINKS`; unset or empty means the default. Anything else
+    raises ValueError naming the variable, so a misconfigured server fails at start-up rather
+    than on the first upload.
     """
     env = os.environ if environ is None else environ
     limits = {
         "max_bytes": _bytes_setting(env, ENV_MAX_UPLOAD_MB, MAX_UPLOAD_MB),
         "max_rows": MAX_ROWS,
+        "max_links": MAX_LINKS,
     }
-    raw_rows = env.get(ENV_MAX_ROWS, "").strip()
-    if raw_rows:
-        try:
-            rows = int(raw_rows)
-        except ValueError:
-            rows = 0
-        if rows <= 0:
-            raise ValueError(f"{ENV_MAX_ROWS}={raw_rows!r}: expected a positive whole number")
-        limits["max_rows"] = rows
+    for key, variable in (("max_rows", ENV_MAX_ROWS), ("max_links", ENV_MAX_LINKS)):
+        raw = env.get(variable, "").strip()
+        if raw:
+            try:
+                value = int(raw)
+            except ValueError:
+                value = 0
+            if value <= 0:
+                raise ValueError(f"{variable}={raw!r}: expected a positive whole number")
+            limits[key] = value
     return limits
 
 
@@ -280,6 +291,7 @@ def read_events(
     *,
     max_bytes: int | None = None,
     max_rows: int | None = None,
+    max_links: int | None = None,
     coordinate_text: bool = False,
 ) -> pd.DataFrame:
     """Read, validate and type an event table from a path or a file-like object.
@@ -287,21 +299,23 @@ def read_events(
     Returns the schema's columns (lists as tuples, lat/lon as floats, category as a categorical)
     plus `start`, `end` (the last day of the period) and `precision`, and with `coordinate_text`
     the lat/lon cells as written (`schema.COORDINATE_TEXT`). Raises `EventTableError`, and no
-    other exception for anything the source contains. `max_bytes` and `max_rows` are limits
-    (None, the default: no limit; uploads pass `**upload_limits()`); see the module docstring
-    for the order of checks and the cap on the number of problems listed.
+    other exception for anything the source contains. `max_bytes`, `max_rows` and `max_links`
+    are limits (None, the default: no limit; uploads pass `**upload_limits()`); see the module
+    docstring for the order of checks and the cap on the number of problems listed.
     """
     name = name or _source_name(source)
     data = _read_bytes(source, name, max_bytes)
-    raw = _fast_text_frame(data, max_rows) if isinstance(data, bytes) else None
+    raw = _fast_text_frame(data, max_rows, max_links) if isinstance(data, bytes) else None
     if raw is None:
         # The strict path: it finds every problem and names its line.
-        raw, lines = _parse(decode(data, name), name, max_rows)
+        raw, lines = _parse(decode(data, name), name, max_rows, max_links)
         _check(raw, lines, name)
     return _typed(raw, coordinate_text)
 
 
-def _fast_text_frame(data: bytes, max_rows: int | None) -> pd.DataFrame | None:
+def _fast_text_frame(
+    data: bytes, max_rows: int | None, max_links: int | None = None
+) -> pd.DataFrame | None:
     """The checked text frame of a well-formed table, read by Arrow's multi-threaded CSV reader;
     None when the table may hold any problem, so that the strict path reads it and names them.
 
@@ -349,6 +363,10 @@ def _fast_text_frame(data: bytes, max_rows: int | None) -> pd.DataFrame | None:
         columns[name.strip()] = unquote_formulas(cells.str.strip())
     del body
     raw = pd.DataFrame(columns)
+    # Over the link limit, before the cell rules (which split every list): the strict path
+    # names the line.
+    if max_links is not None and _links(raw).sum() > max_links:
+        return None
     return raw if _passes(raw) else None
 
 
@@ -655,12 +673,15 @@ def _header_problems(header: list[str], name: str) -> _Found:
     return found
 
 
-def _parse(text: str, name: str, max_rows: int | None = None) -> tuple[pd.DataFrame, list[int]]:
+def _parse(
+    text: str, name: str, max_rows: int | None = None, max_links: int | None = None
+) -> tuple[pd.DataFrame, list[int]]:
     """The table as text cells ("" when empty, stripped), and the line each record starts on.
 
     One pass of the `csv` module gives both, so line numbers always match the frame's rows.
     Raises for a bad header (before reading further), for records that cannot be parsed or
-    have the wrong number of fields (all of them, capped), and for more than `max_rows` records.
+    have the wrong number of fields (all of them, capped), for more than `max_rows` records,
+    and at the record that brings the countries and organizations named past `max_links`.
     """
     records = _records(text, name)
     try:
@@ -686,7 +707,8 @@ def _parse(text: str, name: str, max_rows: int | None = None) -> tuple[pd.DataFr
     rows: list[list[str]] | None = []
     lines: list[int] = []
     found = _Found()
-    count = 0
+    count = links = 0
+    at = [i for i, h in enumerate(header) if h.strip() in ("countries", "organizations")]
     try:
         for line, row in records:
             count += 1
@@ -694,6 +716,10 @@ def _parse(text: str, name: str, max_rows: int | None = None) -> tuple[pd.DataFr
                 raise _file_error(
                     name, f"has more than {max_rows:,} rows; the limit is {max_rows:,}"
                 )
+            if len(row) == width and max_links is not None:
+                links += sum(row[i].count(schema.LIST_SEP) + 1 for i in at if row[i].strip())
+                if links > max_links:
+                    break
             if len(row) == width:
                 if rows is not None:
                     rows.append(row)
@@ -725,12 +751,26 @@ def _parse(text: str, name: str, max_rows: int | None = None) -> tuple[pd.DataFr
             )
         )
         raise found.error(unchecked_from=exc.line + 1) from None
+    if max_links is not None and links > max_links:
+        message = (
+            f"brings the countries and organizations named to more than {max_links:,} "
+            f"({links:,} by this line); the limit is {max_links:,}"
+        )
+        raise EventTableError([Problem(line, "", message, source=name)])
     if found:
         raise found.error()
     if not rows:
         raise _file_error(name, "has a header row but no events")
     raw = pd.DataFrame(rows, columns=[h.strip() for h in header], dtype=str)
     return raw.apply(lambda s: unquote_formulas(s.str.strip())), lines
+
+
+def _links(raw: pd.DataFrame) -> np.ndarray:
+    """Per row of the text frame, how many countries and organizations it names."""
+    return sum(
+        (raw[col].str.count(schema.LIST_SEP) + (raw[col] != "")).to_numpy(dtype=np.int64)
+        for col in ("countries", "organizations")
+    )
 
 
 def _check(raw: pd.DataFrame, lines: Sequence[int], name: str) -> None:
