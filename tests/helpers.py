@@ -20,11 +20,11 @@ GOOD = (
     "1994-05-bishkek,Bishkek Protocol,ceasefire,1994-05-05,,ARM;RUS,CIS,nagorno-karabakh,"
     "Bishkek,42.87,74.57,A truce.,Bishkek Protocol,https://en.wikipedia.org/wiki/Bishkek_Protocol"
 )
-_COUNTER = re.compile(r"Showing \*\*([\d,]+)\*\* of \*\*([\d,]+)\*\* events")
+_COUNTER = re.compile(r"Showing \*\*([\d,]+)\*\* of \*\*([\d,]+)\*\* events?")
 
 
 def counter(at) -> tuple[int, int] | None:
-    """The sidebar's "Showing X of Y events", or None when the page has none."""
+    """The sidebar's "Showing X of Y events" ("event" for one), or None when it has none."""
     for md in at.sidebar.markdown:
         m = _COUNTER.fullmatch(md.value)
         if m:
