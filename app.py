@@ -213,6 +213,8 @@ with tabs["relations"]:
                 "Click a country to show only its events. A country the table has no row for "
                 "is not one without relations: see *About this data*."
             )
+            if play and (cut := views.answer(relations.play_cut)):
+                ui.note(cut)
         with over_time:
             ui.chart(
                 views(relations.relations_over_time, year),

@@ -534,3 +534,17 @@ def test_a_table_whose_rows_name_every_country_is_read_in_few_intervals():
     df = table(*rows)
     kept = relations._Rows(relations.relation_intervals(df), df)
     assert len(kept.row) <= 2 * 31 * 248 < len(relations.relation_intervals(df))
+
+
+def test_play_shows_at_most_play_years_and_says_so(hand):
+    # Each year is a frame of every country: a table running to 2999 would make a thousand.
+    far = pd.concat([hand, table(row("far", "agreement", "2000", "2999", "JPN"))])
+    played = [int(f.name) for f in relations.relations_map_animated(far).frames]
+    assert played == list(range(1918, 1918 + relations.PLAY_YEARS)) == [*range(1918, 2038)]
+    assert relations.play_cut(far) == (
+        "Play shows 1918–2037, at most 120 years; the events run to 2999: choose a later year "
+        "with the slider to see its map."
+    )
+    # A table that ends by 2037 is played whole, and nothing is said.
+    assert [int(f.name) for f in relations.relations_map_animated(hand).frames][-1] == 2020
+    assert relations.play_cut(hand) == ""

@@ -71,6 +71,9 @@ SOVIET_PERIOD: tuple[pd.Timestamp, pd.Timestamp] = _soviet_period()
 # Years wholly inside the Soviet period, as range(first, stop): 1921-1990.
 SOVIET_YEARS: range = range(SOVIET_PERIOD[0].year + 1, SOVIET_PERIOD[1].year)
 FIRST_YEAR = 1918
+# Play animates at most this many years from FIRST_YEAR (1918-2037): each is a frame of every
+# country, and a table may run to 2999.
+PLAY_YEARS = 120
 # On two lines: on one it was wider than a phone's map.
 SOVIET_NOTE = (
     f"{SOVIET_PERIOD[0].year}–{SOVIET_PERIOD[1].year}: Soviet period<br>"
@@ -336,6 +339,22 @@ def _last_year(df: pd.DataFrame, last_year: int | None) -> int:
     if df.empty:
         return FIRST_YEAR
     return max(int(pd.Timestamp(df["end"].max()).year), FIRST_YEAR)
+
+
+def play_years(df: pd.DataFrame) -> range:
+    """The years Play animates: FIRST_YEAR to the table's last year, at most PLAY_YEARS."""
+    return range(FIRST_YEAR, min(_last_year(df, None), FIRST_YEAR + PLAY_YEARS - 1) + 1)
+
+
+def play_cut(df: pd.DataFrame) -> str:
+    """What the page says when `play_years` stops before the table's last year, else ""."""
+    last, played = _last_year(df, None), play_years(df)
+    if last < played.stop:
+        return ""
+    return (
+        f"Play shows {played.start}–{played.stop - 1}, at most {PLAY_YEARS} years; the events "
+        f"run to {last}: choose a later year with the slider to see its map."
+    )
 
 
 def relations_by_year(df: pd.DataFrame, last_year: int | None = None) -> pd.DataFrame:
@@ -713,15 +732,13 @@ def relations_over_time(df: pd.DataFrame, year: int) -> go.Figure:
 def relations_map_animated(
     df: pd.DataFrame, years: Sequence[int] | None = None, year: int | None = None
 ) -> go.Figure:
-    """`relations_map` for every one of `years` (default FIRST_YEAR to the table's last year)
-    as Plotly frames, with a play button and a year slider that run in the browser; it opens
-    at `year` (default the first); the first press of Play starts at the first year. One
-    choropleth over every country the rows name: each frame changes only its colours (z) and
-    hover lines (text, without the sources: they would double the size)."""
+    """`relations_map` for every one of `years` (default `play_years`) as Plotly frames, with
+    a play button and a year slider that run in the browser; it opens at `year` (default the
+    first); the first press of Play starts at the first year. One choropleth over every
+    country the rows name: each frame changes only its colours (z) and hover lines (text,
+    without the sources: they would double the size)."""
     long = relation_intervals(df)
-    if years is None:
-        years = range(FIRST_YEAR, _last_year(df, None) + 1)
-    years = list(years)
+    years = list(play_years(df) if years is None else years)
     if not years:
         raise ValueError("relations_map_animated needs at least one year")
     start = year if year in years else years[0]
