@@ -48,7 +48,7 @@ bench: $(VENV)/.dev  ## the benchmark, 150 to 1,000,000 events (about 10 min): b
 bench-page: $(VENV)/.dev  ## only the page against the floor app in Chromium (about 5 min): bench/results.md
 	$(PY) bench/page.py $(ARGS)
 
-.PHONY: load-test load-test-browser serve
+.PHONY: load-test load-test-browser bench-flood serve
 REPLICAS ?= 2
 PORT ?= 8501
 
@@ -57,6 +57,9 @@ load-test: $(VENV)/.dev  ## protocol load test: app, floor app, and REPLICAS beh
 
 load-test-browser: $(VENV)/.dev  ## separate sessions in Chromium (needs /usr/bin/chromium): counts, downloads, uploads
 	$(PY) bench/load_test.py $(ARGS)
+
+bench-flood: $(VENV)/.dev  ## one client floods (sessions, reruns, clear_cache, HAProxy connections) while another visits (about 5 min)
+	$(PY) bench/flood.py $(ARGS)
 
 serve: $(VENV)/.app  ## REPLICAS streamlit processes behind HAProxy on http://localhost:$(PORT) (needs haproxy)
 	$(PY) deploy/serve.py --replicas $(REPLICAS) --port $(PORT) $(ARGS)

@@ -15,12 +15,14 @@ import shutil
 import signal
 import sys
 import threading
+import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs
 
 import pytest
+import websocket
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "bench"), str(ROOT / "deploy")]
@@ -31,6 +33,7 @@ from stclient import Visitor  # noqa: E402
 
 from timeline.filters import apply_filters, filter_options, prepare  # noqa: E402
 from timeline.io import read_events  # noqa: E402
+from timeline.serving import MANY_VISITORS_FROM_ONE_ADDRESS  # noqa: E402
 from timeline.url_state import parse_query_params  # noqa: E402
 
 pytestmark = pytest.mark.load
@@ -64,7 +67,7 @@ def counter(run) -> tuple[int, int]:
 
 @pytest.fixture
 def cluster(tmp_path: Path) -> Iterator[serve.Cluster]:
-    c = serve.start(2, tmp_path)
+    c = serve.start(2, tmp_path, env=MANY_VISITORS_FROM_ONE_ADDRESS)
     yield c
     serve.stop(c)
 
@@ -207,3 +210,102 @@ def test_a_replica_stopped_under_load(cluster: serve.Cluster, table) -> None:
     assert all(visitors[i].reconnects == 0 for i in on_s2), [v.reconnects for v in visitors]
     assert serve.wait_states(cluster, {"s1": "DOWN", "s2": "UP"}, timeout=15)
     assert serve.healthy(cluster.url)
+
+
+# deploy/haproxy.cfg's limits per client address. Loopback has every 127.x address, so a test
+# plays clients at distinct addresses, as the balancer sees them.
+CONN_CAP, CONN_RATE, REQ_RATE = 200, 300, 2000
+
+
+def test_a_flooding_client_is_refused_while_a_new_visitor_gets_the_page(
+    cluster: serve.Cluster, table
+) -> None:
+    """One address opening websockets without end gets at most the balancer's per-address
+    cap of them (before, 4,200 filled HAProxy); a visitor from another address meanwhile gets
+    the page, with its counter, in under 2 s (issue 27.2)."""
+    flood: list[Visitor] = []
+    refused = 0
+    deadline = time.monotonic() + 30
+    try:
+        # Twice the new-connection rate and three times the cap: both limits are passed.
+        for _ in range(2 * CONN_RATE):
+            if time.monotonic() > deadline:
+                break
+            v = Visitor(cluster.url, timeout=5, source="127.0.0.2")
+            try:
+                v.connect()
+                flood.append(v)
+            except (OSError, websocket.WebSocketException):
+                refused += 1
+        assert 0 < len(flood) <= CONN_CAP, (len(flood), refused)
+        assert refused >= 2 * CONN_RATE - CONN_CAP
+        visitor = Visitor(cluster.url, timeout=20, source="127.0.0.3")
+        try:
+            run = visitor.open("category=war")
+        finally:
+            visitor.close()
+        assert counter(run) == expected_counter(table, "category=war")
+        assert run.seconds < 2
+    finally:
+        for v in flood:
+            v.close()
+
+
+def test_the_balancer_answers_429_to_a_request_flood_and_hides_internal_routes(
+    cluster: serve.Cluster,
+) -> None:
+    """More than the per-address request rate is answered 429, other addresses are served;
+    Streamlit's metrics, agent API and login routes are not reachable through HAProxy, in any
+    spelling Streamlit would route (issues 26.6, 26.7)."""
+    import http.client
+
+    port = int(cluster.url.rsplit(":", 1)[1])
+
+    def status(path: str, source: str) -> int:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10, source_address=(source, 0))
+        try:
+            conn.request("GET", path)
+            return conn.getresponse().status
+        finally:
+            conn.close()
+
+    for path in ("/_stcore/metrics", "/_stcore/%6detrics", "/_stcore%2Fmetrics",
+                 "/_stcore/metrics?x=1", "/_stcore/agent/openapi.json", "/auth/login",
+                 "/oauth2callback", "/_stcore/script-health-check"):  # fmt: skip
+        assert status(path, "127.0.0.4") == 403, path
+    for path in ("/", "/_stcore/health", "/_stcore/host-config", "/app/static/world_110m.json"):
+        assert status(path, "127.0.0.4") == 200, path
+    assert cache_misses(cluster.replicas[0].url)  # the replica itself still answers metrics
+    # The flood: 20 keep-alive connections at once (a request through the balancer waits for
+    # the replica's answer, so one connection alone is too slow to pass the rate).
+    codes: list[int] = []
+    deadline = time.monotonic() + 30
+
+    def flood() -> None:
+        conn = http.client.HTTPConnection(
+            "127.0.0.1", port, timeout=10, source_address=("127.0.0.5", 0)
+        )
+        try:
+            for _ in range(3 * REQ_RATE // 20):
+                if time.monotonic() > deadline:
+                    return
+                conn.request("GET", "/_stcore/health")
+                answer = conn.getresponse()
+                answer.read()
+                codes.append(answer.status)
+                if answer.status == 429:
+                    return
+        except (OSError, http.client.HTTPException):
+            codes.append(0)
+        finally:
+            conn.close()
+
+    threads = [threading.Thread(target=flood, daemon=True) for _ in range(20)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(timeout=60)
+    assert 429 in codes, (len(codes), set(codes))
+    assert codes.count(200) >= REQ_RATE  # a cold page view is about 140 requests
+    assert 0 not in codes
+    assert status("/_stcore/health", "127.0.0.6") == 200
