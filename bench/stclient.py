@@ -50,6 +50,7 @@ class Run:
     markdown: list[str] = field(default_factory=list)  # the Markdown elements' texts
     # Download buttons: their URL (/media/...), or DEFERRED + file id when written on click.
     downloads: list[str] = field(default_factory=list)
+    uploaders: list[str] = field(default_factory=list)  # the file uploaders' element ids
 
 
 @dataclass
@@ -197,10 +198,24 @@ class Visitor:
                     raise
                 time.sleep(0.5)
 
-    def put_file(self, data: bytes, name: str = "table.csv") -> int:
+    def upload(self, uploader: str, data: bytes, name: str = "table.csv") -> Run:
+        """Upload `data` with the page's file uploader (its element id, `Run.uploaders`) and
+        run the page with it, as the browser does."""
+        status, file_id = self.put_file(data, name)
+        if status != 204:
+            raise ProtocolError(f"upload answered {status}")
+        msg = BackMsg()
+        msg.rerun_script.query_string = self.query
+        widget = msg.rerun_script.widget_states.widgets.add()
+        widget.id = uploader
+        info = widget.file_uploader_state_value.uploaded_file_info.add()
+        info.file_id, info.name, info.size = file_id, name, len(data)
+        return self._run(self.query, msg)
+
+    def put_file(self, data: bytes, name: str = "table.csv") -> tuple[int, str]:
         """Upload `data` into this session's files, as the browser's uploader does (a PUT to
-        the session's upload address, with the XSRF cookie and header); returns the status.
-        The page's uploader is not told: the file is only held by the server."""
+        the session's upload address, with the XSRF cookie and header); returns the status
+        and the file's id. The page's uploader is not told (see `upload`)."""
         import http.client
 
         if not self.session_id:
@@ -217,9 +232,10 @@ class Visitor:
         parts = urlsplit(self.base)
         conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=self.timeout)
         try:
+            file_id = str(uuid.uuid4())
             conn.request(
                 "PUT",
-                f"/_stcore/upload_file/{self.session_id}/{uuid.uuid4()}",
+                f"/_stcore/upload_file/{self.session_id}/{file_id}",
                 body=body,
                 headers={
                     "Cookie": self._cookie_header(),
@@ -229,7 +245,7 @@ class Visitor:
             )
             response = conn.getresponse()
             response.read()
-            return response.status
+            return response.status, file_id
         finally:
             conn.close()
 
@@ -263,18 +279,20 @@ class Visitor:
                 return answer.deferred_file.url
         raise ProtocolError(f"no download within {self.timeout} s")
 
-    def _run(self, query: str) -> Run:
+    def _run(self, query: str, msg: BackMsg | None = None) -> Run:
         if self.ws is None:
             raise ProtocolError("not connected")
         self.query = query
-        msg = BackMsg()
-        msg.rerun_script.query_string = query
+        if msg is None:
+            msg = BackMsg()
+            msg.rerun_script.query_string = query
         t0 = time.perf_counter()
         self.ws.send_binary(msg.SerializeToString())
         n = size = elements = charts = 0
         exceptions: list[str] = []
         markdown: list[str] = []
         downloads: list[str] = []
+        uploaders: list[str] = []
         deadline = time.monotonic() + self.timeout
         while True:
             if time.monotonic() > deadline:
@@ -308,6 +326,8 @@ class Visitor:
                     charts += 1
                 elif which == "markdown":
                     markdown.append(element.markdown.body)
+                elif which == "file_uploader":
+                    uploaders.append(element.file_uploader.id)
                 elif which == "download_button" and element.download_button.url:
                     downloads.append(element.download_button.url)
                 elif which == "download_button" and element.download_button.deferred_file_id:
@@ -318,7 +338,7 @@ class Visitor:
                 status = ForwardMsg.ScriptFinishedStatus.Name(fwd.script_finished)
                 run = Run(
                     time.perf_counter() - t0, n, size, elements, charts, exceptions, status,
-                    markdown, downloads,
+                    markdown, downloads, uploaders,
                 )  # fmt: skip
                 if status != "FINISHED_SUCCESSFULLY":
                     # A newer rerun request can preempt this one; we sent only one.

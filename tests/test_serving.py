@@ -324,7 +324,7 @@ def test_uploads_of_ended_sessions_are_freed(server: serve.Replica) -> None:
             v = Visitor(server.url)
             try:
                 v.open("")
-                assert v.put_file(data) == 204
+                assert v.put_file(data)[0] == 204
             finally:
                 v.close()
         time.sleep(1 + serving.SWEEP_SECONDS + 1)  # the reconnect time, then a sweep
@@ -341,13 +341,13 @@ def test_a_session_keeps_only_its_newest_files_and_the_process_a_bounded_total(
         v.open("")
         chunk = b"y" * (45 * MB)
         for _ in range(5):  # one session replacing its file: never more than two held
-            assert v.put_file(chunk) == 204
+            assert v.put_file(chunk)[0] == 204
         others = []
         for i in range(12):  # sessions that stay, each with a file: 400 MB is the cap
             other = Visitor(server.url, source=f"127.0.1.{i + 1}")  # past the address's cap
             other.open("")
             others.append(other)
-            if other.put_file(chunk) == 503:
+            if other.put_file(chunk)[0] == 503:
                 break
         else:
             pytest.fail("no upload was refused past the process's cap")
