@@ -77,8 +77,8 @@ MAX_ROWS = 200_000
 ENV_MAX_UPLOAD_MB = "TIMELINE_MAX_UPLOAD_MB"
 ENV_MAX_ROWS = "TIMELINE_MAX_ROWS"
 # Countries and organizations named, summed over the rows: each is an interval the relations
-# views read, so a table whose rows name every country costs them as much as 250 times the
-# rows. Five a row for the largest upload; a run of the relations views stays under a second.
+# views read, and a row may name all 248 countries. Five a row for the largest upload: more
+# than real rows name, and a bound on what one upload asks of every run of those views.
 MAX_LINKS = 1_000_000
 ENV_MAX_LINKS = "TIMELINE_MAX_LINKS"
 # The size limit of the table the app is started with (`--data`, TIMELINE_DATA): far above

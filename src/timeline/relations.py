@@ -202,7 +202,7 @@ class _Rows:
         # A year asks of an interval only whether it starts by the year's end and ends from
         # its start: an interval that starts no earlier and ends no later in years than an
         # earlier one of its country, kind, `alone` and period is never picked nor changes a
-        # pick. Dropped, the years cost as much for a table whose rows name every country.
+        # pick. Dropped, rows that repeat a country's intervals cost each year nothing more.
         group = ((self.country * len(_KINDS) + self.kind) * 2 + self.alone) * 2 + self.period
         kept = _widening(group, self.hi.astype("datetime64[Y]").astype(np.int64))
         for name in ("country", "kind", "lo", "hi", "period", "alone", "row"):
