@@ -397,9 +397,10 @@ def report(results: dict) -> str:
             back = row.get("recovered after", 0.0)
             back = "–" if key == "alone" else ("> 60 s" if back is None else f"{back:.1f} s")
             times = f"{s(row['p50'])} / {s(row['p95'])} / {s(row['max'])}" if row["runs"] else "–"
+            opened = f"{row['opens']} × ({s(row['open max'])})" if row["opens"] else "never"
             lines.append(
-                f"| {names[key]} | {row['runs']} | {times} | {row['errors']} "
-                f"| {row['opens']} × ({s(row['open max'])}) | {sent}{closed} | {back} |"
+                f"| {names[key]} | {row['runs']} | {times} | {row['errors']} | {opened} "
+                f"| {sent}{closed} | {back} |"
             )
         lines.append("")
     if h := results.get("haproxy"):
