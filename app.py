@@ -29,8 +29,8 @@ with st.sidebar.expander("Use your own table"):
         "Event table (CSV, same columns as data/events.csv)", type=["csv"], key=ui.K_UPLOAD
     )
 loaded = ui.load_path(ui.data_path(sys.argv[1:], os.environ))
-if upload is not None:
-    mine = ui.load_upload(upload.getvalue(), upload.name)
+mine = ui.session_upload(upload)
+if mine is not None:
     if mine.ok:
         loaded = mine
     else:

@@ -392,3 +392,30 @@ def test_a_crash_shows_a_short_message_and_logs_the_details() -> None:
     sent = " ".join(f"{e.type} {e.message} {' '.join(e.stack_trace)}" for e in shown)
     assert "secret detail" not in sent and "/work" not in sent and not shown[0].stack_trace
     assert "secret detail /work/example/path" in logged
+
+
+def test_closed_tabs_hold_a_bounded_amount_of_uploads_while_they_may_reconnect() -> None:
+    """Within Streamlit's reconnect time a closed tab's session and its files are kept: past
+    TIMELINE_RECONNECT_UPLOADS_MB of such files, the oldest of those sessions end at once."""
+    env = {**LIMITS, "TIMELINE_RECONNECT_SECONDS": "600", "TIMELINE_RECONNECT_UPLOADS_MB": "100"}
+    data = b"z" * (40 * MB)
+    with tempfile.TemporaryDirectory() as tmp:
+        replica = serve.start_replica("reconnect", Path(tmp), env=env)
+        try:
+            serve.wait_healthy(replica)
+            serve.warm(replica)
+            before = rss_mb(replica)
+            for i in range(10):  # 400 MB uploaded, each tab closed at once
+                v = Visitor(replica.url, source=f"127.0.2.{i + 1}")
+                try:
+                    v.open("")
+                    assert v.put_file(data)[0] == 204
+                finally:
+                    v.close()
+            time.sleep(2)
+            grown = rss_mb(replica) - before
+        finally:
+            replica.process.terminate()
+            replica.process.wait(timeout=30)
+        assert "over the budget" in replica.log.read_text(errors="replace")
+    assert grown < 220, grown  # the budget and one file in flight, not 400 MB

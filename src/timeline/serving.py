@@ -53,6 +53,9 @@ class Limits:
     upload_mb: int = 1024  # uploaded files held by the process, all sessions together
     files_per_session: int = 2  # the uploader holds one file; a replacement overlaps it
     reconnect_seconds: float = 120.0  # a disconnected session kept for its page (Streamlit's)
+    # Uploads held by disconnected sessions: past it the oldest such sessions end at once
+    # (a session keeps its upload's parsed table too, several times the file).
+    reconnect_upload_mb: int = 200
 
 
 ENV = {
@@ -67,6 +70,7 @@ ENV = {
     "upload_mb": "TIMELINE_UPLOADS_HELD_MB",
     "files_per_session": "TIMELINE_FILES_PER_SESSION",
     "reconnect_seconds": "TIMELINE_RECONNECT_SECONDS",
+    "reconnect_upload_mb": "TIMELINE_RECONNECT_UPLOADS_MB",
 }
 
 
@@ -340,6 +344,7 @@ def _wrap_runtime(rt: Any, guard: Guard) -> None:
             method(self, session_id, *args, **kw)
             if self is rt and not self._session_mgr.is_active_session(session_id):
                 guard.forget(session_id)
+                _trim_disconnected(rt, guard.limits.reconnect_upload_mb * MB)
 
         return wrapped
 
@@ -364,6 +369,23 @@ def _wrap_storage(rt: Any, seconds: float) -> None:
 
     cache._on_remove = on_remove
     cache._ttl = seconds
+
+
+def _trim_disconnected(rt: Any, budget: int) -> None:
+    """End the oldest disconnected sessions while their uploads come to more than `budget`
+    bytes: many visitors (or one) who upload and close the tab would otherwise hold every
+    file and parsed table for the whole reconnect time."""
+    mgr, files = rt._session_mgr, rt.uploaded_file_mgr.file_storage
+    waiting = [info.session.id for info in mgr._session_storage.list()]  # oldest first
+    held = {s: sum(len(f.data) for f in files.get(s, {}).values()) for s in waiting}
+    total = sum(held.values())
+    for session_id in waiting:
+        if total <= budget:
+            break
+        if held[session_id]:
+            LOG.info("session %s ended: disconnected with an upload, over the budget", session_id)
+            mgr.close_session(session_id)  # the manager's: the runtime's would trim again
+            total -= held[session_id]
 
 
 def _wrap_uploads(rt: Any, guard: Guard) -> None:

@@ -16,7 +16,6 @@ import os
 import threading
 import uuid
 import weakref
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -213,31 +212,30 @@ def _load_path(path: str, mtime_ns: int, size: int) -> Loaded:
     return loaded
 
 
-# Parsed uploads, shared by the sessions of the process that send the same file: bounded by the
-# bytes of their frames (a frame is several times its file) as well as by their number. Not
-# st.cache_resource: it bounds entries only.
-UPLOAD_CACHE_MB = int(os.environ.get("TIMELINE_UPLOAD_CACHE_MB", "512"))
-_UPLOADS: OrderedDict[tuple[str, str], tuple[Loaded, int]] = OrderedDict()
-_UPLOADS_LOCK = threading.Lock()
+S_UPLOAD = "_upload"  # this session's parsed upload: (hash of its bytes, name, Loaded)
 
 
 def load_upload(data: bytes, name: str) -> Loaded:
-    """The uploaded table, read once while it stays among the newest `UPLOAD_CACHE_MB` of
-    parsed uploads (a table larger than that is read on every run)."""
+    """The uploaded table, read once per session and file: kept in the session's state, so
+    it lives as long as the session that uploaded it (timeline.serving ends the sessions that
+    are gone) and no other session can push it out or see it."""
     key = (hashlib.sha256(data).hexdigest(), name)
-    with _UPLOADS_LOCK:
-        if key in _UPLOADS:
-            _UPLOADS.move_to_end(key)
-            return _UPLOADS[key][0]
+    kept = st.session_state.get(S_UPLOAD)
+    if kept is not None and kept[:2] == key:
+        return kept[2]
     with st.spinner("Reading your file…"):
         loaded = load_table(io.BytesIO(data), name=name, limits=upload_limits())
-    size = int(loaded.df.memory_usage(deep=True).sum()) if loaded.ok else len(data)
-    cap = UPLOAD_CACHE_MB * 1024 * 1024
-    with _UPLOADS_LOCK:
-        _UPLOADS[key] = (loaded, size)
-        while _UPLOADS and (sum(s for _, s in _UPLOADS.values()) > cap or len(_UPLOADS) > 8):
-            _UPLOADS.popitem(last=False)
+    st.session_state[S_UPLOAD] = (*key, loaded)
     return loaded
+
+
+def session_upload(upload: Any) -> Loaded | None:
+    """The table of the uploader's file (`load_upload`), or None without one: a removed
+    upload's table is let go at once."""
+    if upload is None:
+        st.session_state.pop(S_UPLOAD, None)
+        return None
+    return load_upload(upload.getvalue(), upload.name)
 
 
 def load_path(path: Path) -> Loaded:
