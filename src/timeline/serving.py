@@ -14,12 +14,16 @@ server and fails if a wrapped method stops being called):
   connecting is closed, and so is one that has been silent for `idle_seconds`;
 - a disconnected session that expires (Streamlit keeps it `RECONNECT_SECONDS` for a reconnect)
   is shut down, which frees its uploaded files: Streamlit drops it without doing so;
-- the upload manager keeps a session's newest files only, and a bounded number of bytes.
+- the upload manager keeps a session's newest files only, and a bounded number of bytes;
+  closed tabs waiting for a reconnect hold a bounded number of upload bytes;
+- Arrow allocates with the system's allocator, and the heap's free pages are handed back
+  after sessions end, so memory comes back down once they are gone.
 """
 
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import functools
 import gc
 import logging
@@ -142,6 +146,7 @@ class Guard:
     clients: dict[str, Bucket] = field(default_factory=dict)
     refused: dict[str, int] = field(default_factory=dict)  # counts, for the log and the tests
     logged: dict[str, int] = field(default_factory=dict)  # the counts last logged
+    ended: int = 0  # sessions shut down since the last sweep
 
     def count(self, what: str) -> None:
         self.refused[what] = self.refused.get(what, 0) + 1
@@ -264,6 +269,7 @@ def install(env: Mapping[str, str] | None = None) -> Guard | None:
         _wrap_uploads(rt, guard)
         if os.environ.get("TIMELINE_METRICS", "") not in ("1", "true", "yes"):
             _silence_metrics(rt)
+        _use_the_system_allocator()
         loop.call_soon_threadsafe(_sweep, rt, guard, loop)
         _INSTALLED = guard
         LOG.info("guards installed: %s", guard.limits)
@@ -348,6 +354,16 @@ def _wrap_runtime(rt: Any, guard: Guard) -> None:
 
         return wrapped
 
+    from streamlit.runtime.app_session import AppSession
+
+    shutdown = AppSession.shutdown
+
+    @functools.wraps(shutdown)
+    def counted_shutdown(self: Any) -> None:
+        guard.ended += 1
+        shutdown(self)
+
+    AppSession.shutdown = counted_shutdown
     cls.connect_session, cls.handle_backmsg = connect_session, handle_backmsg
     cls.disconnect_session = forgetting(cls.disconnect_session)
     cls.close_session = forgetting(cls.close_session)
@@ -425,6 +441,33 @@ def _silence_metrics(rt: Any) -> None:
         stats._providers_by_family.clear()
 
 
+def _use_the_system_allocator() -> None:
+    """Arrow's own allocator (mimalloc) keeps what a freed table used, so a process that has
+    read many uploads stays as large as it ever was; with the system's, `_release_memory`
+    gives it back."""
+    import pyarrow as pa
+
+    pa.set_memory_pool(pa.system_memory_pool())
+
+
+_LIBC: Any = None
+
+
+def _release_memory() -> None:
+    """Free what ended sessions held and hand the heap's free pages back to the system. A
+    session is a web of reference cycles, freed only by a full collection, which the
+    thresholds above make rare; and glibc's arenas keep freed pages until malloc_trim."""
+    global _LIBC
+    gc.collect()
+    if _LIBC is None:
+        try:
+            _LIBC = ctypes.CDLL("libc.so.6")
+        except OSError:
+            _LIBC = False
+    if _LIBC:
+        _LIBC.malloc_trim(0)
+
+
 def _sweep(rt: Any, guard: Guard, loop: asyncio.AbstractEventLoop) -> None:
     """Every `SWEEP_SECONDS` on the event loop: close silent and idle sessions, forget ended
     ones, and shut down disconnected sessions whose reconnect time is over."""
@@ -445,6 +488,9 @@ def _sweep(rt: Any, guard: Guard, loop: asyncio.AbstractEventLoop) -> None:
         if cache is not None and hasattr(cache, "expire"):
             with mgr._storage_lock:
                 cache.expire()
+        if guard.ended:  # sessions were shut down: their memory is free
+            guard.ended = 0
+            _release_memory()
     except Exception:
         LOG.exception("sweeping sessions")
     loop.call_later(SWEEP_SECONDS, _sweep, rt, guard, loop)
