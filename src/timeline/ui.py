@@ -84,36 +84,7 @@ TIMELINE_KEY = (
 )
 
 # The "About this data" tab (static text: no value from a table or a URL reaches it).
-ABOUT = """
-**What it covers.** Azerbaijan's foreign relations from the Democratic Republic of 1918 to the
-end of 2020: wars, clashes and ceasefires, the peace process, recognitions, diplomatic
-relations, memberships of international organizations, agreements, statements and scandals.
-Every event has one source, linked in its details; the record's counts and what is not yet
-dated are in `docs/data.md` and `docs/coverage.md` of the project.
-
-**Not yet complete.** The table dates Azerbaijan's relations only with the states for which a
-source giving the date was found; the source article counts relations with 184 UN member
-states, Palestine and the Holy See. A state without a row on the Relations map is not a state
-without relations: `docs/coverage.md` lists those still missing.
-
-**Dates.** A date is only as precise as its source: *1994* means sometime in 1994, *May 1994*
-sometime in that month. On the timeline an event of a year or a month spans that period.
-An event is within the years you choose when its period overlaps them.
-
-**Countries.** Azerbaijan itself is never listed. Events of the Soviet period that involve
-Moscow are coded to Russia (RUS), the Ottoman Empire to Turkey, Persia to Iran.
-
-**Licence and citation.** The table is published under CC BY 4.0. "With sources (ZIP)" in the
-sidebar downloads the rows you see with a data package that lists every source they cite and
-a suggested citation; the page address restores this view.
-
-**Keys.** In a filter, type part of a name and press Enter for the first match, or pick one
-with the arrow keys and Enter. Type years in *From* and *To* beside the slider. In the events
-table, a click on any cell, or the arrow keys, select its event.
-
-**Found an error?** Report it with the event's id (in the address after `event=`), what is
-wrong and a source that says so, as an issue in the project's repository.
-"""
+ABOUT = Path(__file__).with_name("about.md").read_text(encoding="utf-8")
 _LIST_KEYS = {f.field: f.param for f in LIST_FILTERS}
 
 
