@@ -1,13 +1,18 @@
-"""What the tests share: the test tables, the header, a good row, and how to read a page that
-AppTest ran (fixtures are in conftest.py)."""
+"""What the tests share: the test tables, the header, a good row, builders of rows and tables,
+and how to read a page that AppTest ran (fixtures are in conftest.py)."""
 
 from __future__ import annotations
 
+import csv
 import html
+import io
 import re
 from pathlib import Path
 
+import pandas as pd
+
 from timeline import schema
+from timeline.io import read_events
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
@@ -20,6 +25,7 @@ GOOD = (
     "1994-05-bishkek,Bishkek Protocol,ceasefire,1994-05-05,,ARM;RUS,CIS,nagorno-karabakh,"
     "Bishkek,42.87,74.57,A truce.,Bishkek Protocol,https://en.wikipedia.org/wiki/Bishkek_Protocol"
 )
+GOOD_CELLS = dict(zip(schema.COLUMNS, GOOD.split(","), strict=True))
 _COUNTER = re.compile(r"Showing \*\*([\d,]+)\*\* of \*\*([\d,]+)\*\* events?")
 
 
@@ -50,3 +56,50 @@ def errors(at) -> list[str]:
 def traces(fig, **meta) -> list:
     """A figure's traces whose `meta` has these values (e.g. kind="point")."""
     return [t for t in fig.data if all((t.meta or {}).get(k) == v for k, v in meta.items())]
+
+
+def good(**changes: str) -> str:
+    """GOOD with some cells replaced, inserted as they are (quote them yourself)."""
+    return ",".join({**GOOD_CELLS, **changes}[c] for c in schema.COLUMNS)
+
+
+def event(
+    id_: str,
+    category: str = "war",
+    start: str = "2000",
+    end: str = "",
+    countries: str = "",
+    orgs: str = "",
+    *,
+    title: str | None = None,
+    place: tuple[str, float, float] | None = None,
+    source: str = "Src",
+    topics: str = "security",
+) -> dict[str, str]:
+    """One event's cells (title "T {id_}", no place unless given), for csv_text and table."""
+    where, lat, lon = place or ("", "", "")
+    return {
+        "id": id_, "title": f"T {id_}" if title is None else title, "category": category,
+        "start_date": start, "end_date": end, "countries": countries, "organizations": orgs,
+        "topics": topics, "location": where, "lat": str(lat), "lon": str(lon),
+        "description": "Desc", "source_title": source, "source_url": f"https://example.org/{id_}",
+    }  # fmt: skip
+
+
+def csv_text(*rows: dict[str, str] | str) -> str:
+    """A table's text: the header, then each row: a line as typed, or cells quoted by the csv
+    module (the cells a dict leaves out are GOOD's)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(schema.COLUMNS)
+    for r in rows:
+        if isinstance(r, str):
+            out.write(r + "\n")
+        else:
+            writer.writerow({**GOOD_CELLS, **r}.values())
+    return out.getvalue()
+
+
+def table(*rows: dict[str, str] | str, name: str = "t.csv") -> pd.DataFrame:
+    """The loader's table of csv_text(*rows)."""
+    return read_events(io.BytesIO(csv_text(*rows).encode()), name=name)
