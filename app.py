@@ -13,7 +13,7 @@ import sys
 
 import streamlit as st
 
-from timeline import export, figures, labels, package, relations, schema, serving, ui
+from timeline import export, figures, labels, package, relations, schema, serving, standing, ui
 
 # An emoji favicon: a ":material/...:" one would be fetched from fonts.gstatic.com.
 st.set_page_config(page_title="Azerbaijan Relations Timeline", page_icon="🗺️", layout="wide")
@@ -213,7 +213,7 @@ with tabs["relations"]:
                 "Click a country to show only its events. A country the table has no row for "
                 "is not one without relations: see *About this data*."
             )
-            if play and (cut := views.answer(relations.play_cut)):
+            if play and (cut := views.answer(standing.play_cut)):
                 ui.note(cut)
         with over_time:
             ui.chart(

@@ -1,27 +1,6 @@
-"""Relations over time: each country's standing with Azerbaijan in a year, derived from the rows
-themselves, and the figures that show it (a world map per year, counts by year).
-
-The rules, in order (`standing_by_year`; a year means any time in that calendar year):
-
-- **Soviet years.** From the Soviet takeover (28 April 1920) to independence (18 October 1991)
-  Azerbaijan had no foreign relations of its own (`SOVIET_PERIOD`, the "Soviet era" of
-  `figures.PERIODS`). The years wholly inside it (`SOVIET_YEARS`, 1921-1990) give every
-  country the standing "soviet". 1920 and 1991 show their independent months.
-- **Rows lapse with the state.** A row belongs to the period of independence it starts in (or,
-  if it starts in the Soviet years, to the one that follows, from 18 October 1991) and ends
-  with it: relations of 1919 do not run on into 1992.
-- **Conflict** (`war` and `clash` rows naming exactly one country: rows naming several do not
-  say who fought whom, e.g. Turkey and Russia on the 2020 war's row): in a year the row's
-  period touches, the country is "conflict", before anything else (Armenia in 1919, though
-  relations existed). Afterwards it stays "conflict" while it has no diplomatic relations in
-  that period of independence (Armenia from 1991 on).
-- **Relations** (`diplomatic_relations` rows): from the row's start to its `end_date` (none:
-  open). **Recognised** (`recognition` rows, either direction): recognition and no relations.
-  **None**: a country the rows name, with none of these in that year.
-
-Dates count from the first day of their period (`1992` is 1 January 1992); an `end_date` to
-its last day. Only rows of `RELATION_CATEGORIES` are read: filter the frame first and the
-picture follows the filters.
+"""The figures of Azerbaijan's relations over time: a world map of each country's standing in
+a year (`standing.standing_by_year`, whose docstring gives the rules), the same map animated
+over the years, and the counts by year.
 """
 
 from __future__ import annotations
@@ -36,379 +15,37 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from timeline import figures, palette, schema
+from timeline import figures, palette
 from timeline.dates import format_date
 from timeline.figures import Spec
+from timeline.standing import (
+    FIRST_YEAR,
+    SOVIET_PERIOD,
+    STANDING_LABELS,
+    Rows,
+    is_soviet_year,
+    last_year_of,
+    memberships_by_year,
+    play_years,
+    relation_intervals,
+    relations_by_year,
+    standing_by_year,
+)
 
 # The standings, in the order of the map's legend: code -> (label, colour). The colours are
 # palette.LIGHT.standing's: those of the categories that give them, "none" a neutral grey.
-_STANDING_LABELS: dict[str, str] = {
-    "relations": "Diplomatic relations",
-    "recognised": "Recognised, no relations yet",
-    "conflict": "At war or in conflict",
-    "none": "No relations",
-    "soviet": "Soviet period: no foreign relations of its own",
-}
 STANDINGS: dict[str, tuple[str, str]] = {
-    code: (label, palette.LIGHT.standing[code]) for code, label in _STANDING_LABELS.items()
+    code: (label, palette.LIGHT.standing[code]) for code, label in STANDING_LABELS.items()
 }
 # Azerbaijan in the statehood colour: the countries map's orange is too close to the
 # vermilion of its neighbour at war.
 AZERBAIJAN_COLOR = palette.LIGHT.azerbaijan
 NOT_IN_TABLE = "No row in the table"  # the countries the rows never name: the bare land
-RELATION_CATEGORIES: tuple[str, ...] = ("diplomatic_relations", "recognition", "war", "clash")
-CONFLICT_CATEGORIES: tuple[str, ...] = ("war", "clash")
-
-
-def _soviet_period() -> tuple[pd.Timestamp, pd.Timestamp]:
-    _, first, last = next(p for p in figures.PERIODS if p[0] == "Soviet era")
-    assert last is not None
-    return pd.Timestamp(first), pd.Timestamp(last)
-
-
-# First day without foreign relations of its own, first day of independence again.
-SOVIET_PERIOD: tuple[pd.Timestamp, pd.Timestamp] = _soviet_period()
-# Years wholly inside the Soviet period, as range(first, stop): 1921-1990.
-SOVIET_YEARS: range = range(SOVIET_PERIOD[0].year + 1, SOVIET_PERIOD[1].year)
-FIRST_YEAR = 1918
-# Play animates at most this many years from FIRST_YEAR (1918-2037): each is a frame of every
-# country, and a table may run to 2999.
-PLAY_YEARS = 120
 # On two lines: on one it was wider than a phone's map.
 SOVIET_NOTE = (
     f"{SOVIET_PERIOD[0].year}–{SOVIET_PERIOD[1].year}: Soviet period<br>"
     "no foreign relations of its own"
 )
-# standing_by_year's columns: the ISO3 code and name, the STANDINGS code, the start_date text
-# of the row that gives the standing and of the relations in force, and that row's id, title
-# and source.
-COLUMNS: tuple[str, ...] = (
-    "country",
-    "name",
-    "standing",
-    "since",
-    "relations_since",
-    "event_id",
-    "title",
-    "source_title",
-    "source_url",
-)
-_NEVER = pd.Timestamp.max.floor("D")
-# The categories read, by code; wars and clashes last (code >= _WAR).
-_KINDS = {category: code for code, category in enumerate(RELATION_CATEGORIES)}
-_RELATIONS, _RECOGNITION, _WAR, _CLASH = (_KINDS[c] for c in RELATION_CATEGORIES)
-
-
-def is_soviet_year(year: int) -> bool:
-    """True for a year wholly inside the Soviet period (no foreign relations of its own)."""
-    return year in SOVIET_YEARS
-
-
-def _explode(
-    df: pd.DataFrame, rows: np.ndarray, column: str
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The items of list `column` in the rows at positions `rows`, in that order: (row
-    position, item code) pairs and the distinct items (`items[code]`). Each distinct list is
-    split once (tables repeat their lists), and items stay codes: no string per pair."""
-    lists, uniques = pd.factorize(df[column].to_numpy()[rows], use_na_sentinel=False)
-    sizes = np.array([len(u) for u in uniques], dtype=np.int64)
-    flat, items = pd.factorize(np.array([i for u in uniques for i in u], dtype=object))
-    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]) if len(sizes) else sizes
-    per_row = sizes[lists]
-    row = np.repeat(rows, per_row)
-    # Item k of a row's list sits at starts[list] + k in `flat`.
-    k = np.arange(len(row)) - np.repeat(np.cumsum(per_row) - per_row, per_row)
-    return row, flat[np.repeat(starts[lists], per_row) + k], np.asarray(items, dtype=object)
-
-
-def relation_intervals(df: pd.DataFrame) -> pd.DataFrame:
-    """One row per (row of `RELATION_CATEGORIES`, country it names): `row` (its position in
-    `df`), `country`, `kind` (the category), `alone` (the row names only it), and `lo`/`hi` the
-    days it holds, cut to its period of independence (`period` 0: 1918-1920, 1: from 1991);
-    rows wholly in the Soviet years are dropped. Sorted by `lo`, then `row`."""
-    kind_all = df["category"].astype("category").cat.set_categories(list(_KINDS))
-    kind = kind_all.cat.codes.to_numpy().astype(np.int64)
-    # Days and periods per row of the table, then sorted and spread over each row's countries:
-    # a row's pairs share them, and a row may name every country.
-    taken, back = np.datetime64(SOVIET_PERIOD[0], "us"), np.datetime64(SOVIET_PERIOD[1], "us")
-    lo = df["start"].to_numpy(dtype="datetime64[us]")
-    hi = df["end"].to_numpy(dtype="datetime64[us]")
-    # Relations and recognitions hold until their end_date; wars and clashes for their period.
-    no_end = (df["end_date"].astype(str) == "").to_numpy()
-    hi = np.where(no_end & (kind <= _RECOGNITION), np.datetime64(_NEVER, "us"), hi)
-    period = (lo >= taken).astype(np.int64)
-    lo = np.where(period == 1, np.maximum(lo, back), lo)
-    hi = np.where(period == 0, np.minimum(hi, taken - np.timedelta64(1, "D")), hi)
-    rows = np.flatnonzero((kind >= 0) & (lo <= hi))
-    rows = rows[np.argsort(lo[rows], kind="stable")]
-    row, country, countries = _explode(df, rows, "countries")
-    if not len(row):
-        return pd.DataFrame(
-            {
-                "row": pd.Series(dtype="int64"),
-                "country": pd.Categorical([]),
-                "kind": pd.Categorical([], categories=list(_KINDS)),
-                "alone": pd.Series(dtype=bool),
-                "lo": pd.Series(dtype="datetime64[us]"),
-                "hi": pd.Series(dtype="datetime64[us]"),
-                "period": pd.Series(dtype="int64"),
-            }
-        )
-    # The countries in the order they first appear, as a categorical of codes.
-    country, seen = pd.factorize(country)
-    return pd.DataFrame(
-        {
-            "row": row,
-            "country": pd.Categorical.from_codes(
-                country, categories=pd.Index(countries[seen], dtype=object)
-            ),
-            "kind": pd.Categorical.from_codes(kind[row], categories=list(_KINDS)),
-            "alone": (np.bincount(row, minlength=len(df)) == 1)[row],
-            "lo": lo[row],
-            "hi": hi[row],
-            "period": period[row],
-        }
-    )
-
-
-def standing_by_year(df: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Each country the relation rows name (`relation_intervals`), its standing in `year` (a
-    `STANDINGS` code) and the row that gives it: `since` is that row's start_date text,
-    `relations_since` the start of relations in force ("" if none). Sorted by country."""
-    return _Rows(relation_intervals(df), df).standing(year)
-
-
-_PICKED = np.array(["conflict", "conflict", "relations", "conflict", "recognised"], dtype=object)
-_NOT_PICKED = len(_PICKED)
-
-
-class _Rows:
-    """`relation_intervals` as arrays, read once and asked about any number of years."""
-
-    def __init__(self, long: pd.DataFrame, df: pd.DataFrame) -> None:
-        # Codes, not strings: the countries sorted, the kinds in the order of _KINDS.
-        country = long["country"].cat
-        self.countries = np.asarray(country.categories, dtype=object)
-        by_name = np.argsort(self.countries)
-        self.countries = self.countries[by_name]
-        self.country = np.argsort(by_name)[country.codes].astype(np.int64)
-        self.kind = long["kind"].cat.codes.to_numpy().astype(np.int64)
-        self.lo = long["lo"].to_numpy(dtype="datetime64[D]")
-        self.hi = long["hi"].to_numpy(dtype="datetime64[D]")
-        self.period = long["period"].to_numpy(dtype=np.int64)
-        self.alone = long["alone"].to_numpy(dtype=bool)
-        self.row = long["row"].to_numpy(dtype=np.int64)
-        self.df = df
-        # A year asks of an interval only whether it starts by the year's end and ends from
-        # its start: an interval that starts no earlier and ends no later in years than an
-        # earlier one of its country, kind, `alone` and period is never picked nor changes a
-        # pick. Dropped, rows that repeat a country's intervals cost each year nothing more.
-        group = ((self.country * len(_KINDS) + self.kind) * 2 + self.alone) * 2 + self.period
-        kept = _widening(group, self.hi.astype("datetime64[Y]").astype(np.int64))
-        for name in ("country", "kind", "lo", "hi", "period", "alone", "row"):
-            setattr(self, name, getattr(self, name)[kept])
-        fight = self.kind >= _WAR
-        # The countries drawn: those on relations or recognition rows, or alone on a war's.
-        shown = np.zeros(len(self.countries), dtype=bool)
-        shown[self.country[~fight | self.alone]] = True
-        self.shown = np.flatnonzero(shown)
-        self.names = np.array(
-            [schema.country_name(c) for c in self.countries[self.shown]], dtype=object
-        )
-
-    def standing(self, year: int) -> pd.DataFrame:
-        """`standing_by_year` for one year."""
-        return self.standings([year])[year]
-
-    def standings(self, years: Sequence[int]) -> dict[int, pd.DataFrame]:
-        """`standing_by_year` for each of `years`. The table's text for the rows cited is read
-        once, for all the years: only those rows (a big table's others are never read)."""
-        picks = {year: self._picks(year) for year in years}
-        cited = [p[p >= 0] for picked in picks.values() if picked for p in picked[1:]]
-        used = np.unique(np.concatenate(cited)) if cited else np.zeros(0, dtype=np.int64)
-        texts = {
-            column: self.df[column].iloc[self.row[used]].to_numpy(dtype=object, na_value="")
-            for column in dict.fromkeys(_CITED.values())
-        }
-        return {year: self._table(picks[year], used, texts) for year in years}
-
-    def _picks(self, year: int) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-        """Per interval its order of preference in `year`, and per shown country the interval
-        that gives its standing and its first relations in force (-1: none). None in the
-        Soviet years."""
-        if is_soviet_year(year):
-            return None
-        first, last = np.datetime64(f"{year:04d}-01-01"), np.datetime64(f"{year:04d}-12-31")
-        period = int(pd.Timestamp(year, 1, 1) >= SOVIET_PERIOD[0])
-        mine = (self.period == period) & (self.lo <= last)
-        during = mine & (self.hi >= first)
-        fight = self.kind >= _WAR
-        relations = during & (self.kind == _RELATIONS)
-        with_relations = np.zeros(len(self.countries), dtype=bool)
-        with_relations[self.country[relations]] = True
-        at_war = np.zeros(len(self.countries), dtype=bool)
-        at_war[self.country[during & fight & self.alone]] = True
-        # Conflict first: a war or clash naming the country alone touches the year (cited: the
-        # year's wars before its clashes, also rows naming others); then relations; then
-        # conflict again, when one opened it earlier in this period and there are no relations
-        # now (cited: the row that opened it); then recognition.
-        fighting = during & fight & at_war[self.country]
-        order = np.select(
-            [
-                fighting & (self.kind == _WAR),
-                fighting,
-                relations,
-                mine & fight & self.alone & ~with_relations[self.country],
-                during & (self.kind == _RECOGNITION),
-            ],
-            np.arange(_NOT_PICKED),
-            _NOT_PICKED,
-        )
-        rows = np.flatnonzero(order < _NOT_PICKED)
-        # Rows are sorted by start: within a country and an order, the earliest comes first.
-        rows = rows[np.lexsort((rows, order[rows], self.country[rows]))]
-        pick = _first_per_country(self.country[rows], rows, len(self.countries))[self.shown]
-        first_relations = _first_per_country(
-            self.country[relations], np.flatnonzero(relations), len(self.countries)
-        )[self.shown]
-        return order, pick, first_relations
-
-    def _table(
-        self,
-        picked: tuple[np.ndarray, np.ndarray, np.ndarray] | None,
-        used: np.ndarray,
-        texts: dict[str, np.ndarray],
-    ) -> pd.DataFrame:
-        """A year's `standing_by_year` from its `_picks`; `texts` holds the table's columns
-        for the intervals `used` (sorted)."""
-        n = len(self.shown)
-        out = {col: np.full(n, "", dtype=object) for col in COLUMNS}
-        out["country"] = self.countries[self.shown]
-        out["name"] = self.names.copy()
-        if picked is None:
-            out["standing"][:] = "soviet"
-            return pd.DataFrame(out, columns=list(COLUMNS))
-        order, pick, first_relations = picked
-        has = pick >= 0
-        out["standing"][:] = "none"
-        out["standing"][has] = _PICKED[order[pick[has]]]
-        at = np.searchsorted(used, pick[has])
-        for col, source in _CITED.items():
-            out[col][has] = texts[source][at]
-        has = first_relations >= 0
-        out["relations_since"][has] = texts["start_date"][
-            np.searchsorted(used, first_relations[has])
-        ]
-        return pd.DataFrame(out, columns=list(COLUMNS))
-
-
-# standing_by_year's columns from the row cited, and the table's column each is read from.
-_CITED = {
-    "since": "start_date",
-    "event_id": "id",
-    "title": "title",
-    "source_title": "source_title",
-    "source_url": "source_url",
-}
-
-
-def _widening(group: np.ndarray, end: np.ndarray) -> np.ndarray:
-    """Positions whose `end` is later than that of every earlier position of their `group`."""
-    by_group = np.argsort(group, kind="stable")
-    # Each group's ends above every earlier group's (ends are years: well under 2**20 apart),
-    # so that one running maximum serves all the groups.
-    key = group[by_group] * (1 << 20) + (end[by_group] - end.min(initial=0))
-    before = np.maximum.accumulate(key)
-    wider = np.empty(len(key), dtype=bool)
-    wider[:1] = True
-    wider[1:] = key[1:] > before[:-1]
-    return np.sort(by_group[wider])
-
-
-def _first_per_country(country: np.ndarray, rows: np.ndarray, n: int) -> np.ndarray:
-    """Per country code 0..n-1, the first of `rows` that belongs to it (-1: none)."""
-    first = np.full(n, -1, dtype=np.int64)
-    _, at = np.unique(country, return_index=True)
-    first[country[at]] = rows[at]
-    return first
-
-
-def _last_year(df: pd.DataFrame, last_year: int | None) -> int:
-    if last_year is not None:
-        return last_year
-    if df.empty:
-        return FIRST_YEAR
-    return max(int(pd.Timestamp(df["end"].max()).year), FIRST_YEAR)
-
-
-def play_years(df: pd.DataFrame) -> range:
-    """The years Play animates: FIRST_YEAR to the table's last year, at most PLAY_YEARS."""
-    return range(FIRST_YEAR, min(_last_year(df, None), FIRST_YEAR + PLAY_YEARS - 1) + 1)
-
-
-def play_cut(df: pd.DataFrame) -> str:
-    """What the page says when `play_years` stops before the table's last year, else ""."""
-    last, played = _last_year(df, None), play_years(df)
-    if last < played.stop:
-        return ""
-    return (
-        f"Play shows {played.start}–{played.stop - 1}, at most {PLAY_YEARS} years; the events "
-        f"run to {last}: choose a later year with the slider to see its map."
-    )
-
-
-def relations_by_year(df: pd.DataFrame, last_year: int | None = None) -> pd.DataFrame:
-    """Per year from FIRST_YEAR to `last_year` (default: the table's last year), the number of
-    countries with diplomatic relations in force at some time in it (`relations`, 0 in the
-    Soviet years) and `soviet` (bool). Index: year."""
-    last = _last_year(df, last_year)
-    years = np.arange(FIRST_YEAR, max(last, FIRST_YEAR) + 1)
-    long = relation_intervals(df)
-    long = long[long["kind"] == "diplomatic_relations"]
-    counts = np.zeros(len(years) + 1, dtype=np.int64)
-    if len(long):
-        ly = long["lo"].dt.year.to_numpy().clip(FIRST_YEAR, years[-1] + 1)
-        hy = long["hi"].dt.year.to_numpy().clip(FIRST_YEAR - 1, years[-1])
-        spans = pd.DataFrame({"country": long["country"].to_numpy(), "ly": ly, "hy": hy})
-        spans = spans[spans["ly"] <= spans["hy"]].sort_values(["country", "ly"])
-        # Merge each country's year spans so that a country counts once a year.
-        reach = spans.groupby("country")["hy"].cummax()
-        before = reach.groupby(spans["country"]).shift().fillna(-1).astype(np.int64)
-        new = spans["ly"].to_numpy() > before.to_numpy()
-        group = np.cumsum(new)
-        merged = pd.DataFrame({"ly": spans["ly"].to_numpy(), "hy": reach.to_numpy(), "g": group})
-        merged = merged.groupby("g").agg(ly=("ly", "min"), hy=("hy", "max"))
-        np.add.at(counts, merged["ly"].to_numpy() - FIRST_YEAR, 1)
-        np.add.at(counts, merged["hy"].to_numpy() - FIRST_YEAR + 1, -1)
-    soviet = np.array([is_soviet_year(int(y)) for y in years])
-    relations = np.where(soviet, 0, counts.cumsum()[: len(years)])
-    return pd.DataFrame(
-        {"relations": relations, "soviet": soviet}, index=pd.Index(years, name="year")
-    )
-
-
-def memberships_by_year(df: pd.DataFrame, last_year: int | None = None) -> pd.DataFrame:
-    """Per year from FIRST_YEAR to `last_year`, the organizations named on `membership` rows
-    whose first such row starts then: `joined` (count), `organizations` ("UN, UNGA") and
-    `cumulative`. Index: year."""
-    last = _last_year(df, last_year)
-    years = pd.Index(np.arange(FIRST_YEAR, max(last, FIRST_YEAR) + 1), name="year")
-    rows = np.flatnonzero(df["category"].isin(["membership"]).to_numpy())
-    row, code, orgs = _explode(df, rows, "organizations")
-    org = orgs[code]
-    start = df["start"].to_numpy(dtype="datetime64[us]")[row]
-    first = pd.Series(start).groupby(org.astype(str)).min()
-    joined = pd.DataFrame({"org": first.index.astype(str), "year": first.dt.year.to_numpy()})
-    joined = joined[joined["year"].between(FIRST_YEAR, years[-1])].sort_values(["year", "org"])
-    by_year = joined.groupby("year")["org"]
-    out = pd.DataFrame(index=years)
-    out["joined"] = by_year.size().reindex(years, fill_value=0).astype("int64")
-    out["organizations"] = by_year.agg(", ".join).reindex(years, fill_value="").astype(object)
-    out["cumulative"] = out["joined"].cumsum()
-    return out
-
-
-# --- figures ----------------------------------------------------------------------------------
 
 _CODES = {code: i for i, code in enumerate(STANDINGS)}
 
@@ -630,7 +267,7 @@ def relations_over_time(df: pd.DataFrame, year: int) -> go.Figure:
     """Two panels over the years: countries with diplomatic relations (a step line, top) and
     organizations joined (bars, with the running total; bottom), the Soviet years shaded and
     `year` marked by a vertical line."""
-    last = max(_last_year(df, None), year)
+    last = max(last_year_of(df, None), year)
     relations = relations_by_year(df, last)
     members = memberships_by_year(df, last)
     layout = copy.deepcopy(_panels())
@@ -742,7 +379,7 @@ def relations_map_animated(
     if not years:
         raise ValueError("relations_map_animated needs at least one year")
     start = year if year in years else years[0]
-    tables = _Rows(long, df).standings(years)
+    tables = Rows(long, df).standings(years)
     base = tables[start]
     spec = _relations_map(base, start)
     standing = spec["data"][0]  # its colours (z) are the opening year's already
