@@ -4,19 +4,12 @@ import io
 
 import pandas as pd
 import pytest
-from helpers import EDGE, GOOD, HEADER, SHIPPED
+from helpers import EDGE, GOOD, HEADER, SHIPPED, csv_text, good
 from peak import peak_mb
 
 from timeline import schema
 from timeline.__main__ import main
 from timeline.io import EventTableError, read_events
-
-
-def row(**changes: str) -> str:
-    """GOOD with some cells replaced (values are inserted as they are: quote them yourself)."""
-    cells = dict(zip(schema.COLUMNS, GOOD.split(","), strict=True))
-    cells.update(changes)
-    return ",".join(cells[c] for c in schema.COLUMNS)
 
 
 def problems_of(text: str | bytes) -> list[str]:
@@ -138,10 +131,10 @@ BAD = [
     ("too few fields", f"{HEADER}\n{GOOD}\nx,y,war\n", ["t.csv:3: has 3 fields, expected 14"]),
     (
         "unclosed quote",
-        f"{HEADER}\n{GOOD}\n{row(title=chr(34) + 'Open')}\n",
+        f"{HEADER}\n{GOOD}\n{good(title=chr(34) + 'Open')}\n",
         ["t.csv:3: cannot be parsed as CSV"],
     ),
-    ("bad id", f"{HEADER}\n{row(id='Bad_ID')}\n", ["t.csv:2: id 'Bad_ID' may hold only"]),
+    ("bad id", f"{HEADER}\n{good(id='Bad_ID')}\n", ["t.csv:2: id 'Bad_ID' may hold only"]),
     (
         "duplicate id",
         f"{HEADER}\n{GOOD}\n{GOOD.replace('Bishkek', 'B')}\n",
@@ -150,107 +143,107 @@ BAD = [
             "t.csv:3: id '1994-05-bishkek' is also used on line 2",
         ],
     ),
-    ("empty title", f"{HEADER}\n{row(title='')}\n", ["t.csv:2: title is empty"]),
-    ("long title", f"{HEADER}\n{row(title='x' * 121)}\n", ["is longer than 120 characters"]),
+    ("empty title", f"{HEADER}\n{good(title='')}\n", ["t.csv:2: title is empty"]),
+    ("long title", f"{HEADER}\n{good(title='x' * 121)}\n", ["is longer than 120 characters"]),
     (
         "unknown category",
-        f"{HEADER}\n{row(category='battle')}\n",
+        f"{HEADER}\n{good(category='battle')}\n",
         ["t.csv:2: category 'battle' is not a known category"],
     ),
     (
         "impossible day",
-        f"{HEADER}\n{row(start_date='1994-02-30')}\n",
+        f"{HEADER}\n{good(start_date='1994-02-30')}\n",
         ["t.csv:2: start_date '1994-02-30' is not a real date"],
     ),
     (
         "month 13",
-        f"{HEADER}\n{row(start_date='1994-13')}\n",
+        f"{HEADER}\n{good(start_date='1994-13')}\n",
         ["t.csv:2: start_date '1994-13' is not a real date"],
     ),
-    ("two-digit year", f"{HEADER}\n{row(start_date='94')}\n", ["start_date '94' is not a real"]),
-    ("slashes", f"{HEADER}\n{row(end_date='1994/05/12')}\n", ["end_date '1994/05/12' is not"]),
-    ("empty start", f"{HEADER}\n{row(start_date='')}\n", ["t.csv:2: start_date is empty"]),
+    ("two-digit year", f"{HEADER}\n{good(start_date='94')}\n", ["start_date '94' is not a real"]),
+    ("slashes", f"{HEADER}\n{good(end_date='1994/05/12')}\n", ["end_date '1994/05/12' is not"]),
+    ("empty start", f"{HEADER}\n{good(start_date='')}\n", ["t.csv:2: start_date is empty"]),
     (
         "end before start",
-        f"{HEADER}\n{row(end_date='1994-05-04')}\n",
+        f"{HEADER}\n{good(end_date='1994-05-04')}\n",
         ["t.csv:2: end_date '1994-05-04' is before start_date"],
     ),
     (
         "end in the same month as a day start is fine, earlier month is not",
-        f"{HEADER}\n{row(start_date='1994-05', end_date='1994-04-30')}\n",
+        f"{HEADER}\n{good(start_date='1994-05', end_date='1994-04-30')}\n",
         ["end_date '1994-04-30' is before start_date"],
     ),
     (
         "Soviet code",
-        f"{HEADER}\n{row(countries='SUN')}\n",
+        f"{HEADER}\n{good(countries='SUN')}\n",
         ["t.csv:2: countries 'SUN' has an unknown ISO 3166-1 alpha-3 country code: 'SUN'"],
     ),
     (
         "lower-case code",
-        f"{HEADER}\n{row(countries='ARM;arm;XXX')}\n",
+        f"{HEADER}\n{good(countries='ARM;arm;XXX')}\n",
         ["country code: 'arm', 'XXX'"],
     ),
-    ("empty list item", f"{HEADER}\n{row(countries='ARM;;RUS')}\n", ["code: an empty item"]),
+    ("empty list item", f"{HEADER}\n{good(countries='ARM;;RUS')}\n", ["code: an empty item"]),
     (
         "repeated item",
-        f"{HEADER}\n{row(countries='ARM;ARM')}\n",
+        f"{HEADER}\n{good(countries='ARM;ARM')}\n",
         ["countries 'ARM;ARM' lists the same item twice"],
     ),
     (
         "unknown organization",
-        f"{HEADER}\n{row(organizations='UNO')}\n",
+        f"{HEADER}\n{good(organizations='UNO')}\n",
         ["organizations 'UNO' has an unknown organization: 'UNO'"],
     ),
-    ("no topic", f"{HEADER}\n{row(topics='')}\n", ["t.csv:2: topics is empty"]),
+    ("no topic", f"{HEADER}\n{good(topics='')}\n", ["t.csv:2: topics is empty"]),
     (
         "unknown topic",
-        f"{HEADER}\n{row(topics='Karabakh')}\n",
+        f"{HEADER}\n{good(topics='Karabakh')}\n",
         ["topics 'Karabakh' has an unknown topic: 'Karabakh'"],
     ),
-    ("latitude out of range", f"{HEADER}\n{row(lat='91')}\n", ["lat '91' is not a latitude"]),
-    ("latitude NaN", f"{HEADER}\n{row(lat='NaN')}\n", ["lat 'NaN' is not a latitude"]),
-    ("longitude inf", f"{HEADER}\n{row(lon='inf')}\n", ["lon 'inf' is not a longitude"]),
+    ("latitude out of range", f"{HEADER}\n{good(lat='91')}\n", ["lat '91' is not a latitude"]),
+    ("latitude NaN", f"{HEADER}\n{good(lat='NaN')}\n", ["lat 'NaN' is not a latitude"]),
+    ("longitude inf", f"{HEADER}\n{good(lon='inf')}\n", ["lon 'inf' is not a longitude"]),
     (
         "half the coordinates",
-        f"{HEADER}\n{row(lon='')}\n",
+        f"{HEADER}\n{good(lon='')}\n",
         ["t.csv:2: location 'Bishkek' needs both lat and lon"],
     ),
     (
         "coordinates without a place",
-        f"{HEADER}\n{row(location='')}\n",
+        f"{HEADER}\n{good(location='')}\n",
         ["t.csv:2: location needs both lat and lon"],
     ),
     (
         "javascript URL",
-        f"{HEADER}\n{row(source_url='javascript:alert(1)')}\n",
+        f"{HEADER}\n{good(source_url='javascript:alert(1)')}\n",
         ["source_url 'javascript:alert(1)' is not an http:// or https:// web address"],
     ),
     (
         "data URL",
-        HEADER + "\n" + row(source_url='"data:text/html;base64,PHA+"') + "\n",
+        HEADER + "\n" + good(source_url='"data:text/html;base64,PHA+"') + "\n",
         ["source_url 'data:text/html;base64,PHA+' is not an http"],
     ),
-    ("no source title", f"{HEADER}\n{row(source_title='')}\n", ["source_title is empty"]),
-    ("long id", f"{HEADER}\n{row(id='a' * 101)}\n", ["...' is longer than 100 characters"]),
+    ("no source title", f"{HEADER}\n{good(source_title='')}\n", ["source_title is empty"]),
+    ("long id", f"{HEADER}\n{good(id='a' * 101)}\n", ["...' is longer than 100 characters"]),
     (
         "long URL",
-        f"{HEADER}\n{row(source_url='https://e.org/' + 'a' * 1987)}\n",
+        f"{HEADER}\n{good(source_url='https://e.org/' + 'a' * 1987)}\n",
         ["...' is longer than 2000 characters"],
     ),
     (
         "user name before the host",
-        f"{HEADER}\n{row(source_url='https://en.wikipedia.org:443@evil.example/wiki/Baku')}\n",
+        f"{HEADER}\n{good(source_url='https://en.wikipedia.org:443@evil.example/wiki/Baku')}\n",
         ["source_url 'https://en.wikipedia.org:443@evil.example/wiki/Baku' has a user name"],
     ),
     (
         "user name in an upper-case URL",
-        f"{HEADER}\n{row(source_url='HTTPS://user@evil.example')}\n",
+        f"{HEADER}\n{good(source_url='HTTPS://user@evil.example')}\n",
         ["source_url 'HTTPS://user@evil.example' has a user name before its host"],
     ),
     *[
         (
             f"bidi U+{ord(char):04X} in {column}",
-            f"{HEADER}\n{row(**{column: 'Bishkek ' + char + 'lotorP'})}\n",
+            f"{HEADER}\n{good(**{column: 'Bishkek ' + char + 'lotorP'})}\n",
             [f"t.csv:2: {column} 'Bishkek \\u{ord(char):04x}lotorP' holds an invisible bidi"],
         )
         for char, column in [
@@ -262,7 +255,7 @@ BAD = [
     ],
     (
         "bidi in a URL",
-        HEADER + "\n" + row(source_url="https://e.org/\u202egpj.exe") + "\n",
+        HEADER + "\n" + good(source_url="https://e.org/\u202egpj.exe") + "\n",
         ["t.csv:2: source_url 'https://e.org/\\u202egpj.exe' holds an invisible bidi"],
     ),
     (
@@ -272,7 +265,7 @@ BAD = [
     ),
     (
         "long description",
-        f"{HEADER}\n{row(description='d' * 501)}\n",
+        f"{HEADER}\n{good(description='d' * 501)}\n",
         ["t.csv:2: description 'ddddd"],
     ),
 ]
@@ -296,7 +289,7 @@ def test_bad_input_names_the_line_the_column_and_the_value(text, expected):
     ],
 )
 def test_web_addresses_in_any_case_and_up_to_2000_characters_are_accepted(url):
-    text = f"{HEADER}\n{row(id='a' * 100, source_url=url)}\n"
+    text = f"{HEADER}\n{good(id='a' * 100, source_url=url)}\n"
     # Kept with the scheme and host in lower case, as browsers open them (tests/test_source_hosts)
     kept = url.replace("HTTPS://EN.WIKIPEDIA.ORG", "https://en.wikipedia.org").replace(
         "Http", "http"
@@ -305,15 +298,17 @@ def test_web_addresses_in_any_case_and_up_to_2000_characters_are_accepted(url):
 
 
 def test_line_numbers_count_physical_lines_past_multi_line_fields_and_blank_lines():
-    multi = row(description='"two\nlines"')
-    text = f"{HEADER}\n{multi}\n\n{row(id='second', category='nope')}\n"
+    multi = good(description='"two\nlines"')
+    text = f"{HEADER}\n{multi}\n\n{good(id='second', category='nope')}\n"
     assert problems_of(text) == [
         "t.csv:5: category 'nope' is not a known category (" + ", ".join(schema.CATEGORIES) + ")"
     ]
 
 
 def test_every_problem_of_a_table_is_listed_in_file_order():
-    text = f"{HEADER}\n{row(id='a', lat='99')}\n{row(id='b')}\n{row(id='c', title='', lon='x')}\n"
+    text = (
+        f"{HEADER}\n{good(id='a', lat='99')}\n{good(id='b')}\n{good(id='c', title='', lon='x')}\n"
+    )
     problems = problems_of(text)
     assert [p.split(" ")[0] for p in problems] == ["t.csv:2:", "t.csv:4:", "t.csv:4:"]
     assert "title is empty" in problems[1] and "lon 'x'" in problems[2]
@@ -348,7 +343,7 @@ def test_cli_validates_the_shipped_table(capsys):
 
 def test_cli_lists_each_problem_on_its_own_line_and_exits_1(tmp_path, capsys):
     bad = tmp_path / "bad.csv"
-    bad.write_text(f"{HEADER}\n{row(start_date='1994-02-30')}\n{row(id='x', lat='91')}\n")
+    bad.write_text(f"{HEADER}\n{good(start_date='1994-02-30')}\n{good(id='x', lat='91')}\n")
     assert main(["validate", str(bad)]) == 1
     lines = capsys.readouterr().out.splitlines()
     assert lines == [
@@ -404,7 +399,7 @@ A_MILLION_COMMAS = "," * 1_000_000
             ":1: has more than 1,000 columns: the header row must name the 14 columns " + HEADER,
         ),
         (
-            f"{HEADER}\n{GOOD}\n{row(id='two')}{A_MILLION_COMMAS}\n{GOOD}\n",
+            f"{HEADER}\n{GOOD}\n{good(id='two')}{A_MILLION_COMMAS}\n{GOOD}\n",
             ":3: has more than 1,000 fields, expected 14",
         ),
     ],
@@ -429,7 +424,7 @@ def test_a_row_of_millions_of_fields_in_a_full_size_upload_is_never_built(tmp_pa
 
 
 def test_quoted_commas_are_not_fields_and_a_row_of_1000_fields_is_counted_exactly():
-    quoted = row(description='"' + "," * 5000 + '"')
+    quoted = good(description='"' + "," * 5000 + '"')
     assert problems_of(f"{HEADER}\n{quoted}\n") == [
         "t.csv:2: description '" + "," * 57 + "...' is longer than 500 characters"
     ]
@@ -447,8 +442,8 @@ def test_quoted_commas_are_not_fields_and_a_row_of_1000_fields_is_counted_exactl
 
 def _linked(n: int, description: str = "A truce.") -> bytes:
     # GOOD names 3: ARM, RUS and CIS.
-    rows = [row(id=f"e{i}", description=description if i == 0 else "A truce.") for i in range(n)]
-    return (HEADER + "\n" + "\n".join(rows) + "\n").encode()
+    rows = [good(id=f"e{i}", description=description if i == 0 else "A truce.") for i in range(n)]
+    return csv_text(*rows).encode()
 
 
 @pytest.mark.parametrize(
