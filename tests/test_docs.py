@@ -1,7 +1,7 @@
 import io
 from pathlib import Path
 
-from timeline import docs, schema
+from timeline import docs, labels, schema
 from timeline.docs import with_vocabularies
 from timeline.io import read_events
 
@@ -23,6 +23,37 @@ def test_docs_name_every_column_in_order():
 
 SHIPPED = DOCS.parents[1] / "data" / "events.csv"
 COVERAGE = DOCS.parent / "coverage.md"
+README = DOCS.parents[1] / "README.md"
+
+
+def row_of(text: str, column: str) -> str:
+    (row,) = [line for line in text.splitlines() if line.startswith(f"| `{column}`")]
+    return row
+
+
+def test_docs_state_the_schemas_lengths_and_years():
+    text = DOCS.read_text(encoding="utf-8")
+    assert docs.with_columns(text) == text, "run `make docs` to refresh docs/data.md"
+    for column, most in schema.MAX_LENGTHS.items():
+        assert f"{most:,} characters" in row_of(text, column), column
+    for column in ("start_date", "end_date"):
+        assert f"in the years {schema.YEAR_MIN}–{schema.YEAR_MAX}" in row_of(text, column)
+
+
+def test_the_readme_states_the_limits_of_the_code(tmp_path):
+    text = README.read_text(encoding="utf-8")
+    assert docs.with_large_tables(text) == text, "run `make docs` to refresh README.md"
+    assert f"the events\ntable lists the first {labels.TABLE_MAX:,} rows by date" in text
+    # `make docs` rewrites a stale figure in the README.
+    stale = tmp_path / "README.md"
+    stale.write_text(
+        text.replace(f"first {labels.TABLE_MAX:,} rows", "first 5,000 rows"), encoding="utf-8"
+    )
+    data_md, coverage = tmp_path / "data.md", tmp_path / "coverage.md"
+    data_md.write_text(DOCS.read_text(encoding="utf-8"), encoding="utf-8")
+    coverage.write_text(COVERAGE.read_text(encoding="utf-8"), encoding="utf-8")
+    assert docs.update_all(data_md, coverage, read_events(SHIPPED), stale) == [stale]
+    assert stale.read_text(encoding="utf-8") == text
 
 
 def test_docs_count_the_shipped_record_as_it_is_now():

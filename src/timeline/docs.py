@@ -1,4 +1,4 @@
-"""The generated parts of the docs, so they cannot drift: the vocabulary tables of
+"""The generated parts of the docs, so they cannot drift: the column and vocabulary tables of
 docs/data.md (from `timeline.schema`), the record's counts (from data/events.csv) and the
 coverage worklist in docs/coverage.md (the states and organizations without a dated row)."""
 
@@ -8,12 +8,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from timeline import palette, schema
+from timeline import figures, labels, palette, schema
 
 START = "<!-- vocabularies:start -->"
 END = "<!-- vocabularies:end -->"
 RECORD = ("<!-- record:start -->", "<!-- record:end -->")
 WORKLIST = ("<!-- worklist:start -->", "<!-- worklist:end -->")
+COLUMNS = ("<!-- columns:start -->", "<!-- columns:end -->")
+LARGE_TABLES = ("<!-- large-tables:start -->", "<!-- large-tables:end -->")  # in README.md
 
 # The 193 UN member states (ISO 3166-1 alpha-3), plus the two observer states the source
 # article counts among Azerbaijan's relations: Palestine and the Holy See.
@@ -50,6 +52,45 @@ def vocabulary_markdown() -> str:
     lines += ["", "## Topics", "", "| topic | label |", "|---|---|"]
     lines += [f"| `{code}` | {label} |" for code, label in schema.TOPICS.items()]
     return "\n".join(lines)
+
+
+def columns_markdown() -> str:
+    """docs/data.md's table of the columns: each one's meaning and rule, with the lengths and
+    years that `schema` enforces."""
+    n = {column: f"{most:,}" for column, most in schema.MAX_LENGTHS.items()}
+    years = f"in the years {schema.YEAR_MIN}–{schema.YEAR_MAX}"
+    return "\n".join(
+        [
+            "| column | meaning | rule |",
+            "|---|---|---|",
+            "| `id` | stable identifier | unique; lowercase letters, digits and hyphens, at most "
+            f"{n['id']} characters, e.g. `1994-05-05-bishkek-protocol` |",
+            f"| `title` | short headline | 1–{n['title']} characters |",
+            "| `category` | what kind of event | one of the categories below |",
+            "| `start_date` | when it began | `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, a real date "
+            f"{years} |",
+            f"| `end_date` | when it ended | same form, {years}, not before `start_date`; empty "
+            "for an event of one day or less |",
+            "| `countries` | states involved besides Azerbaijan | `;`-separated ISO 3166-1 "
+            "alpha-3 codes, e.g. `ARM;RUS`; may be empty |",
+            "| `organizations` | international organizations involved | `;`-separated short "
+            "names from the list below; may be empty |",
+            "| `topics` | themes, for filtering | `;`-separated names from the list below; at "
+            "least one |",
+            f"| `location` | where it happened | a place name of at most {n['location']} "
+            "characters, or empty |",
+            "| `lat`, `lon` | coordinates of `location` | decimal degrees, −90…90 and −180…180; "
+            "given exactly when `location` is |",
+            "| `description` | what happened and why it matters | "
+            f"1–{n['description']} characters, 1–3 sentences in your own words |",
+            f"| `source_title` | the cited page's title | 1–{n['source_title']} characters |",
+            "| `source_url` | the cited page | an `http://` or `https://` address (any case; kept "
+            f"with the scheme and host in lower case) of at most {n['source_url']} characters, "
+            "with no `user@` before the host, no backslash, space or control character, and a "
+            "host of letters a-z, digits, hyphens and dots ending in a name (`xn--` for an "
+            "international one; no IP address or percent-encoding) |",
+        ]
+    )
 
 
 def with_vocabularies(text: str) -> str:
@@ -130,17 +171,45 @@ def with_record(text: str, df: pd.DataFrame) -> str:
     return _replace(text, RECORD, record_markdown(df))
 
 
+def with_columns(text: str) -> str:
+    """docs/data.md's text with a fresh table of the columns."""
+    return _replace(text, COLUMNS, columns_markdown())
+
+
+def large_tables_markdown() -> str:
+    """README.md's sentence on large tables, with the thresholds the figures and the table use."""
+    detail, places, rows = (
+        f"{n:,}" for n in (figures.DETAIL_MAX, figures.PLACES_MAX, labels.TABLE_MAX)
+    )
+    return (
+        f"Tables of up to a million events work: above {detail} events the timeline shows, per "
+        "category,\nhow many events are under way in each period (and the individual events "
+        f"again once the\nfilters leave {detail} or fewer); above {places} located events the "
+        "map's marks stop listing\ntheir events and, when there are more than "
+        f"{places} places, stand for grid cells; the events\ntable lists the first {rows} rows "
+        "by date (the download has them all)."
+    )
+
+
+def with_large_tables(text: str) -> str:
+    """README.md's text with a fresh sentence on large tables."""
+    return _replace(text, LARGE_TABLES, large_tables_markdown())
+
+
 def with_worklist(text: str, df: pd.DataFrame) -> str:
     """docs/coverage.md's text with a fresh worklist."""
     return _replace(text, WORKLIST, worklist_markdown(df))
 
 
-def update_all(data_md: Path, coverage_md: Path, df: pd.DataFrame) -> list[Path]:
+def update_all(
+    data_md: Path, coverage_md: Path, df: pd.DataFrame, readme: Path = Path("README.md")
+) -> list[Path]:
     """Rewrite every generated part; the files that changed."""
     changed = []
     for path, fix in (
-        (data_md, lambda t: with_record(with_vocabularies(t), df)),
+        (data_md, lambda t: with_columns(with_record(with_vocabularies(t), df))),
         (coverage_md, lambda t: with_worklist(t, df)),
+        (readme, with_large_tables),
     ):
         text = path.read_text(encoding="utf-8")
         new = fix(text)
