@@ -4,9 +4,7 @@ from a hostile table is walked whole, so that a text field added later is covere
 
 from __future__ import annotations
 
-import csv
 import html
-import io
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -15,9 +13,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
+from helpers import event, table
 
-from timeline import figures, relations, schema
-from timeline.io import read_events
+from timeline import figures, relations
 
 LINK = '<a href="https://evil.example/phish">Official source: click</a>'
 HUGE = '<span style="font-size:90px;fill:red">HUGE</span>'
@@ -27,42 +25,26 @@ TAG = re.compile(r"<\s*/?\s*(a|span)\b", re.IGNORECASE)
 
 
 def _rows() -> list[dict[str, str]]:
-    def event(i: int, title: str, category: str, start: str, end: str = "", **kw: str) -> dict:
-        return {
-            "id": f"e{i}",
-            "title": title,
-            "category": category,
-            "start_date": start,
-            "end_date": end,
-            "countries": kw.get("countries", "ARM"),
-            "organizations": kw.get("organizations", ""),
-            "topics": "borders",
-            "location": kw.get("location", HUGE),
-            "lat": "40.4",
-            "lon": "49.9",
-            "description": "D",
-            "source_title": kw.get("source", LINK),
-            "source_url": "https://example.org/x",
-        }
+    def marked(i: int, title: str, category: str, start: str, end: str = "", countries="ARM",
+               orgs="", location=HUGE, source=LINK) -> dict[str, str]:  # fmt: skip
+        place = (location, 40.4, 49.9)
+        return event(f"e{i}", category, start, end, countries, orgs, title=title, place=place,
+                     source=source)  # fmt: skip
 
     return [
-        event(0, LINK, "war", "1994-05-12"),  # a point event: its title beside its diamond
-        event(1, HUGE, "agreement", "1992", "2001"),  # a bar, its title after it
-        event(2, TOP, "scandal", "2005-03-01", "2005-03-02"),  # a short period: a square
-        event(3, TOP, "clash", "1919", location=TOP),  # Armenia in conflict in 1919
-        event(4, LINK, "diplomatic_relations", "1992-01", countries="TUR", source=HUGE),
-        event(5, HUGE, "membership", "1992-03", countries="", organizations="UN"),
-        event(6, LINK, "recognition", "1991-11", countries="ROU", location=LINK),
+        marked(0, LINK, "war", "1994-05-12"),  # a point event: its title beside its diamond
+        marked(1, HUGE, "agreement", "1992", "2001"),  # a bar, its title after it
+        marked(2, TOP, "scandal", "2005-03-01", "2005-03-02"),  # a short period: a square
+        marked(3, TOP, "clash", "1919", location=TOP),  # Armenia in conflict in 1919
+        marked(4, LINK, "diplomatic_relations", "1992-01", countries="TUR", source=HUGE),
+        marked(5, HUGE, "membership", "1992-03", countries="", orgs="UN"),
+        marked(6, LINK, "recognition", "1991-11", countries="ROU", location=LINK),
     ]
 
 
 @pytest.fixture(scope="module")
 def hostile() -> pd.DataFrame:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, schema.COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(_rows())
-    return read_events(io.BytesIO(out.getvalue().encode()), name="hostile.csv")
+    return table(*_rows(), name="hostile.csv")
 
 
 def strings(value: Any, path: str = "") -> Iterator[tuple[str, str]]:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import frictionless
 import pytest
+from helpers import table
 
 from timeline import package, schema
 from timeline.export import to_csv_bytes
@@ -129,11 +130,6 @@ def test_zip_name():
 def test_the_descriptor_validates_its_own_csv_when_the_formula_guard_adds_a_quote(tmp_path):
     """Cells at their longest that begin like a formula are written with a `'` in front
     (csvsafe): the descriptor's constraints still hold for exactly the bytes in the zip."""
-    from helpers import GOOD, HEADER
-
-    from timeline.io import read_events
-
-    cells = dict(zip(schema.COLUMNS, GOOD.split(","), strict=True))
     hostile = {
         "id": "-starts-with-a-hyphen",
         "title": "=" + "t" * (schema.MAX_LENGTHS["title"] - 1),
@@ -142,11 +138,7 @@ def test_the_descriptor_validates_its_own_csv_when_the_formula_guard_adds_a_quot
         "source_title": "@" + "s" * (schema.MAX_LENGTHS["source_title"] - 1),
     }
     other = {"id": "-", "title": "\uff1d" + "t" * 119, "description": "'=" + "d" * 498}
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerows([HEADER.split(","), {**cells, **hostile}.values()])
-    writer.writerow({**cells, **other}.values())
-    rows = read_events(io.BytesIO(out.getvalue().encode()), name="hostile.csv")
+    rows = table(hostile, other, name="hostile.csv")
     assert rows["title"].str.len().max() == schema.MAX_LENGTHS["title"]  # at the limit
     files = unzip(package.to_zip_bytes(rows, FilterState(), None, WHEN), tmp_path)
     assert b"\n'-starts-with-a-hyphen,'=ttt" in files["azerbaijan-relations.csv"]  # guarded

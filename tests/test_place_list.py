@@ -4,33 +4,30 @@ more there are and that the filters narrow them."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from pathlib import Path
 
 import pytest
-from helpers import APP, _plain
+from helpers import APP, _plain, csv_text, event
 from streamlit.testing.v1 import AppTest
 
-from timeline import labels, loading, schema
+from timeline import labels, loading
 
 MORE = 3  # events beyond the list's bound
 N = labels.TABLE_MAX + MORE
+BAKU = ("Baku", 40.4, 49.9)
 
 
 @pytest.fixture(scope="module")
 def one_place(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """N events at Baku, one a day from 1 January 1990: e0 the oldest, e{N-1} the newest."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(schema.COLUMNS)
-    for i in range(N):
-        day = (dt.date(1990, 1, 1) + dt.timedelta(days=i)).isoformat()
-        cells = [f"e{i}", f"Event {i}", "agreement", day, "", "TUR", "", "borders"]
-        writer.writerow([*cells, "Baku", "40.4", "49.9", "D", "S", "https://example.org/x"])
+    days = [(dt.date(1990, 1, 1) + dt.timedelta(days=i)).isoformat() for i in range(N)]
+    rows = [
+        event(f"e{i}", "agreement", day, countries="TUR", title=f"Event {i}", place=BAKU)
+        for i, day in enumerate(days)
+    ]
     path = tmp_path_factory.mktemp("place") / "one-place.csv"
-    path.write_text(out.getvalue(), encoding="utf-8")
+    path.write_text(csv_text(*rows), encoding="utf-8")
     return path
 
 

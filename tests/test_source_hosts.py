@@ -1,15 +1,13 @@
 """The events table's Source column shows the host a link really opens, or the URL is refused."""
 
-import csv
-import io
 import re
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from helpers import GOOD, HEADER
+from helpers import table
 
 from timeline import schema
-from timeline.io import EventTableError, read_events
+from timeline.io import EventTableError
 
 
 def shown_host(url: str) -> str:
@@ -22,11 +20,7 @@ def shown_host(url: str) -> str:
 
 def load(url: str) -> str:
     """The source URL as the loader keeps it, from a one-row table citing `url`."""
-    cells = dict(zip(schema.COLUMNS, GOOD.split(","), strict=True))
-    cells["source_url"] = url
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows([HEADER.split(","), cells.values()])
-    return read_events(io.BytesIO(out.getvalue().encode()), name="t.csv")["source_url"].iloc[0]
+    return table({"source_url": url})["source_url"].iloc[0]
 
 
 @pytest.mark.parametrize(

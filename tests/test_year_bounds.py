@@ -3,32 +3,30 @@ YEAR_MAX are refused with their line and column; tables at those edges draw ever
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 import pytest
-from helpers import APP
+from helpers import APP, csv_text, event, table
 from streamlit.testing.v1 import AppTest
 
 from timeline import loading, schema, ui, url_state
-from timeline.io import EventTableError, read_events
+from timeline.io import EventTableError
 
 FIRST, LAST = schema.YEAR_MIN, schema.YEAR_MAX
 # Relations, recognitions, wars, memberships: every view has something to draw.
-_KINDS = [("diplomatic_relations", "TUR", ""), ("war", "ARM", ""), ("membership", "", "UN")]
+_KINDS = [
+    {"category": "diplomatic_relations", "countries": "TUR"},
+    {"category": "war", "countries": "ARM"},
+    {"category": "membership", "orgs": "UN"},
+]
 
 
-def csv_text(*dates: tuple[str, str]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(schema.COLUMNS)
-    for i, (start, end) in enumerate(dates):
-        category, countries, orgs = _KINDS[i % len(_KINDS)]
-        place = ["Baku", "40.4", "49.9"]
-        cells = [f"e{i}", f"Event {i}", category, start, end, countries, orgs, "borders", *place]
-        writer.writerow([*cells, "D", "S", "https://example.org/x"])
-    return out.getvalue()
+def dated(*dates: tuple[str, str]) -> list[dict[str, str]]:
+    """Events at Baku with these (start, end) dates, of the kinds above in turn."""
+    return [
+        event(f"e{i}", start=start, end=end, place=("Baku", 40.4, 49.9), **_KINDS[i % len(_KINDS)])
+        for i, (start, end) in enumerate(dates)
+    ]
 
 
 @pytest.mark.parametrize(
@@ -46,7 +44,7 @@ def csv_text(*dates: tuple[str, str]) -> str:
 )
 def test_every_view_draws_a_table_at_the_edges(dates, tmp_path: Path, monkeypatch):
     path = tmp_path / "edges.csv"
-    path.write_text(csv_text(*dates), encoding="utf-8")
+    path.write_text(csv_text(*dated(*dates)), encoding="utf-8")
     monkeypatch.setenv(loading.DATA_ENV, str(path))
     at = AppTest.from_file(str(APP), default_timeout=60).run()
     assert not at.exception
@@ -74,9 +72,8 @@ def test_every_view_draws_a_table_at_the_edges(dates, tmp_path: Path, monkeypatc
     ],
 )
 def test_a_year_outside_the_bounds_is_refused_with_its_line_and_column(start, end, column, value):
-    text = csv_text(("1994", ""), (start, end))
     with pytest.raises(EventTableError) as caught:
-        read_events(io.BytesIO(text.encode()), name="t.csv")
+        table(*dated(("1994", ""), (start, end)))
     problems = [str(p) for p in caught.value.problems]
     assert problems[0] == f"t.csv:3: {column} '{value}' {schema.YEAR_ERROR}", problems
     assert str(FIRST) in schema.YEAR_ERROR and str(LAST) in schema.YEAR_ERROR
