@@ -13,8 +13,9 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 from helpers import SHIPPED, traces
+from theme import themed
 
-from timeline import figures, palette, relations
+from timeline import figures, relations
 from timeline.filters import FilterState, apply_filters, prepare
 from timeline.io import read_events
 from timeline.selection import selected_span
@@ -108,7 +109,7 @@ def assert_valid(fig: go.Figure) -> None:
 @pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
 @pytest.mark.parametrize("name", list(BUILDERS))
 def test_every_figure_is_valid_and_unchanged_by_validation(name, dark):
-    assert_valid(palette.themed(BUILDERS[name](), dark))
+    assert_valid(themed(BUILDERS[name](), dark))
 
 
 def test_the_check_catches_a_property_plotly_does_not_know():
@@ -117,7 +118,7 @@ def test_the_check_catches_a_property_plotly_does_not_know():
         assert_valid(fig)
     fig = figures.figure({"data": [], "layout": {"xaxis": {"tickformat": "d", "sid": "top"}}})
     with pytest.raises(ValueError, match="sid"):
-        assert_valid(palette.themed(fig, dark=True))
+        assert_valid(themed(fig, dark=True))
 
 
 def test_the_check_catches_a_value_plotly_does_not_take():
@@ -143,5 +144,5 @@ def test_a_figure_carries_no_theme_template(name):
     import streamlit.elements.plotly_chart  # noqa: F401  (sets Streamlit's default template)
 
     assert pio.templates.default == "streamlit"
-    for fig in (BUILDERS[name](), palette.themed(BUILDERS[name](), dark=True)):
+    for fig in (BUILDERS[name](), themed(BUILDERS[name](), dark=True)):
         assert fig.to_dict()["layout"]["template"] == figures.NO_TEMPLATE

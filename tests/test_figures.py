@@ -10,6 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 from helpers import HEADER, SHIPPED, traces
+from theme import themed
 
 from timeline import figures, palette, schema
 from timeline.io import read_events
@@ -540,7 +541,7 @@ def test_no_cut_where_events_are_close_or_a_period_spans_the_gap(rows):
 
 @pytest.mark.parametrize("dark", [False, True])
 def test_the_selection_ring_is_the_themes_ring_over_its_halo(sample: pd.DataFrame, dark: bool):
-    fig = palette.themed(figures.timeline(sample, "ceasefire-2020"), dark)
+    fig = themed(figures.timeline(sample, "ceasefire-2020"), dark)
     (ring,) = traces(fig, kind="selected")
     p = palette.DARK if dark else palette.LIGHT
     assert list(ring.marker.color) == [p.ring_halo, p.ring]

@@ -11,18 +11,19 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 from helpers import SHIPPED
+from theme import CHECKS, TEXT_MIN, check, contrast, themed
 
 from timeline import figures, palette, relations, schema
 from timeline.io import read_events
-from timeline.palette import CHECKS, DARK, LIGHT, contrast
+from timeline.palette import DARK, LIGHT
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
-@pytest.mark.parametrize("check", CHECKS, ids=[c.what for c in CHECKS])
-def test_every_colour_meets_its_contrast_on_what_it_is_drawn_on(check, theme):
+@pytest.mark.parametrize("pair", CHECKS, ids=[c.what for c in CHECKS])
+def test_every_colour_meets_its_contrast_on_what_it_is_drawn_on(pair, theme):
     p = DARK if theme == "dark" else LIGHT
-    ratio = palette.check(p, check)
-    assert ratio >= check.minimum, f"{check.what} ({theme}): {ratio:.2f}:1 < {check.minimum}:1"
+    ratio = check(p, pair)
+    assert ratio >= pair.minimum, f"{pair.what} ({theme}): {ratio:.2f}:1 < {pair.minimum}:1"
 
 
 def test_every_role_of_each_kind_is_checked():
@@ -37,7 +38,7 @@ def test_the_contrast_ratio_is_wcags():
     assert contrast("#000000", "#FFFFFF") == pytest.approx(21)
     assert contrast("#FFFFFF", "#FFFFFF") == pytest.approx(1)
     assert contrast("#767676", "#FFFFFF") == pytest.approx(4.54, abs=0.01)  # the classic AA grey
-    assert contrast("#777777", "#FFFFFF") < palette.TEXT_MIN  # and the one just too light
+    assert contrast("#777777", "#FFFFFF") < TEXT_MIN  # and the one just too light
     # Plotly's own tick grey on white, and Streamlit's light theme's (the issue's 3.7:1).
     assert contrast("#808495", "#FFFFFF") == pytest.approx(3.72, abs=0.01)
     # A half-transparent black on white is seen as mid grey; on black as black.
@@ -50,7 +51,7 @@ def test_the_contrast_ratio_is_wcags():
 def test_a_colour_that_breaks_contrast_fails_its_check():
     too_light = dataclasses.replace(LIGHT, category={**LIGHT.category, "clash": "#E69F00"})
     (mark,) = [c for c in CHECKS if c.what == "category.clash mark"]
-    assert palette.check(too_light, mark) < mark.minimum
+    assert check(too_light, mark) < mark.minimum
 
 
 def test_the_palettes_name_every_category_and_standing():
@@ -59,6 +60,13 @@ def test_the_palettes_name_every_category_and_standing():
         assert set(p.standing) == set(relations.STANDINGS)
     assert LIGHT.colors().keys() == DARK.colors().keys()
     assert dict(LIGHT.category) == schema.CATEGORY_COLORS
+
+
+def test_with_alpha_scales_a_colours_opacity():
+    assert palette.with_alpha("#332288", 0.12) == "rgba(51, 34, 136, 0.12)"
+    assert palette.with_alpha("rgba(0, 0, 0, 0.5)", 0.5) == "rgba(0, 0, 0, 0.25)"
+    with pytest.raises(ValueError, match="not a colour: 'Blues'"):
+        palette.with_alpha("Blues", 0.5)
 
 
 def test_two_roles_may_share_a_light_colour_only_with_one_dark_one():
@@ -132,7 +140,7 @@ def test_every_colour_of_a_themed_figure_is_the_themes(sample, name, dark):
     writes as a literal would stay the same on either page."""
     p = DARK if dark else LIGHT
     allowed = {palette.parse(c)[:3] for c in p.colors().values()}
-    spec = palette.themed(figure_builders(sample)[name](), dark).to_dict()
+    spec = themed(figure_builders(sample)[name](), dark).to_dict()
     spec["layout"].pop("template", None)  # Plotly's theme: Streamlit sends its own instead
     foreign = [(where, c) for where, c in colours(spec) if palette.parse(c)[:3] not in allowed]
     assert not foreign
@@ -141,7 +149,7 @@ def test_every_colour_of_a_themed_figure_is_the_themes(sample, name, dark):
 @pytest.mark.parametrize("name", BUILDERS)
 @pytest.mark.parametrize("dark", [False, True])
 def test_a_themed_figure_is_valid_and_takes_the_themes_page_and_text(sample, name, dark):
-    fig = palette.themed(figure_builders(sample)[name](), dark)
+    fig = themed(figure_builders(sample)[name](), dark)
     go.Figure(fig.to_dict())  # Plotly's own check: every property set is one it knows
     p = DARK if dark else LIGHT
     layout = fig.layout
@@ -165,7 +173,7 @@ def test_a_themed_figure_is_valid_and_takes_the_themes_page_and_text(sample, nam
 
 
 def test_the_dark_timeline_draws_statehood_light_and_the_ring_light_over_a_dark_halo(sample):
-    fig = palette.themed(figures.timeline(sample, "adr-independence"), dark=True)
+    fig = themed(figures.timeline(sample, "adr-independence"), dark=True)
     ring = next(t for t in fig.data if (t.meta or {}).get("kind") == "selected")
     assert list(ring.marker.color) == [DARK.ring_halo, DARK.ring]
     point = next(t for t in fig.data if (t.meta or {}).get("kind") == "point")
@@ -186,10 +194,10 @@ def test_the_dark_maps_are_dark(sample):
         figures.places_map(sample, "bishkek-protocol"),
         relations.relations_map(sample, 1950),
     ):
-        geo = palette.themed(fig, dark=True).layout.geo
-        assert palette.contrast(geo.bgcolor, "#FFFFFF") > 10  # nowhere near white
-        assert palette.contrast(geo.landcolor, "#FFFFFF") > 10
-    played = palette.themed(relations.relations_map_animated(sample, [1950, 2000], 1950), True)
+        geo = themed(fig, dark=True).layout.geo
+        assert contrast(geo.bgcolor, "#FFFFFF") > 10  # nowhere near white
+        assert contrast(geo.landcolor, "#FFFFFF") > 10
+    played = themed(relations.relations_map_animated(sample, [1950, 2000], 1950), True)
     buttons = played.layout.updatemenus[0]
     assert (buttons.bgcolor, buttons.font.color) == (DARK.button, DARK.button_text)
 
@@ -198,7 +206,7 @@ def test_text_that_looks_like_a_colour_stays_as_typed(sample):
     df = sample.copy()
     df["title"] = df["title"].astype(object)
     df.loc[df.index[0], "title"] = "#FFFFFF"
-    fig = palette.themed(figures.timeline(df), dark=True)
+    fig = themed(figures.timeline(df), dark=True)
     titles = {d[1] for t in fig.data if t.customdata is not None for d in t.customdata}
     assert "#FFFFFF" in titles
 
@@ -209,6 +217,6 @@ def test_theming_leaves_the_figure_it_is_given_as_it_was(sample, name):
     figure's arrays and text with the new one, and must change neither in place."""
     fig = figure_builders(sample)[name]()
     before = pio.to_json(fig)
-    palette.themed(fig, dark=True)
-    palette.themed(fig, dark=False)
+    themed(fig, dark=True)
+    themed(fig, dark=False)
     assert pio.to_json(fig) == before

@@ -9,6 +9,7 @@ import threading
 import plotly.graph_objects as go
 import plotly.io as pio
 from helpers import APP, SAMPLE
+from theme import themed
 
 from timeline import figures, loading, palette, relations, ui
 from timeline.filters import FilterState, apply_filters, prepare
@@ -138,21 +139,21 @@ def test_a_cached_figure_is_the_figure_sent_as_it_was_made(sample) -> None:
     made = figures.timeline(df, None, None)
     sent = ui.SentFigure(palette.themed_spec(made, False))
     assert sent.to_dict() is sent.to_dict()
-    light = palette.themed(made, False)
+    light = themed(made, False)
     assert pio.to_json(sent.to_dict()) == pio.to_json(light.to_dict())
     assert pio.to_json(sent.to_dict()) == pio.to_json(go.Figure(light.to_dict()).to_dict())
     assert [t.meta for t in sent.data] == [t.meta for t in made.data]
     assert sent.layout.meta == made.layout.meta
     cached = ui.Views(df, FilterState())(figures.timeline, None, None)
     assert isinstance(cached, ui.SentFigure)
-    assert pio.to_json(cached.to_dict()) == pio.to_json(palette.themed(made, False).to_dict())
+    assert pio.to_json(cached.to_dict()) == pio.to_json(themed(made, False).to_dict())
 
 
 def test_a_cached_animation_is_sent_as_plotly_writes_it(sample) -> None:
     """Frames too: the dict a cached animated map hands Streamlit is the figure's own."""
     df = prepare(sample)
     cached = ui.Views(df, FilterState(), dark=True)(relations.relations_map_animated, None, 2000)
-    made = palette.themed(relations.relations_map_animated(df, None, 2000), True)
+    made = themed(relations.relations_map_animated(df, None, 2000), True)
     assert cached.frames and pio.to_json(cached.to_dict()) == pio.to_json(made.to_dict())
 
 
@@ -178,7 +179,7 @@ def test_a_selected_event_rings_the_timeline_of_its_state_built_once(sample, mon
         ring = [t for t in fig.data if t.meta["kind"] == "selected"]
         assert len(ring) == 1 and ring[0].customdata[0][0] == event
         # The same figure as the timeline built for that event alone, in the page's theme.
-        alone = palette.themed(figures.timeline(views.filtered, event), False)
+        alone = themed(figures.timeline(views.filtered, event), False)
         assert pio.to_json(fig.to_dict()) == pio.to_json(alone.to_dict())
 
 

@@ -465,7 +465,10 @@ def _clusters(clusters: pd.DataFrame, rows: _Rows, bar_rows: dict[str, int]) -> 
             "y": middle,
             "width": [h - 0.25 for h in height],
             "marker": {
-                "color": [_rgba(schema.CATEGORY_COLORS[c], palette.CLUSTER_ALPHA) for c in lanes_],
+                "color": [
+                    palette.with_alpha(schema.CATEGORY_COLORS[c], palette.CLUSTER_ALPHA)
+                    for c in lanes_
+                ],
                 "line": {"color": [schema.CATEGORY_COLORS[c] for c in lanes_], "width": 1.5},
             },
             "text": [f"<b>{n}</b>" for n in clusters["count"]],
@@ -574,11 +577,6 @@ def _density_counts(
     return diff.reshape(len(order), width).cumsum(axis=1)[:, :bins]
 
 
-def _rgba(color: str, alpha: float) -> str:
-    r, g, b = (int(color[i : i + 2], 16) for i in (1, 3, 5))
-    return f"rgba({r}, {g}, {b}, {alpha})"
-
-
 def timeline_density(df: pd.DataFrame, selected: str | None = None) -> go.Figure:
     """The timeline for many events: per lane, a strip of cells, one per period (month, year,
     ...: at most MAX_BINS), shaded by how many of the lane's events are under way then. The
@@ -617,7 +615,7 @@ def timeline_density(df: pd.DataFrame, selected: str | None = None) -> go.Figure
                 "z": z,
                 "zmin": 0,
                 "zmax": top,
-                "colorscale": [[0, _rgba(color, 0.12)], [1, color]],
+                "colorscale": [[0, palette.with_alpha(color, 0.12)], [1, color]],
                 "showscale": False,
                 "customdata": periods,
                 "hovertemplate": f"<b>{schema.CATEGORIES[cat]}</b><br>%{{customdata}}: "

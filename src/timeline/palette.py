@@ -1,11 +1,10 @@
 """The figures' colours, for a light and a dark page, declared once.
 
-Every figure is drawn with `LIGHT`'s colours; `themed(fig, dark)` gives the finished figure its
-theme: the background, text, axes, hover labels, maps and buttons set from the palette and, on
-a dark page, every colour of `LIGHT` swapped for the same role's colour in `DARK`. So a figure
-function names a role (`palette.LIGHT.ring`), never a theme. `CHECKS` lists what each colour
-is drawn against; tests/test_palette.py holds every pair to WCAG 2's minimum contrast: 4.5:1
-for text, 3:1 for graphics (marks, rings, map borders).
+Every figure is drawn with `LIGHT`'s colours; `themed_spec(fig, dark)` gives the finished figure
+its theme: the background, text, axes, hover labels, maps and buttons set from the palette and,
+on a dark page, every colour of `LIGHT` swapped for the same role's colour in `DARK`. So a figure
+function names a role (`palette.LIGHT.ring`), never a theme. tests/contrast.py holds every
+colour to WCAG 2's minimum contrast on what it is drawn on, in both themes.
 
 The backgrounds are Streamlit 1.67's own (`#FFFFFF`, `#171614`): a figure fills the page
 around it without a visible box.
@@ -14,15 +13,13 @@ around it without a visible box.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
-TEXT_MIN = 4.5  # WCAG 2 1.4.3: text
-GRAPHIC_MIN = 3.0  # WCAG 2 1.4.11: graphics needed to read the chart
 BAR_OPACITY = 0.8  # the timeline's bars: overlapping ones show through each other
 CLUSTER_ALPHA = 0.22  # the fill of a cluster of events, in its lane's colour, under its count
 
@@ -185,71 +182,6 @@ DARK = _palette(
 )
 
 
-@dataclass(frozen=True)
-class Check:
-    """`fg` is drawn on `on`: roles composited bottom to top (the page first); at least
-    `minimum`:1 in both themes. `role@alpha` is the role's colour at that opacity."""
-
-    what: str
-    fg: str
-    on: tuple[str, ...]
-    minimum: float
-
-
-def _each(prefix: str, palette: Palette) -> list[str]:
-    return [role for role in palette.colors() if role.startswith(prefix + ".")]
-
-
-CHECKS: tuple[Check, ...] = (
-    Check("titles and legends", "text", ("background",), TEXT_MIN),
-    Check("tick labels", "muted_text", ("background",), TEXT_MIN),
-    Check("hover text", "text", ("background",), TEXT_MIN),
-    *(
-        Check(f"era label on band {i}", "era_label", ("background", f"era_fill.{i}"), TEXT_MIN)
-        for i in range(3)
-    ),
-    *(
-        Check(
-            f"lane names and titles on band {i}", "text", ("background", f"era_fill.{i}"), TEXT_MIN
-        )
-        for i in range(3)
-    ),
-    *(
-        Check(f"count on a {c} cluster", "text", ("background", f"{c}@{CLUSTER_ALPHA}"), TEXT_MIN)
-        for c in _each("category", LIGHT)
-    ),
-    Check("note in the Soviet years", "muted_text", ("background", "soviet_fill"), TEXT_MIN),
-    Check("year label", "year_marker", ("background",), TEXT_MIN),
-    Check("note on a map", "text", ("land", "note_box"), TEXT_MIN),
-    Check("note on a map, over sea", "text", ("ocean", "note_box"), TEXT_MIN),
-    Check("button text", "button_text", ("button",), TEXT_MIN),
-    Check("pressed button text", "button_text", ("button_pressed",), TEXT_MIN),
-    Check("outlines of buttons, slider and axes", "axis_line", ("background",), GRAPHIC_MIN),
-    *(Check(f"{c} mark", c, ("background",), GRAPHIC_MIN) for c in _each("category", LIGHT)),
-    *(Check(f"{c} mark on land", c, ("land",), GRAPHIC_MIN) for c in _each("category", LIGHT)),
-    *(
-        Check(f"{c} bar", f"{c}@{BAR_OPACITY}", ("background",), GRAPHIC_MIN)
-        for c in _each("category", LIGHT)
-    ),
-    *(
-        Check(f"{c} cluster outline", c, ("background", f"{c}@{CLUSTER_ALPHA}"), GRAPHIC_MIN)
-        for c in _each("category", LIGHT)
-    ),
-    Check("cut in the time axis", "cut", ("background",), GRAPHIC_MIN),
-    Check("selection ring", "ring", ("background",), GRAPHIC_MIN),
-    Check("selection ring on land", "ring", ("land",), GRAPHIC_MIN),
-    Check("selection ring on its halo", "ring", ("ring_halo",), GRAPHIC_MIN),
-    Check("year line", "year_marker", ("background",), GRAPHIC_MIN),
-    Check("running total line", "cumulative", ("background",), GRAPHIC_MIN),
-    Check("country borders", "border", ("land",), GRAPHIC_MIN),
-    Check("coastlines", "border", ("ocean",), GRAPHIC_MIN),
-    *(Check(f"{s} on the map", s, ("land",), GRAPHIC_MIN) for s in _each("standing", LIGHT)),
-    Check("Azerbaijan", "azerbaijan", ("land",), GRAPHIC_MIN),
-    Check("Azerbaijan on the countries map", "azerbaijan_countries", ("land",), GRAPHIC_MIN),
-    Check("most events per country", "count_scale.2", ("land",), GRAPHIC_MIN),
-)
-
-
 # --- colour arithmetic ------------------------------------------------------------------------
 
 RGBA = tuple[int, int, int, float]
@@ -276,50 +208,12 @@ def _format(rgba: RGBA) -> str:
     return f"#{r:02X}{g:02X}{b:02X}" if a >= 1 else f"rgba({r}, {g}, {b}, {a:g})"
 
 
-def composite(colors: Sequence[str]) -> tuple[int, int, int]:
-    """The opaque colour seen where `colors` are painted one over the other, the first at the
-    bottom (which must be opaque)."""
-    r, g, b = 0.0, 0.0, 0.0
-    for color in colors:
-        rgba = parse(color)
-        if rgba is None:
-            raise ValueError(f"not a colour: {color!r}")
-        a = rgba[3]
-        r, g, b = (a * new + (1 - a) * old for new, old in zip(rgba[:3], (r, g, b), strict=True))
-    return round(r), round(g), round(b)
-
-
-def luminance(rgb: tuple[int, int, int]) -> float:
-    """WCAG 2's relative luminance of an sRGB colour."""
-
-    def channel(c: int) -> float:
-        s = c / 255
-        return s / 12.92 if s <= 0.04045 else ((s + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (channel(c) for c in rgb)
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def contrast(fg: str, *on: str) -> float:
-    """WCAG 2's contrast ratio (1 to 21) of `fg` painted over `on` (composited bottom to top)."""
-    back = composite(on)
-    front = composite([_format((*back, 1.0)), fg])
-    hi, lo = sorted((luminance(front), luminance(back)), reverse=True)
-    return (hi + 0.05) / (lo + 0.05)
-
-
-def check(palette: Palette, c: Check) -> float:
-    """The contrast `c` asks about, in `palette`."""
-    colors = palette.colors()
-
-    def color(role: str) -> str:
-        name, _, alpha = role.partition("@")
-        if not alpha:
-            return colors[name]
-        r, g, b, a = parse(colors[name]) or (0, 0, 0, 1.0)
-        return _format((r, g, b, a * float(alpha)))
-
-    return contrast(color(c.fg), *(color(role) for role in c.on))
+def with_alpha(color: str, alpha: float) -> str:
+    """`color` (one `parse` reads) at `alpha` times its own opacity."""
+    rgba = parse(color)
+    if rgba is None:
+        raise ValueError(f"not a colour: {color!r}")
+    return _format((*rgba[:3], rgba[3] * alpha))
 
 
 # --- the swap ---------------------------------------------------------------------------------
@@ -420,19 +314,10 @@ def spec_of(fig: go.Figure) -> dict[str, Any]:
     return spec
 
 
-def themed(fig: go.Figure, dark: bool) -> go.Figure:
-    """`fig` (drawn in `LIGHT`) for a light or a dark page: a new figure whose background,
-    text, axes, hover labels, maps, buttons and sliders take the theme's colours, and on a dark
-    page every `LIGHT` colour its `DARK` counterpart (`to_dark`)."""
-    from timeline import figures  # here: figures draws with this module's colours
-
-    # Not checked again (`figures.figure`): the roles set here are Plotly's own, and the tests
-    # check the result.
-    return figures.figure(themed_spec(fig, dark))
-
-
 def themed_spec(fig: go.Figure, dark: bool) -> dict[str, Any]:
-    """The spec of `themed(fig, dark)`, for a caller that makes the figure itself."""
+    """`fig` (drawn in `LIGHT`) as a spec for a light or a dark page: its background, text,
+    axes, hover labels, maps, buttons and sliders take the theme's colours, and on a dark page
+    every `LIGHT` colour its `DARK` counterpart (`to_dark`). `fig` is left as it was."""
     p = DARK if dark else LIGHT
     spec = spec_of(fig)
     if dark:

@@ -10,6 +10,7 @@ import pytest
 from appdriver import chart, open_app, open_tab, wait_charts, wait_idle
 from conftest import SCREENSHOTS
 from test_dashboard import assert_clean
+from theme import GRAPHIC_MIN, TEXT_MIN, contrast
 
 from timeline import figures, palette
 
@@ -99,7 +100,7 @@ def css(color: str) -> str:
 
 
 def not_white(color: str) -> float:
-    return palette.contrast(color, "#FFFFFF")
+    return contrast(color, "#FFFFFF")
 
 
 @pytest.mark.parametrize(
@@ -122,18 +123,18 @@ def test_ring_ticks_labels_and_maps_are_readable_in_the_browsers_theme(page, sch
     # The chart has the page's background: no white box on a dark page, nor the reverse.
     assert palette.parse(seen["paper"]) == palette.parse(app_background)
     plot = rgba(seen["plot"]) if seen["plot"] else seen["paper"]
-    ticks = {palette.contrast(rgba(t), seen["paper"]) for t in seen["ticks"]}
-    assert ticks and min(ticks) >= palette.TEXT_MIN, ticks
+    ticks = {contrast(rgba(t), seen["paper"]) for t in seen["ticks"]}
+    assert ticks and min(ticks) >= TEXT_MIN, ticks
     # The ring: the thinner of the two marks (the other is its halo, in the background's colour).
     (_, halo_width), (ring, ring_width) = sorted(seen["ring"], key=lambda r: -r[1])
     assert ring_width < halo_width
-    assert palette.contrast(rgba(ring), plot) >= palette.GRAPHIC_MIN
+    assert contrast(rgba(ring), plot) >= GRAPHIC_MIN
     labels = [rgba(fill) for text, fill in seen["labels"] if text in BAND_LABELS]
     assert labels
     bands = [rgba(b) for b in seen["bands"]]
     for label in labels:  # on whichever band it sits
         for band in bands:
-            assert palette.contrast(label, plot, band) >= palette.TEXT_MIN
+            assert contrast(label, plot, band) >= TEXT_MIN
 
     open_tab(page, "Map", charts=2)
     places = chart(page, "Places")
@@ -143,9 +144,9 @@ def test_ring_ticks_labels_and_maps_are_readable_in_the_browsers_theme(page, sch
     world = places.evaluate(_MAP)
     for part in ("background", "ocean", "land"):
         assert (not_white(world[part]) > 10) == dark_page, (part, world[part])
-    assert palette.contrast(world["borders"], world["land"]) >= palette.GRAPHIC_MIN
+    assert contrast(world["borders"], world["land"]) >= GRAPHIC_MIN
     assert world["ring"]
-    assert palette.contrast(world["ring"][-1], world["land"]) >= palette.GRAPHIC_MIN
+    assert contrast(world["ring"][-1], world["land"]) >= GRAPHIC_MIN
 
     open_tab(page, "Relations", charts=3)
     relations = chart(page, "Azerbaijan's relations")
@@ -169,8 +170,8 @@ def test_the_charts_follow_a_change_of_the_browsers_theme_without_a_click(page):
     page.wait_for_function(f"() => {PAPER} === '{css(palette.DARK.background)}'", timeout=30_000)
     settle(page)
     seen = chart(page, "Timeline of events").evaluate(_TIMELINE)
-    ticks = {palette.contrast(rgba(t), seen["paper"]) for t in seen["ticks"]}
-    assert min(ticks) >= palette.TEXT_MIN
+    ticks = {contrast(rgba(t), seen["paper"]) for t in seen["ticks"]}
+    assert min(ticks) >= TEXT_MIN
     page.emulate_media(color_scheme="light")
     page.wait_for_function(f"() => {PAPER} === '{css(palette.LIGHT.background)}'", timeout=30_000)
     assert_clean(page)
