@@ -37,11 +37,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-BENCH = Path(__file__).resolve().parent
-ROOT = BENCH.parent
-for extra in (BENCH, ROOT / "src", ROOT / "tests" / "e2e"):
-    if str(extra) not in sys.path:
-        sys.path.insert(0, str(extra))
+from common import BENCH, OUT, ROOT, SIZES, data_file, machine
 
 FLOOR, APP = "floor", "app"
 FIRST, CHANGE = "first render", "filter change"
@@ -519,7 +515,6 @@ def servers(tables: list[str], prelude: str = "") -> Iterator[dict[str, Any]]:
     """The floor and one dashboard per table, each under `streamlit run`: name -> server.
     With a `prelude`, the dashboard's server runs it before app.py (an experiment)."""
     import conftest
-    from run import data_file
 
     started = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -597,8 +592,6 @@ def run(
     prelude: str = "",
 ) -> list[Verdict]:
     """Measure, write the section into `results` and bench/out/page.json; the verdicts."""
-    from run import OUT, machine
-
     load_before = os.getloadavg()
     samples, analysis = measure(tables, reps, changes, analysis_on, prelude)
     load_after = os.getloadavg()
@@ -632,8 +625,6 @@ def main(argv: list[str] | None = None) -> int:
         "'from timeline import labels; labels.TABLE_MAX = 1000' (use another --results)",
     )
     args = parser.parse_args(argv)
-    from run import SIZES
-
     tables = [t.strip() for t in args.tables.split(",") if t.strip()]
     unknown = set(tables) - set(SIZES)
     if unknown:

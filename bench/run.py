@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import resource
 import statistics
 import subprocess
@@ -41,22 +40,8 @@ from pathlib import Path
 from typing import Any
 
 import page as page_bench  # the page against the floor
+from common import BENCH, OUT, ROOT, SIZES, data_file, machine
 
-ROOT = Path(__file__).resolve().parents[1]
-BENCH = ROOT / "bench"
-OUT = BENCH / "out"
-SHIPPED = ROOT / "data" / "events.csv"
-for extra in (ROOT / "src", ROOT / "tests" / "e2e"):
-    if str(extra) not in sys.path:
-        sys.path.insert(0, str(extra))
-
-SIZES: dict[str, int | None] = {
-    "shipped": None,
-    "1k": 1_000,
-    "10k": 10_000,
-    "100k": 100_000,
-    "1M": 1_000_000,
-}
 # The targets: filter change -> redrawn (s), first full render (s, or "x hello"),
 # figure bytes (MB), peak memory (MB).
 TARGETS: dict[str, tuple[float, float, float, float]] = {
@@ -251,46 +236,6 @@ def browse(
 
 # ---------------------------------------------------------------------------------------------
 # The run
-
-
-def data_file(label: str) -> Path:
-    size = SIZES[label]
-    if size is None:
-        return SHIPPED
-    path = OUT / f"events-{size}.csv"
-    if not path.exists():
-        print(f"generating {path} ...", flush=True)
-        subprocess.run([sys.executable, str(BENCH / "generate.py"), str(size), str(path)],
-                       check=True, cwd=ROOT)  # fmt: skip
-    return path
-
-
-def machine() -> dict[str, str]:
-    from importlib import metadata
-
-    import pandas
-    import plotly
-    import pyarrow
-    import streamlit
-
-    cpu = next(
-        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-         if line.startswith("model name")), platform.processor())  # fmt: skip
-    mem = next(
-        int(line.split()[1]) // 1024 for line in Path("/proc/meminfo").read_text().splitlines()
-        if line.startswith("MemTotal"))  # fmt: skip
-    chromium = subprocess.run(["/usr/bin/chromium", "--version"], capture_output=True, text=True)
-    return {
-        "cpus (nproc)": str(os.cpu_count()),
-        "cpu": cpu,
-        "memory": f"{mem:,} MB",
-        "os": platform.platform(),
-        "python": platform.python_version(),
-        "versions": f"streamlit {streamlit.__version__}, plotly {plotly.__version__}, "
-        f"pandas {pandas.__version__}, pyarrow {pyarrow.__version__}, "
-        f"playwright {metadata.version('playwright')}",
-        "browser": chromium.stdout.strip() or "?",
-    }
 
 
 def measure(labels: list[str], runs: int, browser_on: bool) -> dict[str, dict[str, Any]]:
