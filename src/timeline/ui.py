@@ -344,7 +344,7 @@ class Views:
     read-only (figures are only serialized, frames only shown, bytes only sent).
 
     `views(build, *args)` is `build(views.filtered, *args)`, a figure in the page's theme
-    (`palette.themed`). The filtered frame itself is made only when a view is missing, or when
+    (`palette.themed_spec`). The filtered frame itself is made only when a view is missing, or when
     asked for (`filtered`, e.g. by a download): a state seen before costs no filtering."""
 
     def __init__(self, table: pd.DataFrame, state: FilterState, dark: bool = False) -> None:
