@@ -39,7 +39,7 @@ test-e2e: $(VENV)/.dev  ## browser tests only (needs /usr/bin/chromium)
 validate: $(VENV)/.app  ## check data/events.csv (or CSV=path)
 	$(PY) -m timeline validate $(CSV)
 
-docs: $(VENV)/.app  ## rewrite the vocabulary tables in docs/data.md from the schema
+docs: $(VENV)/.app  ## rewrite the generated parts of docs/data.md and README.md from the code
 	$(PY) -m timeline docs
 
 bench: $(VENV)/.dev  ## the benchmark, 150 to 1,000,000 events (about 10 min): bench/results.md
