@@ -226,9 +226,13 @@ class Visitor:
         token = self.cookies.get("_streamlit_xsrf", "")
         boundary = uuid.uuid4().hex
         body = (
-            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"'
-            f"\r\nContent-Type: text/csv\r\n\r\n"
-        ).encode() + data + f"\r\n--{boundary}--\r\n".encode()
+            (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"'
+                f"\r\nContent-Type: text/csv\r\n\r\n"
+            ).encode()
+            + data
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
         parts = urlsplit(self.base)
         conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=self.timeout)
         try:
