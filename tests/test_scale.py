@@ -122,7 +122,7 @@ def test_place_groups_keep_exact_places_when_few():
     assert set(member) == {0}
 
 
-def test_country_counts_match_a_plain_count(hundred_k):
+def test_country_counts_match_a_plain_count():
     sample = big(500)
     pairs = sample[["countries", "category"]].explode("countries").dropna(subset=["countries"])
     expected = pd.crosstab(pairs["countries"], pairs["category"].astype(str))
