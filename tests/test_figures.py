@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
-from helpers import HEADER, SHIPPED, traces
+from helpers import SHIPPED, event, table, traces
 from theme import themed
 
 from timeline import figures, palette, schema
@@ -17,19 +16,6 @@ from timeline.io import read_events
 from timeline.selection import ZOOM_PREFIX, selected_span
 
 XSS = "<img src=x onerror=alert(1)>"
-
-
-def table(*rows: str) -> pd.DataFrame:
-    text = HEADER + "\n" + "\n".join(rows) + "\n"
-    return read_events(io.BytesIO(text.encode()), name="t.csv")
-
-
-def row(id_, title="T", category="war", start="2000", end="", countries="", orgs="", where=""):
-    place = f"{where},40.4,49.9" if where else ",,"
-    return (
-        f'{id_},"{title}",{category},{start},{end},{countries},{orgs},security,{place},'
-        "Desc,Src,https://example.org/x"
-    )
 
 
 def event_ids(fig: go.Figure, kinds=("ranged", "point", "short-range")) -> list[str]:
@@ -149,18 +135,18 @@ def test_one_lane_per_category_in_schema_order_named_inside_the_plot(sample: pd.
 
 def test_overlapping_events_in_a_lane_do_not_share_a_row():
     df = table(
-        row("a", start="2000", end="2005"),
-        row("b", start="2001", end="2003"),
-        row("c", start="2002-05-01"),
-        row("d", start="2002-05-01"),
+        event("a", start="2000", end="2005"),
+        event("b", start="2001", end="2003"),
+        event("c", start="2002-05-01"),
+        event("d", start="2002-05-01"),
     )
     ys = [y for _, _, y in marks(figures.timeline(df))]
     assert len(set(ys)) == 4
 
 
 def test_a_crowded_lane_becomes_a_cluster_that_zooms_to_its_span():
-    rows = [row(f"e{i}", start=f"1992-03-{1 + i:02d}") for i in range(20)]
-    fig = figures.timeline(table(*rows, row("far", start="2015-06-01")))
+    rows = [event(f"e{i}", start=f"1992-03-{1 + i:02d}") for i in range(20)]
+    fig = figures.timeline(table(*rows, event("far", start="2015-06-01")))
     (cluster,) = traces(fig, kind="cluster")
     assert clustered(fig) + len(event_ids(fig)) == 21
     assert "far" in event_ids(fig)
@@ -171,7 +157,7 @@ def test_a_crowded_lane_becomes_a_cluster_that_zooms_to_its_span():
     assert first <= dt.date(1992, 3, 1) and last >= dt.date(1992, 3, 20)
     # Zoomed to its span, the cluster opens: every event is drawn on its own.
     zoomed = figures.timeline(
-        table(*rows, row("far", start="2015-06-01")),
+        table(*rows, event("far", start="2015-06-01")),
         window=(pd.Timestamp(first), pd.Timestamp(last)),
     )
     assert not traces(zoomed, kind="cluster")
@@ -202,7 +188,7 @@ def test_hover_shows_title_date_at_precision_category_and_countries(sample: pd.D
 
 
 def test_hover_text_is_escaped():
-    df = table(row("x", title=XSS, where="<b>Baku</b> & co", countries="ARM"))
+    df = table(event("x", title=XSS, place=("<b>Baku</b> & co", 40.4, 49.9), countries="ARM"))
     fig = figures.timeline(df)
     for trace in fig.data:
         for cell in np.asarray(trace.customdata).ravel()[1:]:
@@ -214,7 +200,7 @@ def test_hover_text_is_escaped():
     # The places map: one place, one event, its hover as the timeline's; and with a second
     # event there, the place's name and both titles in its list.
     for ids in (["x"], ["x", "y"]):
-        both = table(*(row(i, title=XSS, where="<b>Baku</b> & co") for i in ids))
+        both = table(*(event(i, title=XSS, place=("<b>Baku</b> & co", 40.4, 49.9)) for i in ids))
         (mark,) = place_marks(figures.places_map(both))
         assert mark["id"] in ids
         text = mark["hover"].replace("<b>", "").replace("</b>", "").replace("<br>", "")
@@ -278,8 +264,8 @@ def test_selected_event_is_ringed(sample: pd.DataFrame):
 
 def test_an_event_in_a_cluster_is_ringed_with_its_own_hover():
     """Only the marks drawn carry customdata; the selected event does too, in a cluster."""
-    rows = [row(f"e{i}", title=f"War {i} <b>", start=f"1992-03-{1 + i:02d}") for i in range(20)]
-    fig = figures.timeline(table(*rows, row("far", start="2015-06-01")), selected="e7")
+    rows = [event(f"e{i}", title=f"War {i} <b>", start=f"1992-03-{1 + i:02d}") for i in range(20)]
+    fig = figures.timeline(table(*rows, event("far", start="2015-06-01")), selected="e7")
     assert "e7" not in event_ids(fig)  # in the cluster
     (ring,) = traces(fig, kind="selected")
     assert [list(c[:3]) for c in ring.customdata] == [["e7", "War 7 &lt;b&gt;", "8 March 1992"]] * 2
@@ -287,7 +273,7 @@ def test_an_event_in_a_cluster_is_ringed_with_its_own_hover():
 
 def test_many_point_events_use_webgl(monkeypatch):
     monkeypatch.setattr(figures, "WEBGL_FROM", 30)
-    rows = [row(f"e{i}", start=f"{1920 + i}-06-01") for i in range(30)]
+    rows = [event(f"e{i}", start=f"{1920 + i}-06-01") for i in range(30)]
     fig = figures.timeline(table(*rows))
     assert {t.type for t in traces(fig, kind="point")} == {"scattergl"}
     assert len(event_ids(fig)) == 30
@@ -304,14 +290,6 @@ def test_empty_frames_give_a_titled_figure_with_a_message(sample: pd.DataFrame, 
 
 
 # --- maps -------------------------------------------------------------------------------------
-
-
-def placed(id_, lat, lon, start="2000", where="P", title="T", countries="", category="war"):
-    """A row at (lat, lon)."""
-    return (
-        f'{id_},"{title}",{category},{start},,{countries},,security,{where},{lat},{lon},'
-        "Desc,Src,https://example.org/x"
-    )
 
 
 def place_marks(fig: go.Figure) -> list[dict]:
@@ -367,9 +345,9 @@ def test_places_map_draws_one_mark_per_place_with_its_count(sample: pd.DataFrame
 
 
 def test_a_place_lists_ten_events_on_hover_then_counts_the_rest():
-    df = table(*(placed(f"e{i:02d}", 40.4093, 49.8671, start=str(1990 + i), title=f"Event {i}",
-                        where="Baku") for i in range(25)),
-               placed("far", 55.7558, 37.6173, where="Moscow"))  # fmt: skip
+    df = table(*(event(f"e{i:02d}", start=str(1990 + i), title=f"Event {i}",
+                       place=("Baku", 40.4093, 49.8671)) for i in range(25)),
+               event("far", place=("Moscow", 55.7558, 37.6173)))  # fmt: skip
     fig = figures.places_map(df)
     (baku,) = [m for m in place_marks(fig) if m["events"] > 1]
     assert baku["events"] == 25 and baku["id"] == "e24"  # the newest
@@ -382,7 +360,9 @@ def test_a_place_lists_ten_events_on_hover_then_counts_the_rest():
 
 def test_a_long_title_is_cut_in_a_place_list():
     long = "A" * 100
-    df = table(placed("a", 40, 49, title=long), placed("b", 40, 49, start="2001"))
+    df = table(
+        event("a", place=("P", 40, 49), title=long), event("b", place=("P", 40, 49), start="2001")
+    )
     (mark,) = place_marks(figures.places_map(df))
     assert "A" * figures.HOVER_TITLE_MAX + "…" in mark["hover"] and long not in mark["hover"]
 
@@ -407,10 +387,10 @@ def test_events_at_a_place_are_the_selected_events_neighbours_newest_first(sampl
 
 
 def test_the_region_leaves_out_a_few_far_events_and_the_world_is_one_switch_away():
-    near = [placed(f"b{i}", 40.4093, 49.8671) for i in range(8)]
-    near += [placed(f"t{i}", 41.7151, 44.8271) for i in range(4)]
-    near += [placed(f"m{i}", 55.7558, 37.6173) for i in range(3)]
-    df = table(*near, placed("brazil", -15.79, -47.88))  # one event in Brasília
+    near = [event(f"b{i}", place=("P", 40.4093, 49.8671)) for i in range(8)]
+    near += [event(f"t{i}", place=("P", 41.7151, 44.8271)) for i in range(4)]
+    near += [event(f"m{i}", place=("P", 55.7558, 37.6173)) for i in range(3)]
+    df = table(*near, event("brazil", place=("P", -15.79, -47.88)))  # one event in Brasília
     fig = figures.places_map(df)
     (south, north), (west, east) = fig.layout.geo.lataxis.range, fig.layout.geo.lonaxis.range
     assert south < 40 and north > 55.7558 and west < 37.6 and east > 49.9  # Baku to Moscow
@@ -448,9 +428,9 @@ def test_places_map_without_located_events(sample: pd.DataFrame):
 
 
 def test_the_countries_map_opens_on_the_region_of_its_countries():
-    df = table(*(row(f"a{i}", countries="ARM") for i in range(6)),
-               *(row(f"g{i}", countries="GEO;TUR") for i in range(3)),
-               row("br", countries="BRA"))  # fmt: skip
+    df = table(*(event(f"a{i}", countries="ARM") for i in range(6)),
+               *(event(f"g{i}", countries="GEO;TUR") for i in range(3)),
+               event("br", countries="BRA"))  # fmt: skip
     centres = figures.country_centroids()
     assert {"ARM", "GEO", "TUR", "BRA"} <= set(centres)  # from the app's own base map
     fig = figures.countries_map(df)
@@ -515,8 +495,8 @@ def test_events_per_year_draws_no_empty_bars_but_keeps_every_year_on_the_axis(
 
 
 def test_a_long_stretch_without_events_is_cut_out_of_the_time_axis():
-    df = table(row("a", start="1918-05-28"), row("b", start="1919", end="1920"),
-               row("c", start="1988-02-20"), row("d", start="1991-10-18"))  # fmt: skip
+    df = table(event("a", start="1918-05-28"), event("b", start="1919", end="1920"),
+               event("c", start="1988-02-20"), event("d", start="1991-10-18"))  # fmt: skip
     (cut,) = figures.quiet_stretches(df)
     assert cut == (pd.Timestamp("1921-01-01") + pd.Timedelta(days=366),
                    pd.Timestamp("1988-02-20") - pd.Timedelta(days=366))  # fmt: skip
@@ -534,7 +514,7 @@ def test_a_long_stretch_without_events_is_cut_out_of_the_time_axis():
     ],
 )
 def test_no_cut_where_events_are_close_or_a_period_spans_the_gap(rows):
-    df = table(*(row(i, start=s, end=e) for i, s, e in rows))
+    df = table(*(event(i, start=s, end=e) for i, s, e in rows))
     assert figures.quiet_stretches(df) == []
     assert figures.axis_of(figures.timeline(df)).cuts == ()
 
@@ -548,7 +528,7 @@ def test_the_selection_ring_is_the_themes_ring_over_its_halo(sample: pd.DataFram
 
 
 def test_the_countries_map_says_1_event_not_1_events():
-    df = table(row("a", countries="ARM"), row("b", countries="ARM;TUR"))
+    df = table(event("a", countries="ARM"), event("b", countries="ARM;TUR"))
     fig = figures.countries_map(df)
     counted = {c[0]: c[3] for c in fig.data[0].customdata}
     assert counted == {"ARM": "2 events", "TUR": "1 event"}
