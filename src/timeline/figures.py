@@ -23,12 +23,6 @@ from timeline.labels import label_texts, period_label
 from timeline.packing import Stretch
 from timeline.selection import ZOOM_PREFIX, Span
 
-# Periods of statehood drawn behind the timeline: (label, first day, day it ended or None).
-PERIODS: tuple[tuple[str, str, str | None], ...] = (
-    ("Democratic Republic", "1918-05-28", "1920-04-28"),
-    ("Soviet era", "1920-04-28", "1991-10-18"),
-    ("Independence", "1991-10-18", None),
-)
 WEBGL_FROM = 5000  # draw markers with WebGL from this many points on
 # Above this many events the timeline shows per-lane density, not each event: thousands of SVG
 # bars take the browser many seconds (bench/results.md), and nobody can read them anyway.
@@ -676,7 +670,7 @@ def _timeline_frame(layout: Spec, rows: _Rows, axis: packing.Axis) -> None:
     def at(when: pd.Timestamp) -> float:
         return float(axis.fraction(np.array([when], dtype="datetime64[ms]"))[0])
 
-    for (label, first, last), shade in zip(PERIODS, palette.LIGHT.era_fill, strict=True):
+    for (label, first, last), shade in zip(schema.PERIODS, palette.LIGHT.era_fill, strict=True):
         x0 = max(pd.Timestamp(first), lo)
         x1 = min(pd.Timestamp(last), hi) if last else hi
         if x0 >= x1:

@@ -39,7 +39,7 @@ class Palette:
     ring: str  # the selected event's ring
     ring_halo: str  # under the ring: it stands out on any mark
     category: Mapping[str, str]  # keyed by schema.CATEGORIES' codes
-    era_fill: tuple[str, str, str]  # figures.PERIODS' bands, in order
+    era_fill: tuple[str, str, str]  # schema.PERIODS' bands, in order
     era_label: str
     cut: str  # the dotted line where the timeline's axis leaves out empty years
     soviet_fill: str  # the Soviet years on the relations chart

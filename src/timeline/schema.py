@@ -97,6 +97,14 @@ MAX_LENGTHS: dict[str, int] = {
     "source_title": 300,
     "source_url": URL_MAX,
 }
+# Periods of statehood, drawn behind the timeline and reading the Relations view:
+# (label, first day, day it ended or None).
+PERIODS: tuple[tuple[str, str, str | None], ...] = (
+    ("Democratic Republic", "1918-05-28", "1920-04-28"),
+    ("Soviet era", "1920-04-28", "1991-10-18"),
+    ("Independence", "1991-10-18", None),
+)
+
 PRECISIONS: tuple[str, ...] = ("year", "month", "day")
 
 # Category code -> label, in the order of the timeline's lanes (top to bottom).

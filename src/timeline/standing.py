@@ -5,7 +5,7 @@ The rules, in order (`standing_by_year`; a year means any time in that calendar 
 
 - **Soviet years.** From the Soviet takeover (28 April 1920) to independence (18 October 1991)
   Azerbaijan had no foreign relations of its own (`SOVIET_PERIOD`, the "Soviet era" of
-  `figures.PERIODS`). The years wholly inside it (`SOVIET_YEARS`, 1921-1990) give every
+  `schema.PERIODS`). The years wholly inside it (`SOVIET_YEARS`, 1921-1990) give every
   country the standing "soviet". 1920 and 1991 show their independent months.
 - **Rows lapse with the state.** A row belongs to the period of independence it starts in (or,
   if it starts in the Soviet years, to the one that follows, from 18 October 1991) and ends
@@ -31,7 +31,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from timeline import figures, schema
+from timeline import schema
 
 # The standings, in the order of the map's legend: code -> label (`relations.STANDINGS` adds
 # their colours).
@@ -46,7 +46,7 @@ RELATION_CATEGORIES: tuple[str, ...] = ("diplomatic_relations", "recognition", "
 
 
 def _soviet_period() -> tuple[pd.Timestamp, pd.Timestamp]:
-    _, first, last = next(p for p in figures.PERIODS if p[0] == "Soviet era")
+    _, first, last = next(p for p in schema.PERIODS if p[0] == "Soviet era")
     assert last is not None
     return pd.Timestamp(first), pd.Timestamp(last)
 

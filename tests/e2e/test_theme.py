@@ -12,10 +12,10 @@ from conftest import SCREENSHOTS
 from test_dashboard import assert_clean
 from theme import GRAPHIC_MIN, TEXT_MIN, contrast
 
-from timeline import figures, palette
+from timeline import palette, schema
 
 EVENT = "1994-05-05-bishkek-protocol"  # a ceasefire with a place: ringed on the timeline and map
-BAND_LABELS = [label for label, _, _ in figures.PERIODS]
+BAND_LABELS = [label for label, _, _ in schema.PERIODS]
 
 # Colours as the browser paints them: [css colour, opacity].
 _TIMELINE = """
