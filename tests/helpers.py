@@ -58,6 +58,21 @@ def traces(fig, **meta) -> list:
     return [t for t in fig.data if all((t.meta or {}).get(k) == v for k, v in meta.items())]
 
 
+def event_ids(fig, kinds=("ranged", "point", "short-range")) -> list[str]:
+    """Ids of the events drawn, from customdata (the selected-event ring excluded)."""
+    ids: list[str] = []
+    for trace in fig.data:
+        meta = trace.meta or {}
+        if meta.get("kind", "point") in kinds and trace.customdata is not None:
+            ids += [str(c[0]) for c in trace.customdata]
+    return ids
+
+
+def clustered(fig) -> int:
+    """How many events the timeline's clusters hold."""
+    return sum(int(str(t).strip("</b>")) for c in traces(fig, kind="cluster") for t in c.text)
+
+
 def good(**changes: str) -> str:
     """GOOD with some cells replaced, inserted as they are (quote them yourself)."""
     return ",".join({**GOOD_CELLS, **changes}[c] for c in schema.COLUMNS)

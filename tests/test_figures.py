@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
-from helpers import SHIPPED, event, table, traces
+from helpers import SHIPPED, clustered, event, event_ids, table, traces
 from theme import themed
 
 from timeline import figures, palette, schema
@@ -18,22 +18,7 @@ from timeline.selection import ZOOM_PREFIX, selected_span
 XSS = "<img src=x onerror=alert(1)>"
 
 
-def event_ids(fig: go.Figure, kinds=("ranged", "point", "short-range")) -> list[str]:
-    """Ids of the events drawn, from customdata (the selected-event ring excluded)."""
-    ids: list[str] = []
-    for trace in fig.data:
-        meta = trace.meta or {}
-        if meta.get("kind", "point") in kinds and trace.customdata is not None:
-            ids += [str(c[0]) for c in trace.customdata]
-    return ids
-
-
 # --- timeline ---------------------------------------------------------------------------------
-
-
-def clustered(fig: go.Figure) -> int:
-    """How many events the timeline's clusters hold."""
-    return sum(int(str(t).strip("</b>")) for c in traces(fig, kind="cluster") for t in c.text)
 
 
 def test_timeline_draws_every_event_once(sample: pd.DataFrame):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import SAMPLE, SHIPPED
+from helpers import SAMPLE, SHIPPED, clustered, event_ids
 
 from timeline import figures
 from timeline.filters import prepare
@@ -43,7 +43,7 @@ def hundred_k() -> pd.DataFrame:
 def test_timeline_draws_each_event_up_to_the_threshold_then_density():
     at_limit = figures.timeline(big(figures.DETAIL_MAX))
     assert "density" not in kinds(at_limit)
-    assert {"ranged", "point"} <= kinds(at_limit) or "cluster" in kinds(at_limit)
+    assert len(event_ids(at_limit)) + clustered(at_limit) == figures.DETAIL_MAX  # each once
     over = figures.timeline(big(figures.DETAIL_MAX + 1))
     assert kinds(over) == {"density"}
     assert "too many to draw one by one" in over.layout.title.subtitle.text
