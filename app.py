@@ -2,7 +2,7 @@
 
 Run: `streamlit run app.py` (or `streamlit run app.py -- --data PATH`; env TIMELINE_DATA).
 Data flows one way: CSV -> validated frame -> filter state -> filtered frame -> views
-(each view built once per filter state in a process: `ui.Views`).
+(each view built once per filter state in a process: `viewcache.Views`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,19 @@ import sys
 
 import streamlit as st
 
-from timeline import export, figures, labels, package, relations, schema, serving, standing, ui
+from timeline import (
+    export,
+    figures,
+    labels,
+    package,
+    relations,
+    schema,
+    scripts,
+    serving,
+    standing,
+    ui,
+    viewcache,
+)
 
 # An emoji favicon: a ":material/...:" one would be fetched from fonts.gstatic.com.
 st.set_page_config(page_title="Azerbaijan Relations Timeline", page_icon="🗺️", layout="wide")
@@ -47,21 +59,21 @@ df, options = loaded.df, loaded.options
 lo, hi = options.years
 
 # --- Filter state: from the URL when it is new, then from the sidebar's widgets --------------
-ui.say_if_link_was_dropped()
+scripts.say_if_link_was_dropped()
 notices = ui.restore_from_url(options)
 with filter_box:
     st.header("Filters")
     state = ui.sidebar_filters(options)
     ui.reset_button(options, state)
-ui.close_sidebar_after_a_choice(state)
-ui.page_style_and_scripts()
-dark = ui.dark_page()
-views = ui.Views(df, state, dark)  # the filtered frame and each view: once per filter state
+scripts.close_sidebar_after_a_choice(state)
+scripts.page_style_and_scripts()
+dark = scripts.dark_page()
+views = viewcache.Views(df, state, dark)  # the filtered frame and each view: once per filter state
 event_id = st.session_state.get(ui.S_EVENT)
 n, total = views.answer(len), len(df)
 
 with st.sidebar:  # at its end, under "Use your own table"; it shows nothing
-    ui.follow_page_theme(dark)  # a rerun when the browser's theme is not the one drawn
+    scripts.follow_page_theme(dark)  # a rerun when the browser's theme is not the one drawn
 
 with summary:
     st.markdown(f"Showing **{n:,}** of {labels.event_count(total, f'**{total:,}**')}")

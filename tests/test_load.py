@@ -108,7 +108,7 @@ def test_a_cluster_takes_visitors_once_each_replica_has_loaded_the_table(
     for replica in cluster.replicas:
         misses = cache_misses(replica.url)
         assert misses["timeline.ui._load_path"] == 1
-        assert misses["timeline.ui._built"] >= 2  # the timeline and the table
+        assert misses["timeline.viewcache._built"] >= 2  # the timeline and the table
     before = cache_misses(cluster.replicas[0].url)
     visitor = Visitor(cluster.replicas[0].url)
     try:

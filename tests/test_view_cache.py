@@ -1,4 +1,4 @@
-"""ui.Views: a view is built once per table and filter state in a process."""
+"""viewcache.Views: a view is built once per table and filter state in a process."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import plotly.io as pio
 from helpers import APP, SAMPLE
 from theme import themed
 
-from timeline import figures, loading, palette, relations, ui
+from timeline import figures, loading, palette, relations, viewcache
 from timeline.filters import FilterState, apply_filters, prepare
 from timeline.io import read_events
 
@@ -29,13 +29,13 @@ def test_one_build_per_table_state_and_args() -> None:
     calls: list[tuple[int, tuple]] = []
     build = counting_build(calls)
     war = FilterState(categories=("war",))
-    first = ui.Views(df, war)(build, "e1")
-    again = ui.Views(df, war)(build, "e1")
+    first = viewcache.Views(df, war)(build, "e1")
+    again = viewcache.Views(df, war)(build, "e1")
     assert again is first  # the same object: shared, not rebuilt
     assert len(calls) == 1
     assert first["rows"] == len(apply_filters(df, war))
-    ui.Views(df, war)(build, "e2")  # other args
-    everything = ui.Views(df, FilterState())(build, "e1")  # other state
+    viewcache.Views(df, war)(build, "e2")  # other args
+    everything = viewcache.Views(df, FilterState())(build, "e1")  # other state
     assert everything["rows"] == len(df) != first["rows"]
     assert len(calls) == 3
 
@@ -45,9 +45,9 @@ def test_another_table_is_another_view() -> None:
     calls: list[tuple[int, tuple]] = []
     build = counting_build(calls)
     one, two = prepare(read_events(SAMPLE)), prepare(read_events(SAMPLE))
-    ui.Views(one, FilterState())(build)
-    ui.Views(two, FilterState())(build)
-    ui.Views(one, FilterState())(build)
+    viewcache.Views(one, FilterState())(build)
+    viewcache.Views(two, FilterState())(build)
+    viewcache.Views(one, FilterState())(build)
     assert len(calls) == 2
 
 
@@ -64,7 +64,8 @@ def test_sessions_asking_at_once_get_one_build() -> None:
     got: list[object] = []
     state = FilterState(query="treaty")
     threads = [
-        threading.Thread(target=lambda: got.append(ui.Views(df, state)(slow))) for _ in range(4)
+        threading.Thread(target=lambda: got.append(viewcache.Views(df, state)(slow)))
+        for _ in range(4)
     ]
     for t in threads:
         t.start()
@@ -84,9 +85,9 @@ def test_a_figure_is_built_once_per_theme_and_comes_in_it() -> None:
         return go.Figure(layout={"title": {"text": "one view"}})
 
     state = FilterState(categories=("war",))
-    light = ui.Views(df, state)(build)
-    dark = ui.Views(df, state, dark=True)(build)
-    assert ui.Views(df, state, dark=True)(build) is dark
+    light = viewcache.Views(df, state)(build)
+    dark = viewcache.Views(df, state, dark=True)(build)
+    assert viewcache.Views(df, state, dark=True)(build) is dark
     assert len(calls) == 2
     assert light.layout.paper_bgcolor == palette.LIGHT.background
     assert dark.layout.paper_bgcolor == palette.DARK.background
@@ -95,15 +96,15 @@ def test_a_figure_is_built_once_per_theme_and_comes_in_it() -> None:
 def test_a_state_seen_before_is_not_filtered_again(monkeypatch) -> None:
     df = prepare(read_events(SAMPLE))
     state = FilterState(query="ceasefire")
-    assert ui.Views(df, state).answer(len) == len(apply_filters(df, state))
+    assert viewcache.Views(df, state).answer(len) == len(apply_filters(df, state))
     filtered: list[FilterState] = []
 
     def counting(table, s):
         filtered.append(s)
         return apply_filters(table, s)
 
-    monkeypatch.setattr(ui, "apply_filters", counting)
-    views = ui.Views(df, state)
+    monkeypatch.setattr(viewcache, "apply_filters", counting)
+    views = viewcache.Views(df, state)
     assert views.answer(len) == len(apply_filters(df, state))  # from the cache
     assert filtered == []
     assert len(views.filtered) == len(apply_filters(df, state))  # asked for: made once
@@ -114,8 +115,8 @@ def test_of_table_builds_from_the_whole_table_whatever_the_filters() -> None:
     df = prepare(read_events(SAMPLE))
     calls: list[tuple[int, tuple]] = []
     build = counting_build(calls)
-    war = ui.Views(df, FilterState(categories=("war",))).of_table(build, "x")
-    treaty = ui.Views(df, FilterState(categories=("treaty",))).of_table(build, "x")
+    war = viewcache.Views(df, FilterState(categories=("war",))).of_table(build, "x")
+    treaty = viewcache.Views(df, FilterState(categories=("treaty",))).of_table(build, "x")
     assert war is treaty and war["rows"] == len(df)
     assert len(calls) == 1
 
@@ -125,11 +126,11 @@ def test_answers_do_not_push_views_out() -> None:
     df = prepare(read_events(SAMPLE))
     calls: list[tuple[int, tuple]] = []
     build = counting_build(calls)
-    views = ui.Views(df, FilterState(categories=("war",)))
+    views = viewcache.Views(df, FilterState(categories=("war",)))
     first = views(build)
     for i in range(200):
         state = FilterState(years=(1900, 1900 + i))
-        assert ui.Views(df, state).answer(len) == len(apply_filters(df, state))
+        assert viewcache.Views(df, state).answer(len) == len(apply_filters(df, state))
     assert views(build) is first and len(calls) == 1
 
 
@@ -138,22 +139,24 @@ def test_a_cached_figure_is_the_figure_sent_as_it_was_made(sample) -> None:
     (Streamlit asks for it on every run) and not copied again."""
     df = prepare(sample)
     made = figures.timeline(df, None, None)
-    sent = ui.SentFigure(palette.themed_spec(made, False))
+    sent = viewcache.SentFigure(palette.themed_spec(made, False))
     assert sent.to_dict() is sent.to_dict()
     light = themed(made, False)
     assert pio.to_json(sent.to_dict()) == pio.to_json(light.to_dict())
     assert pio.to_json(sent.to_dict()) == pio.to_json(go.Figure(light.to_dict()).to_dict())
     assert [t.meta for t in sent.data] == [t.meta for t in made.data]
     assert sent.layout.meta == made.layout.meta
-    cached = ui.Views(df, FilterState())(figures.timeline, None, None)
-    assert isinstance(cached, ui.SentFigure)
+    cached = viewcache.Views(df, FilterState())(figures.timeline, None, None)
+    assert isinstance(cached, viewcache.SentFigure)
     assert pio.to_json(cached.to_dict()) == pio.to_json(themed(made, False).to_dict())
 
 
 def test_a_cached_animation_is_sent_as_plotly_writes_it(sample) -> None:
     """Frames too: the dict a cached animated map hands Streamlit is the figure's own."""
     df = prepare(sample)
-    cached = ui.Views(df, FilterState(), dark=True)(relations.relations_map_animated, None, 2000)
+    cached = viewcache.Views(df, FilterState(), dark=True)(
+        relations.relations_map_animated, None, 2000
+    )
     made = themed(relations.relations_map_animated(df, None, 2000), True)
     assert cached.frames and pio.to_json(cached.to_dict()) == pio.to_json(made.to_dict())
 
@@ -169,7 +172,7 @@ def test_a_selected_event_rings_the_timeline_of_its_state_built_once(sample, mon
         return real(frame, window)
 
     monkeypatch.setattr(figures, "timeline_parts", counting)
-    views = ui.Views(df, FilterState(categories=("war", "treaty")))
+    views = viewcache.Views(df, FilterState(categories=("war", "treaty")))
     ids = list(views.filtered["id"])
     plain = views.timeline(None, None)
     rings = [views.timeline(event, None) for event in ids]

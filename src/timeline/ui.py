@@ -1,44 +1,39 @@
-"""Streamlit glue for app.py: cached loading, the sidebar's filters, the URL and selections.
+"""Streamlit glue for app.py: the widget keys, cached loading, the sidebar's filters, the URL
+and selections, the map tab's controls.
 
-The only module of the package that imports Streamlit. The logic it wires up lives in plain,
-tested modules (loading, filters, url_state, figures, export).
+With `viewcache` (the per-process view cache), `scripts` (the page's own scripts and style)
+and `serving` (the server's guards), the only modules of the package that import Streamlit.
+The logic they wire up lives in plain, tested modules (loading, filters, url_state, figures,
+export).
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import html
 import io
 import logging
 import math
 import os
-import threading
-import uuid
-import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
-from _plotly_utils.utils import convert_to_base64
 
-from timeline import figures, labels, package, packing, palette, selection, serving, url_state
+from timeline import labels, package, selection, serving, url_state
 from timeline.filters import (
     FILTERS,
     LIST_FILTERS,
     FilterOptions,
     FilterState,
-    apply_filters,
     restrict,
     typed_years,
 )
 from timeline.io import Problem, problems_found, shown, upload_limits
 from timeline.loading import DEFAULT_DATA, Loaded, data_path, load_file, load_table
-from timeline.packing import Stretch
 
 LOG = logging.getLogger("timeline")
 __all__ = ["DEFAULT_DATA", "data_path"]  # app.py reads them here, with the rest of the glue
@@ -124,35 +119,6 @@ def plain_note(text: str, where: Any = st) -> None:
     )
 
 
-# Streamlit drops a query string of more than 1,000 parameters or 512 KiB without a word
-# (streamlit.runtime.state.query_params.sanitize_query_string): the server then sees no
-# parameters at all. The browser still has the whole address, so a script there says so.
-_DROPPED_LINK_SCRIPT = """
-<div id="dropped-link" role="alert" style="display:none;padding:0.6rem 0.9rem;
-  border-radius:0.5rem;background:rgba(255,189,69,0.2)"></div>
-<script>
-  const query = window.location.search.replace(/^\\?/, "");
-  const fields = query ? query.split("&").length : 0;
-  if (fields > 1000 || query.length > 512 * 1024) {
-    const box = document.getElementById("dropped-link");
-    box.textContent = "This link has " + fields.toLocaleString("en") + " parameters and " +
-      query.length.toLocaleString("en") + " characters: links of more than 1,000 parameters " +
-      "or 512 KiB are ignored, so the page shows every event.";
-    box.style.display = "block";
-    box.classList.add("shown");
-  }
-</script>
-"""
-
-
-def say_if_link_was_dropped() -> None:
-    """On a new session that received no parameters, tell the person if their link had too
-    many for Streamlit (checked in the browser, which still has the address)."""
-    if S_URL not in st.session_state and not st.query_params:
-        # Static text with no value from the link in it: safe to run as a script.
-        st.html(_DROPPED_LINK_SCRIPT, unsafe_allow_javascript=True)
-
-
 def problems_frame(problems: Sequence[Problem]) -> pd.DataFrame:
     """The loader's problems as a table: line, column, value (cut and escaped as the command
     line shows them: a cell may be megabytes long), problem."""
@@ -233,167 +199,6 @@ def show_problems(loaded: Loaded, headline: str) -> None:
     st.dataframe(problems_frame(loaded.problems), hide_index=True, width="stretch")
     if loaded.summary:
         plain_note(loaded.summary)
-
-
-# ---------------------------------------------------------------------------------------------
-# What a view shows, built once per table and filter state (shared by the sessions of a process)
-
-T = TypeVar("T")
-_TABLE_TOKENS: dict[int, tuple[weakref.ref[pd.DataFrame], str]] = {}
-_TABLE_TOKENS_LOCK = threading.Lock()
-
-
-def _table_token(df: pd.DataFrame) -> str:
-    """A name for this loaded table object, new for every table the process loads (a reused
-    `id()` of a freed table gets a new name: the weak reference tells them apart)."""
-    with _TABLE_TOKENS_LOCK:  # sessions asking at once must get one name, hence one build
-        entry = _TABLE_TOKENS.get(id(df))
-        if entry is None or entry[0]() is not df:
-            entry = (weakref.ref(df), uuid.uuid4().hex)
-            _TABLE_TOKENS[id(df)] = entry
-        return entry[1]
-
-
-class SentFigure(go.Figure):
-    """A finished figure as the views' cache keeps it, read-only, made from its `spec` once
-    (as every figure, `figures.figure`: the tests validate).
-
-    st.plotly_chart calls `to_dict()` on every run, which deep-copies the whole figure; here
-    it hands back the dict Streamlit serializes, made once: the figure's containers (sharing
-    its values, which nothing changes) with arrays written as Plotly's typed arrays, as
-    `to_dict` writes them."""
-
-    def __init__(self, spec: dict[str, Any]) -> None:
-        super().__init__(spec, _validate=False)
-        sent = palette.spec_of(self)
-        convert_to_base64(sent)
-        self._sent = sent
-
-    def to_dict(self) -> dict[str, Any]:
-        return self._sent
-
-
-# Entries are small (a figure's dict, tens of kB; at most `labels.TABLE_MAX` rows of the
-# table): room for the views of hundreds of filter states.
-# The cached functions below are called with keywords: for each positional argument
-# Streamlit looks the function's signature up again (inspect.signature) on every call.
-@st.cache_resource(show_spinner=False, max_entries=512, ttl=3600)
-def _built(
-    name: str, table: str, view: str, dark: bool, args: tuple[Any, ...], _build: Any, _of: Any
-) -> Any:
-    built = _build(_of.filtered, *args)
-    return SentFigure(palette.themed_spec(built, dark)) if isinstance(built, go.Figure) else built
-
-
-# Small answers (a count, a yes or no, a card's HTML) in a cache of their own: among the large
-# views they would push figures out of `_built`.
-@st.cache_resource(show_spinner=False, max_entries=4096, ttl=3600)
-def _answer(name: str, table: str, view: str, args: tuple[Any, ...], _build: Any, _of: Any) -> Any:
-    return _build(_of.filtered, *args)
-
-
-# Reports the page's theme when it is not the one the figures were drawn for: on the first run
-# st.context.theme can be the wrong one, and a change of theme (the system's, or the settings
-# menu's) reruns nothing by itself. It reads the page's own background, so it follows whatever
-# Streamlit shows; the rerun its report starts draws the figures again. Static code: no value
-# from a table or a URL reaches it.
-_THEME_JS = """
-export default function (component) {
-  const { setStateValue, data } = component;
-  let last = data.drawn;
-  const report = () => {
-    const app = document.querySelector('[data-testid="stApp"]');
-    const rgb = app && getComputedStyle(app).backgroundColor.match(/[\\d.]+/g);
-    // Not painted yet (no colour, or a transparent one that would read as black): wait.
-    if (!rgb || (rgb.length > 3 && Number(rgb[3]) === 0)) return;
-    const [r, g, b] = rgb.map(Number);
-    const dark = 0.2126 * r + 0.7152 * g + 0.0722 * b < 128;
-    if (dark !== last) {
-      last = dark;
-      setStateValue("dark", dark);
-    }
-  };
-  report();
-  const timer = setInterval(report, 500);
-  return () => clearInterval(timer);
-}
-"""
-_theme_probe = st.components.v2.component("timeline_page_theme", js=_THEME_JS)
-
-
-def dark_page() -> bool:
-    """Whether the page is dark: as the page last reported it (`follow_page_theme`), else
-    Streamlit's theme as the browser sends it with each run (the app's theme is not fixed: it
-    follows prefers-color-scheme or the settings menu). Unknown (AppTest) counts as light."""
-    reported = st.session_state.get(K_THEME)
-    if reported is not None and reported.get("dark") is not None:
-        return bool(reported["dark"])
-    return st.context.theme.type == "dark"
-
-
-def follow_page_theme(dark: bool) -> None:
-    """Watch the page's theme in the browser (in the current container; it shows nothing) and
-    rerun when it is not `dark`, the theme the figures were drawn for."""
-    _theme_probe(key=K_THEME, data={"drawn": dark}, on_dark_change=lambda: None)
-
-
-class Views:
-    """What the page shows of `table` under `state`, each view built once per table, filter
-    state, theme and arguments in this process, however many sessions ask (Streamlit computes
-    a missing entry once, under a lock per key), and shared between them: treat it as
-    read-only (figures are only serialized, frames only shown, bytes only sent).
-
-    `views(build, *args)` is `build(views.filtered, *args)`, a figure in the page's theme
-    (`palette.themed_spec`). The filtered frame itself is made only when a view is missing, or when
-    asked for (`filtered`, e.g. by a download): a state seen before costs no filtering."""
-
-    def __init__(self, table: pd.DataFrame, state: FilterState, dark: bool = False) -> None:
-        self.table, self.state, self.dark = table, state, dark
-        self._token = _table_token(table)
-        self._view = repr(sorted(url_state.to_query_params(state).items()))
-
-    @functools.cached_property
-    def filtered(self) -> pd.DataFrame:
-        """The events of the table that pass the filters (the table itself for none)."""
-        return apply_filters(self.table, self.state)
-
-    def __call__(self, build: Callable[..., T], *args: Any) -> T:
-        name = f"{build.__module__}.{build.__qualname__}"
-        return _built(
-            name=name, table=self._token, view=self._view, dark=self.dark, args=args,
-            _build=build, _of=self,
-        )  # fmt: skip
-
-    def timeline(self, event_id: str | None, window: Stretch | None) -> go.Figure:
-        """`figures.timeline` of the filtered events with `event_id` ringed: the timeline of
-        the filter state is made once (`figures.timeline_parts`), and only ringed for each
-        event a visitor selects."""
-
-        def ringed(filtered: pd.DataFrame, event_id: str | None, window: Stretch | None) -> Any:
-            return figures.ringed(self(figures.timeline_parts, window), filtered, event_id)
-
-        return self(ringed, event_id, window)
-
-    def answer(self, build: Callable[..., T], *args: Any) -> T:
-        """`build(filtered, *args)` for a small answer (`len`, a yes or no), kept apart from
-        the views and for many more filter states."""
-        name = f"{build.__module__}.{build.__qualname__}"
-        return _answer(
-            name=name, table=self._token, view=self._view, args=args, _build=build, _of=self
-        )
-
-    def of_table(self, build: Callable[..., T], *args: Any) -> T:
-        """`build(table, *args)`, a small answer once per table, whatever the filters."""
-        name = f"{build.__module__}.{build.__qualname__}"
-        return _answer(
-            name=name, table=self._token, view="", args=args, _build=build,
-            _of=_WholeTable(self.table),
-        )  # fmt: skip
-
-
-class _WholeTable:
-    def __init__(self, table: pd.DataFrame) -> None:
-        self.filtered = table
 
 
 # ---------------------------------------------------------------------------------------------
@@ -657,79 +462,6 @@ def sidebar_filters(options: FilterOptions) -> FilterState:
         "case and accents do not matter.",
     )
     return _widget_state(options)
-
-
-# A narrow screen: Streamlit lays the open sidebar over the page and closes it only on a tap
-# outside it. After a filter choice this clicks Streamlit's own "Collapse sidebar" button when
-# the sidebar covers the page, so the person sees what the choice did; the on-screen keyboard
-# is put away first. Static text: no value from a table or a link is in it. {run} makes each
-# one a new element, which runs again.
-_CLOSE_SIDEBAR = """<script data-run="{run}">
-(() => {{
-  const sidebar = document.querySelector('[data-testid="stSidebar"]');
-  const main = document.querySelector('[data-testid="stMain"]');
-  const button = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
-  if (!sidebar || !main || !button) return;
-  const covers = main.getBoundingClientRect().left < sidebar.getBoundingClientRect().right - 1;
-  if (!covers) return;
-  const active = document.activeElement;
-  if (active && sidebar.contains(active)) active.blur();
-  button.click();
-}})();
-</script>"""
-
-
-def close_sidebar_after_a_choice(state: FilterState) -> None:
-    """On a run that follows a change of the filters, get the sidebar out of the way where it
-    covers the page (a phone); not after a typed year, as the other year may come next. Call
-    once per run, after the filters."""
-    ss = st.session_state
-    last = ss.get(S_LAST_FILTERS)
-    ss[S_LAST_FILTERS] = state
-    ss[S_RUNS] = ss.get(S_RUNS, 0) + 1
-    typed = ss.pop(S_TYPED, False)
-    if last is not None and last != state and not typed:
-        st.sidebar.html(_CLOSE_SIDEBAR.format(run=ss[S_RUNS]), unsafe_allow_javascript=True)
-
-
-# Plotly (in Streamlit 1.67) selects a point on a tap only when a hover already picked it,
-# and a touch makes no hover before the tap ends: the first tap on the timeline only showed
-# the hover label, the second selected. A hover at the touch point, as a mouse would make,
-# lets one tap select. Static text, no value from a table or a link; added once per page.
-_TAP_SELECTS = """<script>
-if (!window.__tapSelects) {
-  window.__tapSelects = true;
-  document.addEventListener("touchstart", (event) => {
-    const target = event.target;
-    if (event.touches.length !== 1 || !target.closest || !target.closest(".js-plotly-plot")) {
-      return;
-    }
-    const touch = event.touches[0];
-    target.dispatchEvent(new MouseEvent("mousemove", {
-      clientX: touch.clientX, clientY: touch.clientY, bubbles: true,
-    }));
-  }, {capture: true, passive: true});
-}
-</script>"""
-
-
-# A title that leaves room for the timeline on the first screen. The timeline's titles are
-# fitted to a plot `packing.LABEL_WIDTH` wide: a narrower timeline leaves them out.
-_PAGE_STYLE = (
-    "<style>h1 { font-size: clamp(1.6rem, 4.5vw, 2.75rem) !important; }"
-    '[data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }'
-    f".st-key-{K_TIMELINE} {{ container-type: inline-size; }}"
-    # The dropped-link box's element, hidden (with the page's gap after it) unless it speaks.
-    ".stElementContainer:has(#dropped-link:not(.shown)) { display: none; }"
-    f"@container (max-width: {packing.LABEL_WIDTH - 30}px) {{ .textpoint {{ display: none; }} }}"
-    "</style>"
-)
-
-
-def page_style_and_scripts() -> None:
-    """The page's style and the one-tap script (`_TAP_SELECTS`) in the sidebar, as one
-    element: every element costs each run a message and the browser a redraw."""
-    st.sidebar.html(_PAGE_STYLE + _TAP_SELECTS, unsafe_allow_javascript=True)
 
 
 def reset_button(options: FilterOptions, state: FilterState) -> None:

@@ -1,0 +1,157 @@
+"""The page's own scripts and style, each static text with no value from a table or a URL in it:
+the check for a link Streamlit dropped, the theme probe, the sidebar that closes after a choice
+on a phone, one-tap selection and the page's style."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from timeline import packing
+from timeline.filters import FilterState
+from timeline.ui import K_THEME, K_TIMELINE, S_LAST_FILTERS, S_RUNS, S_TYPED, S_URL
+
+# Streamlit drops a query string of more than 1,000 parameters or 512 KiB without a word
+# (streamlit.runtime.state.query_params.sanitize_query_string): the server then sees no
+# parameters at all. The browser still has the whole address, so a script there says so.
+_DROPPED_LINK_SCRIPT = """
+<div id="dropped-link" role="alert" style="display:none;padding:0.6rem 0.9rem;
+  border-radius:0.5rem;background:rgba(255,189,69,0.2)"></div>
+<script>
+  const query = window.location.search.replace(/^\\?/, "");
+  const fields = query ? query.split("&").length : 0;
+  if (fields > 1000 || query.length > 512 * 1024) {
+    const box = document.getElementById("dropped-link");
+    box.textContent = "This link has " + fields.toLocaleString("en") + " parameters and " +
+      query.length.toLocaleString("en") + " characters: links of more than 1,000 parameters " +
+      "or 512 KiB are ignored, so the page shows every event.";
+    box.style.display = "block";
+    box.classList.add("shown");
+  }
+</script>
+"""
+
+
+def say_if_link_was_dropped() -> None:
+    """On a new session that received no parameters, tell the person if their link had too
+    many for Streamlit (checked in the browser, which still has the address)."""
+    if S_URL not in st.session_state and not st.query_params:
+        # Static text with no value from the link in it: safe to run as a script.
+        st.html(_DROPPED_LINK_SCRIPT, unsafe_allow_javascript=True)
+
+
+# Reports the page's theme when it is not the one the figures were drawn for: on the first run
+# st.context.theme can be the wrong one, and a change of theme (the system's, or the settings
+# menu's) reruns nothing by itself. It reads the page's own background, so it follows whatever
+# Streamlit shows; the rerun its report starts draws the figures again. Static code: no value
+# from a table or a URL reaches it.
+_THEME_JS = """
+export default function (component) {
+  const { setStateValue, data } = component;
+  let last = data.drawn;
+  const report = () => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    const rgb = app && getComputedStyle(app).backgroundColor.match(/[\\d.]+/g);
+    // Not painted yet (no colour, or a transparent one that would read as black): wait.
+    if (!rgb || (rgb.length > 3 && Number(rgb[3]) === 0)) return;
+    const [r, g, b] = rgb.map(Number);
+    const dark = 0.2126 * r + 0.7152 * g + 0.0722 * b < 128;
+    if (dark !== last) {
+      last = dark;
+      setStateValue("dark", dark);
+    }
+  };
+  report();
+  const timer = setInterval(report, 500);
+  return () => clearInterval(timer);
+}
+"""
+_theme_probe = st.components.v2.component("timeline_page_theme", js=_THEME_JS)
+
+
+def dark_page() -> bool:
+    """Whether the page is dark: as the page last reported it (`follow_page_theme`), else
+    Streamlit's theme as the browser sends it with each run (the app's theme is not fixed: it
+    follows prefers-color-scheme or the settings menu). Unknown (AppTest) counts as light."""
+    reported = st.session_state.get(K_THEME)
+    if reported is not None and reported.get("dark") is not None:
+        return bool(reported["dark"])
+    return st.context.theme.type == "dark"
+
+
+def follow_page_theme(dark: bool) -> None:
+    """Watch the page's theme in the browser (in the current container; it shows nothing) and
+    rerun when it is not `dark`, the theme the figures were drawn for."""
+    _theme_probe(key=K_THEME, data={"drawn": dark}, on_dark_change=lambda: None)
+
+
+# A narrow screen: Streamlit lays the open sidebar over the page and closes it only on a tap
+# outside it. After a filter choice this clicks Streamlit's own "Collapse sidebar" button when
+# the sidebar covers the page, so the person sees what the choice did; the on-screen keyboard
+# is put away first. Static text: no value from a table or a link is in it. {run} makes each
+# one a new element, which runs again.
+_CLOSE_SIDEBAR = """<script data-run="{run}">
+(() => {{
+  const sidebar = document.querySelector('[data-testid="stSidebar"]');
+  const main = document.querySelector('[data-testid="stMain"]');
+  const button = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
+  if (!sidebar || !main || !button) return;
+  const covers = main.getBoundingClientRect().left < sidebar.getBoundingClientRect().right - 1;
+  if (!covers) return;
+  const active = document.activeElement;
+  if (active && sidebar.contains(active)) active.blur();
+  button.click();
+}})();
+</script>"""
+
+
+def close_sidebar_after_a_choice(state: FilterState) -> None:
+    """On a run that follows a change of the filters, get the sidebar out of the way where it
+    covers the page (a phone); not after a typed year, as the other year may come next. Call
+    once per run, after the filters."""
+    ss = st.session_state
+    last = ss.get(S_LAST_FILTERS)
+    ss[S_LAST_FILTERS] = state
+    ss[S_RUNS] = ss.get(S_RUNS, 0) + 1
+    typed = ss.pop(S_TYPED, False)
+    if last is not None and last != state and not typed:
+        st.sidebar.html(_CLOSE_SIDEBAR.format(run=ss[S_RUNS]), unsafe_allow_javascript=True)
+
+
+# Plotly (in Streamlit 1.67) selects a point on a tap only when a hover already picked it,
+# and a touch makes no hover before the tap ends: the first tap on the timeline only showed
+# the hover label, the second selected. A hover at the touch point, as a mouse would make,
+# lets one tap select. Static text, no value from a table or a link; added once per page.
+_TAP_SELECTS = """<script>
+if (!window.__tapSelects) {
+  window.__tapSelects = true;
+  document.addEventListener("touchstart", (event) => {
+    const target = event.target;
+    if (event.touches.length !== 1 || !target.closest || !target.closest(".js-plotly-plot")) {
+      return;
+    }
+    const touch = event.touches[0];
+    target.dispatchEvent(new MouseEvent("mousemove", {
+      clientX: touch.clientX, clientY: touch.clientY, bubbles: true,
+    }));
+  }, {capture: true, passive: true});
+}
+</script>"""
+
+
+# A title that leaves room for the timeline on the first screen. The timeline's titles are
+# fitted to a plot `packing.LABEL_WIDTH` wide: a narrower timeline leaves them out.
+_PAGE_STYLE = (
+    "<style>h1 { font-size: clamp(1.6rem, 4.5vw, 2.75rem) !important; }"
+    '[data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }'
+    f".st-key-{K_TIMELINE} {{ container-type: inline-size; }}"
+    # The dropped-link box's element, hidden (with the page's gap after it) unless it speaks.
+    ".stElementContainer:has(#dropped-link:not(.shown)) { display: none; }"
+    f"@container (max-width: {packing.LABEL_WIDTH - 30}px) {{ .textpoint {{ display: none; }} }}"
+    "</style>"
+)
+
+
+def page_style_and_scripts() -> None:
+    """The page's style and the one-tap script (`_TAP_SELECTS`) in the sidebar, as one
+    element: every element costs each run a message and the browser a redraw."""
+    st.sidebar.html(_PAGE_STYLE + _TAP_SELECTS, unsafe_allow_javascript=True)

@@ -1,0 +1,132 @@
+"""The per-process view cache: what the page shows of a table under a filter state, built once
+per table, state, theme and arguments, and shared by every session of the process that asks."""
+
+from __future__ import annotations
+
+import functools
+import threading
+import uuid
+import weakref
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+from _plotly_utils.utils import convert_to_base64
+
+from timeline import figures, palette, url_state
+from timeline.filters import FilterState, apply_filters
+from timeline.packing import Stretch
+
+T = TypeVar("T")
+_TABLE_TOKENS: dict[int, tuple[weakref.ref[pd.DataFrame], str]] = {}
+_TABLE_TOKENS_LOCK = threading.Lock()
+
+
+def _table_token(df: pd.DataFrame) -> str:
+    """A name for this loaded table object, new for every table the process loads (a reused
+    `id()` of a freed table gets a new name: the weak reference tells them apart)."""
+    with _TABLE_TOKENS_LOCK:  # sessions asking at once must get one name, hence one build
+        entry = _TABLE_TOKENS.get(id(df))
+        if entry is None or entry[0]() is not df:
+            entry = (weakref.ref(df), uuid.uuid4().hex)
+            _TABLE_TOKENS[id(df)] = entry
+        return entry[1]
+
+
+class SentFigure(go.Figure):
+    """A finished figure as the views' cache keeps it, read-only, made from its `spec` once
+    (as every figure, `figures.figure`: the tests validate).
+
+    st.plotly_chart calls `to_dict()` on every run, which deep-copies the whole figure; here
+    it hands back the dict Streamlit serializes, made once: the figure's containers (sharing
+    its values, which nothing changes) with arrays written as Plotly's typed arrays, as
+    `to_dict` writes them."""
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        super().__init__(spec, _validate=False)
+        sent = palette.spec_of(self)
+        convert_to_base64(sent)
+        self._sent = sent
+
+    def to_dict(self) -> dict[str, Any]:
+        return self._sent
+
+
+# Entries are small (a figure's dict, tens of kB; at most `labels.TABLE_MAX` rows of the
+# table): room for the views of hundreds of filter states.
+# The cached functions below are called with keywords: for each positional argument
+# Streamlit looks the function's signature up again (inspect.signature) on every call.
+@st.cache_resource(show_spinner=False, max_entries=512, ttl=3600)
+def _built(
+    name: str, table: str, view: str, dark: bool, args: tuple[Any, ...], _build: Any, _of: Any
+) -> Any:
+    built = _build(_of.filtered, *args)
+    return SentFigure(palette.themed_spec(built, dark)) if isinstance(built, go.Figure) else built
+
+
+# Small answers (a count, a yes or no, a card's HTML) in a cache of their own: among the large
+# views they would push figures out of `_built`.
+@st.cache_resource(show_spinner=False, max_entries=4096, ttl=3600)
+def _answer(name: str, table: str, view: str, args: tuple[Any, ...], _build: Any, _of: Any) -> Any:
+    return _build(_of.filtered, *args)
+
+
+class Views:
+    """What the page shows of `table` under `state`, each view built once per table, filter
+    state, theme and arguments in this process, however many sessions ask (Streamlit computes
+    a missing entry once, under a lock per key), and shared between them: treat it as
+    read-only (figures are only serialized, frames only shown, bytes only sent).
+
+    `views(build, *args)` is `build(views.filtered, *args)`, a figure in the page's theme
+    (`palette.themed_spec`). The filtered frame itself is made only when a view is missing, or when
+    asked for (`filtered`, e.g. by a download): a state seen before costs no filtering."""
+
+    def __init__(self, table: pd.DataFrame, state: FilterState, dark: bool = False) -> None:
+        self.table, self.state, self.dark = table, state, dark
+        self._token = _table_token(table)
+        self._view = repr(sorted(url_state.to_query_params(state).items()))
+
+    @functools.cached_property
+    def filtered(self) -> pd.DataFrame:
+        """The events of the table that pass the filters (the table itself for none)."""
+        return apply_filters(self.table, self.state)
+
+    def __call__(self, build: Callable[..., T], *args: Any) -> T:
+        name = f"{build.__module__}.{build.__qualname__}"
+        return _built(
+            name=name, table=self._token, view=self._view, dark=self.dark, args=args,
+            _build=build, _of=self,
+        )  # fmt: skip
+
+    def timeline(self, event_id: str | None, window: Stretch | None) -> go.Figure:
+        """`figures.timeline` of the filtered events with `event_id` ringed: the timeline of
+        the filter state is made once (`figures.timeline_parts`), and only ringed for each
+        event a visitor selects."""
+
+        def ringed(filtered: pd.DataFrame, event_id: str | None, window: Stretch | None) -> Any:
+            return figures.ringed(self(figures.timeline_parts, window), filtered, event_id)
+
+        return self(ringed, event_id, window)
+
+    def answer(self, build: Callable[..., T], *args: Any) -> T:
+        """`build(filtered, *args)` for a small answer (`len`, a yes or no), kept apart from
+        the views and for many more filter states."""
+        name = f"{build.__module__}.{build.__qualname__}"
+        return _answer(
+            name=name, table=self._token, view=self._view, args=args, _build=build, _of=self
+        )
+
+    def of_table(self, build: Callable[..., T], *args: Any) -> T:
+        """`build(table, *args)`, a small answer once per table, whatever the filters."""
+        name = f"{build.__module__}.{build.__qualname__}"
+        return _answer(
+            name=name, table=self._token, view="", args=args, _build=build,
+            _of=_WholeTable(self.table),
+        )  # fmt: skip
+
+
+class _WholeTable:
+    def __init__(self, table: pd.DataFrame) -> None:
+        self.filtered = table
