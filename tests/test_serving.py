@@ -423,3 +423,45 @@ def test_closed_tabs_hold_a_bounded_amount_of_uploads_while_they_may_reconnect()
             replica.process.wait(timeout=30)
         assert "over the budget" in replica.log.read_text(errors="replace")
     assert grown < 220, grown  # the budget and one file in flight, not 400 MB
+
+
+def test_a_session_that_keeps_sending_too_soon_is_closed() -> None:
+    g, clock = guard(runs_per_second=1, run_burst=1)
+    g.connected("flood", "a")
+    assert g.admit("flood", "rerun_script") == 0
+    answers = [g.admit("flood", "rerun_script") for _ in range(serving.FLOOD_AFTER + 1)]
+    assert serving.FLOODING not in answers[:-1] and answers[-1] == serving.FLOODING
+    g.connected("person", "b")
+    for _ in range(5):  # a person now and then too soon: never closed
+        g.admit("person", "rerun_script")
+        assert g.admit("person", "rerun_script") != serving.FLOODING
+        clock.now += 1
+
+
+def test_a_rerun_flood_is_cut_off(server: serve.Replica) -> None:
+    """One websocket sending reruns as fast as it can is closed by the server."""
+    v = Visitor(server.url)
+    msg = BackMsg()
+    msg.rerun_script.query_string = "category=war"
+    data = msg.SerializeToString()
+    v.open("")
+    closed = False
+    try:
+        for _ in range(5_000):
+            v.ws.send_binary(data)
+        v.ws.settimeout(10)
+        while True:  # what the server sent, up to its close frame
+            opcode, _ = v.ws.recv_data(control_frame=True)
+            if opcode == websocket.ABNF.OPCODE_CLOSE:
+                closed = True
+                break
+    except websocket.WebSocketTimeoutException:
+        closed = False  # still open after 10 s
+    except (OSError, websocket.WebSocketException):
+        closed = True
+    finally:
+        v.close()
+    assert closed, "5,000 reruns at once and the connection is still open"
+    assert "closed for flooding" in log(server) or wait_for(
+        lambda: "closed for flooding" in log(server), serving.SWEEP_SECONDS + 2
+    )

@@ -125,11 +125,18 @@ class Bucket:
         self.tokens -= 1
 
 
+# Messages in a row that came too soon, after which a session is closed: reading and decoding
+# a flood costs the server even when every message is refused.
+FLOOD_AFTER = 200
+FLOODING = -1.0  # `Guard.admit`: close this session
+
+
 @dataclass
 class _Session:
     client: str
     connected: float
     bucket: Bucket
+    too_soon: int = 0  # messages in a row that came too soon
     last_message: float | None = None
     waiting: Any = None  # the newest rerun request that came too soon
     timer: asyncio.TimerHandle | None = None
@@ -155,7 +162,7 @@ class Guard:
 
     def admit(self, session_id: str, kind: str | None) -> float | None:
         """Whether a message may be handled now: 0 for yes, a delay for a run asked too soon,
-        None to drop it."""
+        None to drop it, `FLOODING` to close the session."""
         if kind in REFUSED:
             self.count(kind)
             return None
@@ -173,8 +180,13 @@ class Guard:
         if delay == 0:
             seen.bucket.take()
             client.take()
+            seen.too_soon = 0
             return 0.0
         self.count("too soon")
+        seen.too_soon += 1
+        if seen.too_soon > FLOOD_AFTER:  # no page sends that many in a row: a flood
+            self.count("closed for flooding")
+            return FLOODING
         return delay if kind == "rerun_script" else None
 
     # --- sessions --------------------------------------------------------------------------
@@ -331,6 +343,10 @@ def _wrap_runtime(rt: Any, guard: Guard) -> None:
             return handle(self, session_id, msg, **kw)
         if delay is None:
             return None  # counted in guard.refused; the sweep logs the counts
+        if delay == FLOODING:
+            guard.forget(session_id)
+            _close(rt, session_id, 1008)
+            return None
         seen = guard.sessions[session_id]
         seen.waiting = (msg, kw)
         if seen.timer is None:
