@@ -6,7 +6,7 @@ import os
 
 import pandas as pd
 import pytest
-from helpers import SAMPLE
+from helpers import SAMPLE, SHIPPED, STANDING_ROWS, table
 from hypothesis import HealthCheck, settings
 
 from timeline.filters import prepare
@@ -36,3 +36,15 @@ def sample() -> pd.DataFrame:
 def prepared(sample: pd.DataFrame) -> pd.DataFrame:
     """The sample prepared for filtering (filters.prepare). Shared: do not change it."""
     return prepare(sample)
+
+
+@pytest.fixture(scope="session")
+def hand() -> pd.DataFrame:
+    """helpers.STANDING_ROWS as the loader returns them. Shared: do not change it."""
+    return table(*STANDING_ROWS)
+
+
+@pytest.fixture(scope="session")
+def events() -> pd.DataFrame:
+    """data/events.csv as the loader returns it. Shared: do not change it."""
+    return read_events(SHIPPED)

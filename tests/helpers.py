@@ -13,6 +13,7 @@ import pandas as pd
 
 from timeline import schema
 from timeline.io import read_events
+from timeline.standing import standing_by_year
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
@@ -118,3 +119,39 @@ def csv_text(*rows: dict[str, str] | str) -> str:
 def table(*rows: dict[str, str] | str, name: str = "t.csv") -> pd.DataFrame:
     """The loader's table of csv_text(*rows)."""
     return read_events(io.BytesIO(csv_text(*rows).encode()), name=name)
+
+
+# A hand-made table with known dates for the standings (test_standing, test_relations).
+STANDING_ROWS = (
+    # The First Republic: a war with Armenia while relations existed; relations with the USA.
+    event("war-1918", "war", "1918", "1920", "ARM", source="War source"),
+    event("rel-arm-1918", "diplomatic_relations", "1918", "1921", "ARM"),
+    event("rel-usa-1919", "diplomatic_relations", "1919-05-28", "", "USA"),
+    event("rec-allies-1920", "recognition", "1920-01", "", "GBR;FRA"),
+    # Independence again: the war that began in Soviet times, clashes, the 2020 war.
+    event("war-1988", "war", "1988-02-20", "1994-05-12", "ARM"),
+    event("clash-2016", "clash", "2016-04-01", "2016-04-05", "ARM"),
+    event("clash-2020", "clash", "2020-07-12", "2020-07", "ARM"),
+    event("war-2020", "war", "2020-09-27", "2020-11-10", "ARM;TUR;RUS"),
+    event("strike-2020", "war", "2020-10-04", "", "ARM"),
+    event("rec-fra", "recognition", "1991-12-31", "", "FRA"),
+    event("rel-fra", "diplomatic_relations", "1995-06-10", "", "FRA", source="French MFA"),
+    event("rec-deu", "recognition", "1992-01", "", "DEU"),
+    event("rel-usa-1992", "diplomatic_relations", "1992-02-19", "", "USA", source="State Dept"),
+    event("embassy-usa", "diplomatic_relations", "1992-03-16", "", "USA"),
+    event("rel-tur", "diplomatic_relations", "1992-01-14", "", "TUR"),
+    event("rel-rus", "diplomatic_relations", "1992-04-04", "", "RUS"),
+    event("rel-lby", "diplomatic_relations", "1993", "2005-06", "LBY"),
+    event("rel-blr", "diplomatic_relations", "1991-11", "", "BLR"),
+    event("rel-ukr-1985", "diplomatic_relations", "1985", "", "UKR"),
+    event("agreement-jpn", "agreement", "2000", "", "JPN"),
+    event("un", "membership", "1992-03-02", "", "", "UN;UNGA"),
+    event("osce", "membership", "1992-01-30", "", "", "OSCE"),
+    event("coe", "membership", "2001-01-25", "", "ARM", "CoE;PACE"),
+    event("un-again", "membership", "2006-05-09", "", "", "UN;UNHRC"),
+)
+
+
+def at(df: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Each country's standing in `year`, indexed by country."""
+    return standing_by_year(df, year).set_index("country")

@@ -6,30 +6,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-import pytest
-from helpers import SHIPPED, event, table
-from test_standing import ROWS
+from helpers import at, event, table
 
 from timeline import relations, schema, standing
-from timeline.io import read_events
-from timeline.standing import standing_by_year
 
 XSS = "<img src=x onerror=alert(1)>"
 MB = 1_000_000
-
-
-@pytest.fixture(scope="module")
-def hand() -> pd.DataFrame:
-    return table(*ROWS)
-
-
-@pytest.fixture(scope="module")
-def events() -> pd.DataFrame:
-    return read_events(SHIPPED)
-
-
-def at(df: pd.DataFrame, year: int) -> pd.DataFrame:
-    return standing_by_year(df, year).set_index("country")
 
 
 # --- figures ----------------------------------------------------------------------------------

@@ -6,56 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import SHIPPED, event, table
+from helpers import STANDING_ROWS, at, event, table
 
 from timeline import schema, standing
 from timeline.filters import FilterState, apply_filters, prepare
-from timeline.io import read_events
 from timeline.standing import relations_by_year, standing_by_year
-
-ROWS = (
-    # The First Republic: a war with Armenia while relations existed; relations with the USA.
-    event("war-1918", "war", "1918", "1920", "ARM", source="War source"),
-    event("rel-arm-1918", "diplomatic_relations", "1918", "1921", "ARM"),
-    event("rel-usa-1919", "diplomatic_relations", "1919-05-28", "", "USA"),
-    event("rec-allies-1920", "recognition", "1920-01", "", "GBR;FRA"),
-    # Independence again: the war that began in Soviet times, clashes, the 2020 war.
-    event("war-1988", "war", "1988-02-20", "1994-05-12", "ARM"),
-    event("clash-2016", "clash", "2016-04-01", "2016-04-05", "ARM"),
-    event("clash-2020", "clash", "2020-07-12", "2020-07", "ARM"),
-    event("war-2020", "war", "2020-09-27", "2020-11-10", "ARM;TUR;RUS"),
-    event("strike-2020", "war", "2020-10-04", "", "ARM"),
-    event("rec-fra", "recognition", "1991-12-31", "", "FRA"),
-    event("rel-fra", "diplomatic_relations", "1995-06-10", "", "FRA", source="French MFA"),
-    event("rec-deu", "recognition", "1992-01", "", "DEU"),
-    event("rel-usa-1992", "diplomatic_relations", "1992-02-19", "", "USA", source="State Dept"),
-    event("embassy-usa", "diplomatic_relations", "1992-03-16", "", "USA"),
-    event("rel-tur", "diplomatic_relations", "1992-01-14", "", "TUR"),
-    event("rel-rus", "diplomatic_relations", "1992-04-04", "", "RUS"),
-    event("rel-lby", "diplomatic_relations", "1993", "2005-06", "LBY"),
-    event("rel-blr", "diplomatic_relations", "1991-11", "", "BLR"),
-    event("rel-ukr-1985", "diplomatic_relations", "1985", "", "UKR"),
-    event("agreement-jpn", "agreement", "2000", "", "JPN"),
-    event("un", "membership", "1992-03-02", "", "", "UN;UNGA"),
-    event("osce", "membership", "1992-01-30", "", "", "OSCE"),
-    event("coe", "membership", "2001-01-25", "", "ARM", "CoE;PACE"),
-    event("un-again", "membership", "2006-05-09", "", "", "UN;UNHRC"),
-)
-
-
-@pytest.fixture(scope="module")
-def hand() -> pd.DataFrame:
-    return table(*ROWS)
-
-
-@pytest.fixture(scope="module")
-def events() -> pd.DataFrame:
-    return read_events(SHIPPED)
-
-
-def at(df: pd.DataFrame, year: int) -> pd.DataFrame:
-    return standing_by_year(df, year).set_index("country")
-
 
 # --- standing_by_year -------------------------------------------------------------------------
 
@@ -179,7 +134,7 @@ def test_rows_of_the_soviet_years_count_from_independence(hand):
 def test_relations_end_after_their_end_date(hand):
     assert at(hand, 2005).loc["LBY", "standing"] == "relations"  # until June 2005
     assert at(hand, 2006).loc["LBY", "standing"] == "none"
-    with_recognition = table(*ROWS, event("rec-lby", "recognition", "1992", "", "LBY"))
+    with_recognition = table(*STANDING_ROWS, event("rec-lby", "recognition", "1992", "", "LBY"))
     assert at(with_recognition, 2006).loc["LBY", "standing"] == "recognised"
 
 
