@@ -149,14 +149,15 @@ def _load_path(path: str, mtime_ns: int, size: int) -> Loaded:
     return loaded
 
 
-S_UPLOAD = "_upload"  # this session's parsed upload: (hash of its bytes, name, Loaded)
+S_UPLOAD = "_upload"  # this session's parsed upload: (its file's id or hash, name, Loaded)
 
 
-def load_upload(data: bytes, name: str) -> Loaded:
-    """The uploaded table, read once per session and file: kept in the session's state, so
-    it lives as long as the session that uploaded it (timeline.serving ends the sessions that
-    are gone) and no other session can push it out or see it."""
-    key = (hashlib.sha256(data).hexdigest(), name)
+def load_upload(data: bytes, name: str, file_id: str | None = None) -> Loaded:
+    """The uploaded table, read once per session and file (`file_id`, the uploader's, else a
+    hash of `data`): kept in the session's state, so it lives as long as the session that
+    uploaded it (timeline.serving ends the sessions that are gone) and no other session can
+    push it out or see it."""
+    key = (file_id or hashlib.sha256(data).hexdigest(), name)
     kept = st.session_state.get(S_UPLOAD)
     if kept is not None and kept[:2] == key:
         return kept[2]
@@ -168,11 +169,15 @@ def load_upload(data: bytes, name: str) -> Loaded:
 
 def session_upload(upload: Any) -> Loaded | None:
     """The table of the uploader's file (`load_upload`), or None without one: a removed
-    upload's table is let go at once."""
+    upload's table is let go at once. A run that keeps the same file neither copies nor
+    hashes its bytes: every click reruns the script."""
     if upload is None:
         st.session_state.pop(S_UPLOAD, None)
         return None
-    return load_upload(upload.getvalue(), upload.name)
+    kept = st.session_state.get(S_UPLOAD)
+    if kept is not None and kept[:2] == (upload.file_id, upload.name):
+        return kept[2]
+    return load_upload(upload.getvalue(), upload.name, upload.file_id)
 
 
 def load_path(path: Path) -> Loaded:
