@@ -17,12 +17,14 @@ from timeline import (
     export,
     figures,
     labels,
+    maps,
     package,
     relations,
     schema,
     scripts,
     serving,
     standing,
+    timeline_chart,
     ui,
     viewcache,
 )
@@ -113,14 +115,14 @@ with timeline_box:
             icon=":material/search_off:",
         )
     else:
-        window = figures.timeline_window(ui.zoom(), state.years)
+        window = timeline_chart.timeline_window(ui.zoom(), state.years)
         if ui.zoom() is not None and window is not None:
             shown = labels.period_label(*window)
             left, right = st.columns([3, 1], vertical_alignment="center")
             ui.note(f"The timeline shows {shown}.", left)
             right.button("Zoom out", key=ui.K_ZOOM_OUT, on_click=ui.zoom_out, width="stretch")
         fig = views.timeline(event_id, window)
-        axis = figures.axis_of(fig)
+        axis = timeline_chart.axis_of(fig)
         ui.chart(
             fig,
             ui.K_TIMELINE,
@@ -176,10 +178,10 @@ with tabs["map"]:
     if tabs["map"].open and n > 0:
         mode, world = ui.map_controls()
         if mode == "countries":
-            fig = views(figures.countries_map, world)
+            fig = views(maps.countries_map, world)
             ui.note("Click a country to show only its events.")
         else:
-            fig = views(figures.places_map, event_id, world)
+            fig = views(maps.places_map, event_id, world)
             ui.note(
                 "One mark per place, its size by its number of events. Hover a place to list "
                 "its events; click it to read the newest."
@@ -191,7 +193,7 @@ with tabs["map"]:
             alt=f"Map of the {labels.event_count(n)} ({mode}, {'world' if world else 'region'})",
         )
         if mode == "places" and event_id is not None:
-            ui.place_picker(views(figures.events_at_place, event_id), event_id)
+            ui.place_picker(views(maps.events_at_place, event_id), event_id)
 with tabs["per-year"]:
     if tabs["per-year"].open and n > 0:
         ui.chart(

@@ -767,9 +767,9 @@ def test_a_bad_year_in_the_url_gives_a_notice(app: AppTest, value, notice):
 
 
 def timeline_axis(at: AppTest):
-    from timeline import figures as figs
+    from timeline import timeline_chart
 
-    return figs.axis_of(figures(at)["Timeline of events by category"])
+    return timeline_chart.axis_of(figures(at)["Timeline of events by category"])
 
 
 def test_the_zoom_comes_back_from_the_url_and_zoom_out_clears_it(app: AppTest):

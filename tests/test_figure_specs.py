@@ -15,7 +15,7 @@ import pytest
 from helpers import SHIPPED, traces
 from theme import themed
 
-from timeline import figures, relations
+from timeline import figures, maps, packing, relations, timeline_chart
 from timeline.filters import FilterState, apply_filters, prepare
 from timeline.io import read_events
 from timeline.selection import selected_span
@@ -31,7 +31,7 @@ def many() -> pd.DataFrame:
     """More events than the timeline draws one by one: the shipped ones again and again, each
     time a few days later, under new ids."""
     df = read_events(SHIPPED)
-    times = -(-(figures.DETAIL_MAX + 1) // len(df))
+    times = -(-(timeline_chart.DETAIL_MAX + 1) // len(df))
     out = pd.concat([df] * times, ignore_index=True)
     shift = pd.to_timedelta(np.repeat(np.arange(times) * 3, len(df)), unit="D")
     out["start"], out["end"] = out["start"] + shift, out["end"] + shift
@@ -45,40 +45,44 @@ def filtered(**state: object) -> pd.DataFrame:
 
 def in_a_cluster() -> str:
     """An event the shipped timeline draws inside a cluster (not on its own)."""
-    fig = figures.timeline(shipped())
+    fig = timeline_chart.timeline(shipped())
     marks = [t for kind in ("ranged", "short-range", "point") for t in traces(fig, kind=kind)]
     drawn = {str(c[0]) for t in marks for c in t.customdata}
     return next(i for i in shipped()["id"] if i not in drawn)
 
 
-def a_cluster_zoomed() -> figures.Stretch | None:
+def a_cluster_zoomed() -> packing.Stretch | None:
     """The window the timeline shows after a click on the shipped timeline's first cluster."""
-    (clusters,) = traces(figures.timeline(shipped()), kind="cluster")
+    (clusters,) = traces(timeline_chart.timeline(shipped()), kind="cluster")
     click = {"selection": {"points": [{"customdata": list(clusters.customdata[0])}]}}
-    return figures.timeline_window(selected_span(click), None)
+    return timeline_chart.timeline_window(selected_span(click), None)
 
 
 ALONE = "1994-05-05-bishkek-protocol"  # drawn on its own on the shipped timeline
 
 BUILDERS: dict[str, Callable[[], go.Figure]] = {
-    "timeline": lambda: figures.timeline(shipped()),
-    "timeline, an event selected": lambda: figures.timeline(shipped(), ALONE),
-    "timeline, an event in a cluster selected": lambda: figures.timeline(shipped(), in_a_cluster()),
-    "timeline, wars": lambda: figures.timeline(filtered(categories=("war",))),
-    "timeline, 'oil'": lambda: figures.timeline(filtered(query="oil")),
-    "timeline, 1991-2000": lambda: figures.timeline(
-        filtered(years=(1991, 2000)), None, figures.timeline_window(None, (1991, 2000))
+    "timeline": lambda: timeline_chart.timeline(shipped()),
+    "timeline, an event selected": lambda: timeline_chart.timeline(shipped(), ALONE),
+    "timeline, an event in a cluster selected": lambda: timeline_chart.timeline(
+        shipped(), in_a_cluster()
     ),
-    "timeline, a cluster zoomed": lambda: figures.timeline(shipped(), ALONE, a_cluster_zoomed()),
-    "timeline, nothing": lambda: figures.timeline(filtered(query="no such words")),
-    "timeline, density": lambda: figures.timeline(many(), many()["id"].iloc[7]),
-    "places": lambda: figures.places_map(shipped(), ALONE),
-    "places, the world": lambda: figures.places_map(shipped(), None, world=True),
-    "places, none located": lambda: figures.places_map(shipped()[shipped()["lat"].isna()]),
-    "places, grid cells": lambda: figures.places_map(many()),
-    "countries": lambda: figures.countries_map(shipped()),
-    "countries, the world": lambda: figures.countries_map(shipped(), world=True),
-    "countries, nothing": lambda: figures.countries_map(shipped().iloc[:0]),
+    "timeline, wars": lambda: timeline_chart.timeline(filtered(categories=("war",))),
+    "timeline, 'oil'": lambda: timeline_chart.timeline(filtered(query="oil")),
+    "timeline, 1991-2000": lambda: timeline_chart.timeline(
+        filtered(years=(1991, 2000)), None, timeline_chart.timeline_window(None, (1991, 2000))
+    ),
+    "timeline, a cluster zoomed": lambda: timeline_chart.timeline(
+        shipped(), ALONE, a_cluster_zoomed()
+    ),
+    "timeline, nothing": lambda: timeline_chart.timeline(filtered(query="no such words")),
+    "timeline, density": lambda: timeline_chart.timeline(many(), many()["id"].iloc[7]),
+    "places": lambda: maps.places_map(shipped(), ALONE),
+    "places, the world": lambda: maps.places_map(shipped(), None, world=True),
+    "places, none located": lambda: maps.places_map(shipped()[shipped()["lat"].isna()]),
+    "places, grid cells": lambda: maps.places_map(many()),
+    "countries": lambda: maps.countries_map(shipped()),
+    "countries, the world": lambda: maps.countries_map(shipped(), world=True),
+    "countries, nothing": lambda: maps.countries_map(shipped().iloc[:0]),
     "per year": lambda: figures.events_per_year(shipped()),
     "per year, nothing": lambda: figures.events_per_year(shipped().iloc[:0]),
     "relations 1995": lambda: relations.relations_map(shipped(), 1995),
@@ -129,11 +133,11 @@ def test_the_check_catches_a_value_plotly_does_not_take():
 
 def test_a_figure_is_built_unvalidated_and_reads_like_a_validated_one():
     """The app and the tests read traces' meta and customdata and the layout's meta."""
-    fig = figures.timeline(shipped(), ALONE)
+    fig = timeline_chart.timeline(shipped(), ALONE)
     assert not fig._validate  # the point of figures.figure
     (ring,) = traces(fig, kind="selected")
     assert ring.customdata[0][0] == ALONE
-    assert figures.axis_of(fig) == figures.axis_of(validated(fig))
+    assert timeline_chart.axis_of(fig) == timeline_chart.axis_of(validated(fig))
     assert [t.meta for t in fig.data] == [t.meta for t in validated(fig).data]
 
 

@@ -11,7 +11,7 @@ import pytest
 from helpers import SHIPPED, clustered, event, event_ids, table, traces
 from theme import themed
 
-from timeline import figures, palette, schema
+from timeline import figures, maps, packing, palette, schema, timeline_chart
 from timeline.io import read_events
 from timeline.selection import ZOOM_PREFIX, selected_span
 
@@ -22,7 +22,7 @@ XSS = "<img src=x onerror=alert(1)>"
 
 
 def test_timeline_draws_every_event_once(sample: pd.DataFrame):
-    fig = figures.timeline(sample)
+    fig = timeline_chart.timeline(sample)
     drawn = event_ids(fig, kinds=("ranged", "point", "short-range"))
     assert sorted(drawn) == sorted(sample["id"])  # the sample is sparse: no cluster
     assert fig.layout.title.text
@@ -30,7 +30,7 @@ def test_timeline_draws_every_event_once(sample: pd.DataFrame):
 
 def test_the_shipped_table_draws_each_event_alone_or_in_one_cluster():
     shipped = read_events(SHIPPED)
-    fig = figures.timeline(shipped)
+    fig = timeline_chart.timeline(shipped)
     alone = event_ids(fig)
     assert len(alone) == len(set(alone))
     assert traces(fig, kind="cluster")  # 1992 is too crowded to draw one by one
@@ -38,7 +38,7 @@ def test_the_shipped_table_draws_each_event_alone_or_in_one_cluster():
 
 
 def test_ranged_events_are_bars_and_others_markers(sample: pd.DataFrame):
-    fig = figures.timeline(sample)
+    fig = timeline_chart.timeline(sample)
     bars = {c[0] for t in traces(fig, kind="ranged") for c in t.customdata}
     points = {c[0] for t in traces(fig, kind="point") for c in t.customdata}
     assert bars == {"armenian-azerbaijani-war", "karabakh-war-1988"}  # long enough to see
@@ -48,16 +48,16 @@ def test_ranged_events_are_bars_and_others_markers(sample: pd.DataFrame):
 
 
 def test_a_bar_spans_its_whole_period(sample: pd.DataFrame):
-    fig = figures.timeline(sample[sample["id"] == "karabakh-war-1988"])
+    fig = timeline_chart.timeline(sample[sample["id"] == "karabakh-war-1988"])
     (bar,) = traces(fig, kind="ranged")
-    axis = figures.axis_of(fig)
+    axis = timeline_chart.axis_of(fig)
     assert axis.time(bar.base[0]) == pd.Timestamp("1988-02-01")
     # 1988-02-01 to the end of 31 May 1994
     assert axis.time(bar.base[0] + bar.x[0]) == pd.Timestamp("1994-06-01")
 
 
 def test_bars_too_short_to_see_are_squares_instead(sample: pd.DataFrame):
-    fig = figures.timeline(sample)
+    fig = timeline_chart.timeline(sample)
     short = {c[0] for t in traces(fig, kind="short-range") for c in t.customdata}
     assert short == {"july-2020-clashes", "war-2020"}
     assert "war-2020" not in {c[0] for t in traces(fig, kind="ranged") for c in t.customdata}
@@ -77,7 +77,7 @@ def marks(fig: go.Figure) -> list[tuple[str, str, float]]:
 
 
 def test_colours_come_from_the_schema(sample: pd.DataFrame):
-    fig = figures.timeline(sample)
+    fig = timeline_chart.timeline(sample)
     category = sample.set_index("id")["category"].astype(str)
     drawn = marks(fig)
     assert len(drawn) == len(sample)
@@ -86,7 +86,7 @@ def test_colours_come_from_the_schema(sample: pd.DataFrame):
 
 
 def test_one_trace_per_kind_of_mark_not_per_category(sample: pd.DataFrame):
-    fig = figures.timeline(sample, selected="bishkek-protocol")
+    fig = timeline_chart.timeline(sample, selected="bishkek-protocol")
     kinds = [(t.meta or {}).get("kind") for t in fig.data]
     assert kinds == ["ranged", "titles", "short-range", "point", "selected"]
 
@@ -96,7 +96,7 @@ def lane_names(fig: go.Figure) -> list[str]:
 
 
 def test_one_lane_per_category_in_schema_order_named_inside_the_plot(sample: pd.DataFrame):
-    fig = figures.timeline(sample)
+    fig = timeline_chart.timeline(sample)
     names = lane_names(fig)
     assert names == [
         "Statehood",
@@ -125,13 +125,13 @@ def test_overlapping_events_in_a_lane_do_not_share_a_row():
         event("c", start="2002-05-01"),
         event("d", start="2002-05-01"),
     )
-    ys = [y for _, _, y in marks(figures.timeline(df))]
+    ys = [y for _, _, y in marks(timeline_chart.timeline(df))]
     assert len(set(ys)) == 4
 
 
 def test_a_crowded_lane_becomes_a_cluster_that_zooms_to_its_span():
     rows = [event(f"e{i}", start=f"1992-03-{1 + i:02d}") for i in range(20)]
-    fig = figures.timeline(table(*rows, event("far", start="2015-06-01")))
+    fig = timeline_chart.timeline(table(*rows, event("far", start="2015-06-01")))
     (cluster,) = traces(fig, kind="cluster")
     assert clustered(fig) + len(event_ids(fig)) == 21
     assert "far" in event_ids(fig)
@@ -141,7 +141,7 @@ def test_a_crowded_lane_becomes_a_cluster_that_zooms_to_its_span():
     first, last = span
     assert first <= dt.date(1992, 3, 1) and last >= dt.date(1992, 3, 20)
     # Zoomed to its span, the cluster opens: every event is drawn on its own.
-    zoomed = figures.timeline(
+    zoomed = timeline_chart.timeline(
         table(*rows, event("far", start="2015-06-01")),
         window=(pd.Timestamp(first), pd.Timestamp(last)),
     )
@@ -150,13 +150,13 @@ def test_a_crowded_lane_becomes_a_cluster_that_zooms_to_its_span():
 
 
 def test_titles_are_written_beside_marks_with_room(sample: pd.DataFrame):
-    fig = figures.timeline(sample[sample["id"] == "bishkek-protocol"])
+    fig = timeline_chart.timeline(sample[sample["id"] == "bishkek-protocol"])
     (point,) = traces(fig, kind="point")
     assert point.text[0] == sample.set_index("id").loc["bishkek-protocol", "title"]
 
 
 def test_hover_shows_title_date_at_precision_category_and_countries(sample: pd.DataFrame):
-    fig = figures.timeline(sample)
+    fig = timeline_chart.timeline(sample)
     data = {c[0]: list(c) for t in fig.data if t.customdata is not None for c in t.customdata}
     assert data["karabakh-war-1988"][1:5] == [
         "First Nagorno-Karabakh war",
@@ -174,7 +174,7 @@ def test_hover_shows_title_date_at_precision_category_and_countries(sample: pd.D
 
 def test_hover_text_is_escaped():
     df = table(event("x", title=XSS, place=("<b>Baku</b> & co", 40.4, 49.9), countries="ARM"))
-    fig = figures.timeline(df)
+    fig = timeline_chart.timeline(df)
     for trace in fig.data:
         for cell in np.asarray(trace.customdata).ravel()[1:]:
             assert "<" not in str(cell) and ">" not in str(cell)
@@ -186,7 +186,7 @@ def test_hover_text_is_escaped():
     # event there, the place's name and both titles in its list.
     for ids in (["x"], ["x", "y"]):
         both = table(*(event(i, title=XSS, place=("<b>Baku</b> & co", 40.4, 49.9)) for i in ids))
-        (mark,) = place_marks(figures.places_map(both))
+        (mark,) = place_marks(maps.places_map(both))
         assert mark["id"] in ids
         text = mark["hover"].replace("<b>", "").replace("</b>", "").replace("<br>", "")
         assert "<" not in text and ">" not in text
@@ -195,18 +195,18 @@ def test_hover_text_is_escaped():
 
 
 def test_statehood_bands_are_drawn_within_the_data(sample: pd.DataFrame):
-    fig = figures.timeline(sample)
+    fig = timeline_chart.timeline(sample)
     names = [s.name for s in fig.layout.shapes if s.name != "cut"]
     assert names == ["Democratic Republic", "Soviet era", "Independence"]
-    only_2020 = figures.timeline(sample[sample["start"].dt.year == 2020])
+    only_2020 = timeline_chart.timeline(sample[sample["start"].dt.year == 2020])
     assert [s.name for s in only_2020.layout.shapes] == ["Independence"]
     labels = [a.text for a in only_2020.layout.annotations if (a.name or "").startswith("band")]
     assert labels == ["Independence"]
 
 
 def test_the_axis_is_labelled_in_years_and_a_box_selects_a_stretch_of_time(sample: pd.DataFrame):
-    fig = figures.timeline(sample)
-    axis = figures.axis_of(fig)
+    fig = timeline_chart.timeline(sample)
+    axis = timeline_chart.axis_of(fig)
     years = [int(t) for t in fig.layout.xaxis.ticktext]
     assert years == sorted(years) and years[0] >= 1918 and years[-1] <= 2021
     for value, text in zip(fig.layout.xaxis.tickvals, fig.layout.xaxis.ticktext, strict=True):
@@ -217,8 +217,8 @@ def test_the_axis_is_labelled_in_years_and_a_box_selects_a_stretch_of_time(sampl
 
 def test_a_window_sets_the_axis_and_leaves_out_what_is_outside(sample: pd.DataFrame):
     window = (pd.Timestamp("1988-01-01"), pd.Timestamp("1994-12-31"))
-    fig = figures.timeline(sample, window=window)
-    axis = figures.axis_of(fig)
+    fig = timeline_chart.timeline(sample, window=window)
+    axis = timeline_chart.axis_of(fig)
     assert (axis.lo, axis.hi) == (window[0], pd.Timestamp("1995-01-01"))
     inside = sample[(sample["end"] >= window[0]) & (sample["start"] <= window[1])]
     assert sorted(event_ids(fig)) == sorted(inside["id"])
@@ -236,36 +236,36 @@ def test_a_window_sets_the_axis_and_leaves_out_what_is_outside(sample: pd.DataFr
     ],
 )
 def test_the_timeline_window_is_the_zoom_within_the_years(zoom, years, expected):
-    got = figures.timeline_window(zoom, years)
+    got = timeline_chart.timeline_window(zoom, years)
     assert got == (None if expected is None else tuple(pd.Timestamp(d) for d in expected))
 
 
 def test_selected_event_is_ringed(sample: pd.DataFrame):
-    fig = figures.timeline(sample, selected="bishkek-protocol")
+    fig = timeline_chart.timeline(sample, selected="bishkek-protocol")
     (ring,) = traces(fig, kind="selected")
     assert ring.customdata[0][0] == "bishkek-protocol"
-    assert not traces(figures.timeline(sample, selected="not-there"), kind="selected")
+    assert not traces(timeline_chart.timeline(sample, selected="not-there"), kind="selected")
 
 
 def test_an_event_in_a_cluster_is_ringed_with_its_own_hover():
     """Only the marks drawn carry customdata; the selected event does too, in a cluster."""
     rows = [event(f"e{i}", title=f"War {i} <b>", start=f"1992-03-{1 + i:02d}") for i in range(20)]
-    fig = figures.timeline(table(*rows, event("far", start="2015-06-01")), selected="e7")
+    fig = timeline_chart.timeline(table(*rows, event("far", start="2015-06-01")), selected="e7")
     assert "e7" not in event_ids(fig)  # in the cluster
     (ring,) = traces(fig, kind="selected")
     assert [list(c[:3]) for c in ring.customdata] == [["e7", "War 7 &lt;b&gt;", "8 March 1992"]] * 2
 
 
 def test_many_point_events_use_webgl(monkeypatch):
-    monkeypatch.setattr(figures, "WEBGL_FROM", 30)
+    monkeypatch.setattr(timeline_chart, "WEBGL_FROM", 30)
     rows = [event(f"e{i}", start=f"{1920 + i}-06-01") for i in range(30)]
-    fig = figures.timeline(table(*rows))
+    fig = timeline_chart.timeline(table(*rows))
     assert {t.type for t in traces(fig, kind="point")} == {"scattergl"}
     assert len(event_ids(fig)) == 30
 
 
 @pytest.mark.parametrize(
-    "build", [figures.timeline, figures.places_map, figures.countries_map, figures.events_per_year]
+    "build", [timeline_chart.timeline, maps.places_map, maps.countries_map, figures.events_per_year]
 )
 def test_empty_frames_give_a_titled_figure_with_a_message(sample: pd.DataFrame, build):
     fig = build(sample.iloc[:0])
@@ -291,7 +291,7 @@ def place_marks(fig: go.Figure) -> list[dict]:
 
 
 def test_places_map_draws_one_mark_per_place_with_its_count(sample: pd.DataFrame):
-    fig = figures.places_map(sample)
+    fig = maps.places_map(sample)
     located = sample[sample["lat"].notna()]
     assert (
         fig.layout.title.text == f"Places: {len(located)} of {len(sample)} events have a location"
@@ -333,7 +333,7 @@ def test_a_place_lists_ten_events_on_hover_then_counts_the_rest():
     df = table(*(event(f"e{i:02d}", start=str(1990 + i), title=f"Event {i}",
                        place=("Baku", 40.4093, 49.8671)) for i in range(25)),
                event("far", place=("Moscow", 55.7558, 37.6173)))  # fmt: skip
-    fig = figures.places_map(df)
+    fig = maps.places_map(df)
     (baku,) = [m for m in place_marks(fig) if m["events"] > 1]
     assert baku["events"] == 25 and baku["id"] == "e24"  # the newest
     lines = baku["hover"].split("<br>")
@@ -348,27 +348,27 @@ def test_a_long_title_is_cut_in_a_place_list():
     df = table(
         event("a", place=("P", 40, 49), title=long), event("b", place=("P", 40, 49), start="2001")
     )
-    (mark,) = place_marks(figures.places_map(df))
-    assert "A" * figures.HOVER_TITLE_MAX + "…" in mark["hover"] and long not in mark["hover"]
+    (mark,) = place_marks(maps.places_map(df))
+    assert "A" * maps.HOVER_TITLE_MAX + "…" in mark["hover"] and long not in mark["hover"]
 
 
 def test_the_selected_event_is_ringed_at_its_place(sample: pd.DataFrame):
-    fig = figures.places_map(sample, selected="soviet-takeover")  # Baku's older event
+    fig = maps.places_map(sample, selected="soviet-takeover")  # Baku's older event
     (ring,) = traces(fig, kind="selected")
     assert list(ring.lat) == [40.4093] * 2 and list(ring.lon) == [49.8671] * 2
     assert ring.customdata[0][0] == "soviet-takeover"
     assert list(ring.marker.color) == [palette.LIGHT.ring_halo, palette.LIGHT.ring]
     (baku,) = [m for m in place_marks(fig) if m["events"] == 2]
     assert ring.marker.size[0] > baku["size"]
-    assert not traces(figures.places_map(sample, selected="not-there"), kind="selected")
+    assert not traces(maps.places_map(sample, selected="not-there"), kind="selected")
 
 
 def test_events_at_a_place_are_the_selected_events_neighbours_newest_first(sample):
-    here = figures.events_at_place(sample, "soviet-takeover")
+    here = maps.events_at_place(sample, "soviet-takeover")
     assert here["id"].tolist() == ["restored-independence", "soviet-takeover"]
-    assert figures.events_at_place(sample, "ceasefire-2020")["id"].tolist() == ["ceasefire-2020"]
-    assert figures.events_at_place(sample, "war-2020").empty  # no place
-    assert figures.events_at_place(sample, None).empty
+    assert maps.events_at_place(sample, "ceasefire-2020")["id"].tolist() == ["ceasefire-2020"]
+    assert maps.events_at_place(sample, "war-2020").empty  # no place
+    assert maps.events_at_place(sample, None).empty
 
 
 def test_the_region_leaves_out_a_few_far_events_and_the_world_is_one_switch_away():
@@ -376,12 +376,12 @@ def test_the_region_leaves_out_a_few_far_events_and_the_world_is_one_switch_away
     near += [event(f"t{i}", place=("P", 41.7151, 44.8271)) for i in range(4)]
     near += [event(f"m{i}", place=("P", 55.7558, 37.6173)) for i in range(3)]
     df = table(*near, event("brazil", place=("P", -15.79, -47.88)))  # one event in Brasília
-    fig = figures.places_map(df)
+    fig = maps.places_map(df)
     (south, north), (west, east) = fig.layout.geo.lataxis.range, fig.layout.geo.lonaxis.range
     assert south < 40 and north > 55.7558 and west < 37.6 and east > 49.9  # Baku to Moscow
     assert south > -15.79 and west > -47.88  # not Brazil
     assert fig.layout.geo.projection.type == "equirectangular"
-    world = figures.places_map(df, world=True)
+    world = maps.places_map(df, world=True)
     assert world.layout.geo.lataxis.range is None and world.layout.geo.lonaxis.range is None
     assert world.layout.geo.projection.type == "natural earth"
     assert len(place_marks(world)) == 4  # Brasília is drawn, only out of the region
@@ -390,24 +390,24 @@ def test_the_region_leaves_out_a_few_far_events_and_the_world_is_one_switch_away
 def test_region_extent_counts_weights_and_keeps_the_maps_shape():
     lat, lon = [40.0, 41.0, -15.0], [49.0, 45.0, -48.0]
     # Unweighted, Brazil is one point of three (a third): it is in the region.
-    (south, _), (west, _) = figures.region_extent(lat, lon)
+    (south, _), (west, _) = maps.region_extent(lat, lon)
     assert south < -15 and west < -48
     # Weighted by their events (20, 20, 1), it is not.
-    (south, north), (west, east) = figures.region_extent(lat, lon, [20, 20, 1])
+    (south, north), (west, east) = maps.region_extent(lat, lon, [20, 20, 1])
     assert south > -15 and west > -48
-    assert south < 40 - figures.REGION_PAD + 1e-9 and north > 41 + figures.REGION_PAD - 1e-9
-    assert (east - west) == pytest.approx((north - south) * figures.MAP_ASPECT)
+    assert south < 40 - maps.REGION_PAD + 1e-9 and north > 41 + maps.REGION_PAD - 1e-9
+    assert (east - west) == pytest.approx((north - south) * maps.MAP_ASPECT)
 
 
 def test_a_single_place_shows_a_region_around_it(sample: pd.DataFrame):
-    fig = figures.places_map(sample[sample["id"] == "ceasefire-2020"])  # Moscow
+    fig = maps.places_map(sample[sample["id"] == "ceasefire-2020"])  # Moscow
     (south, north), (west, east) = fig.layout.geo.lataxis.range, fig.layout.geo.lonaxis.range
     assert north - south >= 24 - 1e-9 and east - west >= 24 * 1.8 - 1e-9
     assert south < 55.7558 < north and west < 37.6173 < east
 
 
 def test_places_map_without_located_events(sample: pd.DataFrame):
-    fig = figures.places_map(sample[sample["lat"].isna()])
+    fig = maps.places_map(sample[sample["lat"].isna()])
     assert not fig.data
     assert "has a location" in fig.layout.annotations[0].text
 
@@ -416,9 +416,9 @@ def test_the_countries_map_opens_on_the_region_of_its_countries():
     df = table(*(event(f"a{i}", countries="ARM") for i in range(6)),
                *(event(f"g{i}", countries="GEO;TUR") for i in range(3)),
                event("br", countries="BRA"))  # fmt: skip
-    centres = figures.country_centroids()
+    centres = maps.country_centroids()
     assert {"ARM", "GEO", "TUR", "BRA"} <= set(centres)  # from the app's own base map
-    fig = figures.countries_map(df)
+    fig = maps.countries_map(df)
     (south, north), (west, east) = fig.layout.geo.lataxis.range, fig.layout.geo.lonaxis.range
     for country in ("ARM", "GEO", "TUR"):
         lat, lon = centres[country]
@@ -426,12 +426,12 @@ def test_the_countries_map_opens_on_the_region_of_its_countries():
     lat, lon = centres["BRA"]
     assert not (south < lat < north and west < lon < east)
     assert east - west < 90  # Armenia is more than a few pixels wide
-    world = figures.countries_map(df, world=True)
+    world = maps.countries_map(df, world=True)
     assert world.layout.geo.lonaxis.range is None and world.layout.geo.lataxis.range is None
 
 
 def test_countries_map_counts_events_per_country_with_breakdown(sample: pd.DataFrame):
-    fig = figures.countries_map(sample)
+    fig = maps.countries_map(sample)
     counts, aze = fig.data
     assert counts.type == "choropleth" and counts.locationmode == "ISO-3"
     by_country = dict(zip(counts.locations, counts.z, strict=True))
@@ -444,7 +444,7 @@ def test_countries_map_counts_events_per_country_with_breakdown(sample: pd.DataF
 
 
 def test_country_counts_table(sample: pd.DataFrame):
-    counts = figures.country_counts(sample)
+    counts = maps.country_counts(sample)
     assert counts.loc["ARM", "total"] == 7
     assert counts.loc["RUS", "ceasefire"] == 2
     assert list(counts.columns)[-1] == "total"
@@ -482,11 +482,11 @@ def test_events_per_year_draws_no_empty_bars_but_keeps_every_year_on_the_axis(
 def test_a_long_stretch_without_events_is_cut_out_of_the_time_axis():
     df = table(event("a", start="1918-05-28"), event("b", start="1919", end="1920"),
                event("c", start="1988-02-20"), event("d", start="1991-10-18"))  # fmt: skip
-    (cut,) = figures.quiet_stretches(df)
+    (cut,) = packing.quiet_stretches(df)
     assert cut == (pd.Timestamp("1921-01-01") + pd.Timedelta(days=366),
                    pd.Timestamp("1988-02-20") - pd.Timedelta(days=366))  # fmt: skip
-    fig = figures.timeline(df)
-    assert figures.axis_of(fig).cuts == (cut,)
+    fig = timeline_chart.timeline(df)
+    assert timeline_chart.axis_of(fig).cuts == (cut,)
     assert [s.name for s in fig.layout.shapes].count("cut") == 1  # a dotted line marks it
 
 
@@ -500,13 +500,13 @@ def test_a_long_stretch_without_events_is_cut_out_of_the_time_axis():
 )
 def test_no_cut_where_events_are_close_or_a_period_spans_the_gap(rows):
     df = table(*(event(i, start=s, end=e) for i, s, e in rows))
-    assert figures.quiet_stretches(df) == []
-    assert figures.axis_of(figures.timeline(df)).cuts == ()
+    assert packing.quiet_stretches(df) == []
+    assert timeline_chart.axis_of(timeline_chart.timeline(df)).cuts == ()
 
 
 @pytest.mark.parametrize("dark", [False, True])
 def test_the_selection_ring_is_the_themes_ring_over_its_halo(sample: pd.DataFrame, dark: bool):
-    fig = themed(figures.timeline(sample, "ceasefire-2020"), dark)
+    fig = themed(timeline_chart.timeline(sample, "ceasefire-2020"), dark)
     (ring,) = traces(fig, kind="selected")
     p = palette.DARK if dark else palette.LIGHT
     assert list(ring.marker.color) == [p.ring_halo, p.ring]
@@ -514,7 +514,7 @@ def test_the_selection_ring_is_the_themes_ring_over_its_halo(sample: pd.DataFram
 
 def test_the_countries_map_says_1_event_not_1_events():
     df = table(event("a", countries="ARM"), event("b", countries="ARM;TUR"))
-    fig = figures.countries_map(df)
+    fig = maps.countries_map(df)
     counted = {c[0]: c[3] for c in fig.data[0].customdata}
     assert counted == {"ARM": "2 events", "TUR": "1 event"}
     assert "%{customdata[3]}" in fig.data[0].hovertemplate and "%{z} events" not in (

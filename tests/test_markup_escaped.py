@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import pytest
 from helpers import event, table
 
-from timeline import figures, relations
+from timeline import figures, maps, relations, timeline_chart
 
 LINK = '<a href="https://evil.example/phish">Official source: click</a>'
 HUGE = '<span style="font-size:90px;fill:red">HUGE</span>'
@@ -60,19 +60,19 @@ def strings(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
 
 
 def every_figure(df: pd.DataFrame, monkeypatch: pytest.MonkeyPatch) -> Iterator[go.Figure]:
-    yield figures.timeline(df, selected="e0")
-    yield figures.places_map(df, selected="e0")
-    yield figures.countries_map(df)
+    yield timeline_chart.timeline(df, selected="e0")
+    yield maps.places_map(df, selected="e0")
+    yield maps.countries_map(df)
     yield figures.events_per_year(df)
     for year in (1919, 1992, 1994):
         yield relations.relations_map(df, year)
         yield relations.relations_over_time(df, year)
     yield relations.relations_map_animated(df, range(1918, 1996), 1992)
     # The forms for many events: density on the timeline, grouped places on the map.
-    monkeypatch.setattr(figures, "DETAIL_MAX", 1)
-    monkeypatch.setattr(figures, "PLACES_MAX", 1)
-    yield figures.timeline(df, selected="e0")
-    yield figures.places_map(df, selected="e0")
+    monkeypatch.setattr(timeline_chart, "DETAIL_MAX", 1)
+    monkeypatch.setattr(maps, "PLACES_MAX", 1)
+    yield timeline_chart.timeline(df, selected="e0")
+    yield maps.places_map(df, selected="e0")
 
 
 def test_no_text_from_the_table_is_markup_in_any_figure(hostile, monkeypatch):
@@ -89,7 +89,7 @@ def test_no_text_from_the_table_is_markup_in_any_figure(hostile, monkeypatch):
 
 
 def test_the_timeline_writes_each_title_beside_its_mark_as_typed(hostile):
-    fig = figures.timeline(hostile)
+    fig = timeline_chart.timeline(hostile)
     drawn = [
         str(t)
         for trace in fig.data

@@ -13,7 +13,7 @@ import pytest
 from helpers import SHIPPED
 from theme import CHECKS, TEXT_MIN, check, contrast, themed
 
-from timeline import figures, palette, relations, schema
+from timeline import figures, maps, palette, relations, schema, timeline_chart
 from timeline.io import read_events
 from timeline.palette import DARK, LIGHT
 
@@ -113,16 +113,16 @@ def flat_strings(value: Any) -> Iterator[str]:
 
 def figure_builders(sample: pd.DataFrame) -> dict[str, Callable[[], go.Figure]]:
     return {
-        "timeline": lambda: figures.timeline(sample, "ceasefire-2020"),
+        "timeline": lambda: timeline_chart.timeline(sample, "ceasefire-2020"),
         # Bars, clusters with their counts and cuts in the axis.
-        "timeline shipped": lambda: figures.timeline(read_events(SHIPPED)),
-        "density": lambda: figures.timeline_density(sample, "ceasefire-2020"),
-        "places": lambda: figures.places_map(sample, "bishkek-protocol"),
+        "timeline shipped": lambda: timeline_chart.timeline(read_events(SHIPPED)),
+        "density": lambda: timeline_chart.timeline_density(sample, "ceasefire-2020"),
+        "places": lambda: maps.places_map(sample, "bishkek-protocol"),
         # Places with several events: their counts printed on the marks.
-        "places shipped": lambda: figures.places_map(read_events(SHIPPED), None, world=True),
-        "countries": lambda: figures.countries_map(sample),
+        "places shipped": lambda: maps.places_map(read_events(SHIPPED), None, world=True),
+        "countries": lambda: maps.countries_map(sample),
         "per year": lambda: figures.events_per_year(sample),
-        "empty": lambda: figures.timeline(sample.iloc[:0]),
+        "empty": lambda: timeline_chart.timeline(sample.iloc[:0]),
         "relations 2000": lambda: relations.relations_map(sample, 2000),
         "relations 1950": lambda: relations.relations_map(sample, 1950),
         "relations played": lambda: relations.relations_map_animated(sample, [1950, 2000], 2000),
@@ -173,7 +173,7 @@ def test_a_themed_figure_is_valid_and_takes_the_themes_page_and_text(sample, nam
 
 
 def test_the_dark_timeline_draws_statehood_light_and_the_ring_light_over_a_dark_halo(sample):
-    fig = themed(figures.timeline(sample, "adr-independence"), dark=True)
+    fig = themed(timeline_chart.timeline(sample, "adr-independence"), dark=True)
     ring = next(t for t in fig.data if (t.meta or {}).get("kind") == "selected")
     assert list(ring.marker.color) == [DARK.ring_halo, DARK.ring]
     point = next(t for t in fig.data if (t.meta or {}).get("kind") == "point")
@@ -191,7 +191,7 @@ def test_the_dark_timeline_draws_statehood_light_and_the_ring_light_over_a_dark_
 
 def test_the_dark_maps_are_dark(sample):
     for fig in (
-        figures.places_map(sample, "bishkek-protocol"),
+        maps.places_map(sample, "bishkek-protocol"),
         relations.relations_map(sample, 1950),
     ):
         geo = themed(fig, dark=True).layout.geo
@@ -206,7 +206,7 @@ def test_text_that_looks_like_a_colour_stays_as_typed(sample):
     df = sample.copy()
     df["title"] = df["title"].astype(object)
     df.loc[df.index[0], "title"] = "#FFFFFF"
-    fig = themed(figures.timeline(df), dark=True)
+    fig = themed(timeline_chart.timeline(df), dark=True)
     titles = {d[1] for t in fig.data if t.customdata is not None for d in t.customdata}
     assert "#FFFFFF" in titles
 

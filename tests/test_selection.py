@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from helpers import traces
 
-from timeline import figures, selection
+from timeline import selection, timeline_chart
 
 
 @pytest.mark.parametrize(
@@ -30,7 +30,7 @@ def test_selected_event_id(picked, event):
 
 
 def test_selected_event_round_trips_through_the_figures_customdata(sample: pd.DataFrame):
-    fig = figures.timeline(sample)
+    fig = timeline_chart.timeline(sample)
     trace = traces(fig, kind="point")[0]
     point = {"curve_number": 0, "point_index": 0, "customdata": list(trace.customdata[0])}
     assert selection.selected_event_id({"selection": {"points": [point]}}) == trace.customdata[0][0]

@@ -11,7 +11,7 @@ import plotly.io as pio
 from helpers import APP, SAMPLE
 from theme import themed
 
-from timeline import figures, loading, palette, relations, viewcache
+from timeline import loading, palette, relations, timeline_chart, viewcache
 from timeline.filters import FilterState, apply_filters, prepare
 from timeline.io import read_events
 
@@ -138,7 +138,7 @@ def test_a_cached_figure_is_the_figure_sent_as_it_was_made(sample) -> None:
     """The views' cache keeps figures as `SentFigure`: the same figure, its dict made once
     (Streamlit asks for it on every run) and not copied again."""
     df = prepare(sample)
-    made = figures.timeline(df, None, None)
+    made = timeline_chart.timeline(df, None, None)
     sent = viewcache.SentFigure(palette.themed_spec(made, False))
     assert sent.to_dict() is sent.to_dict()
     light = themed(made, False)
@@ -146,7 +146,7 @@ def test_a_cached_figure_is_the_figure_sent_as_it_was_made(sample) -> None:
     assert pio.to_json(sent.to_dict()) == pio.to_json(go.Figure(light.to_dict()).to_dict())
     assert [t.meta for t in sent.data] == [t.meta for t in made.data]
     assert sent.layout.meta == made.layout.meta
-    cached = viewcache.Views(df, FilterState())(figures.timeline, None, None)
+    cached = viewcache.Views(df, FilterState())(timeline_chart.timeline, None, None)
     assert isinstance(cached, viewcache.SentFigure)
     assert pio.to_json(cached.to_dict()) == pio.to_json(themed(made, False).to_dict())
 
@@ -165,25 +165,25 @@ def test_a_selected_event_rings_the_timeline_of_its_state_built_once(sample, mon
     """The timeline of a filter state is built once; each selected event only rings it."""
     df = prepare(sample)
     packed: list[int] = []
-    real = figures.timeline_parts
+    real = timeline_chart.timeline_parts
 
     def counting(frame, window=None):
         packed.append(len(frame))
         return real(frame, window)
 
-    monkeypatch.setattr(figures, "timeline_parts", counting)
+    monkeypatch.setattr(timeline_chart, "timeline_parts", counting)
     views = viewcache.Views(df, FilterState(categories=("war", "treaty")))
     ids = list(views.filtered["id"])
     plain = views.timeline(None, None)
     rings = [views.timeline(event, None) for event in ids]
     assert len(packed) == 1  # one timeline for the state, however many events are selected
     assert not [t for t in plain.data if t.meta["kind"] == "selected"]
-    monkeypatch.setattr(figures, "timeline_parts", real)
+    monkeypatch.setattr(timeline_chart, "timeline_parts", real)
     for event, fig in zip(ids, rings, strict=True):
         ring = [t for t in fig.data if t.meta["kind"] == "selected"]
         assert len(ring) == 1 and ring[0].customdata[0][0] == event
         # The same figure as the timeline built for that event alone, in the page's theme.
-        alone = themed(figures.timeline(views.filtered, event), False)
+        alone = themed(timeline_chart.timeline(views.filtered, event), False)
         assert pio.to_json(fig.to_dict()) == pio.to_json(alone.to_dict())
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from timeline import figures, labels, palette, schema
+from timeline import labels, maps, palette, schema, timeline_chart
 
 START = "<!-- vocabularies:start -->"
 END = "<!-- vocabularies:end -->"
@@ -179,7 +179,7 @@ def with_columns(text: str) -> str:
 def large_tables_markdown() -> str:
     """README.md's sentence on large tables, with the thresholds the figures and the table use."""
     detail, places, rows = (
-        f"{n:,}" for n in (figures.DETAIL_MAX, figures.PLACES_MAX, labels.TABLE_MAX)
+        f"{n:,}" for n in (timeline_chart.DETAIL_MAX, maps.PLACES_MAX, labels.TABLE_MAX)
     )
     return (
         f"Tables of up to a million events work: above {detail} events the timeline shows, per "

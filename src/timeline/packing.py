@@ -287,3 +287,84 @@ def pack(
             )
     clusters = pd.DataFrame(found, columns=["lane", "first", "last", "count", "x0", "x1"])
     return Layout(row, cluster, label, rows, bar_rows, clusters)
+
+
+# --- the time axis --------------------------------------------------------------------------
+
+
+def time_span(df: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The timeline's x range: every event's period, padded a little."""
+    lo = pd.Timestamp(df["start"].min())
+    hi = pd.Timestamp(df["end"].max()) + pd.Timedelta(days=1)
+    pad = max((hi - lo) * 0.02, pd.Timedelta(days=15))
+    return lo - pad, hi + pad
+
+
+QUIET_YEARS = 12  # an empty stretch of the axis longer than this is cut out of it
+_QUIET_MARGIN = pd.Timedelta(days=366)  # kept on each side of a cut
+
+
+def quiet_stretches(df: pd.DataFrame, years: int = QUIET_YEARS) -> list[Stretch]:
+    """The stretches of time in which no event of `df` is under way and that are longer than
+    `years`, less a year at each end: the timeline cuts them out of its axis, so that its
+    width goes to the decades with events (1921-1987 in the shipped table)."""
+    if df.empty:
+        return []
+    order = np.argsort(df["start"].to_numpy(), kind="stable")
+    starts = df["start"].to_numpy()[order]
+    ends = np.maximum.accumulate((df["end"].to_numpy() + np.timedelta64(1, "D"))[order])
+    longer = pd.Timedelta(days=365.25 * years).to_timedelta64()
+    gaps = np.flatnonzero((starts[1:] > ends[:-1]) & (starts[1:] - ends[:-1] > longer))
+    return [
+        (pd.Timestamp(ends[i]) + _QUIET_MARGIN, pd.Timestamp(starts[i + 1]) - _QUIET_MARGIN)
+        for i in gaps
+    ]
+
+
+def timeline_axis(df: pd.DataFrame, window: Stretch | None = None) -> Axis:
+    """The timeline's time axis for the events `df` in `window` (first and last day; None: the
+    events' whole span), with the long quiet stretches cut out."""
+    lo, hi = time_span(df) if window is None else (window[0], window[1] + pd.Timedelta(days=1))
+    return Axis(lo, hi, tuple(quiet_stretches(df)))
+
+
+_TICK_STEPS = (1, 2, 5, 10, 20, 25, 50, 100, 200, 500)
+_TICK_PX = 64  # the least room between two year labels, at LABEL_WIDTH
+
+
+def year_ticks(axis: Axis) -> list[pd.Timestamp]:
+    """Where the time axis is labelled: the first of January of round years (months when
+    the axis spans less than two years) in each stretch the axis shows, at least `_TICK_PX`
+    apart on a wide screen."""
+    span_years = (axis.hi - axis.lo) / pd.Timedelta(days=365.25)
+    if span_years < 2:
+        candidates = list(pd.date_range(axis.lo.normalize(), axis.hi, freq="MS"))
+    else:
+        visible = span_years - sum(
+            (min(b, axis.hi) - max(a, axis.lo)) / pd.Timedelta(days=365.25)
+            for a, b in axis.cuts
+            if b > axis.lo and a < axis.hi
+        )
+        px_per_year = LABEL_WIDTH / max(visible, 1e-9)
+        step = next((s for s in _TICK_STEPS if s * px_per_year >= _TICK_PX), _TICK_STEPS[-1])
+        first = (axis.lo.year // step + 1) * step
+        candidates = [
+            pd.Timestamp(year=y, month=1, day=1) for y in range(first, axis.hi.year + 1, step)
+        ]
+        # The first year after each cut, so that each stretch is labelled.
+        candidates += [pd.Timestamp(year=b.year + 1, month=1, day=1) for _, b in axis.cuts]
+    shown = []
+    last = -np.inf
+    for t in sorted(set(candidates)):
+        if not axis.lo <= t <= axis.hi or any(a < t < b for a, b in axis.cuts):
+            continue
+        x = float(axis.fraction(np.array([t], dtype="datetime64[ms]"))[0]) * LABEL_WIDTH
+        if x - last >= _TICK_PX:
+            shown.append(t)
+            last = x
+    return shown
+
+
+def tick_text(t: pd.Timestamp, ticks: list[pd.Timestamp]) -> str:
+    months = len(ticks) > 1 and any(x.month != 1 for x in ticks)
+    return t.strftime("%b %Y") if months else str(t.year)

@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from timeline import figures, palette
+from timeline import figures, maps, palette
 from timeline.dates import format_date
 from timeline.figures import Spec
 from timeline.standing import (
@@ -180,7 +180,7 @@ def _map_title(year: int, table: pd.DataFrame) -> Spec:
         for when, part in zip(SOVIET_PERIOD, parts, strict=True):
             if year == when.year:
                 count = f"{part}, {format_date(str(when.date()))}<br>{count}"
-    return {**figures._title(f"Azerbaijan's relations in {year}"), "subtitle": {"text": count}}
+    return {**figures.heading(f"Azerbaijan's relations in {year}"), "subtitle": {"text": count}}
 
 
 def relations_map(df: pd.DataFrame, year: int) -> go.Figure:
@@ -193,7 +193,7 @@ def relations_map(df: pd.DataFrame, year: int) -> go.Figure:
 
 def _relations_map(table: pd.DataFrame, year: int) -> Spec:
     layout: Spec = {"title": _map_title(year, table)}
-    figures._geo_layout(layout)
+    maps.geo_layout(layout)
     soviet = is_soviet_year(year)
     if soviet:
         data = [_map_trace(table.iloc[:0])]
@@ -350,7 +350,7 @@ def relations_over_time(df: pd.DataFrame, year: int) -> go.Figure:
     palette.merge(
         layout,
         {
-            "title": figures._title(f"Relations and memberships by year ({year} marked)"),
+            "title": figures.heading(f"Relations and memberships by year ({year} marked)"),
             "height": 460,
             "font": {"family": "sans-serif"},
             "margin": {"l": 10, "r": 10, "t": 80, "b": 10},

@@ -593,7 +593,7 @@ def map_controls() -> tuple[str, bool]:
 
 def place_picker(here: pd.DataFrame, event_id: str) -> None:
     """Under the places map: when the selected event shares its place with other events shown
-    (`here`: figures.events_at_place), a list of them to choose another (a click on a place
+    (`here`: maps.events_at_place), a list of them to choose another (a click on a place
     selects its newest). As the events table: the first `labels.TABLE_MAX` (newest first),
     the selected event always among them, and a line saying how many more."""
     if len(here) < 2:

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from _plotly_utils.utils import convert_to_base64
 
-from timeline import figures, palette, url_state
+from timeline import palette, timeline_chart, url_state
 from timeline.filters import FilterState, apply_filters
 from timeline.packing import Stretch
 
@@ -101,12 +101,14 @@ class Views:
         )  # fmt: skip
 
     def timeline(self, event_id: str | None, window: Stretch | None) -> go.Figure:
-        """`figures.timeline` of the filtered events with `event_id` ringed: the timeline of
-        the filter state is made once (`figures.timeline_parts`), and only ringed for each
+        """`timeline_chart.timeline` of the filtered events with `event_id` ringed: the timeline of
+        the filter state is made once (`timeline_chart.timeline_parts`), and only ringed for each
         event a visitor selects."""
 
         def ringed(filtered: pd.DataFrame, event_id: str | None, window: Stretch | None) -> Any:
-            return figures.ringed(self(figures.timeline_parts, window), filtered, event_id)
+            return timeline_chart.ringed(
+                self(timeline_chart.timeline_parts, window), filtered, event_id
+            )
 
         return self(ringed, event_id, window)
 

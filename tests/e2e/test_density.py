@@ -12,9 +12,9 @@ from conftest import AppServer, start_app, stop_app
 from playwright.sync_api import expect
 
 from timeline import schema
-from timeline.figures import DETAIL_MAX
 from timeline.filters import FilterState, apply_filters, prepare
 from timeline.io import read_events
+from timeline.timeline_chart import DETAIL_MAX
 
 ROOT = Path(__file__).resolve().parents[2]
 TIMELINE = "Timeline of events"

@@ -1,0 +1,497 @@
+"""The maps of where events happen: one mark per place (or grid cell, for many events), and a
+choropleth of the countries they involve; both open on the region of their events
+(`region_extent`). The world map's look (`geo_layout`) is shared with `relations`.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from timeline import palette, schema
+from timeline.figures import (
+    FONT,
+    NO_EVENTS,
+    Spec,
+    category_codes,
+    empty,
+    escape,
+    escaped,
+    figure,
+    heading,
+)
+from timeline.labels import label_texts
+
+# Above this many located events the places map shows one circle per place or grid cell.
+PLACES_MAX = 2000
+_GRID_DEGREES = (0.5, 1.0, 2.0, 5.0, 10.0, 20.0)
+# The maps open on the region of the events (`region_extent`): those nearest their middle that
+# make up this share of them, so that a few far away (the UN in New York, one event in Brazil)
+# do not make it the world. The whole world is one click away.
+REGION_SHARE = 0.85
+# The countries map counts every country an event names, and the record names some 120 states
+# once or twice each (their diplomatic relations), all over the world: its region is the
+# nearest share of those mentions that keeps the countries of most events in view.
+COUNTRY_REGION_SHARE = 0.6
+REGION_PAD = 8.0  # degrees of margin around the region's events
+REGION_MIN_LAT = 24.0  # degrees of latitude at least: one place shows the region around it
+MAP_ASPECT = 1.8  # the map's width over its height, which the extent takes
+HOVER_TITLES = 10  # a place's hover lists this many of its events, then counts the rest
+HOVER_TITLE_MAX = 70  # characters of a title in that list
+BASE_MAP = Path(__file__).resolve().parents[2] / "static" / "world_110m.json"
+
+
+def geo_layout(layout: Spec) -> None:
+    """Into a map's `layout` spec: the world map's look, its size and margins."""
+    palette.merge(
+        layout,
+        {
+            "geo": {
+                "projection": {"type": "natural earth", "rotation": {"lon": 0}},
+                "showcountries": True,
+                "countrycolor": palette.LIGHT.border,
+                "showland": True,
+                "landcolor": palette.LIGHT.land,
+                "showocean": True,
+                "oceancolor": palette.LIGHT.ocean,
+                "showlakes": True,
+                "lakecolor": palette.LIGHT.ocean,
+                "showcoastlines": True,
+                "coastlinecolor": palette.LIGHT.border,
+                "showframe": False,
+                "center": {"lon": 0},
+                "resolution": 110,
+            },
+            "margin": {"l": 0, "r": 0, "t": 50, "b": 0},
+            "height": 520,
+            "font": FONT,
+        },
+    )
+
+
+def region_extent(
+    lat: Any, lon: Any, weight: Any = None, share: float = REGION_SHARE
+) -> tuple[list[float], list[float]]:
+    """The maps' default extent: the points (each counted `weight` times) nearest their middle
+    (the median latitude and longitude) that make up `share` of them, in a box padded by
+    REGION_PAD degrees, at least REGION_MIN_LAT high and of the map's shape (MAP_ASPECT). A few
+    points far away (the UN in New York, one event in Brazil) leave it where the rest are."""
+    lat, lon = np.asarray(lat, dtype=float), np.asarray(lon, dtype=float)
+    w = np.ones(len(lat)) if weight is None else np.asarray(weight, dtype=float)
+    mid_lat, mid_lon = _weighted_median(lat, w), _weighted_median(lon, w)
+    order = np.argsort(_arc_degrees(lat, lon, mid_lat, mid_lon), kind="stable")
+    before = np.cumsum(w[order]) - w[order]  # the weight of the points nearer than each
+    near = order[before < share * w.sum()]
+    return _box(lat[near], lon[near])
+
+
+def _weighted_median(values: np.ndarray, weight: np.ndarray) -> float:
+    order = np.argsort(values, kind="stable")
+    cumulative = np.cumsum(weight[order])
+    return float(values[order][np.searchsorted(cumulative, cumulative[-1] / 2)])
+
+
+def _arc_degrees(lat: np.ndarray, lon: np.ndarray, lat0: float, lon0: float) -> np.ndarray:
+    """The great-circle distance from (lat0, lon0), in degrees of arc."""
+    p, p0 = np.radians(lat), np.radians(lat0)
+    dlon = np.radians(lon - lon0)
+    h = np.sin((p - p0) / 2) ** 2 + np.cos(p) * np.cos(p0) * np.sin(dlon / 2) ** 2
+    return np.degrees(2 * np.arcsin(np.sqrt(np.clip(h, 0, 1))))
+
+
+def _box(lat: np.ndarray, lon: np.ndarray) -> tuple[list[float], list[float]]:
+    """Latitude and longitude ranges that show every point with a margin, at least a region,
+    about MAP_ASPECT times as wide as high (no empty bands above and below), within the world."""
+    south, north = float(lat.min()) - REGION_PAD, float(lat.max()) + REGION_PAD
+    west, east = float(lon.min()) - REGION_PAD, float(lon.max()) + REGION_PAD
+    height = max(north - south, REGION_MIN_LAT, (east - west) / MAP_ASPECT)
+    width = max(east - west, height * MAP_ASPECT)
+    mid_lat, mid_lon = (south + north) / 2, (west + east) / 2
+    lat_range = [max(mid_lat - height / 2, -90.0), min(mid_lat + height / 2, 90.0)]
+    lon_range = [max(mid_lon - width / 2, -180.0), min(mid_lon + width / 2, 180.0)]
+    return lat_range, lon_range
+
+
+def _zoom_to(layout: Spec, lat_range: list[float], lon_range: list[float]) -> None:
+    """Show this part of the world, centred on it (into a map's `layout` spec)."""
+    middle_lon = (lon_range[0] + lon_range[1]) / 2
+    palette.merge(
+        layout,
+        {
+            "geo": {
+                "projection": {"type": "equirectangular", "rotation": {"lon": middle_lon}},
+                "lataxis": {"range": lat_range},
+                "lonaxis": {"range": lon_range},
+                "center": {"lon": middle_lon, "lat": (lat_range[0] + lat_range[1]) / 2},
+            }
+        },
+    )
+
+
+@functools.cache
+def country_centroids() -> dict[str, tuple[float, float]]:
+    """ISO3 -> (lat, lon) of each country's label point on the app's own base map
+    (BASE_MAP: plotly's `ct`); empty when that file is not there."""
+    try:
+        data = json.loads(BASE_MAP.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    out = {}
+    for shape in data.get("objects", {}).get("countries", {}).get("geometries", []):
+        ct = (shape.get("properties") or {}).get("ct")
+        if shape.get("id") and ct:
+            out[str(shape["id"])] = (float(ct[1]), float(ct[0]))
+    return out
+
+
+def _place_keys(lat: np.ndarray, lon: np.ndarray, cell: float) -> np.ndarray:
+    step = cell or 1e-5  # exact places: the same point to about a metre
+    return np.floor((lat + 90) / step).astype(np.int64) * 100_000_000 + np.floor(
+        (lon + 360) / step
+    ).astype(np.int64)
+
+
+def place_groups(
+    located: pd.DataFrame, max_places: int = PLACES_MAX
+) -> tuple[float, pd.DataFrame, np.ndarray]:
+    """Located events grouped on a grid of `cell` degrees, the finest of `_GRID_DEGREES` that
+    gives at most `max_places` groups (0: the exact coordinates, when there are few enough).
+    Returns the cell size; one row per group, most events first: mean lat, lon, `events`, and
+    `category` (the most frequent one in the group); and each event's group (a row number)."""
+    lat, lon = located["lat"].to_numpy(), located["lon"].to_numpy()
+    names = np.array(list(schema.CATEGORIES), dtype=object)
+    category = category_codes(located, list(names))
+    for cell in (0.0, *_GRID_DEGREES):
+        codes, uniques = pd.factorize(_place_keys(lat, lon, cell))
+        if len(uniques) <= max_places or cell == _GRID_DEGREES[-1]:
+            break
+    frame = pd.DataFrame({"group": codes, "lat": lat, "lon": lon, "category": category})
+    grouped = frame.groupby("group", sort=True)
+    out = grouped[["lat", "lon"]].mean()
+    out["events"] = grouped.size()
+    top = frame.groupby(["group", "category"]).size().reset_index(name="n")
+    top["category"] = names[top["category"].to_numpy()]
+    # Ties go to the category first in alphabetical order.
+    top = top.sort_values(["group", "n", "category"], ascending=[True, False, True])
+    out["category"] = top.drop_duplicates("group").set_index("group")["category"]
+    out = out.sort_values("events", ascending=False, kind="stable")
+    row_of = np.empty(len(out), dtype=np.int64)
+    row_of[out.index.to_numpy()] = np.arange(len(out))
+    return cell, out.reset_index(drop=True), row_of[codes]
+
+
+def events_at_place(df: pd.DataFrame, event_id: str | None) -> pd.DataFrame:
+    """The events of `df` at the place of event `event_id` (the same point, as `place_groups`
+    takes exact places), newest first (ties: by id); none when that event is not in `df` or
+    has no place."""
+    lat, lon = df["lat"].to_numpy(dtype=float), df["lon"].to_numpy(dtype=float)
+    at = np.flatnonzero(df["id"].to_numpy() == event_id)
+    if not len(at) or np.isnan(lat[at[0]]) or np.isnan(lon[at[0]]):
+        return df.iloc[:0]
+    keys = _place_keys(np.nan_to_num(lat), np.nan_to_num(lon), 0.0)
+    here = df[(keys == keys[at[0]]) & ~np.isnan(lat) & ~np.isnan(lon)]
+    return here.sort_values(["start", "id"], ascending=[False, True], kind="stable")
+
+
+def _mark_sizes(events: np.ndarray) -> np.ndarray:
+    """A place's mark, in pixels across: 10 for one event, growing with the square root of the
+    count (its area with the count) to 34 for the place with the most."""
+    most = max(int(events.max()), 2)
+    return (10 + 24 * np.sqrt((events - 1) / (most - 1))).round(1)
+
+
+def _place_events(located: pd.DataFrame, member: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per place (a row of `place_groups`): its hover text, escaped, and the position in
+    `located` of its newest event (ties: by id), the one a click on the place selects. One
+    event's hover is the timeline's; several give the place, their number and their titles,
+    newest first (HOVER_TITLES at most, then how many more)."""
+    labels = label_texts(located, ("date", "category"))
+    title = located["title"].astype(str)
+    cut = title.str.slice(0, HOVER_TITLE_MAX) + np.where(title.str.len() > HOVER_TITLE_MAX, "…", "")
+    events = pd.DataFrame(
+        {
+            "group": member,
+            "start": located["start"].to_numpy(),
+            "id": located["id"].astype(str).to_numpy(),
+            "title": escape(cut).to_numpy(),
+            "date": escaped(labels["date"]),
+            "category": escaped(labels["category"]),
+            "place": escape(located["location"]).to_numpy(),
+        }
+    ).sort_values(["group", "start", "id"], ascending=[True, False, True], kind="stable")
+    rank = events.groupby("group").cumcount().to_numpy()
+    newest = events[rank == 0]  # one row per place, in group order
+    count = events.groupby("group").size().to_numpy()
+    hover = (
+        "<b>" + newest["title"] + "</b><br>" + newest["date"] + "<br>" + newest["category"]
+        + "<br>" + newest["place"]
+    ).to_numpy(dtype=object)  # fmt: skip
+    listed = events[rank < HOVER_TITLES]
+    lists = (listed["date"] + " · " + listed["title"]).groupby(listed["group"]).agg("<br>".join)
+    # The place's name: the one its events give most often (ties: alphabetical).
+    names = events.groupby(["group", "place"]).size().reset_index(name="n")
+    names = names.sort_values(["group", "n", "place"], ascending=[True, False, True])
+    name = names.drop_duplicates("group")["place"].replace("", "This place").to_numpy()
+    for group in np.flatnonzero(count > 1):
+        n = int(count[group])
+        more = f"<br>and {n - HOVER_TITLES:,} more" if n > HOVER_TITLES else ""
+        hover[group] = f"<b>{name[group]}</b> · {n:,} events, newest first<br>{lists[group]}{more}"
+    return hover, newest.index.to_numpy()
+
+
+def _place_traces(
+    groups: pd.DataFrame, size: np.ndarray, hover: np.ndarray, custom: np.ndarray
+) -> list[Spec]:
+    """The places' marks, one trace per most frequent category (the legend; `text` holds each
+    place's count, blank for one event), then those counts printed over every mark."""
+    events = groups["events"].to_numpy()
+    text = np.array([f"{n:,}" if n > 1 else "" for n in events], dtype=object)
+    category = groups["category"].to_numpy()
+    lat, lon = groups["lat"].to_numpy().round(4), groups["lon"].to_numpy().round(4)
+    data: list[Spec] = []
+    # Groups come most events first, and a later trace draws over an earlier one: the
+    # categories of the biggest marks go first, so that small marks stay on top, clickable.
+    for cat in pd.unique(category):
+        rows = category == cat
+        data.append(
+            {
+                "type": "scattergeo",
+                "name": schema.CATEGORIES[cat],
+                "lat": lat[rows],
+                "lon": lon[rows],
+                "mode": "markers",
+                "marker": {
+                    "color": schema.CATEGORY_COLORS[cat],
+                    "size": size[rows],
+                    "opacity": 0.9,
+                    "line": {"color": palette.LIGHT.marker_edge, "width": 1},
+                },
+                "text": text[rows],
+                "hovertext": hover[rows],
+                "hovertemplate": "%{hovertext}<extra></extra>",
+                "hoverlabel": {"align": "left"},  # a list reads from the left
+                "customdata": custom[rows],
+                "meta": {"kind": "places", "category": cat},
+            }
+        )
+    # The counts in a trace of their own, drawn last: a small neighbour's mark (Sumgait's on
+    # Baku's) would otherwise hide a big place's number. The biggest count is drawn last.
+    counted = np.flatnonzero(events > 1)[::-1]
+    if len(counted):
+        data.append(
+            {
+                "type": "scattergeo",
+                "name": "Events at a place",
+                "lat": lat[counted],
+                "lon": lon[counted],
+                "mode": "text",
+                "text": text[counted],
+                "textposition": "middle center",
+                # The marks' edge colour (white on a light page) with a halo of the opposite
+                # ("auto"): legible on every category's colour.
+                "textfont": {
+                    "color": palette.LIGHT.marker_edge,
+                    "size": 11,
+                    "weight": 600,
+                    "shadow": "auto",
+                },
+                "hoverinfo": "skip",
+                "showlegend": False,
+                "meta": {"kind": "counts"},
+            }
+        )
+    return data
+
+
+def _place_ring(lat: float, lon: float, size: float, customdata: np.ndarray) -> Spec:
+    """The ring around the selected event's place: the ring over its halo, as on the timeline."""
+    return {
+        "type": "scattergeo",
+        "name": "Selected event",
+        "lat": [lat, lat],
+        "lon": [lon, lon],
+        "mode": "markers",
+        "marker": {
+            "symbol": "circle-open",
+            "size": [size + 12, size + 12],
+            "color": [palette.LIGHT.ring_halo, palette.LIGHT.ring],
+            "line": {"width": [6, 2.5]},
+        },
+        "customdata": np.concatenate([customdata, customdata]),
+        "hoverinfo": "skip",
+        "showlegend": False,  # a legend entry cannot draw this two-colour ring
+        "meta": {"kind": "selected"},
+    }
+
+
+def places_map(df: pd.DataFrame, selected: str | None = None, world: bool = False) -> go.Figure:
+    """One mark per place, sized by its number of events (printed on it when more than one)
+    and coloured by its most frequent category. Its hover lists the events, newest first;
+    its customdata is `[id]` of the newest, which a click selects. Above PLACES_MAX located
+    events, one mark per place or grid cell (`place_groups`), with counts only. The map opens
+    on the events' region (`region_extent`), or on the whole world."""
+    has_place = (df["lat"].notna() & df["lon"].notna()).to_numpy()
+    located_n = int(has_place.sum())
+    title = f"Places: {located_n:,} of {len(df):,} events have a location"
+    layout: Spec = {"title": heading(title)}
+    geo_layout(layout)
+    if located_n == 0:
+        return empty(layout, "None of these events has a location" if len(df) else NO_EVENTS)
+    detail = located_n <= PLACES_MAX
+    # Many events: only the columns the groups need (selecting whole rows of a big table
+    # moves every text column, a second at 1M rows).
+    located = df[has_place] if detail else df.loc[has_place, ["lat", "lon", "category"]]
+    cell, groups, member = place_groups(located)
+    events = groups["events"].to_numpy()
+    size = _mark_sizes(events)
+    if detail:
+        hover, newest = _place_events(located, member)
+        # Only the id a click selects: the hover text has the rest.
+        custom = located["id"].astype(str).to_numpy(dtype=object)[newest][:, None]
+    else:
+        where = "place" if cell == 0 else f"{cell:g}° × {cell:g}° cell"
+        palette.merge(
+            layout,
+            {
+                "title": {
+                    "subtitle": {
+                        "text": f"{located_n:,} located events are too many to mark one by "
+                        f"one: one circle per {where}, its area by the number of events. "
+                        f"Filter to {PLACES_MAX:,} located events or fewer to list each "
+                        "place's events."
+                    }
+                },
+                "margin": {"t": 80},
+            },
+        )
+        most = groups["category"].map(schema.CATEGORIES).to_numpy(dtype=object)
+        hover = np.array(
+            [f"{n:,} event{'s' if n != 1 else ''} in this {where}<br>most often: {m}"
+             for n, m in zip(events, most, strict=True)],
+            dtype=object,
+        )  # fmt: skip
+        custom = events
+    data = _place_traces(groups, size, hover, custom)
+    if detail and selected is not None:
+        at = np.flatnonzero(located["id"].to_numpy() == selected)
+        if len(at):
+            g = int(member[at[0]])
+            ring = np.array([[str(selected)]], dtype=object)
+            lat, lon = groups.loc[g, ["lat", "lon"]].round(4)
+            data.append(_place_ring(float(lat), float(lon), float(size[g]), ring))
+    if not world:
+        _zoom_to(layout, *region_extent(groups["lat"], groups["lon"], events))
+    # The legend under the map, not beside it: on a phone a legend beside it leaves the map
+    # a third of the width.
+    layout["legend"] = {
+        "title": {"text": "Most frequent category at a place:"},
+        "orientation": "h",
+        "yanchor": "top",
+        "y": 0,
+        "x": 0,
+    }
+    return figure({"data": data, "layout": layout})
+
+
+def country_counts(df: pd.DataFrame) -> pd.DataFrame:
+    """Per country (ISO3, rows) the number of events by category (columns, schema order),
+    plus `total`; sorted by total, most first. Counted per distinct list of countries (a
+    table repeats them), so a million events cost little more than their distinct lists."""
+    cats = list(schema.CATEGORIES)
+    codes, uniques = pd.factorize(df["countries"], use_na_sentinel=False)
+    cat_codes = category_codes(df, cats)
+    keep = cat_codes >= 0
+    per_list = np.bincount(
+        codes[keep] * len(cats) + cat_codes[keep], minlength=len(uniques) * len(cats)
+    ).reshape(len(uniques), len(cats))
+    rows: dict[str, np.ndarray] = {}
+    for items, row in zip(uniques, per_list, strict=True):
+        for country in dict.fromkeys(items or ()):
+            rows[country] = rows[country] + row if country in rows else row.copy()
+    names = sorted(rows)
+    table = pd.DataFrame(
+        np.array([rows[c] for c in names], dtype=np.int64).reshape(len(names), len(cats)),
+        index=pd.Index(names, name="countries"),
+        columns=pd.Index(cats, name="category"),
+    )
+    table = table.loc[:, table.sum(axis=0) > 0]
+    table["total"] = table.sum(axis=1)
+    return table.sort_values("total", ascending=False, kind="stable")
+
+
+def countries_map(df: pd.DataFrame, world: bool = False) -> go.Figure:
+    """A choropleth of how many events involve each country, with a by-category hover. It
+    opens on the region of those countries (`region_extent` of their centres on the base map,
+    each counted by its events, COUNTRY_REGION_SHARE of them), or on the whole world."""
+    layout: Spec = {"title": heading("Countries: number of events involving each")}
+    geo_layout(layout)
+    counts = country_counts(df)
+    if counts.empty:
+        return empty(layout, "None of these events names another country" if len(df) else NO_EVENTS)
+    cats = [c for c in counts.columns if c != "total"]
+    lines = pd.Series("", index=counts.index, dtype="string")
+    for cat in cats:
+        n = counts[cat]
+        part = schema.CATEGORIES[cat] + ": " + n.astype(str)
+        lines = lines.where(n == 0, lines.where(lines == "", lines + "<br>") + part)
+    names = pd.Series([schema.country_name(c) for c in counts.index], index=counts.index)
+    total = counts["total"].to_numpy()
+    custom = np.column_stack(
+        [
+            counts.index.to_numpy(dtype=object),
+            escape(names).to_numpy(dtype=object),
+            lines.to_numpy(dtype=object),
+            np.array([f"{k:,} event{'s' if k != 1 else ''}" for k in total], dtype=object),
+        ]
+    )
+    aze = palette.LIGHT.azerbaijan_countries
+    data: list[Spec] = [
+        {
+            "type": "choropleth",
+            "locations": counts.index.to_list(),
+            "z": counts["total"].to_numpy(),
+            "locationmode": "ISO-3",
+            "colorscale": [[i / 2, c] for i, c in enumerate(palette.LIGHT.count_scale)],
+            "zmin": 0,
+            "marker": {"line": {"color": palette.LIGHT.border, "width": 0.5}},
+            # Under the map, not beside it (the map keeps the width on a phone).
+            "colorbar": {
+                "title": {"text": "Events", "side": "top"},
+                "thickness": 12,
+                "orientation": "h",
+                "yanchor": "top",
+                "y": 0,
+                "x": 0,
+                "xanchor": "left",
+                "len": 0.5,
+            },
+            "customdata": custom,
+            "name": "Events",
+            "hovertemplate": "<b>%{customdata[1]}</b><br>%{customdata[3]}<br>%{customdata[2]}"
+            "<extra></extra>",
+        },
+        {
+            "type": "choropleth",
+            "locations": ["AZE"],
+            "z": [1],
+            "locationmode": "ISO-3",
+            "showscale": False,
+            "colorscale": [[0, aze], [1, aze]],
+            "name": "Azerbaijan",
+            "customdata": [["AZE", "Azerbaijan", ""]],
+            "hovertemplate": "<b>Azerbaijan</b><br>party to every event<extra></extra>",
+        },
+    ]
+    centres = country_centroids()
+    known = [c for c in counts.index if c in centres]
+    if not world and known:
+        lat, lon = np.array([centres[c] for c in known]).T
+        weight = counts.loc[known, "total"].to_numpy()
+        _zoom_to(layout, *region_extent(lat, lon, weight, COUNTRY_REGION_SHARE))
+    return figure({"data": data, "layout": layout})

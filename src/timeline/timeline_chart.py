@@ -1,0 +1,651 @@
+"""The timeline figure: each event in its category's lane (packed into rows, or counted in a
+cluster: `packing`), over the periods of statehood, on a time axis with the long quiet
+stretches cut out; above `DETAIL_MAX` events, per-lane density. The selected event is ringed.
+
+Every event point carries `customdata = [event_id, title, date, category, countries, place]` so
+that a click can be mapped back to the event (`selection.selected_event_id`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from timeline import packing, palette, schema
+from timeline.figures import (
+    FONT,
+    Spec,
+    category_codes,
+    empty_spec,
+    escaped,
+    figure,
+    heading,
+)
+from timeline.filters import categories_present
+from timeline.labels import label_texts, period_label
+from timeline.packing import Stretch
+from timeline.selection import ZOOM_PREFIX, Span
+
+WEBGL_FROM = 5000  # draw markers with WebGL from this many points on
+# Above this many events the timeline shows per-lane density, not each event: thousands of SVG
+# bars take the browser many seconds (bench/results.md), and nobody can read them anyway.
+DETAIL_MAX = 5000
+# Never more periods (heatmap cells) per lane than the plot is wide in pixels.
+MAX_BINS = 1000
+# Periods for density, finest first: (pandas frequency, how a person says it, label format).
+_BIN_SIZES: tuple[tuple[str, str, str], ...] = (
+    ("D", "day", "%d %b %Y"),
+    ("W", "week", "week of %d %b %Y"),
+    ("M", "month", "%b %Y"),
+    ("Q", "quarter", "Q%q %Y"),
+    ("Y", "year", "%Y"),
+)
+_EVENT_HOVER = (
+    "<b>%{customdata[1]}</b><br>%{customdata[2]}<br>%{customdata[3]}"
+    "<br>%{customdata[4]}<extra></extra>"
+)
+
+
+def _customdata(df: pd.DataFrame, rows: np.ndarray | None = None) -> np.ndarray:
+    """The events' customdata (those at positions `rows`; default all): id, then escaped:
+    title, date, category, countries ("—" for none) and place."""
+    part = df if rows is None else df.iloc[rows]
+    texts = label_texts(part, ("date", "category", "countries"))
+    countries = texts["countries"]
+    columns = [
+        part["id"].astype(str).to_numpy(dtype=object),
+        escaped(part["title"]),
+        escaped(texts["date"]),
+        escaped(texts["category"]),
+        escaped(np.where(countries == "", "—", countries)),
+        escaped(part["location"]),
+    ]
+    out = np.empty((len(part), len(columns)), dtype=object)
+    for i, column in enumerate(columns):
+        out[:, i] = column
+    return out
+
+
+def is_ranged(df: pd.DataFrame) -> pd.Series:
+    """Events drawn as bars: those with an end date different from their start date."""
+    end = df["end_date"].astype(str)
+    return (end != "") & (end != df["start_date"].astype(str))
+
+
+def lanes(df: pd.DataFrame) -> list[str]:
+    """The timeline's lanes, top to bottom: the categories present, in schema order."""
+    return list(categories_present(df))
+
+
+def timeline(
+    df: pd.DataFrame, selected: str | None = None, window: Stretch | None = None
+) -> go.Figure:
+    """Ranged events as bars, other events as markers, one lane per category, over faint bands
+    for the periods of statehood; the events' short titles beside the marks with room.
+
+    Marks are packed into rows (`packing`): where a lane is too crowded for its rows, a
+    cluster mark gives the count, and a click on it zooms in. `window` (first, last day) is
+    the stretch of time the axis shows; by default the events' whole span. Long quiet
+    stretches are cut out of the axis. Its x is the fraction of the plot's width
+    (`packing.timeline_axis(...).fraction`): Plotly does not draw bars on a date axis with breaks.
+    Above `DETAIL_MAX` events the lanes show density instead (`timeline_density`).
+    The `selected` event is ringed (`ringed`: the rest is `timeline_parts`)."""
+    return ringed(timeline_parts(df, window), df, selected)
+
+
+@dataclass(frozen=True)
+class TimelineParts:
+    """The timeline of some events without a selected event, and where the ring of each of
+    them goes: made once per filter state and window, ringed per selected event (`ringed`).
+    Shared: nothing changes `spec` (`ringed` makes a new one)."""
+
+    spec: Spec
+    ids: np.ndarray  # the events drawn, in the frame's order
+    ring_x: np.ndarray  # where each one's ring goes: on its mark, or its cluster's middle
+    ring_y: np.ndarray
+    density: bool = False  # drawn as density (`timeline_density`), which rings by itself
+
+
+def ringed(parts: TimelineParts, df: pd.DataFrame, selected: str | None) -> go.Figure:
+    """The timeline of `parts` with the event `selected` of `df` ringed, when it is drawn."""
+    if parts.density:
+        return timeline_density(df, selected)
+    data = list(parts.spec["data"])
+    at = np.flatnonzero(parts.ids == selected)[:1] if selected is not None else []
+    if len(at):
+        i = int(at[0])
+        row = df[df["id"] == selected].iloc[:1]
+        data.append(_selected_ring(parts.ring_x[i], parts.ring_y[i], _customdata(row)))
+    return figure({"data": data, "layout": parts.spec["layout"]})
+
+
+def timeline_parts(df: pd.DataFrame, window: Stretch | None = None) -> TimelineParts:
+    """`timeline(df, None, window)` as a spec, with where each event's ring goes."""
+    layout: Spec = {"title": heading("Timeline of events by category"), "font": dict(FONT)}
+    if window is not None:
+        df = df[(df["end"] >= window[0]) & (df["start"] <= window[1])]
+    nothing = np.empty(0)
+    if df.empty:
+        return TimelineParts(empty_spec(layout), nothing.astype(object), nothing, nothing)
+    if len(df) > DETAIL_MAX:
+        return TimelineParts({}, nothing.astype(object), nothing, nothing, density=True)
+    axis = packing.timeline_axis(df, window)
+    order = lanes(df)
+    ranged = is_ranged(df).to_numpy()
+    category = df["category"].astype(str).to_numpy()
+    titles = _short_titles(category, df)
+    packed = packing.pack(category, df["start"], df["end"], ranged, titles, axis)
+    # Escaped once cut to fit: the cut counts the characters shown, and must not split an entity.
+    label = escaped(packed.label)
+    rows = _Rows(order, packed.rows)
+    y = rows.y(category, packed.row)
+    # A period's bar runs to the end of its last day.
+    x0 = axis.fraction(df["start"])
+    x1 = axis.fraction(df["end"].to_numpy() + np.timedelta64(1, "D"))
+    p0, p1 = packing.extents(df["start"], df["end"], ranged, axis)
+    short = ranged & (p1 - p0 <= packing.MARK_PX + 1e-9)
+    alone = packed.cluster < 0
+    # Customdata of the marks drawn only: a cluster's events have none.
+    custom = np.empty((len(df), 6), dtype=object)
+    custom[alone] = _customdata(df, np.flatnonzero(alone))
+    scatter = "scattergl" if (alone & (~ranged | short)).sum() >= WEBGL_FROM else "scatter"
+    middle = (x0 + x1) / 2
+    # One trace per kind of mark, coloured point by point, not one per category and kind: the
+    # browser's work grows with the number of traces, and the lanes already tell the
+    # categories apart. Rows go lane by lane, top lane first.
+    by_lane = np.argsort(pd.Categorical(category, categories=order).codes, kind="stable")
+    by_lane = by_lane[alone[by_lane]]
+    colors = np.array([schema.CATEGORY_COLORS[c] for c in category], dtype=object)
+    data: list[Spec] = []
+    bars = by_lane[(ranged & ~short)[by_lane]]
+    if len(bars):
+        data.append(
+            {
+                "type": "bar",
+                "name": "Events with a period",
+                "orientation": "h",
+                "base": x0[bars].tolist(),  # a list, as Plotly's validation makes it
+                "x": x1[bars] - x0[bars],
+                "y": y[bars],
+                "width": 0.62,
+                "marker": {"color": colors[bars], "line": {"width": 0}},
+                "opacity": palette.BAR_OPACITY,
+                "customdata": custom[bars],
+                "hovertemplate": _EVENT_HOVER,
+                "meta": {"kind": "ranged"},
+            }
+        )
+        data += _bar_titles(x1[bars], y[bars], label[bars])
+    # Markers: periods too short to draw as a bar (squares), and one-day events (diamonds),
+    # each with its title beside it where there is room.
+    for kind, name, marked, x, symbol, size in (
+        ("short-range", "Short periods", ranged & short, middle, "square", 9),
+        ("point", "Events on one date", ~ranged, x0, "diamond", 11),
+    ):
+        rows_of = by_lane[marked[by_lane]]
+        if len(rows_of):
+            data.append(
+                {
+                    "type": scatter,
+                    "name": name,
+                    "mode": "markers+text",
+                    "x": x[rows_of],
+                    "y": y[rows_of],
+                    "text": label[rows_of],
+                    "textposition": "middle right",
+                    "textfont": {"size": 11},
+                    "marker": {
+                        "color": colors[rows_of],
+                        "size": size,
+                        "symbol": symbol,
+                        "line": {"color": palette.LIGHT.marker_edge, "width": 1},
+                    },
+                    "customdata": custom[rows_of],
+                    "hovertemplate": _EVENT_HOVER,
+                    "meta": {"kind": kind},
+                }
+            )
+    data += _clusters(packed.clusters, rows, packed.bar_rows)
+    _timeline_frame(layout, rows, axis)
+    # A ring on the event's own mark; on its cluster's middle when it is in one.
+    ring_x = np.where(ranged, middle, x0).astype(float)
+    ring_y = np.asarray(y, dtype=float).copy()
+    if not alone.all():
+        clusters = packed.clusters
+        in_one = np.flatnonzero(~alone)
+        which = packed.cluster[in_one]
+        ring_x[in_one] = ((clusters["x0"] + clusters["x1"]) / 2).to_numpy()[which]
+        ring_y[in_one] = [rows.centre(c) for c in category[in_one]]
+    ids = df["id"].astype(str).to_numpy(dtype=object)
+    return TimelineParts({"data": data, "layout": layout}, ids, ring_x, ring_y)
+
+
+# Lane names as titles: the countries of a relation or a recognition, the organization joined.
+_TITLE_FROM = {
+    "diplomatic_relations": "countries",
+    "recognition": "countries",
+    "membership": "organizations",
+}
+
+
+def _short_titles(category: np.ndarray, df: pd.DataFrame) -> np.ndarray:
+    """What the timeline writes beside each mark (`category`: each one's, as str): the partner
+    for a relation or a recognition, the organization for a membership (the lane says the
+    rest), else the title."""
+    labels = label_texts(df, tuple(dict.fromkeys(_TITLE_FROM.values())))
+    out = df["title"].astype(str).to_numpy(dtype=object)
+    for cat, column in _TITLE_FROM.items():
+        short = labels[column]
+        use = (category == cat) & (short != "")
+        out = np.where(use, short, out)
+    return out
+
+
+class _Rows:
+    """The lanes' rows on the y axis: lanes top to bottom in `order`, each as many rows tall
+    as it packs into, under a strip that holds its name."""
+
+    GAP = 0.85  # the strip above each lane, in rows
+
+    def __init__(self, order: list[str], rows: dict[str, int]) -> None:
+        self.order = order
+        self.rows = {lane: max(rows.get(lane, 1), 1) for lane in order}
+        self.top: dict[str, float] = {}
+        y = sum(self.rows.values()) + self.GAP * len(order)
+        self.height = y
+        for lane in order:
+            y -= self.GAP
+            self.top[lane] = y
+            y -= self.rows[lane]
+
+    def y(self, lane: np.ndarray, row: np.ndarray) -> np.ndarray:
+        """The y of each mark: the middle of its row (its lane's middle, in a cluster)."""
+        top = np.array([self.top[c] for c in lane])
+        middle = np.array([self.centre(c) for c in lane])
+        return np.where(row >= 0, top - row - 0.5, middle)
+
+    def centre(self, lane: str) -> float:
+        return self.top[lane] - self.rows[lane] / 2
+
+    def name_at(self, lane: str) -> float:
+        """Where the lane's name goes: the middle of the strip above it."""
+        return self.top[lane] + self.GAP / 2
+
+
+def _bar_titles(end: np.ndarray, y: np.ndarray, text: np.ndarray) -> list[Spec]:
+    """The bars' titles, each just after its bar's end (a trace, or none)."""
+    keep = text != ""
+    if not keep.any():
+        return []
+    return [
+        {
+            "type": "scatter",
+            "name": "Titles of periods",
+            "mode": "text",
+            "x": end[keep],
+            "y": y[keep],
+            "text": ["\u2002" + t for t in text[keep]],  # an en space after the bar
+            "textposition": "middle right",
+            "textfont": {"size": 11},
+            "hoverinfo": "skip",
+            "meta": {"kind": "titles"},
+        }
+    ]
+
+
+def _clusters(clusters: pd.DataFrame, rows: _Rows, bar_rows: dict[str, int]) -> list[Spec]:
+    """One mark per cluster, across its lane's rows of marks (under its bars), with its count;
+    a click zooms in to its span (a trace, or none)."""
+    if clusters.empty:
+        return []
+    lanes_ = clusters["lane"].astype(str).tolist()
+    height = [rows.rows[c] - bar_rows.get(c, 0) for c in lanes_]
+    middle = [rows.top[c] - bar_rows.get(c, 0) - h / 2 for c, h in zip(lanes_, height, strict=True)]
+    names = [schema.CATEGORIES[c] for c in lanes_]
+    custom = np.array(
+        [
+            [zoom_target(a, b), f"{n} events: {name}", period_label(a, b), name, "", ""]
+            for a, b, n, name in zip(
+                clusters["first"], clusters["last"], clusters["count"], names, strict=True
+            )
+        ],
+        dtype=object,
+    )
+    return [
+        {
+            "type": "bar",
+            "name": "Clusters",
+            "orientation": "h",
+            "base": clusters["x0"].tolist(),
+            "x": (clusters["x1"] - clusters["x0"]).to_numpy(),
+            "y": middle,
+            "width": [h - 0.25 for h in height],
+            "marker": {
+                "color": [
+                    palette.with_alpha(schema.CATEGORY_COLORS[c], palette.CLUSTER_ALPHA)
+                    for c in lanes_
+                ],
+                "line": {"color": [schema.CATEGORY_COLORS[c] for c in lanes_], "width": 1.5},
+            },
+            "text": [f"<b>{n}</b>" for n in clusters["count"]],
+            "textposition": "inside",
+            "insidetextanchor": "middle",
+            "textangle": 0,
+            "constraintext": "none",
+            "textfont": {"size": 12, "color": palette.LIGHT.text},
+            "customdata": custom,
+            "hovertemplate": "<b>%{customdata[1]}</b><br>%{customdata[2]}<br>"
+            "Click to zoom in<extra></extra>",
+            "meta": {"kind": "cluster"},
+        }
+    ]
+
+
+def zoom_target(first: pd.Timestamp, last: pd.Timestamp) -> str:
+    """What a cluster's click carries: the span to zoom to (`selection.selected_span`)."""
+    return f"{ZOOM_PREFIX}{first.date().isoformat()}/{last.date().isoformat()}"
+
+
+def timeline_window(zoom: Span | None, years: tuple[int, int] | None) -> Stretch | None:
+    """The stretch of time the timeline shows: the zoom, within the years filter; else the
+    years filter's years; else None (the events' whole span)."""
+    lo = pd.Timestamp(year=min(years), month=1, day=1) if years else None
+    hi = pd.Timestamp(year=max(years), month=12, day=31) if years else None
+    if zoom is not None:
+        first, last = pd.Timestamp(zoom[0]), pd.Timestamp(zoom[1])
+        first, last = (
+            max(first, lo) if lo is not None else first,
+            (min(last, hi) if hi is not None else last),
+        )
+        if first <= last:
+            return first, last
+    return (lo, hi) if lo is not None and hi is not None else None
+
+
+def _selected_ring(when: Any, y: float, customdata: np.ndarray) -> Spec:
+    """The ring around the selected event on either timeline (events or density): the ring
+    over a wider halo of the background, so that it stands out on any mark."""
+    return {
+        "type": "scatter",
+        "name": "Selected event",
+        "mode": "markers",
+        "x": [when, when],
+        "y": [y, y],
+        "marker": {
+            "symbol": "circle-open",
+            "size": [26, 26],
+            "color": [palette.LIGHT.ring_halo, palette.LIGHT.ring],
+            "line": {"width": [6, 2.5]},
+        },
+        "customdata": np.concatenate([customdata, customdata]),
+        "hoverinfo": "skip",
+        "meta": {"kind": "selected"},
+    }
+
+
+def density_bins(
+    start: pd.Series, end: pd.Series, max_bins: int = MAX_BINS
+) -> tuple[str, np.ndarray, np.ndarray, pd.DatetimeIndex, list[str]]:
+    """The finest calendar period (day ... year, then multiples of years) that gives at most
+    `max_bins` periods from the first start to the last end. Returns its name, each event's
+    first and last period (0-based), the periods' edges (one more than periods) and labels."""
+    first, last = pd.Timestamp(start.min()), pd.Timestamp(end.max())
+    for freq, word, fmt in _BIN_SIZES:
+        lo, hi = first.to_period(freq), last.to_period(freq)
+        if (hi - lo).n + 1 <= max_bins:
+            s = pd.DatetimeIndex(start).to_period(freq).asi8 - lo.ordinal
+            e = pd.DatetimeIndex(end).to_period(freq).asi8 - lo.ordinal
+            periods = pd.period_range(lo, hi + 1, freq=freq)
+            edges = periods.to_timestamp()
+            return word, s, e, edges, list(periods[:-1].strftime(fmt))
+    # More than `max_bins` years: groups of `step` years.
+    step = -(-(last.year - first.year + 1) // max_bins)
+    while last.year // step - first.year // step + 1 > max_bins:
+        step += 1
+    base = first.year - first.year % step
+    s = (pd.DatetimeIndex(start).year.to_numpy() - base) // step
+    e = (pd.DatetimeIndex(end).year.to_numpy() - base) // step
+    count = int(e.max()) + 1
+    years = [base + step * i for i in range(count + 1)]
+    edges = pd.DatetimeIndex([pd.Timestamp(year=max(y, 1), month=1, day=1) for y in years])
+    labels = [f"{y}–{y + step - 1}" for y in years[:-1]]
+    return f"{step} years", s, e, edges, labels
+
+
+def lane_density(df: pd.DataFrame, max_bins: int = MAX_BINS) -> tuple[str, pd.DataFrame]:
+    """How many events of each category (rows: the lanes, top first) are under way in each
+    period (columns: the periods' labels); and the period's name ("month", ...)."""
+    order = lanes(df)
+    word, s, e, _, labels = density_bins(df["start"], df["end"], max_bins)
+    counts = _density_counts(df, order, s, e, len(labels))
+    return word, pd.DataFrame(counts, index=order, columns=labels)
+
+
+def _density_counts(
+    df: pd.DataFrame, order: list[str], s: np.ndarray, e: np.ndarray, bins: int
+) -> np.ndarray:
+    """Events under way per (lane, period): +1 at the first period, -1 after the last,
+    summed along the periods (no per-event Python)."""
+    lane = category_codes(df, order).astype(np.int64)
+    width = bins + 1
+    diff = np.bincount(lane * width + s, minlength=len(order) * width)
+    diff -= np.bincount(lane * width + e + 1, minlength=len(order) * width)
+    return diff.reshape(len(order), width).cumsum(axis=1)[:, :bins]
+
+
+def timeline_density(df: pd.DataFrame, selected: str | None = None) -> go.Figure:
+    """The timeline for many events: per lane, a strip of cells, one per period (month, year,
+    ...: at most MAX_BINS), shaded by how many of the lane's events are under way then. The
+    subtitle says so and how to see the individual events (filter to DETAIL_MAX or fewer)."""
+    order = lanes(df)
+    word, s, e, edges, labels = density_bins(df["start"], df["end"])
+    counts = _density_counts(df, order, s, e, len(labels))
+    top = max(int(counts.max()), 1)
+    layout: Spec = {
+        "title": {
+            **heading(f"Timeline of events by category: events under way per {word}"),
+            "subtitle": {
+                "text": f"{len(df):,} events are too many to draw one by one: darker cells "
+                f"hold more. Narrow the filters (e.g. the years) to {DETAIL_MAX:,} events or "
+                "fewer to see each event."
+            },
+        },
+        "font": dict(FONT),
+    }
+    rows = _Rows(order, {})
+    axis = packing.Axis(*packing.time_span(df))
+    periods = np.array(labels, dtype=object)[None, :]
+    x = axis.fraction(edges)
+    data: list[Spec] = []
+    for i, cat in enumerate(order):
+        color = schema.CATEGORY_COLORS[cat]
+        z = counts[i : i + 1].astype(float)
+        z[z == 0] = np.nan  # empty periods stay transparent: the bands show through
+        y = rows.centre(cat)
+        data.append(
+            {
+                "type": "heatmap",
+                "name": schema.CATEGORIES[cat],
+                "x": x,
+                "y": [y - 0.42, y + 0.42],
+                "z": z,
+                "zmin": 0,
+                "zmax": top,
+                "colorscale": [[0, palette.with_alpha(color, 0.12)], [1, color]],
+                "showscale": False,
+                "customdata": periods,
+                "hovertemplate": f"<b>{schema.CATEGORIES[cat]}</b><br>%{{customdata}}: "
+                "%{z:,} events under way<extra></extra>",
+                "meta": {"kind": "density", "category": cat},
+            }
+        )
+    if selected is not None and (df["id"] == selected).any():
+        row = df[df["id"] == selected].iloc[:1]
+        when = pd.Timestamp(row["start"].iloc[0])
+        if is_ranged(row).iloc[0]:
+            when += (pd.Timestamp(row["end"].iloc[0]) + pd.Timedelta(days=1) - when) / 2
+        lane = rows.centre(str(row["category"].iloc[0]))
+        at = axis.fraction(np.array([when], dtype="datetime64[ms]"))[0]
+        data.append(_selected_ring(at, lane, _customdata(row)))
+    _timeline_frame(layout, rows, axis)
+    # Room for the subtitle.
+    palette.merge(layout, {"margin": {"t": 150}, "height": 190 + 56 * len(order)})
+    return figure({"data": data, "layout": layout})
+
+
+def _label_at(x0: pd.Timestamp, x1: pd.Timestamp, cuts: list[Stretch]) -> pd.Timestamp:
+    """Where a band's label goes: the start of the widest piece of the band that the axis
+    shows (the cuts take the rest), so that labels of neighbouring bands do not overlap."""
+    pieces, start = [], x0
+    for first, last in sorted(cuts):
+        if first < x1 and last > start:
+            if first > start:
+                pieces.append((start, first))
+            start = max(start, last)
+    if start < x1:
+        pieces.append((start, x1))
+    return max(pieces, key=lambda p: p[1] - p[0])[0] if pieces else x0
+
+
+ROW_PX = 21  # a row of marks on the timeline, in pixels
+_BAND_STRIP = 1.0  # rows under the lanes that hold the statehood bands' labels
+_SHORT_BANDS = {"Democratic Republic": "1918–20", "Soviet era": "Soviet", "Independence": "Indep."}
+
+
+def _band_label(label: str, room_px: float) -> str:
+    """A band's label as it fits in `room_px` of the plot: whole, short, or not at all."""
+    for text in (label, _SHORT_BANDS.get(label, "")):
+        if text and len(text) * 7.2 + 8 <= room_px:
+            return text
+    return ""
+
+
+def _timeline_frame(layout: Spec, rows: _Rows, axis: packing.Axis) -> None:
+    """Into the timeline's `layout` spec: the statehood bands with their labels, the axes (one
+    lane per category; the time axis as fractions of the width, labelled in years, a dotted
+    line where time is cut out) and drag-to-zoom. The axis is kept in the layout's meta
+    (`axis_of`)."""
+    lo, hi, cuts = axis.lo, axis.hi, list(axis.cuts)
+    shapes: list[Spec] = layout.setdefault("shapes", [])
+    notes: list[Spec] = layout.setdefault("annotations", [])
+
+    def at(when: pd.Timestamp) -> float:
+        return float(axis.fraction(np.array([when], dtype="datetime64[ms]"))[0])
+
+    for (label, first, last), shade in zip(schema.PERIODS, palette.LIGHT.era_fill, strict=True):
+        x0 = max(pd.Timestamp(first), lo)
+        x1 = min(pd.Timestamp(last), hi) if last else hi
+        if x0 >= x1:
+            continue
+        shapes.append(
+            {
+                "type": "rect",
+                "x0": at(x0),
+                "x1": at(x1),
+                "xref": "x",
+                "y0": 0,
+                "y1": 1,
+                "yref": "y domain",
+                "fillcolor": shade,
+                "line": {"width": 0},
+                "layer": "below",
+                "name": label,
+            }
+        )
+        # Each label in the strip under the lanes, from its band's first day that the axis
+        # shows, as long as it fits in the band's width on a wide screen.
+        start = _label_at(x0, x1, cuts)
+        text = _band_label(label, (at(x1) - at(start)) * packing.LABEL_WIDTH)
+        if text:
+            notes.append(
+                {
+                    "x": at(start),
+                    "y": -_BAND_STRIP / 2,
+                    "xref": "x",
+                    "yref": "y",
+                    "xanchor": "left",
+                    "yanchor": "middle",
+                    "text": text,
+                    "showarrow": False,
+                    "font": {"size": 12, "weight": 600, "color": palette.LIGHT.era_label},
+                    "name": f"band: {label}",
+                }
+            )
+    for first, _ in cuts:
+        if lo < first < hi:
+            shapes.append(
+                {
+                    "type": "line",
+                    "x0": at(first),
+                    "x1": at(first),
+                    "xref": "x",
+                    "y0": 0,
+                    "y1": 1,
+                    "yref": "y domain",
+                    "line": {"width": 1.5, "dash": "dot", "color": palette.LIGHT.cut},
+                    "name": "cut",
+                }
+            )
+    ticks = packing.year_ticks(axis)
+    palette.merge(
+        layout,
+        {
+            "height": int(110 + ROW_PX * (rows.height + _BAND_STRIP)),
+            "showlegend": False,
+            "hovermode": "closest",
+            "margin": {"l": 10, "r": 10, "t": 80, "b": 10},
+            "uirevision": "timeline",
+            "barmode": "overlay",
+            # With the box tool, a drag across the timeline selects a stretch of time, which
+            # the app zooms to. Not the default drag: Streamlit then reports no clicks on points.
+            "selectdirection": "h",
+            "meta": {"axis": axis.to_meta()},
+            "xaxis": {
+                "type": "linear",
+                "range": [0, 1],
+                "tickmode": "array",
+                "tickvals": [at(t) for t in ticks],
+                "ticktext": [packing.tick_text(t, ticks) for t in ticks],
+                "showgrid": True,
+                "zeroline": False,
+                "side": "top",  # the years above the lanes, in view with the title
+                "fixedrange": True,  # zooming is the app's: drag across the timeline
+            },
+            "yaxis": {
+                "showticklabels": False,
+                "range": [-_BAND_STRIP, rows.height + 0.1],
+                "fixedrange": True,
+                "showgrid": False,
+                "zeroline": False,
+            },
+        },
+    )
+    # The lanes' names inside the plot, above each lane: the plot keeps the whole width,
+    # which a phone needs.
+    for lane in rows.order:
+        notes.append(
+            {
+                "x": 0,
+                "xref": "paper",
+                "y": rows.name_at(lane),
+                "yref": "y",
+                "xanchor": "left",
+                "yanchor": "middle",
+                "text": schema.CATEGORIES[lane],
+                "showarrow": False,
+                "font": {"size": 11, "weight": 600},
+                "name": f"lane: {lane}",
+            }
+        )
+    if not shapes:
+        del layout["shapes"]
+
+
+def axis_of(fig: go.Figure) -> packing.Axis | None:
+    """The time axis a timeline figure was drawn on (None for another figure)."""
+    meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else None
+    return packing.Axis.from_meta(meta["axis"]) if meta and "axis" in meta else None
