@@ -13,11 +13,11 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 from helpers import SHIPPED, traces
-from theme import themed
 
 from timeline import figures, maps, packing, relations, timeline_chart
 from timeline.filters import FilterState, apply_filters, prepare
 from timeline.io import read_events
+from timeline.palette import DARK, LIGHT, Palette, for_page
 from timeline.selection import selected_span
 
 
@@ -60,42 +60,51 @@ def a_cluster_zoomed() -> packing.Stretch | None:
 
 ALONE = "1994-05-05-bishkek-protocol"  # drawn on its own on the shipped timeline
 
-BUILDERS: dict[str, Callable[[], go.Figure]] = {
-    "timeline": lambda: timeline_chart.timeline(shipped()),
-    "timeline, an event selected": lambda: timeline_chart.timeline(shipped(), ALONE),
-    "timeline, an event in a cluster selected": lambda: timeline_chart.timeline(
-        shipped(), in_a_cluster()
+BUILDERS: dict[str, Callable[[Palette], go.Figure]] = {
+    "timeline": lambda pal: timeline_chart.timeline(shipped(), pal=pal),
+    "timeline, an event selected": lambda pal: timeline_chart.timeline(shipped(), ALONE, pal=pal),
+    "timeline, an event in a cluster selected": lambda pal: timeline_chart.timeline(
+        shipped(), in_a_cluster(), pal=pal
     ),
-    "timeline, wars": lambda: timeline_chart.timeline(filtered(categories=("war",))),
-    "timeline, 'oil'": lambda: timeline_chart.timeline(filtered(query="oil")),
-    "timeline, 1991-2000": lambda: timeline_chart.timeline(
-        filtered(years=(1991, 2000)), None, timeline_chart.timeline_window(None, (1991, 2000))
+    "timeline, wars": lambda pal: timeline_chart.timeline(filtered(categories=("war",)), pal=pal),
+    "timeline, 'oil'": lambda pal: timeline_chart.timeline(filtered(query="oil"), pal=pal),
+    "timeline, 1991-2000": lambda pal: timeline_chart.timeline(
+        filtered(years=(1991, 2000)),
+        None,
+        timeline_chart.timeline_window(None, (1991, 2000)),
+        pal=pal,
     ),
-    "timeline, a cluster zoomed": lambda: timeline_chart.timeline(
-        shipped(), ALONE, a_cluster_zoomed()
+    "timeline, a cluster zoomed": lambda pal: timeline_chart.timeline(
+        shipped(), ALONE, a_cluster_zoomed(), pal=pal
     ),
-    "timeline, nothing": lambda: timeline_chart.timeline(filtered(query="no such words")),
-    "timeline, density": lambda: timeline_chart.timeline(many(), many()["id"].iloc[7]),
-    "places": lambda: maps.places_map(shipped(), ALONE),
-    "places, the world": lambda: maps.places_map(shipped(), None, world=True),
-    "places, none located": lambda: maps.places_map(shipped()[shipped()["lat"].isna()]),
-    "places, grid cells": lambda: maps.places_map(many()),
-    "countries": lambda: maps.countries_map(shipped()),
-    "countries, the world": lambda: maps.countries_map(shipped(), world=True),
-    "countries, nothing": lambda: maps.countries_map(shipped().iloc[:0]),
-    "per year": lambda: figures.events_per_year(shipped()),
-    "per year, nothing": lambda: figures.events_per_year(shipped().iloc[:0]),
-    "relations 1995": lambda: relations.relations_map(shipped(), 1995),
-    "relations 1950": lambda: relations.relations_map(shipped(), 1950),
-    "relations, nothing": lambda: relations.relations_map(
-        filtered(categories=("agreement",)), 1995
+    "timeline, nothing": lambda pal: timeline_chart.timeline(
+        filtered(query="no such words"), pal=pal
     ),
-    "relations played": lambda: relations.relations_map_animated(shipped(), None, 1995),
-    "relations played from 1950": lambda: relations.relations_map_animated(
-        shipped(), [1919, 1950, 1995], 1950
+    "timeline, density": lambda pal: timeline_chart.timeline(many(), many()["id"].iloc[7], pal=pal),
+    "places": lambda pal: maps.places_map(shipped(), ALONE, pal=pal),
+    "places, the world": lambda pal: maps.places_map(shipped(), None, world=True, pal=pal),
+    "places, none located": lambda pal: maps.places_map(
+        shipped()[shipped()["lat"].isna()], pal=pal
     ),
-    "relations by year": lambda: relations.relations_over_time(shipped(), 1995),
-    "relations by year, 1950": lambda: relations.relations_over_time(shipped(), 1950),
+    "places, grid cells": lambda pal: maps.places_map(many(), pal=pal),
+    "countries": lambda pal: maps.countries_map(shipped(), pal=pal),
+    "countries, the world": lambda pal: maps.countries_map(shipped(), world=True, pal=pal),
+    "countries, nothing": lambda pal: maps.countries_map(shipped().iloc[:0], pal=pal),
+    "per year": lambda pal: figures.events_per_year(shipped(), pal=pal),
+    "per year, nothing": lambda pal: figures.events_per_year(shipped().iloc[:0], pal=pal),
+    "relations 1995": lambda pal: relations.relations_map(shipped(), 1995, pal=pal),
+    "relations 1950": lambda pal: relations.relations_map(shipped(), 1950, pal=pal),
+    "relations, nothing": lambda pal: relations.relations_map(
+        filtered(categories=("agreement",)), 1995, pal=pal
+    ),
+    "relations played": lambda pal: relations.relations_map_animated(
+        shipped(), None, 1995, pal=pal
+    ),
+    "relations played from 1950": lambda pal: relations.relations_map_animated(
+        shipped(), [1919, 1950, 1995], 1950, pal=pal
+    ),
+    "relations by year": lambda pal: relations.relations_over_time(shipped(), 1995, pal=pal),
+    "relations by year, 1950": lambda pal: relations.relations_over_time(shipped(), 1950, pal=pal),
 }
 
 
@@ -113,20 +122,20 @@ def assert_valid(fig: go.Figure) -> None:
 @pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
 @pytest.mark.parametrize("name", list(BUILDERS))
 def test_every_figure_is_valid_and_unchanged_by_validation(name, dark):
-    assert_valid(themed(BUILDERS[name](), dark))
+    assert_valid(BUILDERS[name](for_page(dark)))
 
 
 def test_the_check_catches_a_property_plotly_does_not_know():
-    fig = figures.figure({"data": [{"type": "scatter", "x": [1], "hovertemplat": "%{x}"}]})
+    fig = figures.figure({"data": [{"type": "scatter", "x": [1], "hovertemplat": "%{x}"}]}, LIGHT)
     with pytest.raises(ValueError, match="hovertemplat"):
         assert_valid(fig)
-    fig = figures.figure({"data": [], "layout": {"xaxis": {"tickformat": "d", "sid": "top"}}})
+    fig = figures.figure({"data": [], "layout": {"xaxis": {"tickformat": "d", "sid": "top"}}}, DARK)
     with pytest.raises(ValueError, match="sid"):
-        assert_valid(themed(fig, dark=True))
+        assert_valid(fig)
 
 
 def test_the_check_catches_a_value_plotly_does_not_take():
-    fig = figures.figure({"data": [{"type": "bar", "orientation": "sideways"}]})
+    fig = figures.figure({"data": [{"type": "bar", "orientation": "sideways"}]}, LIGHT)
     with pytest.raises(ValueError, match="orientation"):
         assert_valid(fig)
 
@@ -148,5 +157,5 @@ def test_a_figure_carries_no_theme_template(name):
     import streamlit.elements.plotly_chart  # noqa: F401  (sets Streamlit's default template)
 
     assert pio.templates.default == "streamlit"
-    for fig in (BUILDERS[name](), themed(BUILDERS[name](), dark=True)):
+    for fig in (BUILDERS[name](LIGHT), BUILDERS[name](DARK)):
         assert fig.to_dict()["layout"]["template"] == figures.NO_TEMPLATE

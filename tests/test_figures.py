@@ -9,7 +9,6 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 from helpers import SHIPPED, clustered, event, event_ids, table, traces
-from theme import themed
 
 from timeline import figures, maps, packing, palette, schema, timeline_chart
 from timeline.io import read_events
@@ -506,9 +505,9 @@ def test_no_cut_where_events_are_close_or_a_period_spans_the_gap(rows):
 
 @pytest.mark.parametrize("dark", [False, True])
 def test_the_selection_ring_is_the_themes_ring_over_its_halo(sample: pd.DataFrame, dark: bool):
-    fig = themed(timeline_chart.timeline(sample, "ceasefire-2020"), dark)
+    p = palette.for_page(dark)
+    fig = timeline_chart.timeline(sample, "ceasefire-2020", pal=p)
     (ring,) = traces(fig, kind="selected")
-    p = palette.DARK if dark else palette.LIGHT
     assert list(ring.marker.color) == [p.ring_halo, p.ring]
 
 

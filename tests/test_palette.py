@@ -1,4 +1,5 @@
-"""palette: every colour readable on what it is drawn on, in both themes; themed figures."""
+"""palette: every colour readable on what it is drawn on, in both themes; figures drawn in
+each theme's colours."""
 
 from __future__ import annotations
 
@@ -11,11 +12,12 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 from helpers import SHIPPED
-from theme import CHECKS, TEXT_MIN, check, contrast, themed
+from theme import CHECKS, TEXT_MIN, check, contrast
 
 from timeline import figures, maps, palette, relations, schema, timeline_chart
 from timeline.io import read_events
-from timeline.palette import DARK, LIGHT
+from timeline.palette import DARK, LIGHT, Palette, for_page
+from timeline.standing import STANDING_LABELS
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
@@ -57,7 +59,7 @@ def test_a_colour_that_breaks_contrast_fails_its_check():
 def test_the_palettes_name_every_category_and_standing():
     for p in (LIGHT, DARK):
         assert list(p.category) == list(schema.CATEGORIES)
-        assert set(p.standing) == set(relations.STANDINGS)
+        assert list(p.standing) == list(STANDING_LABELS)
     assert LIGHT.colors().keys() == DARK.colors().keys()
     assert dict(LIGHT.category) == schema.CATEGORY_COLORS
 
@@ -69,24 +71,7 @@ def test_with_alpha_scales_a_colours_opacity():
         palette.with_alpha("Blues", 0.5)
 
 
-def test_two_roles_may_share_a_light_colour_only_with_one_dark_one():
-    ring_apart = dataclasses.replace(DARK, ring="#FFFF00")  # statehood's light black is the ring's
-    with pytest.raises(ValueError, match="share the light colour #000000"):
-        palette._swap_table(LIGHT, ring_apart)
-
-
-def test_to_dark_swaps_roles_keeps_alpha_and_leaves_other_colours():
-    assert palette.to_dark(LIGHT.ring) == DARK.ring
-    assert palette.to_dark(LIGHT.category["membership"].lower()) == DARK.category["membership"]
-    assert palette.to_dark("white") == DARK.background
-    assert palette.to_dark(LIGHT.era_fill[0]) == DARK.era_fill[0]
-    # A category colour at another alpha (the density timeline's cells) keeps the alpha.
-    assert palette.to_dark("rgba(51, 34, 136, 0.12)") == "rgba(157, 140, 240, 0.12)"
-    assert palette.to_dark("#123456") == "#123456"
-    assert palette.to_dark("Blues") == "Blues"
-
-
-# --- themed figures ---------------------------------------------------------------------------
+# --- figures in either theme -----------------------------------------------------------------
 
 
 def colours(node: Any, path: str = "") -> Iterator[tuple[str, str]]:
@@ -111,22 +96,24 @@ def flat_strings(value: Any) -> Iterator[str]:
             yield from flat_strings(v)
 
 
-def figure_builders(sample: pd.DataFrame) -> dict[str, Callable[[], go.Figure]]:
+def figure_builders(sample: pd.DataFrame) -> dict[str, Callable[[Palette], go.Figure]]:
     return {
-        "timeline": lambda: timeline_chart.timeline(sample, "ceasefire-2020"),
+        "timeline": lambda p: timeline_chart.timeline(sample, "ceasefire-2020", pal=p),
         # Bars, clusters with their counts and cuts in the axis.
-        "timeline shipped": lambda: timeline_chart.timeline(read_events(SHIPPED)),
-        "density": lambda: timeline_chart.timeline_density(sample, "ceasefire-2020"),
-        "places": lambda: maps.places_map(sample, "bishkek-protocol"),
+        "timeline shipped": lambda p: timeline_chart.timeline(read_events(SHIPPED), pal=p),
+        "density": lambda p: timeline_chart.timeline_density(sample, "ceasefire-2020", pal=p),
+        "places": lambda p: maps.places_map(sample, "bishkek-protocol", pal=p),
         # Places with several events: their counts printed on the marks.
-        "places shipped": lambda: maps.places_map(read_events(SHIPPED), None, world=True),
-        "countries": lambda: maps.countries_map(sample),
-        "per year": lambda: figures.events_per_year(sample),
-        "empty": lambda: timeline_chart.timeline(sample.iloc[:0]),
-        "relations 2000": lambda: relations.relations_map(sample, 2000),
-        "relations 1950": lambda: relations.relations_map(sample, 1950),
-        "relations played": lambda: relations.relations_map_animated(sample, [1950, 2000], 2000),
-        "relations by year": lambda: relations.relations_over_time(sample, 2000),
+        "places shipped": lambda p: maps.places_map(read_events(SHIPPED), None, True, pal=p),
+        "countries": lambda p: maps.countries_map(sample, pal=p),
+        "per year": lambda p: figures.events_per_year(sample, pal=p),
+        "empty": lambda p: timeline_chart.timeline(sample.iloc[:0], pal=p),
+        "relations 2000": lambda p: relations.relations_map(sample, 2000, pal=p),
+        "relations 1950": lambda p: relations.relations_map(sample, 1950, pal=p),
+        "relations played": lambda p: relations.relations_map_animated(
+            sample, [1950, 2000], 2000, pal=p
+        ),
+        "relations by year": lambda p: relations.relations_over_time(sample, 2000, pal=p),
     }
 
 
@@ -135,12 +122,12 @@ BUILDERS = list(figure_builders(pd.DataFrame()))
 
 @pytest.mark.parametrize("name", BUILDERS)
 @pytest.mark.parametrize("dark", [False, True])
-def test_every_colour_of_a_themed_figure_is_the_themes(sample, name, dark):
+def test_every_colour_of_a_figure_is_its_pages(sample, name, dark):
     """No colour of the other theme, nor one from outside the palette: a colour a figure
     writes as a literal would stay the same on either page."""
-    p = DARK if dark else LIGHT
+    p = for_page(dark)
     allowed = {palette.parse(c)[:3] for c in p.colors().values()}
-    spec = themed(figure_builders(sample)[name](), dark).to_dict()
+    spec = figure_builders(sample)[name](p).to_dict()
     spec["layout"].pop("template", None)  # Plotly's theme: Streamlit sends its own instead
     foreign = [(where, c) for where, c in colours(spec) if palette.parse(c)[:3] not in allowed]
     assert not foreign
@@ -148,10 +135,10 @@ def test_every_colour_of_a_themed_figure_is_the_themes(sample, name, dark):
 
 @pytest.mark.parametrize("name", BUILDERS)
 @pytest.mark.parametrize("dark", [False, True])
-def test_a_themed_figure_is_valid_and_takes_the_themes_page_and_text(sample, name, dark):
-    fig = themed(figure_builders(sample)[name](), dark)
+def test_a_figure_is_valid_and_takes_its_pages_background_and_text(sample, name, dark):
+    p = for_page(dark)
+    fig = figure_builders(sample)[name](p)
     go.Figure(fig.to_dict())  # Plotly's own check: every property set is one it knows
-    p = DARK if dark else LIGHT
     layout = fig.layout
     assert (layout.paper_bgcolor, layout.plot_bgcolor, layout.font.color) == (
         p.background,
@@ -173,7 +160,7 @@ def test_a_themed_figure_is_valid_and_takes_the_themes_page_and_text(sample, nam
 
 
 def test_the_dark_timeline_draws_statehood_light_and_the_ring_light_over_a_dark_halo(sample):
-    fig = themed(timeline_chart.timeline(sample, "adr-independence"), dark=True)
+    fig = timeline_chart.timeline(sample, "adr-independence", pal=DARK)
     ring = next(t for t in fig.data if (t.meta or {}).get("kind") == "selected")
     assert list(ring.marker.color) == [DARK.ring_halo, DARK.ring]
     point = next(t for t in fig.data if (t.meta or {}).get("kind") == "point")
@@ -191,32 +178,27 @@ def test_the_dark_timeline_draws_statehood_light_and_the_ring_light_over_a_dark_
 
 def test_the_dark_maps_are_dark(sample):
     for fig in (
-        maps.places_map(sample, "bishkek-protocol"),
-        relations.relations_map(sample, 1950),
+        maps.places_map(sample, "bishkek-protocol", pal=DARK),
+        relations.relations_map(sample, 1950, pal=DARK),
     ):
-        geo = themed(fig, dark=True).layout.geo
+        geo = fig.layout.geo
         assert contrast(geo.bgcolor, "#FFFFFF") > 10  # nowhere near white
         assert contrast(geo.landcolor, "#FFFFFF") > 10
-    played = themed(relations.relations_map_animated(sample, [1950, 2000], 1950), True)
+    played = relations.relations_map_animated(sample, [1950, 2000], 1950, pal=DARK)
     buttons = played.layout.updatemenus[0]
     assert (buttons.bgcolor, buttons.font.color) == (DARK.button, DARK.button_text)
 
 
-def test_text_that_looks_like_a_colour_stays_as_typed(sample):
-    df = sample.copy()
-    df["title"] = df["title"].astype(object)
-    df.loc[df.index[0], "title"] = "#FFFFFF"
-    fig = themed(timeline_chart.timeline(df), dark=True)
-    titles = {d[1] for t in fig.data if t.customdata is not None for d in t.customdata}
-    assert "#FFFFFF" in titles
-
-
-@pytest.mark.parametrize("name", BUILDERS)
-def test_theming_leaves_the_figure_it_is_given_as_it_was(sample, name):
-    """The view cache keeps each figure and themes it once per theme: `themed` shares the
-    figure's arrays and text with the new one, and must change neither in place."""
-    fig = figure_builders(sample)[name]()
-    before = pio.to_json(fig)
-    themed(fig, dark=True)
-    themed(fig, dark=False)
-    assert pio.to_json(fig) == before
+def test_drawing_a_figure_leaves_the_spec_it_is_given_as_it_was(sample):
+    """The view cache keeps the timeline of a filter state (`timeline_parts`) and rings it
+    for each selected event: `figures.figure` shares the spec's arrays and text with the
+    figure it makes, and must change neither in place."""
+    parts = timeline_chart.timeline_parts(sample, None, DARK)
+    before = pio.to_json(parts.spec)
+    timeline_chart.ringed(parts, sample, "ceasefire-2020")
+    timeline_chart.ringed(parts, sample, None)
+    assert pio.to_json(parts.spec) == before
+    spec = relations.relations_map_animated(sample, [1950, 2000], 1950).to_dict()
+    before = pio.to_json(spec)
+    figures.figure(spec, DARK)
+    assert pio.to_json(spec) == before

@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 from helpers import at, event, table
 
 from timeline import relations, schema, standing
+from timeline.palette import LIGHT
 
 XSS = "<img src=x onerror=alert(1)>"
 MB = 1_000_000
@@ -37,13 +38,13 @@ def test_the_map_colours_each_country_by_its_standing(hand):
     assert trace.locationmode == "ISO-3"
     expected = at(hand, 1995)["standing"]
     colors = {c: color_of(trace, z) for c, z in zip(trace.locations, trace.z, strict=True)}
-    assert colors == {c: relations.STANDINGS[s][1] for c, s in expected.items()}
+    assert colors == {c: LIGHT.standing[s] for c, s in expected.items()}
     assert colors["ARM"] == schema.CATEGORY_COLORS["war"]
     assert len(set(colors.values())) == 4  # conflict, relations, recognised, none
     # The legend names every standing but "soviet", in its colour.
     legend = {t.name: t.marker.color for t in fig.data if (t.meta or {}).get("kind") == "legend"}
-    shown = {label: color for code, (label, color) in relations.STANDINGS.items()
-             if code != "soviet"}  # fmt: skip
+    labels = standing.STANDING_LABELS
+    shown = {labels[code]: color for code, color in LIGHT.standing.items() if code != "soviet"}
     assert legend == shown | {relations.NOT_IN_TABLE: fig.layout.geo.landcolor}
     assert fig.layout.title.text == "Azerbaijan's relations in 1995"
     assert fig.layout.title.subtitle.text == "Diplomatic relations with 7 countries in the table"
@@ -141,7 +142,7 @@ def test_the_animated_map(events):
     for year in (1919, 1995, 2020):
         expected = at(events, year)["standing"].reindex(trace.locations)
         z = frames[year].data[0].z
-        assert [color_of(trace, v) for v in z] == [relations.STANDINGS[s][1] for s in expected]
+        assert [color_of(trace, v) for v in z] == [LIGHT.standing[s] for s in expected]
     assert len(frames[1950].data[0].z) == 0  # nothing drawn in the Soviet years
     assert relations.SOVIET_NOTE in [a.text for a in frames[1950].layout.annotations]
     # It opens at the year asked for; the slider and the play button run in the browser.

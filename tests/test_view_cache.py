@@ -9,9 +9,8 @@ import threading
 import plotly.graph_objects as go
 import plotly.io as pio
 from helpers import APP, SAMPLE
-from theme import themed
 
-from timeline import loading, palette, relations, timeline_chart, viewcache
+from timeline import figures, loading, palette, relations, timeline_chart, viewcache
 from timeline.filters import FilterState, apply_filters, prepare
 from timeline.io import read_events
 
@@ -80,9 +79,9 @@ def test_a_figure_is_built_once_per_theme_and_comes_in_it() -> None:
     df = prepare(read_events(SAMPLE))
     calls: list[tuple[int, tuple]] = []
 
-    def build(frame, *args):
+    def build(frame, *args, pal):
         calls.append((len(frame), args))
-        return go.Figure(layout={"title": {"text": "one view"}})
+        return figures.figure({"data": [], "layout": {"title": {"text": "one view"}}}, pal)
 
     state = FilterState(categories=("war",))
     light = viewcache.Views(df, state)(build)
@@ -139,16 +138,15 @@ def test_a_cached_figure_is_the_figure_sent_as_it_was_made(sample) -> None:
     (Streamlit asks for it on every run) and not copied again."""
     df = prepare(sample)
     made = timeline_chart.timeline(df, None, None)
-    sent = viewcache.SentFigure(palette.themed_spec(made, False))
+    sent = viewcache.SentFigure(viewcache.spec_of(made))
     assert sent.to_dict() is sent.to_dict()
-    light = themed(made, False)
-    assert pio.to_json(sent.to_dict()) == pio.to_json(light.to_dict())
-    assert pio.to_json(sent.to_dict()) == pio.to_json(go.Figure(light.to_dict()).to_dict())
+    assert pio.to_json(sent.to_dict()) == pio.to_json(made.to_dict())
+    assert pio.to_json(sent.to_dict()) == pio.to_json(go.Figure(made.to_dict()).to_dict())
     assert [t.meta for t in sent.data] == [t.meta for t in made.data]
     assert sent.layout.meta == made.layout.meta
     cached = viewcache.Views(df, FilterState())(timeline_chart.timeline, None, None)
     assert isinstance(cached, viewcache.SentFigure)
-    assert pio.to_json(cached.to_dict()) == pio.to_json(themed(made, False).to_dict())
+    assert pio.to_json(cached.to_dict()) == pio.to_json(made.to_dict())
 
 
 def test_a_cached_animation_is_sent_as_plotly_writes_it(sample) -> None:
@@ -157,7 +155,7 @@ def test_a_cached_animation_is_sent_as_plotly_writes_it(sample) -> None:
     cached = viewcache.Views(df, FilterState(), dark=True)(
         relations.relations_map_animated, None, 2000
     )
-    made = themed(relations.relations_map_animated(df, None, 2000), True)
+    made = relations.relations_map_animated(df, None, 2000, pal=palette.DARK)
     assert cached.frames and pio.to_json(cached.to_dict()) == pio.to_json(made.to_dict())
 
 
@@ -167,12 +165,12 @@ def test_a_selected_event_rings_the_timeline_of_its_state_built_once(sample, mon
     packed: list[int] = []
     real = timeline_chart.timeline_parts
 
-    def counting(frame, window=None):
+    def counting(frame, window=None, pal=palette.LIGHT):
         packed.append(len(frame))
-        return real(frame, window)
+        return real(frame, window, pal)
 
     monkeypatch.setattr(timeline_chart, "timeline_parts", counting)
-    views = viewcache.Views(df, FilterState(categories=("war", "treaty")))
+    views = viewcache.Views(df, FilterState(categories=("war", "treaty")), dark=True)
     ids = list(views.filtered["id"])
     plain = views.timeline(None, None)
     rings = [views.timeline(event, None) for event in ids]
@@ -183,7 +181,7 @@ def test_a_selected_event_rings_the_timeline_of_its_state_built_once(sample, mon
         ring = [t for t in fig.data if t.meta["kind"] == "selected"]
         assert len(ring) == 1 and ring[0].customdata[0][0] == event
         # The same figure as the timeline built for that event alone, in the page's theme.
-        alone = themed(timeline_chart.timeline(views.filtered, event), False)
+        alone = timeline_chart.timeline(views.filtered, event, pal=palette.DARK)
         assert pio.to_json(fig.to_dict()) == pio.to_json(alone.to_dict())
 
 

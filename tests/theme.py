@@ -1,25 +1,17 @@
-"""The page's two themes as the tests see them: a figure themed for a page (`themed`), and the
-contrast checker. `CHECKS` lists what each palette colour is drawn on; test_palette.py holds
-every pair to WCAG 2's minimum contrast: 4.5:1 for text, 3:1 for graphics (marks, rings, map
-borders)."""
+"""The contrast checker of the page's two palettes. `CHECKS` lists what each palette colour is
+drawn on; test_palette.py holds every pair to WCAG 2's minimum contrast: 4.5:1 for text, 3:1
+for graphics (marks, rings, map borders)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import plotly.graph_objects as go
-
-from timeline import figures, palette
+from timeline import palette
 from timeline.palette import BAR_OPACITY, CLUSTER_ALPHA, LIGHT, Palette
 
 TEXT_MIN = 4.5  # WCAG 2 1.4.3: text
 GRAPHIC_MIN = 3.0  # WCAG 2 1.4.11: graphics needed to read the chart
-
-
-def themed(fig: go.Figure, dark: bool) -> go.Figure:
-    """`fig` (drawn in `LIGHT`) as the page of that theme shows it (`palette.themed_spec`)."""
-    return figures.figure(palette.themed_spec(fig, dark))
 
 
 @dataclass(frozen=True)

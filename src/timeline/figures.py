@@ -8,13 +8,16 @@ Plotly renders tags there.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from timeline import palette, schema
+from timeline import schema
+from timeline.palette import LIGHT, Palette
 
 NO_EVENTS = "No events match the filters"
 FONT = {"family": "sans-serif"}
@@ -23,19 +26,14 @@ FONT = {"family": "sans-serif"}
 def escape_text(text: str) -> str:
     """`text` safe in any text Plotly draws (labels, hover, annotations, names): `&`, `<` and
     `>` as entities, which Plotly decodes and shows literally; it would render tags. The one
-    escape of every figure (`escape`, `escaped` and relations use it)."""
+    escape of every figure (`escaped` applies it to arrays)."""
     if "&" in text or "<" in text or ">" in text:
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return text
 
 
-def escape(values: pd.Series) -> pd.Series:
-    """`escape_text` of each value."""
-    return pd.Series(escaped(values), index=values.index, dtype="string")
-
-
 def escaped(values: pd.Series | np.ndarray) -> np.ndarray:
-    """`escape` as an object array of str (missing values "")."""
+    """`escape_text` of each value, as an object array of str (missing values "")."""
     if isinstance(values, pd.Series):
         values = values.to_numpy(dtype=object, na_value="")
     out = np.empty(len(values), dtype=object)
@@ -50,22 +48,142 @@ Spec = dict[str, Any]  # a figure as plain data: {"data": [trace dicts], "layout
 NO_TEMPLATE: Spec = {"data": {"scatter": [{"type": "scatter"}]}}
 
 
-def figure(spec: Spec) -> go.Figure:
+def figure(spec: Spec, pal: Palette) -> go.Figure:
     """The Figure of `spec` (`{"data": [trace dicts, each with its "type"], "layout": {...}}`,
-    and "frames" for an animation): every figure of the app is built as a spec and made here."""
+    and "frames" for an animation) on the page of `pal`: every figure of the app is built as a
+    spec and made here. Its traces name their own colours; the page's (`_on_page`) are set here.
+    `spec` is left as it was."""
     # Not validated: Plotly checks every property of every trace, shape and annotation against
     # its schema as it builds the objects, which cost most of a figure's build. The specs are
     # plain dicts written against that schema; tests/test_figure_specs.py builds every figure
     # the app shows with full validation and checks that it comes out the same.
     # An animation's frames are validated all the same: go.Figure does not pass `_validate`
     # on to them, and an unvalidated Frame cannot be read back (`frame.data` fails).
-    # No template of Plotly's or Streamlit's: the page draws each chart in Streamlit's theme
-    # itself (st.plotly_chart's theme="streamlit"), the same with it or without. Copied into
-    # every figure, it was a tenth of the bytes sent per chart, and most of making a Figure.
-    layout = spec.get("layout") or {}
-    if "template" not in layout:
-        spec = {**spec, "layout": {**layout, "template": NO_TEMPLATE}}
-    return go.Figure(spec, _validate=False)
+    # No template of Plotly's or Streamlit's: the page's colours are written into the figure
+    # itself, and Streamlit's theme="streamlit" draws it the same with a template or without.
+    # Copied into every figure, a template was a tenth of the bytes sent per chart, and most
+    # of making a Figure.
+    layout = containers(spec.get("layout") or {})
+    layout.setdefault("template", NO_TEMPLATE)
+    _on_page(layout, pal)
+    data = [
+        merged(
+            trace,
+            {
+                "colorbar": {
+                    "tickfont": {"color": pal.muted_text},
+                    "title": {"font": {"color": pal.text}},
+                }
+            },
+        )
+        if trace.get("type") == "choropleth"
+        else trace
+        for trace in spec.get("data", [])
+    ]
+    return go.Figure({**spec, "data": data, "layout": layout}, _validate=False)
+
+
+def _on_page(layout: Spec, pal: Palette) -> None:
+    """Into `layout`: the page's background and text, and the colours of the axes, hover
+    labels, maps, buttons, sliders and notes that the figure has."""
+    text = {"color": pal.text}
+    merge(
+        layout,
+        {
+            "paper_bgcolor": pal.background,
+            "plot_bgcolor": pal.background,
+            "font": {**FONT, **text},
+            "title": {"font": text, "subtitle": {"font": text}},
+            "legend": {"font": text, "title": {"font": text}},
+            "hoverlabel": {
+                "bgcolor": pal.background,
+                "bordercolor": pal.hover_border,
+                "font": text,
+            },
+        },
+    )
+    geos = [key for key in layout if re.fullmatch(r"geo\d*", key)]
+    axes = {key for key in layout if re.fullmatch(r"[xy]axis\d*", key)}
+    # A figure without a map has its x and y axes even when it leaves them at their defaults.
+    for name in axes | (set() if geos else {"xaxis", "yaxis"}):
+        axis = layout.setdefault(name, {})
+        merge(
+            axis,
+            {
+                "gridcolor": pal.grid,
+                "linecolor": pal.axis_line,
+                "zerolinecolor": pal.grid,
+                "tickfont": {"color": pal.muted_text},
+                "title": {"font": {"color": pal.muted_text}},
+            },
+        )
+        if axis.get("rangeslider", {}).get("visible"):  # any of it would turn a slider on
+            merge(axis["rangeslider"], {"bgcolor": pal.background, "bordercolor": pal.axis_line})
+    for name in geos:
+        merge(
+            layout[name],
+            {
+                "bgcolor": pal.background,
+                "landcolor": pal.land,
+                "oceancolor": pal.ocean,
+                "lakecolor": pal.ocean,
+                "countrycolor": pal.border,
+                "coastlinecolor": pal.border,
+                "framecolor": pal.border,
+            },
+        )
+    for menu in layout.get("updatemenus", []):
+        merge(
+            menu,
+            {
+                "bgcolor": pal.button,
+                "bordercolor": pal.axis_line,
+                "font": {"color": pal.button_text},
+            },
+        )
+    for slider in layout.get("sliders", []):
+        merge(
+            slider,
+            {
+                "bgcolor": pal.button,
+                "activebgcolor": pal.button_active,
+                "bordercolor": pal.axis_line,
+                "tickcolor": pal.muted_text,
+                "font": {"color": pal.muted_text},
+                "currentvalue": {"font": text},
+            },
+        )
+    for note in layout.get("annotations", []):
+        note.setdefault("font", {}).setdefault("color", pal.text)
+
+
+def merge(into: Spec, values: Mapping[str, Any]) -> None:
+    """Update the spec (or part of one) `into` with `values`, nested dicts key by key (as
+    Plotly's `update_layout` does)."""
+    for key, value in values.items():
+        if isinstance(value, Mapping):
+            node = into.get(key)
+            if not isinstance(node, dict):
+                node = into[key] = {}
+            merge(node, value)
+        else:
+            into[key] = value
+
+
+def merged(spec: Spec, values: Mapping[str, Any]) -> Spec:
+    """`merge` into a copy of `spec`'s containers (its values shared)."""
+    out = containers(spec)
+    merge(out, values)
+    return out
+
+
+def containers(node: Any) -> Any:
+    """`node` with new dicts, lists and tuples, and the same values (arrays, text) in them."""
+    if isinstance(node, dict):
+        return {key: containers(value) for key, value in node.items()}
+    if isinstance(node, list | tuple):
+        return type(node)(containers(item) for item in node)
+    return node
 
 
 def say(layout: Spec, message: str) -> None:
@@ -83,13 +201,14 @@ def say(layout: Spec, message: str) -> None:
     )
 
 
-def empty(layout: Spec, message: str = NO_EVENTS) -> go.Figure:
-    return figure(empty_spec(layout, message))
+def empty(layout: Spec, pal: Palette, message: str = NO_EVENTS) -> go.Figure:
+    """A figure of nothing but `message` (and `layout`)."""
+    return figure(empty_spec(layout, message), pal)
 
 
 def empty_spec(layout: Spec, message: str = NO_EVENTS) -> Spec:
     say(layout, message)
-    palette.merge(layout, {"xaxis": {"visible": False}, "yaxis": {"visible": False}})
+    merge(layout, {"xaxis": {"visible": False}, "yaxis": {"visible": False}})
     return {"data": [], "layout": layout}
 
 
@@ -99,35 +218,41 @@ def heading(text: str) -> dict[str, Any]:
 
 def category_codes(df: pd.DataFrame, categories: list[str]) -> np.ndarray:
     """Each row's position in `categories` (-1 when not there), from the category column's
-    codes: a million rows of `.astype(str)` cost a quarter of a second on every rerun."""
+    codes (not its text: `.astype(str)` of a million rows is slow)."""
     column = df["category"]
     if not isinstance(column.dtype, pd.CategoricalDtype):
         column = column.astype("category")
     return column.cat.set_categories(categories).cat.codes.to_numpy()
 
 
-def events_per_year(df: pd.DataFrame) -> go.Figure:
+def by_category(df: pd.DataFrame, key: np.ndarray, keys: int) -> pd.DataFrame:
+    """The number of rows of `df` per `key` (rows: 0 to `keys` - 1) and category (columns, in
+    schema order, those with rows only). One `bincount`: a groupby is several times slower."""
+    cats = list(schema.CATEGORIES)
+    codes = category_codes(df, cats)
+    known = codes >= 0
+    grid = np.bincount(key[known] * len(cats) + codes[known], minlength=keys * len(cats))
+    grid = grid.reshape(keys, len(cats))
+    some = grid.sum(axis=0) > 0
+    names = pd.Index([c for c, s in zip(cats, some, strict=True) if s], name="category")
+    return pd.DataFrame(grid[:, some], columns=names)
+
+
+def events_per_year(df: pd.DataFrame, pal: Palette = LIGHT) -> go.Figure:
     """Stacked bars: how many of the events start in each year, by category."""
     layout: Spec = {
         "title": heading("Events per year, by category (year each event starts)"),
         "height": 400,
-        "font": dict(FONT),
         "margin": {"l": 10, "r": 10, "t": 60, "b": 10},
     }
     if df.empty:
-        return empty(layout)
+        return empty(layout, pal)
     year = df["start"].dt.year.to_numpy()
-    first, cats = int(year.min()), list(schema.CATEGORIES)
-    years = np.arange(first, int(year.max()) + 1)
-    codes = category_codes(df, cats)
-    known = codes >= 0
-    grid = np.bincount(
-        (year[known] - first) * len(cats) + codes[known], minlength=len(years) * len(cats)
-    ).reshape(len(years), len(cats))
-    counts = pd.DataFrame(grid, index=years, columns=cats)
-    counts = counts.loc[:, counts.sum(axis=0) > 0]
+    first = int(year.min())
+    counts = by_category(df, year - first, int(year.max()) - first + 1)
+    counts.index += first
     data: list[Spec] = []
-    for cat in [c for c in schema.CATEGORIES if c in counts.columns]:
+    for cat in counts.columns:
         # Only the years that have such events: a zero-height bar is invisible, but the browser
         # still draws it (a century of years times the categories: most of the chart's work).
         some = counts[cat].to_numpy() > 0
@@ -135,9 +260,9 @@ def events_per_year(df: pd.DataFrame) -> go.Figure:
             {
                 "type": "bar",
                 "name": schema.CATEGORIES[cat],
-                "x": years[some],
+                "x": counts.index.to_numpy()[some],
                 "y": counts[cat].to_numpy()[some],
-                "marker": {"color": schema.CATEGORY_COLORS[cat]},
+                "marker": {"color": pal.category[cat]},
                 "hovertemplate": "%{x}: %{y} " + schema.CATEGORIES[cat] + "<extra></extra>",
                 "meta": {"category": cat},
             }
@@ -159,4 +284,4 @@ def events_per_year(df: pd.DataFrame) -> go.Figure:
             "dtick": max(1, -(-most // 6)),
         },
     )
-    return figure({"data": data, "layout": layout})
+    return figure({"data": data, "layout": layout}, pal)

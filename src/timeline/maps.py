@@ -14,19 +14,20 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from timeline import palette, schema
+from timeline import schema
 from timeline.figures import (
-    FONT,
     NO_EVENTS,
     Spec,
+    by_category,
     category_codes,
     empty,
-    escape,
     escaped,
     figure,
     heading,
+    merge,
 )
 from timeline.labels import label_texts
+from timeline.palette import LIGHT, Palette
 
 # Above this many located events the places map shows one circle per place or grid cell.
 PLACES_MAX = 2000
@@ -48,29 +49,24 @@ BASE_MAP = Path(__file__).resolve().parents[2] / "static" / "world_110m.json"
 
 
 def geo_layout(layout: Spec) -> None:
-    """Into a map's `layout` spec: the world map's look, its size and margins."""
-    palette.merge(
+    """Into a map's `layout` spec: the world map's projection and what it shows, its size and
+    margins (its colours are the page's: `figures.figure`)."""
+    merge(
         layout,
         {
             "geo": {
                 "projection": {"type": "natural earth", "rotation": {"lon": 0}},
                 "showcountries": True,
-                "countrycolor": palette.LIGHT.border,
                 "showland": True,
-                "landcolor": palette.LIGHT.land,
                 "showocean": True,
-                "oceancolor": palette.LIGHT.ocean,
                 "showlakes": True,
-                "lakecolor": palette.LIGHT.ocean,
                 "showcoastlines": True,
-                "coastlinecolor": palette.LIGHT.border,
                 "showframe": False,
                 "center": {"lon": 0},
                 "resolution": 110,
             },
             "margin": {"l": 0, "r": 0, "t": 50, "b": 0},
             "height": 520,
-            "font": FONT,
         },
     )
 
@@ -121,7 +117,7 @@ def _box(lat: np.ndarray, lon: np.ndarray) -> tuple[list[float], list[float]]:
 def _zoom_to(layout: Spec, lat_range: list[float], lon_range: list[float]) -> None:
     """Show this part of the world, centred on it (into a map's `layout` spec)."""
     middle_lon = (lon_range[0] + lon_range[1]) / 2
-    palette.merge(
+    merge(
         layout,
         {
             "geo": {
@@ -219,19 +215,17 @@ def _place_events(located: pd.DataFrame, member: np.ndarray) -> tuple[np.ndarray
             "group": member,
             "start": located["start"].to_numpy(),
             "id": located["id"].astype(str).to_numpy(),
-            "title": escape(cut).to_numpy(),
+            "title": escaped(cut),
             "date": escaped(labels["date"]),
             "category": escaped(labels["category"]),
-            "place": escape(located["location"]).to_numpy(),
+            "place": escaped(located["location"]),
         }
     ).sort_values(["group", "start", "id"], ascending=[True, False, True], kind="stable")
     rank = events.groupby("group").cumcount().to_numpy()
     newest = events[rank == 0]  # one row per place, in group order
     count = events.groupby("group").size().to_numpy()
-    hover = (
-        "<b>" + newest["title"] + "</b><br>" + newest["date"] + "<br>" + newest["category"]
-        + "<br>" + newest["place"]
-    ).to_numpy(dtype=object)  # fmt: skip
+    lines = "<b>" + newest["title"] + "</b><br>" + newest["date"]
+    hover = (lines + "<br>" + newest["category"] + "<br>" + newest["place"]).to_numpy(dtype=object)
     listed = events[rank < HOVER_TITLES]
     lists = (listed["date"] + " · " + listed["title"]).groupby(listed["group"]).agg("<br>".join)
     # The place's name: the one its events give most often (ties: alphabetical).
@@ -246,7 +240,7 @@ def _place_events(located: pd.DataFrame, member: np.ndarray) -> tuple[np.ndarray
 
 
 def _place_traces(
-    groups: pd.DataFrame, size: np.ndarray, hover: np.ndarray, custom: np.ndarray
+    groups: pd.DataFrame, size: np.ndarray, hover: np.ndarray, custom: np.ndarray, pal: Palette
 ) -> list[Spec]:
     """The places' marks, one trace per most frequent category (the legend; `text` holds each
     place's count, blank for one event), then those counts printed over every mark."""
@@ -267,10 +261,10 @@ def _place_traces(
                 "lon": lon[rows],
                 "mode": "markers",
                 "marker": {
-                    "color": schema.CATEGORY_COLORS[cat],
+                    "color": pal.category[cat],
                     "size": size[rows],
                     "opacity": 0.9,
-                    "line": {"color": palette.LIGHT.marker_edge, "width": 1},
+                    "line": {"color": pal.marker_edge, "width": 1},
                 },
                 "text": text[rows],
                 "hovertext": hover[rows],
@@ -296,7 +290,7 @@ def _place_traces(
                 # The marks' edge colour (white on a light page) with a halo of the opposite
                 # ("auto"): legible on every category's colour.
                 "textfont": {
-                    "color": palette.LIGHT.marker_edge,
+                    "color": pal.marker_edge,
                     "size": 11,
                     "weight": 600,
                     "shadow": "auto",
@@ -309,7 +303,7 @@ def _place_traces(
     return data
 
 
-def _place_ring(lat: float, lon: float, size: float, customdata: np.ndarray) -> Spec:
+def _place_ring(lat: float, lon: float, size: float, customdata: np.ndarray, pal: Palette) -> Spec:
     """The ring around the selected event's place: the ring over its halo, as on the timeline."""
     return {
         "type": "scattergeo",
@@ -320,7 +314,7 @@ def _place_ring(lat: float, lon: float, size: float, customdata: np.ndarray) -> 
         "marker": {
             "symbol": "circle-open",
             "size": [size + 12, size + 12],
-            "color": [palette.LIGHT.ring_halo, palette.LIGHT.ring],
+            "color": [pal.ring_halo, pal.ring],
             "line": {"width": [6, 2.5]},
         },
         "customdata": np.concatenate([customdata, customdata]),
@@ -330,7 +324,9 @@ def _place_ring(lat: float, lon: float, size: float, customdata: np.ndarray) -> 
     }
 
 
-def places_map(df: pd.DataFrame, selected: str | None = None, world: bool = False) -> go.Figure:
+def places_map(
+    df: pd.DataFrame, selected: str | None = None, world: bool = False, pal: Palette = LIGHT
+) -> go.Figure:
     """One mark per place, sized by its number of events (printed on it when more than one)
     and coloured by its most frequent category. Its hover lists the events, newest first;
     its customdata is `[id]` of the newest, which a click selects. Above PLACES_MAX located
@@ -342,7 +338,7 @@ def places_map(df: pd.DataFrame, selected: str | None = None, world: bool = Fals
     layout: Spec = {"title": heading(title)}
     geo_layout(layout)
     if located_n == 0:
-        return empty(layout, "None of these events has a location" if len(df) else NO_EVENTS)
+        return empty(layout, pal, "None of these events has a location" if len(df) else NO_EVENTS)
     detail = located_n <= PLACES_MAX
     # Many events: only the columns the groups need (selecting whole rows of a big table
     # moves every text column, a second at 1M rows).
@@ -356,7 +352,7 @@ def places_map(df: pd.DataFrame, selected: str | None = None, world: bool = Fals
         custom = located["id"].astype(str).to_numpy(dtype=object)[newest][:, None]
     else:
         where = "place" if cell == 0 else f"{cell:g}° × {cell:g}° cell"
-        palette.merge(
+        merge(
             layout,
             {
                 "title": {
@@ -372,19 +368,21 @@ def places_map(df: pd.DataFrame, selected: str | None = None, world: bool = Fals
         )
         most = groups["category"].map(schema.CATEGORIES).to_numpy(dtype=object)
         hover = np.array(
-            [f"{n:,} event{'s' if n != 1 else ''} in this {where}<br>most often: {m}"
-             for n, m in zip(events, most, strict=True)],
+            [
+                f"{n:,} event{'s' if n != 1 else ''} in this {where}<br>most often: {m}"
+                for n, m in zip(events, most, strict=True)
+            ],
             dtype=object,
-        )  # fmt: skip
+        )
         custom = events
-    data = _place_traces(groups, size, hover, custom)
+    data = _place_traces(groups, size, hover, custom, pal)
     if detail and selected is not None:
         at = np.flatnonzero(located["id"].to_numpy() == selected)
         if len(at):
             g = int(member[at[0]])
             ring = np.array([[str(selected)]], dtype=object)
             lat, lon = groups.loc[g, ["lat", "lon"]].round(4)
-            data.append(_place_ring(float(lat), float(lon), float(size[g]), ring))
+            data.append(_place_ring(float(lat), float(lon), float(size[g]), ring, pal))
     if not world:
         _zoom_to(layout, *region_extent(groups["lat"], groups["lon"], events))
     # The legend under the map, not beside it: on a phone a legend beside it leaves the map
@@ -396,36 +394,28 @@ def places_map(df: pd.DataFrame, selected: str | None = None, world: bool = Fals
         "y": 0,
         "x": 0,
     }
-    return figure({"data": data, "layout": layout})
+    return figure({"data": data, "layout": layout}, pal)
 
 
 def country_counts(df: pd.DataFrame) -> pd.DataFrame:
     """Per country (ISO3, rows) the number of events by category (columns, schema order),
     plus `total`; sorted by total, most first. Counted per distinct list of countries (a
-    table repeats them), so a million events cost little more than their distinct lists."""
-    cats = list(schema.CATEGORIES)
-    codes, uniques = pd.factorize(df["countries"], use_na_sentinel=False)
-    cat_codes = category_codes(df, cats)
-    keep = cat_codes >= 0
-    per_list = np.bincount(
-        codes[keep] * len(cats) + cat_codes[keep], minlength=len(uniques) * len(cats)
-    ).reshape(len(uniques), len(cats))
-    rows: dict[str, np.ndarray] = {}
-    for items, row in zip(uniques, per_list, strict=True):
-        for country in dict.fromkeys(items or ()):
-            rows[country] = rows[country] + row if country in rows else row.copy()
-    names = sorted(rows)
-    table = pd.DataFrame(
-        np.array([rows[c] for c in names], dtype=np.int64).reshape(len(names), len(cats)),
-        index=pd.Index(names, name="countries"),
-        columns=pd.Index(cats, name="category"),
-    )
+    table repeats them), then per country of each list."""
+    codes, lists = pd.factorize(df["countries"], use_na_sentinel=False)
+    per_list = by_category(df, codes, len(lists))
+    named = pd.Series([list(dict.fromkeys(items or ())) for items in lists], dtype=object)
+    named = named.explode().dropna()
+    country, names = pd.factorize(named.to_numpy(), sort=True)
+    grid = np.zeros((len(names), per_list.shape[1]), dtype=np.int64)
+    np.add.at(grid, country, per_list.to_numpy()[named.index.to_numpy()])
+    index = pd.Index(list(names), name="countries")
+    table = pd.DataFrame(grid, index=index, columns=per_list.columns)
     table = table.loc[:, table.sum(axis=0) > 0]
     table["total"] = table.sum(axis=1)
     return table.sort_values("total", ascending=False, kind="stable")
 
 
-def countries_map(df: pd.DataFrame, world: bool = False) -> go.Figure:
+def countries_map(df: pd.DataFrame, world: bool = False, pal: Palette = LIGHT) -> go.Figure:
     """A choropleth of how many events involve each country, with a by-category hover. It
     opens on the region of those countries (`region_extent` of their centres on the base map,
     each counted by its events, COUNTRY_REGION_SHARE of them), or on the whole world."""
@@ -433,7 +423,8 @@ def countries_map(df: pd.DataFrame, world: bool = False) -> go.Figure:
     geo_layout(layout)
     counts = country_counts(df)
     if counts.empty:
-        return empty(layout, "None of these events names another country" if len(df) else NO_EVENTS)
+        none = "None of these events names another country" if len(df) else NO_EVENTS
+        return empty(layout, pal, none)
     cats = [c for c in counts.columns if c != "total"]
     lines = pd.Series("", index=counts.index, dtype="string")
     for cat in cats:
@@ -445,21 +436,21 @@ def countries_map(df: pd.DataFrame, world: bool = False) -> go.Figure:
     custom = np.column_stack(
         [
             counts.index.to_numpy(dtype=object),
-            escape(names).to_numpy(dtype=object),
+            escaped(names),
             lines.to_numpy(dtype=object),
             np.array([f"{k:,} event{'s' if k != 1 else ''}" for k in total], dtype=object),
         ]
     )
-    aze = palette.LIGHT.azerbaijan_countries
+    aze = pal.azerbaijan_countries
     data: list[Spec] = [
         {
             "type": "choropleth",
             "locations": counts.index.to_list(),
             "z": counts["total"].to_numpy(),
             "locationmode": "ISO-3",
-            "colorscale": [[i / 2, c] for i, c in enumerate(palette.LIGHT.count_scale)],
+            "colorscale": [[i / 2, c] for i, c in enumerate(pal.count_scale)],
             "zmin": 0,
-            "marker": {"line": {"color": palette.LIGHT.border, "width": 0.5}},
+            "marker": {"line": {"color": pal.border, "width": 0.5}},
             # Under the map, not beside it (the map keeps the width on a phone).
             "colorbar": {
                 "title": {"text": "Events", "side": "top"},
@@ -494,4 +485,4 @@ def countries_map(df: pd.DataFrame, world: bool = False) -> go.Figure:
         lat, lon = np.array([centres[c] for c in known]).T
         weight = counts.loc[known, "total"].to_numpy()
         _zoom_to(layout, *region_extent(lat, lon, weight, COUNTRY_REGION_SHARE))
-    return figure({"data": data, "layout": layout})
+    return figure({"data": data, "layout": layout}, pal)

@@ -1,10 +1,9 @@
 """The figures' colours, for a light and a dark page, declared once.
 
-Every figure is drawn with `LIGHT`'s colours; `themed_spec(fig, dark)` gives the finished figure
-its theme: the background, text, axes, hover labels, maps and buttons set from the palette and,
-on a dark page, every colour of `LIGHT` swapped for the same role's colour in `DARK`. So a figure
-function names a role (`palette.LIGHT.ring`), never a theme. tests/contrast.py holds every
-colour to WCAG 2's minimum contrast on what it is drawn on, in both themes.
+Every figure is drawn with the page's palette (`LIGHT` or `DARK`, `for_page`): a figure names a
+role (`pal.ring`), never a colour, and `figures.figure` gives it the page's background, text,
+axes and maps. tests/theme.py holds every colour to WCAG 2's minimum contrast on what it is
+drawn on, in both themes.
 
 The backgrounds are Streamlit 1.67's own (`#FFFFFF`, `#171614`): a figure fills the page
 around it without a visible box.
@@ -15,10 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    import plotly.graph_objects as go
+from typing import Any
 
 BAR_OPACITY = 0.8  # the timeline's bars: overlapping ones show through each other
 CLUSTER_ALPHA = 0.22  # the fill of a cluster of events, in its lane's colour, under its count
@@ -48,7 +44,7 @@ class Palette:
     land: str
     ocean: str
     border: str  # country borders and coastlines
-    standing: Mapping[str, str]  # keyed by relations.STANDINGS' codes
+    standing: Mapping[str, str]  # keyed by standing.STANDING_LABELS' codes
     azerbaijan: str  # Azerbaijan on the relations map
     azerbaijan_countries: str  # Azerbaijan on the countries map
     count_scale: tuple[str, str, str]  # events per country, few to many
@@ -159,11 +155,11 @@ DARK = _palette(
     era_fill=(
         "rgba(86, 180, 233, 0.13)",
         "rgba(200, 200, 200, 0.06)",
-        "rgba(29, 184, 138, 0.10)",
+        "rgba(29, 184, 138, 0.1)",
     ),
     era_label="#DADCE2",
     cut="rgba(160, 160, 160, 0.8)",
-    soviet_fill="rgba(200, 200, 200, 0.10)",
+    soviet_fill="rgba(200, 200, 200, 0.1)",
     year_marker="#FF8A3D",
     cumulative="#A8A8A8",
     land="#34322E",
@@ -180,6 +176,11 @@ DARK = _palette(
     button_pressed=PLOTLY_PRESSED,
     button_active="#B4B8C2",
 )
+
+
+def for_page(dark: bool) -> Palette:
+    """The palette of a dark or a light page."""
+    return DARK if dark else LIGHT
 
 
 # --- colour arithmetic ------------------------------------------------------------------------
@@ -214,180 +215,3 @@ def with_alpha(color: str, alpha: float) -> str:
     if rgba is None:
         raise ValueError(f"not a colour: {color!r}")
     return _format((*rgba[:3], rgba[3] * alpha))
-
-
-# --- the swap ---------------------------------------------------------------------------------
-
-
-def _swap_table(light: Palette, dark: Palette) -> dict[RGBA, RGBA]:
-    """Each colour of `light` -> the same role's in `dark`. Two roles may share a light colour
-    only if they share the dark one too: otherwise a figure's colour could not say its role."""
-    table: dict[RGBA, RGBA] = {}
-    roles: dict[RGBA, str] = {}
-    dark_colors = dark.colors()
-    for role, value in light.colors().items():
-        key, target = parse(value), parse(dark_colors[role])
-        if key is None or target is None:
-            raise ValueError(f"palette role {role}: not a colour")
-        if key in table and table[key] != target:
-            raise ValueError(
-                f"palette roles {roles[key]} and {role} share the light colour {value} "
-                "but not the dark one"
-            )
-        table[key], roles[key] = target, role
-    return table
-
-
-_TO_DARK = _swap_table(LIGHT, DARK)
-
-
-def to_dark(color: str) -> str:
-    """The dark theme's colour for a light one: the same role's; an `rgba()` of a role's colour
-    with another alpha, the dark colour with that alpha; any other colour as it is."""
-    rgba = parse(color)
-    if rgba is None:
-        return color
-    target = _TO_DARK.get(rgba)
-    if target is None and rgba[3] < 1:
-        opaque = _TO_DARK.get((*rgba[:3], 1.0))
-        target = (*opaque[:3], rgba[3]) if opaque else None
-    return _format(target) if target is not None else color
-
-
-def _swapped(value: Any) -> Any:
-    """Colour values (a colour, an array of them, a colour scale) in their dark theme."""
-    if isinstance(value, str):
-        return to_dark(value)
-    if isinstance(value, list | tuple) or hasattr(value, "tolist"):
-        return [_swapped(v) for v in (value.tolist() if hasattr(value, "tolist") else value)]
-    return value  # a number: a colour scale's position
-
-
-def _swap(node: Any) -> None:
-    """Swap every colour in a figure's dict, in place: the values of keys that name a colour
-    (`color`, `bgcolor`, `fillcolor`, ..., `colorscale`). Text (customdata, titles) is left
-    alone, whatever it says."""
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key.endswith("color") or key == "colorscale":
-                node[key] = _swapped(value)
-            elif key != "template":  # Plotly's or Streamlit's theme, not the figure's colours
-                _swap(value)
-    elif isinstance(node, list | tuple):
-        for item in node:
-            _swap(item)
-
-
-def merge(into: dict[str, Any], values: Mapping[str, Any]) -> None:
-    """Update the figure spec (or part of one) `into` with `values`, nested dicts key by key
-    (as Plotly's `update_layout` does)."""
-    for key, value in values.items():
-        if isinstance(value, Mapping):
-            node = into.get(key)
-            if not isinstance(node, dict):
-                node = into[key] = {}
-            merge(node, value)
-        else:
-            into[key] = value
-
-
-def _numbered(layout: Mapping[str, Any], prefix: str) -> list[str]:
-    return [key for key in layout if re.fullmatch(prefix + r"\d*", key)]
-
-
-def _containers(node: Any) -> Any:
-    """`node` with new dicts, lists and tuples, and the same values in them."""
-    if isinstance(node, dict):
-        return {key: _containers(value) for key, value in node.items()}
-    if isinstance(node, list | tuple):
-        return type(node)(_containers(item) for item in node)
-    return node
-
-
-def spec_of(fig: go.Figure) -> dict[str, Any]:
-    """`fig` as a spec of its own dicts and lists, sharing the values (arrays, text) with it:
-    change the spec's containers, never a value in place. Not `fig.to_dict()`: that copies
-    every array and string (and writes arrays as Plotly's typed arrays)."""
-    spec = {"data": _containers(fig._data), "layout": _containers(fig._layout)}
-    if fig.frames:
-        spec["frames"] = [_containers(frame._props) for frame in fig.frames]
-    return spec
-
-
-def themed_spec(fig: go.Figure, dark: bool) -> dict[str, Any]:
-    """`fig` (drawn in `LIGHT`) as a spec for a light or a dark page: its background, text,
-    axes, hover labels, maps, buttons and sliders take the theme's colours, and on a dark page
-    every `LIGHT` colour its `DARK` counterpart (`to_dark`). `fig` is left as it was."""
-    p = DARK if dark else LIGHT
-    spec = spec_of(fig)
-    if dark:
-        _swap(spec)
-    layout = spec.setdefault("layout", {})
-    text = {"color": p.text}
-    merge(
-        layout,
-        {
-            "paper_bgcolor": p.background,
-            "plot_bgcolor": p.background,
-            "font": text,
-            "title": {"font": text, "subtitle": {"font": text}},
-            "legend": {"font": text, "title": {"font": text}},
-            "hoverlabel": {"bgcolor": p.background, "bordercolor": p.hover_border, "font": text},
-        },
-    )
-    geos = _numbered(layout, "geo")
-    # A figure without a map has its x and y axes even when it leaves them at their defaults.
-    axes = set(_numbered(layout, "xaxis") + _numbered(layout, "yaxis"))
-    for name in axes | (set() if geos else {"xaxis", "yaxis"}):
-        axis = layout.setdefault(name, {})
-        merge(
-            axis,
-            {
-                "gridcolor": p.grid,
-                "linecolor": p.axis_line,
-                "zerolinecolor": p.grid,
-                "tickfont": {"color": p.muted_text},
-                "title": {"font": {"color": p.muted_text}},
-            },
-        )
-        if axis.get("rangeslider", {}).get("visible"):  # any of it would turn a slider on
-            merge(axis["rangeslider"], {"bgcolor": p.background, "bordercolor": p.axis_line})
-    for name in geos:
-        merge(
-            layout[name],
-            {
-                "bgcolor": p.background,
-                "landcolor": p.land,
-                "oceancolor": p.ocean,
-                "lakecolor": p.ocean,
-                "countrycolor": p.border,
-                "coastlinecolor": p.border,
-                "framecolor": p.border,
-            },
-        )
-    for menu in layout.get("updatemenus", []):
-        merge(
-            menu,
-            {"bgcolor": p.button, "bordercolor": p.axis_line, "font": {"color": p.button_text}},
-        )
-    for slider in layout.get("sliders", []):
-        merge(
-            slider,
-            {
-                "bgcolor": p.button,
-                "activebgcolor": p.button_active,
-                "bordercolor": p.axis_line,
-                "tickcolor": p.muted_text,
-                "font": {"color": p.muted_text},
-                "currentvalue": {"font": text},
-            },
-        )
-    for annotation in layout.get("annotations", []):
-        annotation.setdefault("font", {}).setdefault("color", p.text)
-    for trace in spec.get("data", []):
-        if trace.get("type") == "choropleth":
-            merge(
-                trace,
-                {"colorbar": {"tickfont": {"color": p.muted_text}, "title": {"font": text}}},
-            )
-    return spec

@@ -15,9 +15,10 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from timeline import figures, maps, palette
+from timeline import figures, maps
 from timeline.dates import format_date
 from timeline.figures import Spec
+from timeline.palette import LIGHT, Palette
 from timeline.standing import (
     FIRST_YEAR,
     SOVIET_PERIOD,
@@ -32,14 +33,6 @@ from timeline.standing import (
     standing_by_year,
 )
 
-# The standings, in the order of the map's legend: code -> (label, colour). The colours are
-# palette.LIGHT.standing's: those of the categories that give them, "none" a neutral grey.
-STANDINGS: dict[str, tuple[str, str]] = {
-    code: (label, palette.LIGHT.standing[code]) for code, label in STANDING_LABELS.items()
-}
-# Azerbaijan in the statehood colour: the countries map's orange is too close to the
-# vermilion of its neighbour at war.
-AZERBAIJAN_COLOR = palette.LIGHT.azerbaijan
 NOT_IN_TABLE = "No row in the table"  # the countries the rows never name: the bare land
 # On two lines: on one it was wider than a phone's map.
 SOVIET_NOTE = (
@@ -47,16 +40,17 @@ SOVIET_NOTE = (
     "no foreign relations of its own"
 )
 
-_CODES = {code: i for i, code in enumerate(STANDINGS)}
+# The standings in the order of the map's legend, each drawn in `pal.standing[code]`.
+_CODES = {code: i for i, code in enumerate(STANDING_LABELS)}
 
 
-def _colorscale() -> list[list[Any]]:
-    """A stepped colour scale: code i of STANDINGS (z = i, with zmin -0.5 and zmax n - 0.5)
-    gets its own colour."""
-    n = len(STANDINGS)
+def _colorscale(pal: Palette) -> list[list[Any]]:
+    """A stepped colour scale: code i of STANDING_LABELS (z = i, with zmin -0.5 and zmax
+    n - 0.5) gets its own colour."""
+    n = len(_CODES)
     scale: list[list[Any]] = []
-    for i, (_, color) in enumerate(STANDINGS.values()):
-        scale += [[i / n, color], [(i + 1) / n, color]]
+    for i, code in enumerate(_CODES):
+        scale += [[i / n, pal.standing[code]], [(i + 1) / n, pal.standing[code]]]
     return scale
 
 
@@ -72,7 +66,7 @@ def _hover_lines(table: pd.DataFrame, sources: bool = True) -> list[str]:
         table["source_title"],
         strict=True,
     ):
-        label = STANDINGS[standing][0]
+        label = STANDING_LABELS[standing]
         if standing == "relations":
             line = f"{label} since {since}"
         elif standing == "recognised":
@@ -90,13 +84,13 @@ def _hover_lines(table: pd.DataFrame, sources: bool = True) -> list[str]:
     return lines
 
 
-def _map_trace(table: pd.DataFrame) -> Spec:
+def _map_trace(table: pd.DataFrame, pal: Palette) -> Spec:
     codes = table["standing"].map(_CODES).to_numpy(dtype=float)
     custom = (
         np.column_stack(
             [
                 table["country"].to_numpy(dtype=object),
-                figures.escape(table["name"]).to_numpy(dtype=object),
+                figures.escaped(table["name"]),
                 np.array(_hover_lines(table), dtype=object),
             ]
         )
@@ -109,19 +103,21 @@ def _map_trace(table: pd.DataFrame) -> Spec:
         "locations": table["country"].to_list(),
         "z": codes,
         "zmin": -0.5,  # code i sits in the middle of its colour's band
-        "zmax": len(STANDINGS) - 0.5,
+        "zmax": len(_CODES) - 0.5,
         "locationmode": "ISO-3",
-        "colorscale": _colorscale(),
+        "colorscale": _colorscale(pal),
         "showscale": False,
-        "marker": {"line": {"color": palette.LIGHT.border, "width": 0.5}},
+        "marker": {"line": {"color": pal.border, "width": 0.5}},
         "customdata": custom,
         "hovertemplate": "<b>%{customdata[1]}</b><br>%{customdata[2]}<extra></extra>",
         "meta": {"kind": "standing"},
     }
 
 
-def _azerbaijan(soviet: bool) -> Spec:
-    color = STANDINGS["soviet"][1] if soviet else AZERBAIJAN_COLOR
+def _azerbaijan(soviet: bool, pal: Palette) -> Spec:
+    # In the statehood colour: the countries map's orange is too close to the vermilion of
+    # its neighbour at war.
+    color = pal.standing["soviet"] if soviet else pal.azerbaijan
     text = "Azerbaijan SSR, part of the Soviet Union" if soviet else "Azerbaijan"
     return {
         "type": "choropleth",
@@ -131,25 +127,20 @@ def _azerbaijan(soviet: bool) -> Spec:
         "locationmode": "ISO-3",
         "showscale": False,
         "colorscale": [[0, color], [1, color]],
-        "marker": {"line": {"color": palette.LIGHT.border, "width": 0.5}},
+        "marker": {"line": {"color": pal.border, "width": 0.5}},
         "customdata": [["AZE", "Azerbaijan", text]],
         "hovertemplate": f"<b>{text}</b><extra></extra>",
         "meta": {"kind": "azerbaijan"},
     }
 
 
-def _legend(codes: Sequence[str]) -> list[Spec]:
+def _legend(codes: Sequence[str], pal: Palette) -> list[Spec]:
     """Legend entries (empty geo traces) for the standings: the map itself is one trace."""
     entries: list[tuple[str, str, dict[str, Any]]] = [
-        (code, STANDINGS[code][0], {"color": STANDINGS[code][1]}) for code in codes
+        (code, STANDING_LABELS[code], {"color": pal.standing[code]}) for code in codes
     ]
-    entries.append(
-        (
-            "",
-            NOT_IN_TABLE,
-            {"color": palette.LIGHT.land, "line": {"color": palette.LIGHT.border, "width": 1}},
-        )
-    )
+    bare = {"color": pal.land, "line": {"color": pal.border, "width": 1}}
+    entries.append(("", NOT_IN_TABLE, bare))
     return [
         {
             "type": "scattergeo",
@@ -183,27 +174,27 @@ def _map_title(year: int, table: pd.DataFrame) -> Spec:
     return {**figures.heading(f"Azerbaijan's relations in {year}"), "subtitle": {"text": count}}
 
 
-def relations_map(df: pd.DataFrame, year: int) -> go.Figure:
+def relations_map(df: pd.DataFrame, year: int, pal: Palette = LIGHT) -> go.Figure:
     """A world map of every country's standing with Azerbaijan in `year` (one choropleth trace,
     a colour per standing; customdata [ISO3, name, hover line]; clicks give the ISO3 as the
     point's location). In the Soviet years: Azerbaijan alone and a note saying why."""
     table = standing_by_year(df, year)
-    return figures.figure(_relations_map(table, year))
+    return figures.figure(_relations_map(table, year, pal), pal)
 
 
-def _relations_map(table: pd.DataFrame, year: int) -> Spec:
+def _relations_map(table: pd.DataFrame, year: int, pal: Palette) -> Spec:
     layout: Spec = {"title": _map_title(year, table)}
     maps.geo_layout(layout)
     soviet = is_soviet_year(year)
     if soviet:
-        data = [_map_trace(table.iloc[:0])]
-        layout["annotations"] = [_soviet_note()]
+        data = [_map_trace(table.iloc[:0], pal)]
+        layout["annotations"] = [_soviet_note(pal)]
     else:
-        data = [_map_trace(table)]
+        data = [_map_trace(table, pal)]
         if table.empty:
             figures.say(layout, "None of these events dates relations, recognition or a war")
-    data.append(_azerbaijan(soviet))
-    data += _legend([c for c in STANDINGS if c != "soviet"])
+    data.append(_azerbaijan(soviet, pal))
+    data += _legend([c for c in _CODES if c != "soviet"], pal)
     layout["legend"] = {
         "itemclick": False,
         "itemdoubleclick": False,
@@ -213,7 +204,7 @@ def _relations_map(table: pd.DataFrame, year: int) -> Spec:
     return {"data": data, "layout": layout}
 
 
-def _year_marker(layout: Spec, year: int) -> None:
+def _year_marker(layout: Spec, year: int, pal: Palette) -> None:
     """Into the chart's `layout` spec: a line at `year` and its label."""
     layout["shapes"].append(
         {
@@ -224,7 +215,7 @@ def _year_marker(layout: Spec, year: int) -> None:
             "y0": 0,
             "y1": 1,
             "yref": "paper",
-            "line": {"color": palette.LIGHT.year_marker, "width": 2, "dash": "dot"},
+            "line": {"color": pal.year_marker, "width": 2, "dash": "dot"},
             "name": "year",
         }
     )
@@ -242,7 +233,7 @@ def _year_marker(layout: Spec, year: int) -> None:
             "xshift": -4 if late else 4,
             "text": f"<b>{year}</b>",
             "showarrow": False,
-            "font": {"color": palette.LIGHT.year_marker},
+            "font": {"color": pal.year_marker},
             "name": "year",
         }
     )
@@ -263,7 +254,7 @@ def _panels() -> Spec:
     return layout
 
 
-def relations_over_time(df: pd.DataFrame, year: int) -> go.Figure:
+def relations_over_time(df: pd.DataFrame, year: int, pal: Palette = LIGHT) -> go.Figure:
     """Two panels over the years: countries with diplomatic relations (a step line, top) and
     organizations joined (bars, with the running total; bottom), the Soviet years shaded and
     `year` marked by a vertical line."""
@@ -280,7 +271,7 @@ def relations_over_time(df: pd.DataFrame, year: int) -> go.Figure:
             "x": years,
             "y": relations["relations"].to_numpy(),
             "mode": "lines",
-            "line": {"shape": "hv", "color": STANDINGS["relations"][1], "width": 2},
+            "line": {"shape": "hv", "color": pal.standing["relations"], "width": 2},
             "hovertemplate": "%{x}: relations with %{y} countries<extra></extra>",
             "meta": {"kind": "relations"},
             "xaxis": "x",
@@ -291,8 +282,8 @@ def relations_over_time(df: pd.DataFrame, year: int) -> go.Figure:
             "name": "Organizations joined that year",
             "x": years[some],
             "y": members["joined"].to_numpy()[some],
-            "marker": {"color": palette.LIGHT.category["membership"]},
-            "customdata": figures.escape(members["organizations"][some]).to_numpy(dtype=object),
+            "marker": {"color": pal.category["membership"]},
+            "customdata": figures.escaped(members["organizations"][some]),
             "hovertemplate": "%{x}: joined %{y}<br>%{customdata}<extra></extra>",
             "meta": {"kind": "joined"},
             "xaxis": "x2",
@@ -307,7 +298,7 @@ def relations_over_time(df: pd.DataFrame, year: int) -> go.Figure:
             "mode": "lines",
             "line": {
                 "shape": "hv",
-                "color": palette.LIGHT.cumulative,
+                "color": pal.cumulative,
                 "width": 1.5,
                 "dash": "dash",
             },
@@ -326,7 +317,7 @@ def relations_over_time(df: pd.DataFrame, year: int) -> go.Figure:
             "y0": 0,
             "y1": 1,
             "yref": f"{axis} domain",
-            "fillcolor": palette.LIGHT.soviet_fill,
+            "fillcolor": pal.soviet_fill,
             "line": {"width": 0},
             "layer": "below",
             "name": "Soviet period",
@@ -341,18 +332,17 @@ def relations_over_time(df: pd.DataFrame, year: int) -> go.Figure:
             "yref": "y domain",
             "text": "Soviet period:<br>no foreign relations<br>of its own",  # within the band
             "showarrow": False,
-            "font": {"color": palette.LIGHT.muted_text},
+            "font": {"color": pal.muted_text},
             "name": "Soviet period",
         }
     )
-    _year_marker(layout, year)
+    _year_marker(layout, year, pal)
     x_range = [FIRST_YEAR - 0.5, last + 0.5]
-    palette.merge(
+    figures.merge(
         layout,
         {
             "title": figures.heading(f"Relations and memberships by year ({year} marked)"),
             "height": 460,
-            "font": {"family": "sans-serif"},
             "margin": {"l": 10, "r": 10, "t": 80, "b": 10},
             "hovermode": "x unified",
             "legend": {"orientation": "h", "y": -0.12},
@@ -363,11 +353,14 @@ def relations_over_time(df: pd.DataFrame, year: int) -> go.Figure:
             "yaxis2": {"rangemode": "tozero"},
         },
     )
-    return figures.figure({"data": data, "layout": layout})
+    return figures.figure({"data": data, "layout": layout}, pal)
 
 
 def relations_map_animated(
-    df: pd.DataFrame, years: Sequence[int] | None = None, year: int | None = None
+    df: pd.DataFrame,
+    years: Sequence[int] | None = None,
+    year: int | None = None,
+    pal: Palette = LIGHT,
 ) -> go.Figure:
     """`relations_map` for every one of `years` (default `play_years`) as Plotly frames, with
     a play button and a year slider that run in the browser; it opens at `year` (default the
@@ -381,7 +374,7 @@ def relations_map_animated(
     start = year if year in years else years[0]
     tables = Rows(long, df).standings(years)
     base = tables[start]
-    spec = _relations_map(base, start)
+    spec = _relations_map(base, start, pal)
     standing = spec["data"][0]  # its colours (z) are the opening year's already
     _, text = _frame_values(base, start)
     standing.update(
@@ -389,7 +382,7 @@ def relations_map_animated(
         customdata=np.column_stack(
             [
                 base["country"].to_numpy(dtype=object),
-                figures.escape(base["name"]).to_numpy(dtype=object),
+                figures.escaped(base["name"]),
             ]
         )
         if len(base)
@@ -405,12 +398,12 @@ def relations_map_animated(
         # only what a frame names, and would leave it on the map from 1991 on.
         changes: Spec = {
             "title": _map_title(y, table),
-            "annotations": [{**_soviet_note(), "visible": soviet}],
+            "annotations": [{**_soviet_note(pal), "visible": soviet}],
         }
         frames.append(
             {
                 "name": str(y),
-                "data": [{"type": "choropleth", "z": z, "text": text}, _azerbaijan(soviet)],
+                "data": [{"type": "choropleth", "z": z, "text": text}, _azerbaijan(soviet, pal)],
                 "traces": [0, 1],
                 "layout": changes,
             }
@@ -418,7 +411,7 @@ def relations_map_animated(
     spec["frames"] = frames
     layout = spec["layout"]
     if is_soviet_year(start):
-        layout["annotations"] = [_soviet_note()]
+        layout["annotations"] = [_soviet_note(pal)]
     else:
         layout.pop("annotations", None)
     play = {
@@ -427,7 +420,7 @@ def relations_map_animated(
         "transition": {"duration": 0},
     }
     stop = {"frame": {"duration": 0, "redraw": False}, "mode": "immediate"}
-    palette.merge(
+    figures.merge(
         layout,
         {
             "legend": {"y": 1.0, "yanchor": "bottom"},
@@ -472,7 +465,7 @@ def relations_map_animated(
             ],
         }
     ]
-    return figures.figure(spec)
+    return figures.figure(spec, pal)
 
 
 def _frame_values(table: pd.DataFrame, year: int) -> tuple[list[Any], list[str]]:
@@ -483,7 +476,7 @@ def _frame_values(table: pd.DataFrame, year: int) -> tuple[list[Any], list[str]]
     return z, _hover_lines(table, sources=False)
 
 
-def _soviet_note() -> dict[str, Any]:
+def _soviet_note(pal: Palette) -> dict[str, Any]:
     return {
         "text": SOVIET_NOTE,
         "showarrow": False,
@@ -492,6 +485,6 @@ def _soviet_note() -> dict[str, Any]:
         "x": 0.5,
         "y": 0.5,
         "font": {"size": 18},
-        "bgcolor": palette.LIGHT.note_box,
+        "bgcolor": pal.note_box,
         "name": "soviet",
     }

@@ -15,19 +15,20 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from timeline import packing, palette, schema
+from timeline import packing, schema
 from timeline.figures import (
-    FONT,
     Spec,
     category_codes,
     empty_spec,
     escaped,
     figure,
     heading,
+    merge,
 )
 from timeline.filters import categories_present
 from timeline.labels import label_texts, period_label
 from timeline.packing import Stretch
+from timeline.palette import BAR_OPACITY, CLUSTER_ALPHA, LIGHT, Palette, with_alpha
 from timeline.selection import ZOOM_PREFIX, Span
 
 WEBGL_FROM = 5000  # draw markers with WebGL from this many points on
@@ -82,7 +83,10 @@ def lanes(df: pd.DataFrame) -> list[str]:
 
 
 def timeline(
-    df: pd.DataFrame, selected: str | None = None, window: Stretch | None = None
+    df: pd.DataFrame,
+    selected: str | None = None,
+    window: Stretch | None = None,
+    pal: Palette = LIGHT,
 ) -> go.Figure:
     """Ranged events as bars, other events as markers, one lane per category, over faint bands
     for the periods of statehood; the events' short titles beside the marks with room.
@@ -94,7 +98,7 @@ def timeline(
     (`packing.timeline_axis(...).fraction`): Plotly does not draw bars on a date axis with breaks.
     Above `DETAIL_MAX` events the lanes show density instead (`timeline_density`).
     The `selected` event is ringed (`ringed`: the rest is `timeline_parts`)."""
-    return ringed(timeline_parts(df, window), df, selected)
+    return ringed(timeline_parts(df, window, pal), df, selected)
 
 
 @dataclass(frozen=True)
@@ -107,32 +111,35 @@ class TimelineParts:
     ids: np.ndarray  # the events drawn, in the frame's order
     ring_x: np.ndarray  # where each one's ring goes: on its mark, or its cluster's middle
     ring_y: np.ndarray
+    pal: Palette  # the page's palette it is drawn with
     density: bool = False  # drawn as density (`timeline_density`), which rings by itself
 
 
 def ringed(parts: TimelineParts, df: pd.DataFrame, selected: str | None) -> go.Figure:
     """The timeline of `parts` with the event `selected` of `df` ringed, when it is drawn."""
     if parts.density:
-        return timeline_density(df, selected)
+        return timeline_density(df, selected, parts.pal)
     data = list(parts.spec["data"])
     at = np.flatnonzero(parts.ids == selected)[:1] if selected is not None else []
     if len(at):
         i = int(at[0])
         row = df[df["id"] == selected].iloc[:1]
-        data.append(_selected_ring(parts.ring_x[i], parts.ring_y[i], _customdata(row)))
-    return figure({"data": data, "layout": parts.spec["layout"]})
+        data.append(_selected_ring(parts.ring_x[i], parts.ring_y[i], _customdata(row), parts.pal))
+    return figure({"data": data, "layout": parts.spec["layout"]}, parts.pal)
 
 
-def timeline_parts(df: pd.DataFrame, window: Stretch | None = None) -> TimelineParts:
+def timeline_parts(
+    df: pd.DataFrame, window: Stretch | None = None, pal: Palette = LIGHT
+) -> TimelineParts:
     """`timeline(df, None, window)` as a spec, with where each event's ring goes."""
-    layout: Spec = {"title": heading("Timeline of events by category"), "font": dict(FONT)}
+    layout: Spec = {"title": heading("Timeline of events by category")}
     if window is not None:
         df = df[(df["end"] >= window[0]) & (df["start"] <= window[1])]
     nothing = np.empty(0)
     if df.empty:
-        return TimelineParts(empty_spec(layout), nothing.astype(object), nothing, nothing)
+        return TimelineParts(empty_spec(layout), nothing.astype(object), nothing, nothing, pal)
     if len(df) > DETAIL_MAX:
-        return TimelineParts({}, nothing.astype(object), nothing, nothing, density=True)
+        return TimelineParts({}, nothing.astype(object), nothing, nothing, pal, density=True)
     axis = packing.timeline_axis(df, window)
     order = lanes(df)
     ranged = is_ranged(df).to_numpy()
@@ -159,7 +166,7 @@ def timeline_parts(df: pd.DataFrame, window: Stretch | None = None) -> TimelineP
     # categories apart. Rows go lane by lane, top lane first.
     by_lane = np.argsort(pd.Categorical(category, categories=order).codes, kind="stable")
     by_lane = by_lane[alone[by_lane]]
-    colors = np.array([schema.CATEGORY_COLORS[c] for c in category], dtype=object)
+    colors = np.array([pal.category[c] for c in category], dtype=object)
     data: list[Spec] = []
     bars = by_lane[(ranged & ~short)[by_lane]]
     if len(bars):
@@ -173,7 +180,7 @@ def timeline_parts(df: pd.DataFrame, window: Stretch | None = None) -> TimelineP
                 "y": y[bars],
                 "width": 0.62,
                 "marker": {"color": colors[bars], "line": {"width": 0}},
-                "opacity": palette.BAR_OPACITY,
+                "opacity": BAR_OPACITY,
                 "customdata": custom[bars],
                 "hovertemplate": _EVENT_HOVER,
                 "meta": {"kind": "ranged"},
@@ -202,15 +209,15 @@ def timeline_parts(df: pd.DataFrame, window: Stretch | None = None) -> TimelineP
                         "color": colors[rows_of],
                         "size": size,
                         "symbol": symbol,
-                        "line": {"color": palette.LIGHT.marker_edge, "width": 1},
+                        "line": {"color": pal.marker_edge, "width": 1},
                     },
                     "customdata": custom[rows_of],
                     "hovertemplate": _EVENT_HOVER,
                     "meta": {"kind": kind},
                 }
             )
-    data += _clusters(packed.clusters, rows, packed.bar_rows)
-    _timeline_frame(layout, rows, axis)
+    data += _clusters(packed.clusters, rows, packed.bar_rows, pal)
+    _timeline_frame(layout, rows, axis, pal)
     # A ring on the event's own mark; on its cluster's middle when it is in one.
     ring_x = np.where(ranged, middle, x0).astype(float)
     ring_y = np.asarray(y, dtype=float).copy()
@@ -221,7 +228,7 @@ def timeline_parts(df: pd.DataFrame, window: Stretch | None = None) -> TimelineP
         ring_x[in_one] = ((clusters["x0"] + clusters["x1"]) / 2).to_numpy()[which]
         ring_y[in_one] = [rows.centre(c) for c in category[in_one]]
     ids = df["id"].astype(str).to_numpy(dtype=object)
-    return TimelineParts({"data": data, "layout": layout}, ids, ring_x, ring_y)
+    return TimelineParts({"data": data, "layout": layout}, ids, ring_x, ring_y, pal)
 
 
 # Lane names as titles: the countries of a relation or a recognition, the organization joined.
@@ -297,7 +304,9 @@ def _bar_titles(end: np.ndarray, y: np.ndarray, text: np.ndarray) -> list[Spec]:
     ]
 
 
-def _clusters(clusters: pd.DataFrame, rows: _Rows, bar_rows: dict[str, int]) -> list[Spec]:
+def _clusters(
+    clusters: pd.DataFrame, rows: _Rows, bar_rows: dict[str, int], pal: Palette
+) -> list[Spec]:
     """One mark per cluster, across its lane's rows of marks (under its bars), with its count;
     a click zooms in to its span (a trace, or none)."""
     if clusters.empty:
@@ -325,18 +334,15 @@ def _clusters(clusters: pd.DataFrame, rows: _Rows, bar_rows: dict[str, int]) -> 
             "y": middle,
             "width": [h - 0.25 for h in height],
             "marker": {
-                "color": [
-                    palette.with_alpha(schema.CATEGORY_COLORS[c], palette.CLUSTER_ALPHA)
-                    for c in lanes_
-                ],
-                "line": {"color": [schema.CATEGORY_COLORS[c] for c in lanes_], "width": 1.5},
+                "color": [with_alpha(pal.category[c], CLUSTER_ALPHA) for c in lanes_],
+                "line": {"color": [pal.category[c] for c in lanes_], "width": 1.5},
             },
             "text": [f"<b>{n}</b>" for n in clusters["count"]],
             "textposition": "inside",
             "insidetextanchor": "middle",
             "textangle": 0,
             "constraintext": "none",
-            "textfont": {"size": 12, "color": palette.LIGHT.text},
+            "textfont": {"size": 12, "color": pal.text},
             "customdata": custom,
             "hovertemplate": "<b>%{customdata[1]}</b><br>%{customdata[2]}<br>"
             "Click to zoom in<extra></extra>",
@@ -366,7 +372,7 @@ def timeline_window(zoom: Span | None, years: tuple[int, int] | None) -> Stretch
     return (lo, hi) if lo is not None and hi is not None else None
 
 
-def _selected_ring(when: Any, y: float, customdata: np.ndarray) -> Spec:
+def _selected_ring(when: Any, y: float, customdata: np.ndarray, pal: Palette) -> Spec:
     """The ring around the selected event on either timeline (events or density): the ring
     over a wider halo of the background, so that it stands out on any mark."""
     return {
@@ -378,7 +384,7 @@ def _selected_ring(when: Any, y: float, customdata: np.ndarray) -> Spec:
         "marker": {
             "symbol": "circle-open",
             "size": [26, 26],
-            "color": [palette.LIGHT.ring_halo, palette.LIGHT.ring],
+            "color": [pal.ring_halo, pal.ring],
             "line": {"width": [6, 2.5]},
         },
         "customdata": np.concatenate([customdata, customdata]),
@@ -437,7 +443,9 @@ def _density_counts(
     return diff.reshape(len(order), width).cumsum(axis=1)[:, :bins]
 
 
-def timeline_density(df: pd.DataFrame, selected: str | None = None) -> go.Figure:
+def timeline_density(
+    df: pd.DataFrame, selected: str | None = None, pal: Palette = LIGHT
+) -> go.Figure:
     """The timeline for many events: per lane, a strip of cells, one per period (month, year,
     ...: at most MAX_BINS), shaded by how many of the lane's events are under way then. The
     subtitle says so and how to see the individual events (filter to DETAIL_MAX or fewer)."""
@@ -454,7 +462,6 @@ def timeline_density(df: pd.DataFrame, selected: str | None = None) -> go.Figure
                 "fewer to see each event."
             },
         },
-        "font": dict(FONT),
     }
     rows = _Rows(order, {})
     axis = packing.Axis(*packing.time_span(df))
@@ -462,7 +469,7 @@ def timeline_density(df: pd.DataFrame, selected: str | None = None) -> go.Figure
     x = axis.fraction(edges)
     data: list[Spec] = []
     for i, cat in enumerate(order):
-        color = schema.CATEGORY_COLORS[cat]
+        color = pal.category[cat]
         z = counts[i : i + 1].astype(float)
         z[z == 0] = np.nan  # empty periods stay transparent: the bands show through
         y = rows.centre(cat)
@@ -475,7 +482,7 @@ def timeline_density(df: pd.DataFrame, selected: str | None = None) -> go.Figure
                 "z": z,
                 "zmin": 0,
                 "zmax": top,
-                "colorscale": [[0, palette.with_alpha(color, 0.12)], [1, color]],
+                "colorscale": [[0, with_alpha(color, 0.12)], [1, color]],
                 "showscale": False,
                 "customdata": periods,
                 "hovertemplate": f"<b>{schema.CATEGORIES[cat]}</b><br>%{{customdata}}: "
@@ -490,11 +497,11 @@ def timeline_density(df: pd.DataFrame, selected: str | None = None) -> go.Figure
             when += (pd.Timestamp(row["end"].iloc[0]) + pd.Timedelta(days=1) - when) / 2
         lane = rows.centre(str(row["category"].iloc[0]))
         at = axis.fraction(np.array([when], dtype="datetime64[ms]"))[0]
-        data.append(_selected_ring(at, lane, _customdata(row)))
-    _timeline_frame(layout, rows, axis)
+        data.append(_selected_ring(at, lane, _customdata(row), pal))
+    _timeline_frame(layout, rows, axis, pal)
     # Room for the subtitle.
-    palette.merge(layout, {"margin": {"t": 150}, "height": 190 + 56 * len(order)})
-    return figure({"data": data, "layout": layout})
+    merge(layout, {"margin": {"t": 150}, "height": 190 + 56 * len(order)})
+    return figure({"data": data, "layout": layout}, pal)
 
 
 def _label_at(x0: pd.Timestamp, x1: pd.Timestamp, cuts: list[Stretch]) -> pd.Timestamp:
@@ -524,7 +531,7 @@ def _band_label(label: str, room_px: float) -> str:
     return ""
 
 
-def _timeline_frame(layout: Spec, rows: _Rows, axis: packing.Axis) -> None:
+def _timeline_frame(layout: Spec, rows: _Rows, axis: packing.Axis, pal: Palette) -> None:
     """Into the timeline's `layout` spec: the statehood bands with their labels, the axes (one
     lane per category; the time axis as fractions of the width, labelled in years, a dotted
     line where time is cut out) and drag-to-zoom. The axis is kept in the layout's meta
@@ -536,7 +543,7 @@ def _timeline_frame(layout: Spec, rows: _Rows, axis: packing.Axis) -> None:
     def at(when: pd.Timestamp) -> float:
         return float(axis.fraction(np.array([when], dtype="datetime64[ms]"))[0])
 
-    for (label, first, last), shade in zip(schema.PERIODS, palette.LIGHT.era_fill, strict=True):
+    for (label, first, last), shade in zip(schema.PERIODS, pal.era_fill, strict=True):
         x0 = max(pd.Timestamp(first), lo)
         x1 = min(pd.Timestamp(last), hi) if last else hi
         if x0 >= x1:
@@ -571,7 +578,7 @@ def _timeline_frame(layout: Spec, rows: _Rows, axis: packing.Axis) -> None:
                     "yanchor": "middle",
                     "text": text,
                     "showarrow": False,
-                    "font": {"size": 12, "weight": 600, "color": palette.LIGHT.era_label},
+                    "font": {"size": 12, "weight": 600, "color": pal.era_label},
                     "name": f"band: {label}",
                 }
             )
@@ -586,12 +593,12 @@ def _timeline_frame(layout: Spec, rows: _Rows, axis: packing.Axis) -> None:
                     "y0": 0,
                     "y1": 1,
                     "yref": "y domain",
-                    "line": {"width": 1.5, "dash": "dot", "color": palette.LIGHT.cut},
+                    "line": {"width": 1.5, "dash": "dot", "color": pal.cut},
                     "name": "cut",
                 }
             )
     ticks = packing.year_ticks(axis)
-    palette.merge(
+    merge(
         layout,
         {
             "height": int(110 + ROW_PX * (rows.height + _BAND_STRIP)),

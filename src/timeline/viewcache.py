@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from _plotly_utils.utils import convert_to_base64
 
-from timeline import palette, timeline_chart, url_state
+from timeline import figures, palette, timeline_chart, url_state
 from timeline.filters import FilterState, apply_filters
 from timeline.packing import Stretch
 
@@ -46,7 +46,7 @@ class SentFigure(go.Figure):
 
     def __init__(self, spec: dict[str, Any]) -> None:
         super().__init__(spec, _validate=False)
-        sent = palette.spec_of(self)
+        sent = spec_of(self)
         convert_to_base64(sent)
         self._sent = sent
 
@@ -62,8 +62,26 @@ class SentFigure(go.Figure):
 def _built(
     name: str, table: str, view: str, dark: bool, args: tuple[Any, ...], _build: Any, _of: Any
 ) -> Any:
-    built = _build(_of.filtered, *args)
-    return SentFigure(palette.themed_spec(built, dark)) if isinstance(built, go.Figure) else built
+    page = {"pal": palette.for_page(dark)} if _draws(_build) else {}
+    built = _build(_of.filtered, *args, **page)
+    return SentFigure(spec_of(built)) if isinstance(built, go.Figure) else built
+
+
+def _draws(build: Callable[..., Any]) -> bool:
+    """Whether `build` draws a figure: it takes the page's palette, `pal`. From its code, not
+    `inspect.signature`, which is slow enough to matter on every view of every rerun."""
+    code = build.__code__
+    return "pal" in code.co_varnames[: code.co_argcount + code.co_kwonlyargcount]
+
+
+def spec_of(fig: go.Figure) -> dict[str, Any]:
+    """`fig` as a spec of its own dicts and lists, sharing the values (arrays, text) with it:
+    change the spec's containers, never a value in place. Not `fig.to_dict()`: that copies
+    every array and string (and writes arrays as Plotly's typed arrays)."""
+    spec = {"data": figures.containers(fig._data), "layout": figures.containers(fig._layout)}
+    if fig.frames:
+        spec["frames"] = [figures.containers(frame._props) for frame in fig.frames]
+    return spec
 
 
 # Small answers (a count, a yes or no, a card's HTML) in a cache of their own: among the large
@@ -79,9 +97,10 @@ class Views:
     a missing entry once, under a lock per key), and shared between them: treat it as
     read-only (figures are only serialized, frames only shown, bytes only sent).
 
-    `views(build, *args)` is `build(views.filtered, *args)`, a figure in the page's theme
-    (`palette.themed_spec`). The filtered frame itself is made only when a view is missing, or when
-    asked for (`filtered`, e.g. by a download): a state seen before costs no filtering."""
+    `views(build, *args)` is `build(views.filtered, *args)`; a builder that takes `pal` (one
+    that draws a figure) is given the page's palette. The filtered frame itself is made only
+    when a view is missing, or when asked for (`filtered`, e.g. by a download): a state seen
+    before costs no filtering."""
 
     def __init__(self, table: pd.DataFrame, state: FilterState, dark: bool = False) -> None:
         self.table, self.state, self.dark = table, state, dark
@@ -96,9 +115,14 @@ class Views:
     def __call__(self, build: Callable[..., T], *args: Any) -> T:
         name = f"{build.__module__}.{build.__qualname__}"
         return _built(
-            name=name, table=self._token, view=self._view, dark=self.dark, args=args,
-            _build=build, _of=self,
-        )  # fmt: skip
+            name=name,
+            table=self._token,
+            view=self._view,
+            dark=self.dark,
+            args=args,
+            _build=build,
+            _of=self,
+        )
 
     def timeline(self, event_id: str | None, window: Stretch | None) -> go.Figure:
         """`timeline_chart.timeline` of the filtered events with `event_id` ringed: the timeline of
@@ -124,9 +148,13 @@ class Views:
         """`build(table, *args)`, a small answer once per table, whatever the filters."""
         name = f"{build.__module__}.{build.__qualname__}"
         return _answer(
-            name=name, table=self._token, view="", args=args, _build=build,
+            name=name,
+            table=self._token,
+            view="",
+            args=args,
+            _build=build,
             _of=_WholeTable(self.table),
-        )  # fmt: skip
+        )
 
 
 class _WholeTable:
