@@ -31,7 +31,7 @@ def test_second_load_comes_from_the_cache_and_is_the_same(tmp_path, monkeypatch)
     first = loading.load_file(path, where)
     assert first.ok, first.problems[:3]
     (entry,) = where.glob("*.parquet")
-    monkeypatch.setattr(loading, "_load_bytes", lambda *_: pytest.fail("parsed again"))
+    monkeypatch.setattr(loading, "parse_events", lambda *_, **__: pytest.fail("parsed again"))
     second = loading.load_file(path, where)
     pd.testing.assert_frame_equal(second.df, first.df)
     assert second.options == first.options
@@ -44,7 +44,7 @@ def test_the_entry_can_be_written_in_the_background(tmp_path):
     assert first.ok
     assert loading.cache_writes_done(timeout=60)
     assert len(list(where.glob("*.parquet"))) == 1
-    second = cache.load(path.read_bytes(), where)
+    second = cache.load(cache.entry(path.read_bytes(), where))
     assert second is not None
     pd.testing.assert_frame_equal(second[0], first.df)
 
@@ -54,7 +54,7 @@ def test_a_changed_file_is_parsed_again(tmp_path):
     loading.load_file(path, where)
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace(",war,", ",not-a-category,", 1), encoding="utf-8")
-    assert cache.load(path.read_bytes(), where) is None
+    assert cache.load(cache.entry(path.read_bytes(), where)) is None
     changed = loading.load_file(path, where)
     assert not changed.ok
     assert any("not a known category" in p.message for p in changed.problems)
@@ -74,7 +74,7 @@ def test_a_damaged_entry_is_ignored(tmp_path):
     loading.load_file(path, where)
     (entry,) = where.glob("*.parquet")
     entry.write_bytes(b"PAR1 garbage")
-    assert cache.load(path.read_bytes(), where) is None
+    assert cache.load(cache.entry(path.read_bytes(), where)) is None
     assert loading.load_file(path, where).ok
 
 

@@ -10,12 +10,11 @@ Hostile or broken input is refused quickly and in bounded memory:
   as soon as the record after the limit is reached. Both are file-level problems that name the
   limit. A table naming more than `max_links` countries and organizations in all (the sum over
   its rows) is refused at the line that passes the limit: the views' work grows with it.
-  `read_events` has no limits unless given; the app passes `upload_limits()` for uploads:
-  `MAX_UPLOAD_MB` = 50 MB (1 MB = 10^6 bytes), `MAX_ROWS` = 200,000 and `MAX_LINKS` =
-  1,000,000, or the environment variables `TIMELINE_MAX_UPLOAD_MB`, `TIMELINE_MAX_ROWS` and
-  `TIMELINE_MAX_LINKS`. A table a person points at (`--data`, `TIMELINE_DATA`, the command
-  line) is theirs and has no row or link limit; the app reads it with `data_limits()`: at most
-  `MAX_DATA_MB` = 1024 MB, or `TIMELINE_MAX_DATA_MB`.
+  `read_events` has no limits unless given; the app passes `upload_limits()` for uploads and
+  reads a table a person points at (`--data`, `TIMELINE_DATA`) with `read_data_file`, within
+  `data_limits()` and without a row or link limit: that table is theirs. Each limit, its
+  default and the variable that changes it are declared once, in `UPLOAD_LIMITS` and
+  `DATA_LIMITS`.
 * Files. A path is read only when it names a regular file, opened without blocking: a
   directory, a FIFO (which would wait for a writer) or a device (`/dev/zero` never ends) is
   refused by name.
@@ -31,10 +30,10 @@ Hostile or broken input is refused quickly and in bounded memory:
   100th problem is found, so a million junk rows cost about as much as a thousand; the line then
   says `... and at least N more problems; lines from L on were not checked`.
 
-Two readers, one result. A well-formed table is read by Arrow's multi-threaded CSV reader (a
-million rows in a few seconds); any table with a problem, or with quoting Arrow reads more
-leniently than the `csv` module, is read again by the strict `csv` path, which finds every
-problem and names its line. Both give the same frame (a property test compares them).
+Two readers, one result. A well-formed table is read by Arrow's multi-threaded CSV reader; any
+table with a problem, or with quoting Arrow reads more leniently than the `csv` module, is read
+again by the strict `csv` path, which finds every problem and names its line. Both give the same
+frame (a property test compares them).
 
 CSV dialect: RFC 4180 as Python's `csv` module reads it in strict mode (comma separator, double
 quotes, `""` for a quote inside a quoted field; text after a closing quote is an error, not
@@ -66,25 +65,38 @@ from timeline.csvsafe import unquote_formulas
 from timeline.dates import parse_dates
 
 Source = str | os.PathLike[str] | IO[bytes] | IO[str]
-_SNIFF_SEPARATORS = (";", "\t", "|")
 
 MB = 1_000_000
-# Upload limits, declared once. The defaults suit the public app; `upload_limits()` lets the
-# environment change them. A typical event row is about 250-300 bytes, so 50 MB holds roughly
-# 200,000 events - far more than a timeline can show, and about ten seconds of validation.
+# A typical event row is about 250-300 bytes, so 50 MB holds roughly 200,000 events: far more
+# than a timeline can show.
 MAX_UPLOAD_MB = 50
 MAX_ROWS = 200_000
-ENV_MAX_UPLOAD_MB = "TIMELINE_MAX_UPLOAD_MB"
-ENV_MAX_ROWS = "TIMELINE_MAX_ROWS"
 # Countries and organizations named, summed over the rows: each is an interval the relations
 # views read, and a row may name all 248 countries. Five a row for the largest upload: more
 # than real rows name, and a bound on what one upload asks of every run of those views.
 MAX_LINKS = 1_000_000
-ENV_MAX_LINKS = "TIMELINE_MAX_LINKS"
-# The size limit of the table the app is started with (`--data`, TIMELINE_DATA): far above
-# the upload limit (the operator chose the file), but a bound all the same.
+# The table the app is started with: far above the upload limit (the operator chose the
+# file), but a bound all the same.
 MAX_DATA_MB = 1024
-ENV_MAX_DATA_MB = "TIMELINE_MAX_DATA_MB"
+
+
+@dataclass(frozen=True)
+class Limit:
+    """A limit of `read_events` (its keyword), its default and the variable that changes it."""
+
+    keyword: str
+    variable: str
+    default: int
+    in_mb: bool = False  # a positive number of MB (10^6 bytes), else a positive whole number
+
+
+UPLOAD_LIMITS = (
+    Limit("max_bytes", "TIMELINE_MAX_UPLOAD_MB", MAX_UPLOAD_MB, in_mb=True),
+    Limit("max_rows", "TIMELINE_MAX_ROWS", MAX_ROWS),
+    Limit("max_links", "TIMELINE_MAX_LINKS", MAX_LINKS),
+)
+DATA_LIMITS = (Limit("max_bytes", "TIMELINE_MAX_DATA_MB", MAX_DATA_MB, in_mb=True),)
+
 # An error lists at most this many problems, then says how many more there are.
 MAX_PROBLEMS = 100
 # How many other lines a duplicate-id message names, and how many unknown list items.
@@ -97,6 +109,12 @@ MAX_FIELDS = 1_000
 # Cell rules run on blocks of rows: small first (junk is caught early), then larger (fast).
 _FIRST_BLOCK = 1_000
 _MAX_BLOCK = 256_000
+SHOWN_MAX = 60  # characters of a cell value or column name a problem shows
+_SNIFF_SEPARATORS = (";", "\t", "|")
+_LINKED = ("countries", "organizations")  # the columns the link limit counts
+_COMMA_HINT = " (a comma inside a field needs double quotes around the field)"
+_BOM = "\ufeff".encode()
+_UTF16 = (b"\xff\xfe", b"\xfe\xff")
 
 
 @dataclass(frozen=True, order=True)
@@ -166,13 +184,35 @@ class EventTableError(ValueError):
         return [str(p) for p in self.problems] + ([summary] if summary else [])
 
 
+def _error(name: str, message: str, line: int = 0) -> EventTableError:
+    """An error of one problem: of the file as a whole, or of a line of it."""
+    return EventTableError([Problem(line, "", message, source=name)])
+
+
+class _Found:
+    """Problems as they are found: the first `MAX_PROBLEMS` kept, the rest only counted."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self.omitted = 0
+
+    def add(self, problem: Problem) -> None:
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(problem)
+        else:
+            self.omitted += 1
+
+    def __bool__(self) -> bool:
+        return bool(self.problems)
+
+    def error(self, unchecked_from: int = 0) -> EventTableError:
+        return EventTableError(self.problems, self.omitted, unchecked_from)
+
+
 def problems_found(count: int, at_least: bool = False) -> str:
     """How many problems a table has, in words: `1 problem found`, `at least 1,000 problems
     found` (when part of it was not checked)."""
     return f"{'at least ' if at_least else ''}{count:,} problem{'s' if count != 1 else ''} found"
-
-
-SHOWN_MAX = 60  # characters of a cell value or column name a problem shows
 
 
 def shown(text: str) -> str:
@@ -192,81 +232,107 @@ def _column_rank(column: str) -> int:
     return schema.COLUMNS.index(column) if column in schema.COLUMNS else -1
 
 
+# --- limits -----------------------------------------------------------------------------------
+
+
 def upload_limits(environ: Mapping[str, str] | None = None) -> dict[str, int]:
     """The upload limits as `read_events` keyword arguments: `max_bytes`, `max_rows` and
-    `max_links`.
+    `max_links` (`UPLOAD_LIMITS`).
 
-    `TIMELINE_MAX_UPLOAD_MB` (a positive number of megabytes, 10^6 bytes each),
-    `TIMELINE_MAX_ROWS` and `TIMELINE_MAX_LINKS` (positive whole numbers) override the defaults
-    `MAX_UPLOAD_MB`, `MAX_ROWS` and `MAX_LINKS`; unset or empty means the default. Anything else
+    Each variable overrides its default; unset or empty means the default. Anything else
     raises ValueError naming the variable, so a misconfigured server fails at start-up rather
     than on the first upload.
     """
-    env = os.environ if environ is None else environ
-    limits = {
-        "max_bytes": _bytes_setting(env, ENV_MAX_UPLOAD_MB, MAX_UPLOAD_MB),
-        "max_rows": MAX_ROWS,
-        "max_links": MAX_LINKS,
-    }
-    for key, variable in (("max_rows", ENV_MAX_ROWS), ("max_links", ENV_MAX_LINKS)):
-        raw = env.get(variable, "").strip()
-        if raw:
-            try:
-                value = int(raw)
-            except ValueError:
-                value = 0
-            if value <= 0:
-                raise ValueError(f"{variable}={raw!r}: expected a positive whole number")
-            limits[key] = value
-    return limits
+    return _limits(UPLOAD_LIMITS, environ)
 
 
 def data_limits(environ: Mapping[str, str] | None = None) -> dict[str, int]:
-    """The size limit of a table the app is started with, as `read_file`'s `max_bytes`:
-    `TIMELINE_MAX_DATA_MB` (a positive number of MB), default `MAX_DATA_MB`. Raises ValueError
-    naming the variable for anything else."""
+    """The size limit of a table the app is started with, as `max_bytes` (`DATA_LIMITS`):
+    `TIMELINE_MAX_DATA_MB`, default `MAX_DATA_MB`. Raises ValueError naming the variable for a
+    value that is not a positive number."""
+    return _limits(DATA_LIMITS, environ)
+
+
+def _limits(limits: Sequence[Limit], environ: Mapping[str, str] | None) -> dict[str, int]:
     env = os.environ if environ is None else environ
-    return {"max_bytes": _bytes_setting(env, ENV_MAX_DATA_MB, MAX_DATA_MB)}
+    return {limit.keyword: _setting(limit, env.get(limit.variable, "").strip()) for limit in limits}
 
 
-def _bytes_setting(env: Mapping[str, str], variable: str, default_mb: int) -> int:
-    raw = env.get(variable, "").strip()
+def _setting(limit: Limit, raw: str) -> int:
+    scale = MB if limit.in_mb else 1
     if not raw:
-        return default_mb * MB
+        return limit.default * scale
     try:
-        mb = float(raw)
+        value = float(raw) if limit.in_mb else int(raw)
     except ValueError:
-        mb = float("nan")
-    if not mb > 0 or mb == float("inf"):
-        raise ValueError(f"{variable}={raw!r}: expected a positive number of MB")
-    return max(1, round(mb * MB))
+        value = 0
+    if not 0 < value < float("inf"):  # NaN too
+        wanted = "a positive number of MB" if limit.in_mb else "a positive whole number"
+        raise ValueError(f"{limit.variable}={raw!r}: expected {wanted}")
+    return max(1, round(value * scale))
+
+
+# --- reading the bytes -------------------------------------------------------------------------
+
+
+def source_name(source: Source) -> str:
+    """The name problems give a source: its path, a stream's name, else `<upload>`."""
+    if isinstance(source, str | os.PathLike):
+        return os.fspath(source)
+    return str(getattr(source, "name", "") or "<upload>")
+
+
+def read_data_file(path: str | os.PathLike[str], name: str) -> bytes:
+    """The bytes of a table the app is started with: `read_file` within `data_limits()`, the
+    message naming the variable that changes it; a bad value of it is a problem too."""
+    try:
+        max_bytes = data_limits()["max_bytes"]
+    except ValueError as exc:
+        raise _error(name, f"cannot be read: {exc}") from None
+    return read_file(path, name, max_bytes, DATA_LIMITS[0].variable)
+
+
+def read_source(source: Source, name: str, max_bytes: int | None = None) -> bytes | str:
+    """The content of a path (`read_file`) or a stream; never reads more than `max_bytes + 1`
+    bytes. Raises `EventTableError` naming `name` for a source larger than `max_bytes` and for
+    one that cannot be read."""
+    if isinstance(source, str | os.PathLike):
+        return read_file(source, name, max_bytes)
+    try:
+        data = source.read(-1 if max_bytes is None else max_bytes + 1)
+    except OSError as exc:
+        raise _error(name, f"cannot be read: {exc.strerror or exc}") from exc
+    if not isinstance(data, bytes | str):
+        raise _error(name, "cannot be read: the upload gave no data")
+    if max_bytes is not None and _byte_length(data) > max_bytes:
+        raise _too_big(name, _full_size(source, len(data)), max_bytes)
+    return data
 
 
 def read_file(
-    path: str | os.PathLike[str], name: str, max_bytes: int | None, setting: str = ""
+    path: str | os.PathLike[str], name: str, max_bytes: int | None = None, setting: str = ""
 ) -> bytes:
     """The bytes of the regular file at `path`; raises `EventTableError` naming `name` for
     anything else (a directory, a FIFO, a device such as /dev/zero), for a file larger than
-    `max_bytes` (the message names the `setting` that changes the limit, if given) and when it
-    cannot be read. Opened without blocking: opening a FIFO waits for a writer otherwise.
-    Never reads more than `max_bytes + 1` bytes."""
+    `max_bytes` (the message names the variable `setting` that changes the limit, if given) and
+    when it cannot be read. Never reads more than `max_bytes + 1` bytes."""
     try:
+        # Without blocking: opening a FIFO waits for a writer otherwise.
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as exc:
-        raise _file_error(name, f"cannot be read: {exc.strerror or exc}") from exc
+        raise _error(name, f"cannot be read: {exc.strerror or exc}") from exc
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise _file_error(
-                name, f"is {_kind(info.st_mode)}, not a regular file: give the path of a CSV file"
-            )
+            kind = next((k for test, k in _KINDS if test(info.st_mode)), "not a file")
+            raise _error(name, f"is {kind}, not a regular file: give the path of a CSV file")
         if max_bytes is not None and info.st_size > max_bytes:
             raise _too_big(name, info.st_size, max_bytes, setting)
         # Read with a bound even so: the file may grow while it is read.
         with open(fd, "rb", closefd=False) as f:
             data = f.read(-1 if max_bytes is None else max_bytes + 1)
     except OSError as exc:
-        raise _file_error(name, f"cannot be read: {exc.strerror or exc}") from exc
+        raise _error(name, f"cannot be read: {exc.strerror or exc}") from exc
     finally:
         os.close(fd)
     if max_bytes is not None and len(data) > max_bytes:
@@ -274,15 +340,51 @@ def read_file(
     return data
 
 
-def _kind(mode: int) -> str:
-    kinds = {
-        stat.S_ISDIR: "a directory",
-        stat.S_ISFIFO: "a named pipe (FIFO)",
-        stat.S_ISCHR: "a device",
-        stat.S_ISBLK: "a device",
-        stat.S_ISSOCK: "a socket",
-    }
-    return next((kind for test, kind in kinds.items() if test(mode)), "not a file")
+_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _byte_length(data: bytes | str) -> int:
+    if isinstance(data, bytes) or data.isascii():
+        return len(data)
+    return len(data.encode("utf-8", "surrogatepass"))
+
+
+def _full_size(stream: IO[bytes] | IO[str], read: int) -> int | None:
+    """The size of a binary stream found too big after `read` bytes, if it can tell without
+    reading on; else None."""
+    if isinstance(stream, io.TextIOBase):
+        return None
+    try:
+        if isinstance(stream, io.BytesIO):
+            return read + stream.getbuffer().nbytes - stream.tell()
+        return read + os.fstat(stream.fileno()).st_size - stream.tell()
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        return None
+
+
+def _too_big(name: str, size: int | None, limit: int, setting: str = "") -> EventTableError:
+    change = f" ({setting} changes it)" if setting else ""
+    if size is None:
+        return _error(name, f"is larger than {_mb(limit)}, the limit{change}")
+    size_shown, limit_shown = _mb(size), _mb(limit)
+    if size_shown == limit_shown:  # just over: megabytes would read "is 50 MB; the limit is 50 MB"
+        size_shown, limit_shown = f"{size:,} bytes", f"{limit:,} bytes"
+    return _error(name, f"is {size_shown}; the limit is {limit_shown}{change}")
+
+
+def _mb(size: float) -> str:
+    value = size / MB
+    text = f"{value:.1f}" if value >= 1 else f"{value:.3g}"
+    return text.removesuffix(".0") + " MB"
+
+
+# --- the table ---------------------------------------------------------------------------------
 
 
 def read_events(
@@ -303,12 +405,26 @@ def read_events(
     are limits (None, the default: no limit; uploads pass `**upload_limits()`); see the module
     docstring for the order of checks and the cap on the number of problems listed.
     """
-    name = name or _source_name(source)
-    data = _read_bytes(source, name, max_bytes)
+    name = name or source_name(source)
+    data = read_source(source, name, max_bytes)
+    return parse_events(
+        data, name, max_rows=max_rows, max_links=max_links, coordinate_text=coordinate_text
+    )
+
+
+def parse_events(
+    data: bytes | str,
+    name: str,
+    *,
+    max_rows: int | None = None,
+    max_links: int | None = None,
+    coordinate_text: bool = False,
+) -> pd.DataFrame:
+    """`read_events` of a source's content, already read (by `read_source`)."""
     raw = _fast_text_frame(data, max_rows, max_links) if isinstance(data, bytes) else None
     if raw is None:
         # The strict path: it finds every problem and names its line.
-        raw, lines = _parse(decode(data, name), name, max_rows, max_links)
+        raw, lines = _parse(_decode(data, name), name, max_rows, max_links)
         _check(raw, lines, name)
     return _typed(raw, coordinate_text)
 
@@ -325,9 +441,7 @@ def _fast_text_frame(
     """
     data = data.removeprefix(_BOM)
     # A second mark: Arrow would skip it too, the strict path names it.
-    if data.startswith((b"\xff\xfe", b"\xfe\xff", _BOM)) or b"\x00" in data:
-        return None
-    if not _quotes_well_formed(data):
+    if data.startswith((*_UTF16, _BOM)) or b"\x00" in data or not _quotes_well_formed(data):
         return None
     first_line = data[: data.find(b"\n") + 1 or len(data)]
     try:
@@ -356,21 +470,25 @@ def _fast_text_frame(
     body = table.slice(1)
     del table
     columns = {}
-    for i, name in enumerate(header):
-        # One contiguous array per column: Arrow read it in hundreds of blocks, and selecting
-        # rows from hundreds of chunks makes every filter several times slower.
+    for i, column in enumerate(header):
+        # One contiguous array per column: Arrow reads in blocks, and selecting rows from
+        # hundreds of chunks would make every filter slower.
         cells = pd.Series(pd.array(body.column(i).combine_chunks(), dtype=_TEXT), copy=False)
-        columns[name.strip()] = unquote_formulas(cells.str.strip())
+        columns[column.strip()] = unquote_formulas(cells.str.strip())
     del body
     raw = pd.DataFrame(columns)
     # Over the link limit, before the cell rules (which split every list): the strict path
     # names the line.
-    if max_links is not None and _links(raw).sum() > max_links:
-        return None
+    if max_links is not None:
+        links = sum(
+            int((raw[c].str.count(schema.LIST_SEP) + (raw[c] != "")).sum()) for c in _LINKED
+        )
+        if links > max_links:
+            return None
     return raw if _passes(raw) else None
 
 
-_BOM = "\ufeff".encode()
+_TEXT = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' "str": what the strict path makes
 
 
 def _passes(raw: pd.DataFrame) -> bool:
@@ -382,9 +500,6 @@ def _passes(raw: pd.DataFrame) -> bool:
         return False
     ids = raw["id"]
     return not (ids.duplicated() & (ids != "")).any()
-
-
-_TEXT = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' "str": what the strict path makes
 
 
 def _quotes_well_formed(data: bytes) -> bool:
@@ -413,69 +528,10 @@ def _quotes_well_formed(data: bytes) -> bool:
     return bool(opens_ok.all() and closes_ok.all())
 
 
-def _source_name(source: Source) -> str:
-    if isinstance(source, str | os.PathLike):
-        return os.fspath(source)
-    return str(getattr(source, "name", "") or "<upload>")
+# --- the strict path ---------------------------------------------------------------------------
 
 
-def _mb(size: float) -> str:
-    value = size / MB
-    text = f"{value:.1f}" if value >= 1 else f"{value:.3g}"
-    return text.removesuffix(".0") + " MB"
-
-
-def _too_big(name: str, size: int | None, limit: int, setting: str = "") -> EventTableError:
-    change = f" ({setting} changes it)" if setting else ""
-    if size is None:
-        return _file_error(name, f"is larger than {_mb(limit)}, the limit{change}")
-    shown, limit_shown = _mb(size), _mb(limit)
-    if shown == limit_shown:  # just over: megabytes would read "is 50 MB; the limit is 50 MB"
-        shown, limit_shown = f"{size:,} bytes", f"{limit:,} bytes"
-    return _file_error(name, f"is {shown}; the limit is {limit_shown}{change}")
-
-
-def _stream_size(stream: IO[bytes] | IO[str]) -> int | None:
-    """The bytes left in a binary stream, if it can tell without reading; else None."""
-    if isinstance(stream, io.TextIOBase):
-        return None
-    try:
-        if isinstance(stream, io.BytesIO):
-            return stream.getbuffer().nbytes - stream.tell()
-        return os.fstat(stream.fileno()).st_size - stream.tell()
-    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
-        return None
-
-
-def _read_bytes(source: Source, name: str, max_bytes: int | None) -> bytes | str:
-    """The source's content; never reads more than `max_bytes + 1` bytes (or characters)."""
-    if isinstance(source, str | os.PathLike):
-        return read_file(source, name, max_bytes)
-    limit = -1 if max_bytes is None else max_bytes + 1
-    try:
-        data = source.read(limit)
-    except OSError as exc:
-        raise _file_error(name, f"cannot be read: {exc.strerror or exc}") from exc
-    if not isinstance(data, bytes | str):
-        raise _file_error(name, "cannot be read: the upload gave no data")
-    if max_bytes is not None and _byte_length(data) > max_bytes:
-        raise _over_limit(source, data, name, max_bytes)
-    return data
-
-
-def _byte_length(data: bytes | str) -> int:
-    if isinstance(data, bytes) or data.isascii():
-        return len(data)
-    return len(data.encode("utf-8", "surrogatepass"))
-
-
-def _over_limit(source: Source, data: bytes | str, name: str, max_bytes: int) -> EventTableError:
-    """The error for a source found too big while reading (its full size, when knowable)."""
-    rest = None if isinstance(source, str | os.PathLike) else _stream_size(source)
-    return _too_big(name, None if rest is None else len(data) + rest, max_bytes)
-
-
-def decode(data: bytes | str, name: str) -> str:
+def _decode(data: bytes | str, name: str) -> str:
     """The file's text: UTF-8, with or without a byte-order mark; anything else is a problem."""
     if isinstance(data, str):
         text = data.removeprefix("\ufeff")
@@ -484,85 +540,42 @@ def decode(data: bytes | str, name: str) -> str:
                 text.encode("utf-8")
             except UnicodeEncodeError as exc:
                 line = text.count("\n", 0, exc.start) + 1
-                raise EventTableError(
-                    [Problem(line, "", "is not UTF-8 text: it holds a lone surrogate", source=name)]
-                ) from exc
+                raise _error(name, "is not UTF-8 text: it holds a lone surrogate", line) from exc
+    elif data.startswith(_UTF16):
+        raise _error(name, "is UTF-16 text; save it as UTF-8")
     else:
-        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            raise _file_error(name, "is UTF-16 text; save it as UTF-8")
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             before = data[: exc.start]
-            line = before.count(b"\n") + 1
-            col = exc.start - (before.rfind(b"\n") + 1) + 1
+            column = exc.start - (before.rfind(b"\n") + 1) + 1
             byte = data[exc.start : exc.start + 1].hex().upper()
-            raise EventTableError(
-                [
-                    Problem(
-                        line,
-                        "",
-                        f"is not UTF-8 text: byte 0x{byte} at column {col} "
-                        "(save the file as UTF-8)",
-                        source=name,
-                    )
-                ]
-            ) from exc
+            message = (
+                f"is not UTF-8 text: byte 0x{byte} at column {column} (save the file as UTF-8)"
+            )
+            raise _error(name, message, before.count(b"\n") + 1) from exc
     if text.startswith("\ufeff"):
-        raise EventTableError(
-            [
-                Problem(
-                    1,
-                    "",
-                    "starts with two byte-order marks (U+FEFF): save it as UTF-8 with one or none",
-                    source=name,
-                )
-            ]
-        )
+        message = "starts with two byte-order marks (U+FEFF): save it as UTF-8 with one or none"
+        raise _error(name, message, 1)
     if "\x00" in text:
-        raise _file_error(name, "is a binary file (it holds NUL bytes), not CSV text")
+        raise _error(name, "is a binary file (it holds NUL bytes), not CSV text")
     if not text.strip():
-        raise _file_error(name, "is empty: expected a header row and at least one event")
+        raise _error(name, "is empty: expected a header row and at least one event")
     return text
 
 
-def _file_error(name: str, message: str) -> EventTableError:
-    return EventTableError([Problem(0, "", message, source=name)])
+class _Unreadable(Exception):
+    """The csv module cannot read on from `line`: a record it cannot parse (`problem`), or one
+    of more than `MAX_FIELDS` fields, found before it was built (`problem` None)."""
 
-
-class _Found:
-    """Problems as they are found: the first `MAX_PROBLEMS` kept, the rest only counted."""
-
-    def __init__(self) -> None:
-        self.problems: list[Problem] = []
-        self.omitted = 0
-
-    def add(self, problem: Problem) -> None:
-        if len(self.problems) < MAX_PROBLEMS:
-            self.problems.append(problem)
-        else:
-            self.omitted += 1
-
-    def __bool__(self) -> bool:
-        return bool(self.problems)
-
-    def error(self, unchecked_from: int = 0) -> EventTableError:
-        return EventTableError(self.problems, self.omitted, unchecked_from)
-
-
-class _TooManyFields(Exception):
-    """A record with more than `MAX_FIELDS` fields, found before the csv module built it."""
-
-    def __init__(self, line: int) -> None:
+    def __init__(self, line: int, problem: Problem | None = None) -> None:
         super().__init__(line)
-        self.line = line
+        self.line, self.problem = line, problem
 
 
 # One CSV field as the csv module reads it in strict mode: quoted (quotes doubled inside), or
 # unquoted up to the next comma or line end. Possessive, so that matching never backtracks.
 _FIELD = re.compile(r'"(?:[^"]|"")*+"|[^,\r\n"][^,\r\n]*+|')
-
-
 # A line and its end (LF, CRLF or CR), as `io.StringIO(text, newline="")` splits lines.
 _LINE = re.compile(r"[^\r\n]*+(?:\r\n|\r|\n)|[^\r\n]++")
 
@@ -580,13 +593,9 @@ def _too_many_fields(text: str, start: int, limit: int = MAX_FIELDS) -> bool:
     return True
 
 
-def _records(text: str, name: str = "") -> Iterator[tuple[int, list[str]]]:
-    """Each CSV record with the line it starts on, blank lines skipped.
-
-    A record the CSV reader cannot parse (a quote never closed, text after a closing quote)
-    raises `EventTableError` for the line the record starts on; a record of more than
-    `MAX_FIELDS` fields raises `_TooManyFields` before it is built.
-    """
+def _records(text: str, name: str) -> Iterator[tuple[int, list[str]]]:
+    """Each CSV record with the line it starts on, blank lines skipped; raises `_Unreadable`
+    for a record the csv module cannot parse or that has more than `MAX_FIELDS` fields."""
     csv.field_size_limit(sys.maxsize)
     at = {"record": 0, "commas": 0, "checked": False}  # the record being read
 
@@ -602,7 +611,7 @@ def _records(text: str, name: str = "") -> Iterator[tuple[int, list[str]]]:
             at["commas"] += line.count(",")
             if at["commas"] >= MAX_FIELDS and not at["checked"]:
                 if _too_many_fields(text, at["record"]):
-                    raise _TooManyFields(start)
+                    raise _Unreadable(start)
                 at["checked"] = True
             offset += len(line)
             yield line
@@ -616,18 +625,15 @@ def _records(text: str, name: str = "") -> Iterator[tuple[int, list[str]]]:
         except StopIteration:
             return
         except csv.Error as exc:
-            raise EventTableError([_unparsable(start, exc, name)]) from None
+            if "expected after" in str(exc):
+                hint = 'text follows a closing quote; double each quote inside a quoted field ("")'
+            else:
+                hint = "a quote that opens here is probably never closed"
+            message = f"cannot be parsed as CSV ({exc}); {hint}"
+            raise _Unreadable(start, Problem(start, "", message, source=name)) from None
         if row:
             yield start, row
         start = reader.line_num + 1
-
-
-def _unparsable(line: int, exc: csv.Error, name: str) -> Problem:
-    if "expected after" in str(exc):
-        hint = 'text follows a closing quote; double each quote inside a quoted field ("")'
-    else:
-        hint = "a quote that opens here is probably never closed"
-    return Problem(line, "", f"cannot be parsed as CSV ({exc}); {hint}", source=name)
 
 
 def _header_problems(header: list[str], name: str) -> _Found:
@@ -635,41 +641,29 @@ def _header_problems(header: list[str], name: str) -> _Found:
     names = [h.strip() for h in header]
     expected = list(schema.COLUMNS)
     found = _Found()
+
+    def add(column: str, message: str) -> _Found:
+        found.add(Problem(1, column, message, source=name))
+        return found
+
     if len(names) == 1:
         for sep in _SNIFF_SEPARATORS:
             # maxsplit: a header line of a million semicolons is not split into a million names
             if len(set(names[0].split(sep, len(expected))) & set(expected)) >= len(expected) // 2:
-                found.add(
-                    Problem(1, "", f"separates its columns with {sep!r}; use commas", source=name)
-                )
-                return found
+                return add("", f"separates its columns with {sep!r}; use commas")
     if not set(names) & set(expected):
-        found.add(
-            Problem(
-                1,
-                "",
-                "is not a header row: the first line must name the columns " + ",".join(expected),
-                source=name,
-            )
-        )
-        return found
+        columns = ",".join(expected)
+        return add("", "is not a header row: the first line must name the columns " + columns)
     seen: set[str] = set()
     for col in names:
         if col in seen:
-            found.add(Problem(1, col, "is a column named more than once", source=name))
+            add(col, "is a column named more than once")
         seen.add(col)
         if col not in expected:
-            found.add(
-                Problem(
-                    1,
-                    col,
-                    "is not a known column (expected: " + ",".join(expected) + ")",
-                    source=name,
-                )
-            )
+            add(col, "is not a known column (expected: " + ",".join(expected) + ")")
     for col in expected:
         if col not in seen:
-            found.add(Problem(1, col, "is a missing column", source=name))
+            add(col, "is a missing column")
     return found
 
 
@@ -686,91 +680,58 @@ def _parse(
     records = _records(text, name)
     try:
         _, header = next(records)
-    except StopIteration:  # only blank lines: decode() already refuses that
-        raise _file_error(name, "is empty: expected a header row and at least one event") from None
-    except _TooManyFields as exc:
-        raise EventTableError(
-            [
-                Problem(
-                    exc.line,
-                    "",
-                    f"has more than {MAX_FIELDS:,} columns: the header row must name the "
-                    f"{len(schema.COLUMNS)} columns " + ",".join(schema.COLUMNS),
-                    source=name,
-                )
-            ]
-        ) from None
+    except StopIteration:  # only blank lines: _decode already refuses that
+        raise _error(name, "is empty: expected a header row and at least one event") from None
+    except _Unreadable as exc:
+        if exc.problem:
+            raise EventTableError([exc.problem]) from None
+        message = f"has more than {MAX_FIELDS:,} columns: the header row must name the "
+        columns = f"{len(schema.COLUMNS)} columns " + ",".join(schema.COLUMNS)
+        raise _error(name, message + columns, exc.line) from None
     found = _header_problems(header, name)
     if found:
         raise found.error()
     width = len(header)
+    linked = [i for i, h in enumerate(header) if h.strip() in _LINKED]
     rows: list[list[str]] | None = []
     lines: list[int] = []
-    found = _Found()
-    count = links = 0
-    at = [i for i, h in enumerate(header) if h.strip() in ("countries", "organizations")]
+    links = 0
     try:
-        for line, row in records:
-            count += 1
+        for count, (line, row) in enumerate(records, 1):
             if max_rows is not None and count > max_rows:
-                raise _file_error(
-                    name, f"has more than {max_rows:,} rows; the limit is {max_rows:,}"
+                raise _error(name, f"has more than {max_rows:,} rows; the limit is {max_rows:,}")
+            if len(row) != width:
+                rows = None  # the table will be refused: stop keeping it
+                hint = _COMMA_HINT if len(row) > width else ""
+                found.add(
+                    Problem(line, "", f"has {len(row)} fields, expected {width}{hint}", None, name)
                 )
-            if len(row) == width and max_links is not None:
-                links += sum(row[i].count(schema.LIST_SEP) + 1 for i in at if row[i].strip())
-                if links > max_links:
-                    break
-            if len(row) == width:
-                if rows is not None:
-                    rows.append(row)
-                    lines.append(line)
                 continue
-            rows = None  # the table will be refused: stop keeping it
-            hint = " (a comma inside a field needs double quotes around the field)"
-            found.add(
-                Problem(
-                    line,
-                    "",
-                    f"has {len(row)} fields, expected {width}" + (hint if len(row) > width else ""),
-                    source=name,
-                )
-            )
-    except EventTableError as exc:
-        if exc.problems[0].line == 0:  # the row limit
-            raise
-        found.add(exc.problems[0])
-    except _TooManyFields as exc:
-        # The csv module cannot step over the record without building it: stop here.
-        found.add(
-            Problem(
-                exc.line,
-                "",
-                f"has more than {MAX_FIELDS:,} fields, expected {width}"
-                " (a comma inside a field needs double quotes around the field)",
-                source=name,
-            )
-        )
-        raise found.error(unchecked_from=exc.line + 1) from None
-    if max_links is not None and links > max_links:
-        message = (
-            f"brings the countries and organizations named to more than {max_links:,} "
-            f"({links:,} by this line); the limit is {max_links:,}"
-        )
-        raise EventTableError([Problem(line, "", message, source=name)])
+            if max_links is not None:
+                links += sum(row[i].count(schema.LIST_SEP) + 1 for i in linked if row[i].strip())
+                if links > max_links:
+                    message = (
+                        f"brings the countries and organizations named to more than "
+                        f"{max_links:,} ({links:,} by this line); the limit is {max_links:,}"
+                    )
+                    raise _error(name, message, line)
+            if rows is not None:
+                rows.append(row)
+                lines.append(line)
+    except _Unreadable as exc:
+        if exc.problem:
+            found.add(exc.problem)
+        else:
+            # The csv module cannot step over the record without building it: stop here.
+            message = f"has more than {MAX_FIELDS:,} fields, expected {width}{_COMMA_HINT}"
+            found.add(Problem(exc.line, "", message, source=name))
+            raise found.error(unchecked_from=exc.line + 1) from None
     if found:
         raise found.error()
     if not rows:
-        raise _file_error(name, "has a header row but no events")
+        raise _error(name, "has a header row but no events")
     raw = pd.DataFrame(rows, columns=[h.strip() for h in header], dtype=str)
     return raw.apply(lambda s: unquote_formulas(s.str.strip())), lines
-
-
-def _links(raw: pd.DataFrame) -> np.ndarray:
-    """Per row of the text frame, how many countries and organizations it names."""
-    return sum(
-        (raw[col].str.count(schema.LIST_SEP) + (raw[col] != "")).to_numpy(dtype=np.int64)
-        for col in ("countries", "organizations")
-    )
 
 
 def _check(raw: pd.DataFrame, lines: Sequence[int], name: str) -> None:
@@ -788,9 +749,8 @@ def _check(raw: pd.DataFrame, lines: Sequence[int], name: str) -> None:
     start, size = 0, _FIRST_BLOCK
     while start < len(raw):
         stop = min(len(raw), start + size)
-        block = raw.iloc[start:stop]
         need = MAX_PROBLEMS - len(found.problems)
-        cells, more = _cell_problems(block, lines, name, limit=max(need, 0))
+        cells, more = _cell_problems(raw.iloc[start:stop], lines, name, limit=max(need, 0))
         dups = [
             _duplicate_problem(lines[row], ids[row], same_id[ids[row]], name)
             for row in (start + duplicated[start:stop].nonzero()[0]).tolist()
@@ -806,11 +766,12 @@ def _check(raw: pd.DataFrame, lines: Sequence[int], name: str) -> None:
 
 
 def _duplicate_problem(line: int, value: str, all_lines: list[int], name: str) -> Problem:
-    others = [n for n in all_lines[: _MAX_NAMED + 1] if n != line][:_MAX_NAMED]
-    shown = ", ".join(str(n) for n in others)
+    others = ", ".join(
+        str(n) for n in [n for n in all_lines[: _MAX_NAMED + 1] if n != line][:_MAX_NAMED]
+    )
     if len(all_lines) - 1 > _MAX_NAMED:
-        shown += f" and {len(all_lines) - 1 - _MAX_NAMED:,} more"
-    return Problem(line, "id", f"is also used on line {shown}", value, name)
+        others += f" and {len(all_lines) - 1 - _MAX_NAMED:,} more"
+    return Problem(line, "id", f"is also used on line {others}", value, name)
 
 
 def _cell_problems(
@@ -829,22 +790,26 @@ def _cell_problems(
     ):
         value = block.at[row, column]
         if column in schema.LIST_COLUMNS and message.startswith("has an unknown"):
-            message += ": " + _bad_items(column, value)
+            message += ": " + _unknown_items(column, value)
         problems.append(Problem(lines[row], column, message, value, name))
     return problems, len(failures) - len(problems)
 
 
-def _bad_items(column: str, value: str) -> str:
-    vocab = {
-        "countries": schema.country_names(),
-        "organizations": schema.ORGANIZATIONS,
-        "topics": schema.TOPICS,
-    }[column]
-    bad = list(dict.fromkeys(schema.bad_list_items(value, vocab)))  # each once
-    listed = ", ".join(repr(_cut(b)) if b else "an empty item" for b in bad[:_MAX_ITEMS])
-    if len(bad) > _MAX_ITEMS:
-        listed += f" and {len(bad) - _MAX_ITEMS:,} more"
+def _unknown_items(column: str, value: str) -> str:
+    """The items of a list cell its vocabulary lacks, each once and at most `_MAX_ITEMS`."""
+    vocabulary = _VOCABULARIES[column]()
+    unknown = list(dict.fromkeys(item for item in _items(value) if item not in vocabulary))
+    listed = ", ".join(repr(_cut(b)) if b else "an empty item" for b in unknown[:_MAX_ITEMS])
+    if len(unknown) > _MAX_ITEMS:
+        listed += f" and {len(unknown) - _MAX_ITEMS:,} more"
     return listed
+
+
+_VOCABULARIES = {
+    "countries": schema.country_names,
+    "organizations": lambda: schema.ORGANIZATIONS,
+    "topics": lambda: schema.TOPICS,
+}
 
 
 def _cell_failures(raw: pd.DataFrame) -> pd.DataFrame:
@@ -856,8 +821,7 @@ def _cell_failures(raw: pd.DataFrame) -> pd.DataFrame:
         # A frame-wide check reports each of the row's cells; keep the column the check names.
         frame_wide = cases["schema_context"] == "DataFrameSchema"
         about = cases["check"].map({c.error: c.name for c in schema.CELL_SCHEMA.checks})
-        keep = ~frame_wide | (cases["column"] == about)
-        cases = cases[keep & cases["index"].notna()]
+        cases = cases[(~frame_wide | (cases["column"] == about)) & cases["index"].notna()]
         return pd.DataFrame(
             {
                 "row": cases["index"].astype(int).to_numpy(),
@@ -868,14 +832,20 @@ def _cell_failures(raw: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"row": [], "column": [], "message": []})
 
 
+# --- the typed frame ---------------------------------------------------------------------------
+
+
+def _items(cell: str) -> tuple[str, ...]:
+    """A list cell's items, stripped; () for an empty cell."""
+    return tuple(item.strip() for item in cell.split(schema.LIST_SEP)) if cell else ()
+
+
 def _typed(raw: pd.DataFrame, coordinate_text: bool = False) -> pd.DataFrame:
     df = raw.loc[:, list(schema.COLUMNS)].copy()
     df["category"] = pd.Categorical(df["category"], categories=list(schema.CATEGORIES))
     df["source_url"] = schema.normal_urls(df["source_url"])  # the table shows the host as opened
     for col in schema.LIST_COLUMNS:
-        df[col] = schema.map_distinct(
-            df[col], lambda v: tuple(x.strip() for x in v.split(schema.LIST_SEP)) if v else ()
-        )
+        df[col] = schema.map_distinct(df[col], _items)
     for col in ("lat", "lon"):
         df[col] = pd.to_numeric(df[col].replace("", None), errors="coerce").astype("float64")
     start = parse_dates(df["start_date"])

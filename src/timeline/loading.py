@@ -1,19 +1,20 @@
 """Loading a table for the app: a path, an upload or bytes, read once and prepared for filtering.
 
 Plain functions (no Streamlit): `ui` caches them per process. A bad table never raises here; its
-problems come back in `Loaded.problems`.
+problems come back in `Loaded.problems`. The way runs down once: read the bytes (`io`); for a
+large file, look them up in the Parquet cache (`cache`); else parse and validate them (`io`),
+prepare the frame for filtering (`filters`) and store it in the cache.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import io
 import os
 import sys
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import IO, Any
 
@@ -22,12 +23,12 @@ import pandas as pd
 from timeline import cache as table_cache
 from timeline.filters import FilterOptions, filter_options, prepare
 from timeline.io import (
-    ENV_MAX_DATA_MB,
     EventTableError,
     Problem,
-    data_limits,
-    read_events,
-    read_file,
+    parse_events,
+    read_data_file,
+    read_source,
+    source_name,
 )
 
 DATA_ENV = "TIMELINE_DATA"
@@ -70,84 +71,65 @@ def load_table(
 ) -> Loaded:
     """Read and prepare a table; never raises for a bad table (the problems come back). The
     coordinates' text is kept so that an unfiltered export gives back the file's bytes.
-    `limits` are read_events' max_bytes/max_rows (uploads get `upload_limits()`); a path
-    without them is read as `load_file` reads it, within `data_limits()`."""
-    if isinstance(source, str | os.PathLike):
-        label = name or os.fspath(source)
-        try:
-            data = _read_data(source, label, limits)
-        except EventTableError as exc:
-            return _failed(label, exc)
-    else:
-        label = name or str(getattr(source, "name", "") or "<upload>")
-        data = source.read()
-    return _load_bytes(data, label, limits)
-
-
-def _load_bytes(data: bytes, label: str, limits: Mapping[str, int] | None = None) -> Loaded:
-    try:
-        df = read_events(io.BytesIO(data), name=label, coordinate_text=True, **(limits or {}))
-    except EventTableError as exc:
-        return _failed(label, exc)
-    return Loaded(label, prepare(df), options=filter_options(df))
-
-
-def _read_data(
-    path: str | os.PathLike[str], label: str, limits: Mapping[str, int] | None = None
-) -> bytes:
-    """The bytes of a regular file, within `limits["max_bytes"]` if given, else within
-    `data_limits()`; raises EventTableError (a bad TIMELINE_MAX_DATA_MB is one too)."""
-    if limits is not None and "max_bytes" in limits:
-        return read_file(path, label, limits["max_bytes"])
-    try:
-        max_bytes = data_limits()["max_bytes"]
-    except ValueError as exc:
-        raise EventTableError([Problem(0, "", f"cannot be read: {exc}", source=label)]) from None
-    return read_file(path, label, max_bytes, setting=ENV_MAX_DATA_MB)
-
-
-def _failed(label: str, exc: EventTableError) -> Loaded:
-    return Loaded(
-        label,
-        None,
-        tuple(exc.problems),
-        problem_count=exc.count,
-        count_is_a_floor=exc.count_is_a_floor,
-        summary=exc.summary() or "",
-    )
+    `limits` are `read_events`' (uploads get `io.upload_limits()`); a path without a
+    `max_bytes` is read as `load_file` reads it, within `io.data_limits()`."""
+    return _load(source, name or source_name(source), limits or {})
 
 
 def load_file(
     path: str | os.PathLike[str], cache_dir: Path | None = None, background: bool = False
 ) -> Loaded:
-    """`load_table` for a file a person points at (a regular file within `data_limits()`,
-    TIMELINE_MAX_DATA_MB), through the Parquet cache (`timeline.cache`)
-    when it is large: a second start skips parsing and validation. With `background` the cache
-    entry is written on a thread (`cache_writes_done` waits for it), so that the first page
-    does not wait for it."""
-    label = os.fspath(path)
+    """`load_table` for a file a person points at, through the Parquet cache (`timeline.cache`,
+    in `cache_dir` or its own directory) when it is large: a second start skips parsing and
+    validation. With `background` the cache entry is written on a thread (`cache_writes_done`
+    waits for it), so that the first page does not wait for it."""
+    return _load(path, os.fspath(path), {}, cache_dir or table_cache.cache_dir(), background)
+
+
+def _load(
+    source: str | os.PathLike[str] | IO[bytes],
+    label: str,
+    limits: Mapping[str, int],
+    cache_dir: Path | None = None,
+    background: bool = False,
+) -> Loaded:
+    entry = None
     try:
-        data = _read_data(path, label)
+        if isinstance(source, str | os.PathLike) and "max_bytes" not in limits:
+            data = read_data_file(source, label)
+        else:
+            data = read_source(source, label, limits.get("max_bytes"))
+        if cache_dir is not None and len(data) >= table_cache.MIN_BYTES:
+            entry = table_cache.entry(data, cache_dir)
+            hit = table_cache.load(entry)
+            if hit is not None:
+                df, meta = hit
+                ids = frozenset(df["id"].to_numpy(dtype=object))
+                options = FilterOptions(**{k: tuple(v) for k, v in meta.items()}, event_ids=ids)
+                return Loaded(label, df, options=options)
+        rows, links = limits.get("max_rows"), limits.get("max_links")
+        df = parse_events(data, label, max_rows=rows, max_links=links, coordinate_text=True)
     except EventTableError as exc:
-        return _failed(label, exc)
-    if len(data) < table_cache.MIN_BYTES:
-        return _load_bytes(data, label)
-    directory = cache_dir or table_cache.cache_dir()
-    entry = table_cache.entry(data, directory)
-    hit = table_cache.load(entry, directory)
-    if hit is not None:
-        df, meta = hit
-        return Loaded(label, df, options=_options(meta, df))
-    loaded = _load_bytes(data, label)
-    if loaded.df is not None:
-        args = (loaded.df, _jsonable(loaded.options), entry, directory)
+        return Loaded(
+            label,
+            None,
+            tuple(exc.problems),
+            problem_count=exc.count,
+            count_is_a_floor=exc.count_is_a_floor,
+            summary=exc.summary() or "",
+        )
+    options = filter_options(df)
+    df = prepare(df)
+    if entry is not None:
+        # Every option but the ids, which the id column holds.
+        meta = {f.name: getattr(options, f.name) for f in fields(options) if f.name != "event_ids"}
         if background:
-            writer = threading.Thread(target=_store_politely, args=args, daemon=True)
+            writer = threading.Thread(target=_store_politely, args=(df, meta, entry), daemon=True)
             _CACHE_WRITERS.append(writer)
             writer.start()
         else:
-            table_cache.store(*args)
-    return loaded
+            table_cache.store(df, meta, entry)
+    return Loaded(label, df, options=options)
 
 
 _CACHE_WRITERS: list[threading.Thread] = []
@@ -170,14 +152,3 @@ def cache_writes_done(timeout: float | None = None) -> bool:
         if not writer.is_alive():
             _CACHE_WRITERS.remove(writer)
     return not _CACHE_WRITERS
-
-
-def _jsonable(options: FilterOptions) -> dict[str, object]:
-    out = asdict(options)
-    out.pop("event_ids")  # the id column holds them
-    return out
-
-
-def _options(raw: Mapping[str, object], df: pd.DataFrame) -> FilterOptions:
-    options = FilterOptions(**{k: tuple(v) for k, v in raw.items()})  # type: ignore[arg-type]
-    return replace(options, event_ids=frozenset(df["id"].to_numpy(dtype=object)))
