@@ -188,17 +188,65 @@ def containers(node: Any) -> Any:
 
 def say(layout: Spec, message: str) -> None:
     """`message` across the middle of a figure (its `layout` spec) that has nothing to draw."""
-    layout.setdefault("annotations", []).append(
-        {
-            "text": message,
-            "showarrow": False,
-            "xref": "paper",
-            "yref": "paper",
-            "x": 0.5,
-            "y": 0.5,
-            "font": {"size": 16},
-        }
-    )
+    layout.setdefault("annotations", []).append(note(message, 0.5, 0.5, font={"size": 16}))
+
+
+def note(text: str, x: Any, y: Any, xref: str = "paper", yref: str = "paper", **more: Any) -> Spec:
+    """An annotation: `text` at (x, y), without an arrow."""
+    return {"text": text, "showarrow": False, "x": x, "y": y, "xref": xref, "yref": yref, **more}
+
+
+def band(x0: float, x1: float, fill: str, name: str, yref: str = "y domain") -> Spec:
+    """A shape: the stretch `x0`-`x1` of the x axis shaded across the plot, under the data."""
+    return {
+        "type": "rect",
+        "x0": x0,
+        "x1": x1,
+        "xref": "x",
+        "y0": 0,
+        "y1": 1,
+        "yref": yref,
+        "fillcolor": fill,
+        "line": {"width": 0},
+        "layer": "below",
+        "name": name,
+    }
+
+
+def rule(x: float, line: Spec, name: str, yref: str = "y domain") -> Spec:
+    """A shape: a vertical line at `x` across the plot."""
+    return {
+        "type": "line",
+        "x0": x,
+        "x1": x,
+        "xref": "x",
+        "y0": 0,
+        "y1": 1,
+        "yref": yref,
+        "line": line,
+        "name": name,
+    }
+
+
+def ring(trace: Spec, size: float, customdata: np.ndarray, pal: Palette) -> Spec:
+    """The ring around the selected event, at the one point of `trace` (its type and place,
+    e.g. `{"type": "scatter", "x": [x], "y": [y]}`): the ring over a wider halo of the
+    background, so that it stands out on any mark. A legend cannot draw it."""
+    return {
+        **{key: value * 2 if isinstance(value, list) else value for key, value in trace.items()},
+        "name": "Selected event",
+        "mode": "markers",
+        "marker": {
+            "symbol": "circle-open",
+            "size": [size, size],
+            "color": [pal.ring_halo, pal.ring],
+            "line": {"width": [6, 2.5]},
+        },
+        "customdata": np.concatenate([customdata, customdata]),
+        "hoverinfo": "skip",
+        "showlegend": False,
+        "meta": {"kind": "selected"},
+    }
 
 
 def empty(layout: Spec, pal: Palette, message: str = NO_EVENTS) -> go.Figure:

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from timeline import schema
+from timeline import figures, schema
 from timeline.figures import (
     NO_EVENTS,
     Spec,
@@ -303,27 +303,6 @@ def _place_traces(
     return data
 
 
-def _place_ring(lat: float, lon: float, size: float, customdata: np.ndarray, pal: Palette) -> Spec:
-    """The ring around the selected event's place: the ring over its halo, as on the timeline."""
-    return {
-        "type": "scattergeo",
-        "name": "Selected event",
-        "lat": [lat, lat],
-        "lon": [lon, lon],
-        "mode": "markers",
-        "marker": {
-            "symbol": "circle-open",
-            "size": [size + 12, size + 12],
-            "color": [pal.ring_halo, pal.ring],
-            "line": {"width": [6, 2.5]},
-        },
-        "customdata": np.concatenate([customdata, customdata]),
-        "hoverinfo": "skip",
-        "showlegend": False,  # a legend entry cannot draw this two-colour ring
-        "meta": {"kind": "selected"},
-    }
-
-
 def places_map(
     df: pd.DataFrame, selected: str | None = None, world: bool = False, pal: Palette = LIGHT
 ) -> go.Figure:
@@ -382,7 +361,8 @@ def places_map(
             g = int(member[at[0]])
             ring = np.array([[str(selected)]], dtype=object)
             lat, lon = groups.loc[g, ["lat", "lon"]].round(4)
-            data.append(_place_ring(float(lat), float(lon), float(size[g]), ring, pal))
+            where = {"type": "scattergeo", "lat": [float(lat)], "lon": [float(lon)]}
+            data.append(figures.ring(where, float(size[g]) + 12, ring, pal))
     if not world:
         _zoom_to(layout, *region_extent(groups["lat"], groups["lon"], events))
     # The legend under the map, not beside it: on a phone a legend beside it leaves the map

@@ -206,37 +206,15 @@ def _relations_map(table: pd.DataFrame, year: int, pal: Palette) -> Spec:
 
 def _year_marker(layout: Spec, year: int, pal: Palette) -> None:
     """Into the chart's `layout` spec: a line at `year` and its label."""
-    layout["shapes"].append(
-        {
-            "type": "line",
-            "x0": year,
-            "x1": year,
-            "xref": "x",
-            "y0": 0,
-            "y1": 1,
-            "yref": "paper",
-            "line": {"color": pal.year_marker, "width": 2, "dash": "dot"},
-            "name": "year",
-        }
-    )
+    line = {"color": pal.year_marker, "width": 2, "dash": "dot"}
+    layout["shapes"].append(figures.rule(year, line, "year", yref="paper"))
     # Inside the top of the first panel, on the side of the line with room: above the
     # panels it ran into their titles.
     late = year > 1990
-    layout["annotations"].append(
-        {
-            "x": year,
-            "y": 1,
-            "xref": "x",
-            "yref": "y domain",
-            "yanchor": "top",
-            "xanchor": "right" if late else "left",
-            "xshift": -4 if late else 4,
-            "text": f"<b>{year}</b>",
-            "showarrow": False,
-            "font": {"color": pal.year_marker},
-            "name": "year",
-        }
-    )
+    side = {"xanchor": "right", "xshift": -4} if late else {"xanchor": "left", "xshift": 4}
+    font = {"color": pal.year_marker}
+    label = figures.note(f"<b>{year}</b>", year, 1, "x", "y domain", yanchor="top", **side)
+    layout["annotations"].append({**label, "font": font, "name": "year"})
 
 
 @functools.cache
@@ -308,33 +286,16 @@ def relations_over_time(df: pd.DataFrame, year: int, pal: Palette = LIGHT) -> go
             "yaxis": "y2",
         },
     ]
+    taken, back = (day.year + (day.day_of_year - 1) / 365 for day in SOVIET_PERIOD)
     layout["shapes"] = [
-        {
-            "type": "rect",
-            "x0": SOVIET_PERIOD[0].year + (SOVIET_PERIOD[0].day_of_year - 1) / 365,
-            "x1": SOVIET_PERIOD[1].year + (SOVIET_PERIOD[1].day_of_year - 1) / 365,
-            "xref": "x",
-            "y0": 0,
-            "y1": 1,
-            "yref": f"{axis} domain",
-            "fillcolor": pal.soviet_fill,
-            "line": {"width": 0},
-            "layer": "below",
-            "name": "Soviet period",
-        }
+        figures.band(taken, back, pal.soviet_fill, "Soviet period", f"{axis} domain")
         for axis in ("y", "y2")
     ]
+    text = "Soviet period:<br>no foreign relations<br>of its own"  # within the band
+    middle = (SOVIET_PERIOD[0].year + SOVIET_PERIOD[1].year) / 2
+    font = {"color": pal.muted_text}
     layout["annotations"].append(
-        {
-            "x": (SOVIET_PERIOD[0].year + SOVIET_PERIOD[1].year) / 2,
-            "y": 0.5,
-            "xref": "x",
-            "yref": "y domain",
-            "text": "Soviet period:<br>no foreign relations<br>of its own",  # within the band
-            "showarrow": False,
-            "font": {"color": pal.muted_text},
-            "name": "Soviet period",
-        }
+        figures.note(text, middle, 0.5, "x", "y domain", font=font, name="Soviet period")
     )
     _year_marker(layout, year, pal)
     x_range = [FIRST_YEAR - 0.5, last + 0.5]
@@ -476,15 +437,7 @@ def _frame_values(table: pd.DataFrame, year: int) -> tuple[list[Any], list[str]]
     return z, _hover_lines(table, sources=False)
 
 
-def _soviet_note(pal: Palette) -> dict[str, Any]:
-    return {
-        "text": SOVIET_NOTE,
-        "showarrow": False,
-        "xref": "paper",
-        "yref": "paper",
-        "x": 0.5,
-        "y": 0.5,
-        "font": {"size": 18},
-        "bgcolor": pal.note_box,
-        "name": "soviet",
-    }
+def _soviet_note(pal: Palette) -> Spec:
+    return figures.note(
+        SOVIET_NOTE, 0.5, 0.5, font={"size": 18}, bgcolor=pal.note_box, name="soviet"
+    )

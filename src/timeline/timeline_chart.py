@@ -9,7 +9,6 @@ that a click can be mapped back to the event (`selection.selected_event_id`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -18,12 +17,16 @@ import plotly.graph_objects as go
 from timeline import packing, schema
 from timeline.figures import (
     Spec,
+    band,
     category_codes,
     empty_spec,
     escaped,
     figure,
     heading,
     merge,
+    note,
+    ring,
+    rule,
 )
 from timeline.filters import categories_present
 from timeline.labels import label_texts, period_label
@@ -124,7 +127,8 @@ def ringed(parts: TimelineParts, df: pd.DataFrame, selected: str | None) -> go.F
     if len(at):
         i = int(at[0])
         row = df[df["id"] == selected].iloc[:1]
-        data.append(_selected_ring(parts.ring_x[i], parts.ring_y[i], _customdata(row), parts.pal))
+        where = {"type": "scatter", "x": [parts.ring_x[i]], "y": [parts.ring_y[i]]}
+        data.append(ring(where, 26, _customdata(row), parts.pal))
     return figure({"data": data, "layout": parts.spec["layout"]}, parts.pal)
 
 
@@ -372,27 +376,6 @@ def timeline_window(zoom: Span | None, years: tuple[int, int] | None) -> Stretch
     return (lo, hi) if lo is not None and hi is not None else None
 
 
-def _selected_ring(when: Any, y: float, customdata: np.ndarray, pal: Palette) -> Spec:
-    """The ring around the selected event on either timeline (events or density): the ring
-    over a wider halo of the background, so that it stands out on any mark."""
-    return {
-        "type": "scatter",
-        "name": "Selected event",
-        "mode": "markers",
-        "x": [when, when],
-        "y": [y, y],
-        "marker": {
-            "symbol": "circle-open",
-            "size": [26, 26],
-            "color": [pal.ring_halo, pal.ring],
-            "line": {"width": [6, 2.5]},
-        },
-        "customdata": np.concatenate([customdata, customdata]),
-        "hoverinfo": "skip",
-        "meta": {"kind": "selected"},
-    }
-
-
 def density_bins(
     start: pd.Series, end: pd.Series, max_bins: int = MAX_BINS
 ) -> tuple[str, np.ndarray, np.ndarray, pd.DatetimeIndex, list[str]]:
@@ -497,7 +480,7 @@ def timeline_density(
             when += (pd.Timestamp(row["end"].iloc[0]) + pd.Timedelta(days=1) - when) / 2
         lane = rows.centre(str(row["category"].iloc[0]))
         at = axis.fraction(np.array([when], dtype="datetime64[ms]"))[0]
-        data.append(_selected_ring(at, lane, _customdata(row), pal))
+        data.append(ring({"type": "scatter", "x": [at], "y": [lane]}, 26, _customdata(row), pal))
     _timeline_frame(layout, rows, axis, pal)
     # Room for the subtitle.
     merge(layout, {"margin": {"t": 150}, "height": 190 + 56 * len(order)})
@@ -520,6 +503,7 @@ def _label_at(x0: pd.Timestamp, x1: pd.Timestamp, cuts: list[Stretch]) -> pd.Tim
 
 ROW_PX = 21  # a row of marks on the timeline, in pixels
 _BAND_STRIP = 1.0  # rows under the lanes that hold the statehood bands' labels
+_LEFT = {"xanchor": "left", "yanchor": "middle"}  # a note from its (x, y) on
 _SHORT_BANDS = {"Democratic Republic": "1918–20", "Soviet era": "Soviet", "Independence": "Indep."}
 
 
@@ -548,55 +532,18 @@ def _timeline_frame(layout: Spec, rows: _Rows, axis: packing.Axis, pal: Palette)
         x1 = min(pd.Timestamp(last), hi) if last else hi
         if x0 >= x1:
             continue
-        shapes.append(
-            {
-                "type": "rect",
-                "x0": at(x0),
-                "x1": at(x1),
-                "xref": "x",
-                "y0": 0,
-                "y1": 1,
-                "yref": "y domain",
-                "fillcolor": shade,
-                "line": {"width": 0},
-                "layer": "below",
-                "name": label,
-            }
-        )
+        shapes.append(band(at(x0), at(x1), shade, label))
         # Each label in the strip under the lanes, from its band's first day that the axis
         # shows, as long as it fits in the band's width on a wide screen.
         start = _label_at(x0, x1, cuts)
         text = _band_label(label, (at(x1) - at(start)) * packing.LABEL_WIDTH)
         if text:
-            notes.append(
-                {
-                    "x": at(start),
-                    "y": -_BAND_STRIP / 2,
-                    "xref": "x",
-                    "yref": "y",
-                    "xanchor": "left",
-                    "yanchor": "middle",
-                    "text": text,
-                    "showarrow": False,
-                    "font": {"size": 12, "weight": 600, "color": pal.era_label},
-                    "name": f"band: {label}",
-                }
-            )
+            font = {"size": 12, "weight": 600, "color": pal.era_label}
+            where = (at(start), -_BAND_STRIP / 2, "x", "y")
+            notes.append(note(text, *where, **_LEFT, font=font, name=f"band: {label}"))
     for first, _ in cuts:
         if lo < first < hi:
-            shapes.append(
-                {
-                    "type": "line",
-                    "x0": at(first),
-                    "x1": at(first),
-                    "xref": "x",
-                    "y0": 0,
-                    "y1": 1,
-                    "yref": "y domain",
-                    "line": {"width": 1.5, "dash": "dot", "color": pal.cut},
-                    "name": "cut",
-                }
-            )
+            shapes.append(rule(at(first), {"width": 1.5, "dash": "dot", "color": pal.cut}, "cut"))
     ticks = packing.year_ticks(axis)
     merge(
         layout,
@@ -634,19 +581,10 @@ def _timeline_frame(layout: Spec, rows: _Rows, axis: packing.Axis, pal: Palette)
     # The lanes' names inside the plot, above each lane: the plot keeps the whole width,
     # which a phone needs.
     for lane in rows.order:
+        where = (0, rows.name_at(lane), "paper", "y")
+        font = {"size": 11, "weight": 600}
         notes.append(
-            {
-                "x": 0,
-                "xref": "paper",
-                "y": rows.name_at(lane),
-                "yref": "y",
-                "xanchor": "left",
-                "yanchor": "middle",
-                "text": schema.CATEGORIES[lane],
-                "showarrow": False,
-                "font": {"size": 11, "weight": 600},
-                "name": f"lane: {lane}",
-            }
+            note(schema.CATEGORIES[lane], *where, **_LEFT, font=font, name=f"lane: {lane}")
         )
     if not shapes:
         del layout["shapes"]
