@@ -2,15 +2,18 @@ import io
 from pathlib import Path
 
 from timeline import docs, labels, schema
-from timeline.docs import with_vocabularies
 from timeline.io import read_events
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "data.md"
+SHIPPED = DOCS.parents[1] / "data" / "events.csv"
+COVERAGE = DOCS.parent / "coverage.md"
+README = DOCS.parents[1] / "README.md"
 
 
 def test_docs_list_the_schemas_vocabularies_as_they_are_now():
     text = DOCS.read_text(encoding="utf-8")
-    assert with_vocabularies(text) == text, "run `make docs` to refresh docs/data.md"
+    fresh = docs.refreshed(text, read_events(SHIPPED), ["vocabularies"])
+    assert fresh == text, "run `make docs` to refresh docs/data.md"
     for code in [*schema.CATEGORIES, *schema.ORGANIZATIONS, *schema.TOPICS]:
         assert f"| `{code}` |" in text
 
@@ -21,11 +24,6 @@ def test_docs_name_every_column_in_order():
     assert positions == sorted(positions)
 
 
-SHIPPED = DOCS.parents[1] / "data" / "events.csv"
-COVERAGE = DOCS.parent / "coverage.md"
-README = DOCS.parents[1] / "README.md"
-
-
 def row_of(text: str, column: str) -> str:
     (row,) = [line for line in text.splitlines() if line.startswith(f"| `{column}`")]
     return row
@@ -33,7 +31,8 @@ def row_of(text: str, column: str) -> str:
 
 def test_docs_state_the_schemas_lengths_and_years():
     text = DOCS.read_text(encoding="utf-8")
-    assert docs.with_columns(text) == text, "run `make docs` to refresh docs/data.md"
+    fresh = docs.refreshed(text, read_events(SHIPPED), ["columns"])
+    assert fresh == text, "run `make docs` to refresh docs/data.md"
     for column, most in schema.MAX_LENGTHS.items():
         assert f"{most:,} characters" in row_of(text, column), column
     for column in ("start_date", "end_date"):
@@ -42,7 +41,8 @@ def test_docs_state_the_schemas_lengths_and_years():
 
 def test_the_readme_states_the_limits_of_the_code(tmp_path):
     text = README.read_text(encoding="utf-8")
-    assert docs.with_large_tables(text) == text, "run `make docs` to refresh README.md"
+    fresh = docs.refreshed(text, read_events(SHIPPED), ["large-tables"])
+    assert fresh == text, "run `make docs` to refresh README.md"
     assert f"the events\ntable lists the first {labels.TABLE_MAX:,} rows by date" in text
     # `make docs` rewrites a stale figure in the README.
     stale = tmp_path / "README.md"
@@ -52,17 +52,19 @@ def test_the_readme_states_the_limits_of_the_code(tmp_path):
     data_md, coverage = tmp_path / "data.md", tmp_path / "coverage.md"
     data_md.write_text(DOCS.read_text(encoding="utf-8"), encoding="utf-8")
     coverage.write_text(COVERAGE.read_text(encoding="utf-8"), encoding="utf-8")
-    assert docs.update_all(data_md, coverage, read_events(SHIPPED), stale) == [stale]
+    assert docs.update_all([data_md, coverage, stale], read_events(SHIPPED)) == [stale]
     assert stale.read_text(encoding="utf-8") == text
 
 
 def test_docs_count_the_shipped_record_as_it_is_now():
     df = read_events(SHIPPED)
     text = DOCS.read_text(encoding="utf-8")
-    assert docs.with_record(text, df) == text, "run `make docs` after changing data/events.csv"
+    fresh = docs.refreshed(text, df, ["record"])
+    assert fresh == text, "run `make docs` after changing data/events.csv"
     assert f"| **all** | **{len(df):,}** |" in text
     worklist = COVERAGE.read_text(encoding="utf-8")
-    assert docs.with_worklist(worklist, df) == worklist, "run `make docs` to refresh the worklist"
+    fresh = docs.refreshed(worklist, df, ["worklist"])
+    assert fresh == worklist, "run `make docs` to refresh the worklist"
 
 
 TABLE = (
@@ -91,3 +93,14 @@ def test_the_record_and_worklist_come_from_the_rows():
     assert "- Tuvalu (`TUV`)" not in worklist and "- Holy See (`VAT`)" in worklist
     assert "### States without a dated relations row (192)" in worklist
     assert "(`UN`)" not in worklist and "- Universal Postal Union (`UPU`)" in worklist
+
+
+def test_every_generated_part_has_its_place_and_is_written_afresh():
+    df = read_events(SHIPPED)
+    texts = {path: path.read_text(encoding="utf-8") for path in (DOCS, COVERAGE, README)}
+    for name in docs.PARTS:
+        start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+        (path,) = [p for p, text in texts.items() if start in text and end in text]
+        head, rest = texts[path].split(start, 1)
+        stale = f"{head}{start}\nstale\n{end}{rest.split(end, 1)[1]}"
+        assert docs.refreshed(stale, df) == texts[path], name

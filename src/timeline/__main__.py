@@ -10,8 +10,7 @@ from timeline.docs import update_all
 from timeline.io import EventTableError, problems_found, read_events
 
 DEFAULT_DATA = "data/events.csv"
-DEFAULT_DOCS = "docs/data.md"
-DEFAULT_COVERAGE = "docs/coverage.md"
+DOCS = ("docs/data.md", "docs/coverage.md", "README.md")  # the files with generated parts
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -20,12 +19,10 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser("validate", help="check an event table against the schema")
     check.add_argument("path", nargs="?", default=DEFAULT_DATA, help=f"default: {DEFAULT_DATA}")
-    commands.add_parser(
-        "docs", help="rewrite the generated parts of docs/data.md and docs/coverage.md"
-    )
+    commands.add_parser("docs", help="rewrite the generated parts of " + ", ".join(DOCS))
     args = parser.parse_args(argv)
     if args.command == "docs":
-        changed = update_all(Path(DEFAULT_DOCS), Path(DEFAULT_COVERAGE), read_events(DEFAULT_DATA))
+        changed = update_all(map(Path, DOCS), read_events(DEFAULT_DATA))
         print("updated: " + ", ".join(map(str, changed)) if changed else "already up to date")
         return 0
 

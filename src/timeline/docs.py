@@ -1,36 +1,21 @@
-"""The generated parts of the docs, so they cannot drift: the column and vocabulary tables of
-docs/data.md (from `timeline.schema`), the record's counts (from data/events.csv) and the
-coverage worklist in docs/coverage.md (the states and organizations without a dated row)."""
+"""The generated parts of the docs (`make docs`), so they cannot drift: the column and
+vocabulary tables of docs/data.md (from `timeline.schema`), the record's counts (from
+data/events.csv), the coverage worklist in docs/coverage.md (the states and organizations
+without a dated row) and the README's thresholds. Each part sits between the markers
+`<!-- name:start -->` and `<!-- name:end -->` of its name in `PARTS`."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pandas as pd
 
 from timeline import labels, maps, palette, schema, timeline_chart
 
-START = "<!-- vocabularies:start -->"
-END = "<!-- vocabularies:end -->"
-RECORD = ("<!-- record:start -->", "<!-- record:end -->")
-WORKLIST = ("<!-- worklist:start -->", "<!-- worklist:end -->")
-COLUMNS = ("<!-- columns:start -->", "<!-- columns:end -->")
-LARGE_TABLES = ("<!-- large-tables:start -->", "<!-- large-tables:end -->")  # in README.md
-
-# The 193 UN member states (ISO 3166-1 alpha-3), plus the two observer states the source
-# article counts among Azerbaijan's relations: Palestine and the Holy See.
-UN_MEMBERS = tuple(
-    """AFG ALB DZA AND AGO ATG ARG ARM AUS AUT AZE BHS BHR BGD BRB BLR BEL BLZ BEN BTN BOL BIH
-    BWA BRA BRN BGR BFA BDI CPV KHM CMR CAN CAF TCD CHL CHN COL COM COG COD CRI CIV HRV CUB
-    CYP CZE DNK DJI DMA DOM ECU EGY SLV GNQ ERI EST SWZ ETH FJI FIN FRA GAB GMB GEO DEU GHA
-    GRC GRD GTM GIN GNB GUY HTI HND HUN ISL IND IDN IRN IRQ IRL ISR ITA JAM JPN JOR KAZ KEN
-    KIR PRK KOR KWT KGZ LAO LVA LBN LSO LBR LBY LIE LTU LUX MDG MWI MYS MDV MLI MLT MHL MRT
-    MUS MEX FSM MDA MCO MNG MNE MAR MOZ MMR NAM NRU NPL NLD NZL NIC NER NGA MKD NOR OMN PAK
-    PLW PAN PNG PRY PER PHL POL PRT QAT ROU RUS RWA KNA LCA VCT WSM SMR STP SAU SEN SRB SYC
-    SLE SGP SVK SVN SLB SOM ZAF SSD ESP LKA SDN SUR SWE CHE SYR TJK TZA THA TLS TGO TON TTO
-    TUN TUR TKM TUV UGA UKR ARE GBR USA URY UZB VUT VEN VNM YEM ZMB ZWE""".split()  # noqa: SIM905 (a list of codes reads best as words)
-)
-PARTNERS = tuple(c for c in (*UN_MEMBERS, "PSE", "VAT") if c != "AZE")
+# The 193 UN member states but Azerbaijan, and the two observer states the source article counts
+# among Azerbaijan's relations: Palestine and the Holy See.
+PARTNERS = tuple(schema.VOCABULARIES["country"])
 # The organizations the source article lists Azerbaijan as belonging to.
 ARTICLE_ORGANIZATIONS = tuple(
     """AsDB BSEC CoE CIS EAPC EBRD ECE ECO ESCAP FAO GUAM IAEA IBRD ICAO ICRM IDA IDB IFAD IFC
@@ -55,55 +40,37 @@ def vocabulary_markdown() -> str:
 
 
 def columns_markdown() -> str:
-    """docs/data.md's table of the columns: each one's meaning and rule, with the lengths and
-    years that `schema` enforces."""
+    """docs/data.md's table of the columns: each one's label and rule, with the lengths, years
+    and ranges that `schema` enforces."""
     n = {column: f"{most:,}" for column, most in schema.MAX_LENGTHS.items()}
     years = f"in the years {schema.YEAR_MIN}–{schema.YEAR_MAX}"
-    return "\n".join(
-        [
-            "| column | meaning | rule |",
-            "|---|---|---|",
-            "| `id` | stable identifier | unique; lowercase letters, digits and hyphens, at most "
-            f"{n['id']} characters, e.g. `1994-05-05-bishkek-protocol` |",
-            f"| `title` | short headline | 1–{n['title']} characters |",
-            "| `category` | what kind of event | one of the categories below |",
-            "| `start_date` | when it began | `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, a real date "
-            f"{years} |",
-            f"| `end_date` | when it ended | same form, {years}, not before `start_date`; empty "
-            "for an event of one day or less |",
-            "| `countries` | states involved besides Azerbaijan | `;`-separated ISO 3166-1 "
-            "alpha-3 codes, e.g. `ARM;RUS`; may be empty |",
-            "| `organizations` | international organizations involved | `;`-separated short "
-            "names from the list below; may be empty |",
-            "| `topics` | themes, for filtering | `;`-separated names from the list below; at "
-            "least one |",
-            f"| `location` | where it happened | a place name of at most {n['location']} "
-            "characters, or empty |",
-            "| `lat`, `lon` | coordinates of `location` | decimal degrees, −90…90 and −180…180; "
-            "given exactly when `location` is |",
-            "| `description` | what happened and why it matters | "
-            f"1–{n['description']} characters, 1–3 sentences in your own words |",
-            f"| `source_title` | the cited page's title | 1–{n['source_title']} characters |",
-            "| `source_url` | the cited page | an `http://` or `https://` address (any case; kept "
-            f"with the scheme and host in lower case) of at most {n['source_url']} characters, "
-            "with no `user@` before the host, no backslash, space or control character, and a "
-            "host of letters a-z, digits, hyphens and dots ending in a name (`xn--` for an "
-            "international one; no IP address or percent-encoding) |",
-        ]
-    )
-
-
-def with_vocabularies(text: str) -> str:
-    """`text` with the part between the vocabulary markers replaced by fresh tables."""
-    head, rest = text.split(START, 1)
-    _, tail = rest.split(END, 1)
-    return f"{head}{START}\n{vocabulary_markdown()}\n{END}{tail}"
-
-
-def _replace(text: str, markers: tuple[str, str], body: str) -> str:
-    head, rest = text.split(markers[0], 1)
-    _, tail = rest.split(markers[1], 1)
-    return f"{head}{markers[0]}\n{body}\n{markers[1]}{tail}"
+    bounds = schema.COORDINATE_BOUNDS.items()
+    ranges = {c: f"{low}…{high}".replace("-", "−") for c, (_, low, high) in bounds}  # minus signs
+    rules = {
+        "id": "unique; lowercase letters, digits and hyphens, at most "
+        f"{n['id']} characters, e.g. `1994-05-05-bishkek-protocol`",
+        "title": f"1–{n['title']} characters",
+        "category": "one of the categories below",
+        "start_date": f"`YYYY`, `YYYY-MM` or `YYYY-MM-DD`, a real date {years}",
+        "end_date": f"same form, {years}, not before `start_date`; empty for an event of one day "
+        "or less",
+        "countries": "`;`-separated ISO 3166-1 alpha-3 codes, e.g. `ARM;RUS`; may be empty",
+        "organizations": "`;`-separated short names from the list below; may be empty",
+        "topics": "`;`-separated names from the list below; at least one",
+        "location": f"a place name of at most {n['location']} characters, or empty",
+        **{c: f"decimal degrees, {r}; given exactly when `location` is" for c, r in ranges.items()},
+        "description": f"1–{n['description']} characters, 1–3 sentences in your own words",
+        "source_title": f"1–{n['source_title']} characters",
+        "source_url": "an `http://` or `https://` address (any case; kept with the scheme and "
+        f"host in lower case) of at most {n['source_url']} characters, with no `user@` before "
+        "the host, no backslash, space or control character, and a host of letters a-z, "
+        "digits, hyphens and dots ending in a name (`xn--` for an international one; no IP "
+        "address or percent-encoding)",
+    }
+    lines = ["| column | meaning | rule |", "|---|---|---|"]
+    for column, (label, _) in schema.VOCABULARIES["column"].items():
+        lines.append(f"| `{column}` | {label} | {rules[column]} |")
+    return "\n".join(lines)
 
 
 def relations_dates(df: pd.DataFrame) -> dict[str, str]:
@@ -166,16 +133,6 @@ def worklist_markdown(df: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-def with_record(text: str, df: pd.DataFrame) -> str:
-    """docs/data.md's text with fresh counts of the record."""
-    return _replace(text, RECORD, record_markdown(df))
-
-
-def with_columns(text: str) -> str:
-    """docs/data.md's text with a fresh table of the columns."""
-    return _replace(text, COLUMNS, columns_markdown())
-
-
 def large_tables_markdown() -> str:
     """README.md's sentence on large tables, with the thresholds the figures and the table use."""
     detail, places, rows = (
@@ -191,29 +148,32 @@ def large_tables_markdown() -> str:
     )
 
 
-def with_large_tables(text: str) -> str:
-    """README.md's text with a fresh sentence on large tables."""
-    return _replace(text, LARGE_TABLES, large_tables_markdown())
+PARTS: dict[str, Callable[[pd.DataFrame], str]] = {
+    "vocabularies": lambda df: vocabulary_markdown(),  # docs/data.md
+    "columns": lambda df: columns_markdown(),
+    "record": record_markdown,
+    "worklist": worklist_markdown,  # docs/coverage.md
+    "large-tables": lambda df: large_tables_markdown(),  # README.md
+}
 
 
-def with_worklist(text: str, df: pd.DataFrame) -> str:
-    """docs/coverage.md's text with a fresh worklist."""
-    return _replace(text, WORKLIST, worklist_markdown(df))
+def refreshed(text: str, df: pd.DataFrame, parts: Iterable[str] = PARTS) -> str:
+    """`text` with each of the generated `parts` it holds written afresh, for the table `df`."""
+    for name in parts:
+        start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+        if start in text:
+            head, rest = text.split(start, 1)
+            _, tail = rest.split(end, 1)
+            text = f"{head}{start}\n{PARTS[name](df)}\n{end}{tail}"
+    return text
 
 
-def update_all(
-    data_md: Path, coverage_md: Path, df: pd.DataFrame, readme: Path = Path("README.md")
-) -> list[Path]:
-    """Rewrite every generated part; the files that changed."""
+def update_all(paths: Iterable[Path], df: pd.DataFrame) -> list[Path]:
+    """Rewrite every generated part of the files at `paths`; the files that changed."""
     changed = []
-    for path, fix in (
-        (data_md, lambda t: with_columns(with_record(with_vocabularies(t), df))),
-        (coverage_md, lambda t: with_worklist(t, df)),
-        (readme, with_large_tables),
-    ):
+    for path in paths:
         text = path.read_text(encoding="utf-8")
-        new = fix(text)
-        if new != text:
+        if (new := refreshed(text, df)) != text:
             path.write_text(new, encoding="utf-8")
             changed.append(path)
     return changed

@@ -1,9 +1,10 @@
 """The event table's columns, vocabularies and rules, declared once.
 
 Everything else (the loader, the filters, the figures, the export, the docs' tables) reads them
-from here. The column names are a public contract: users' own files rely on them. The
-vocabularies (categories, topics, organizations, precisions, periods, country names) are data,
-in `vocabularies.csv` beside this module, read once at import.
+from here. The column names are a public contract: users' own files rely on them. The words
+(the columns' labels and help, the categories, topics, organizations, precisions, periods and
+country names) are data, in `vocabularies.csv` beside this module, read once at import; the
+rules are code.
 """
 
 from __future__ import annotations
@@ -23,24 +24,30 @@ import pycountry
 from timeline import palette
 from timeline.dates import parse_dates
 
-# What each column holds, in a line (the data package's field descriptions), in the order of
-# data/events.csv.
-COLUMN_HELP: dict[str, str] = {
-    "id": "Stable identifier: lowercase letters, digits and hyphens, unique",
-    "title": "Short headline",
-    "category": "What kind of event (one of the categories)",
-    "start_date": "When it began: YYYY, YYYY-MM or YYYY-MM-DD, as precise as the source",
-    "end_date": "When it ended, in the same form; empty for an event of one day or less",
-    "countries": "States involved besides Azerbaijan: ';'-separated ISO 3166-1 alpha-3 codes",
-    "organizations": "International organizations involved: ';'-separated short names",
-    "topics": "Themes: ';'-separated topic names, at least one",
-    "location": "Where it happened, or empty",
-    "lat": "Latitude of the location in decimal degrees (WGS 84)",
-    "lon": "Longitude of the location in decimal degrees (WGS 84)",
-    "description": "What happened and why it matters, in 1-3 sentences",
-    "source_title": "Title of the cited source",
-    "source_url": "Address of the cited source",
-}
+# One row per code in vocabularies.csv, `vocabulary,code,name,help` (more columns may follow,
+# e.g. names in other languages); tests/test_vocabularies.py checks the file. The columns are
+# there in the order of data/events.csv, each with its label (docs/data.md) and what it holds
+# (the data package's field description).
+VOCABULARY_FILE = Path(__file__).with_name("vocabularies.csv")
+
+
+def read_vocabularies(path: Path = VOCABULARY_FILE) -> dict[str, dict[str, tuple[str, str]]]:
+    """Vocabulary -> code -> (name, help), in the file's order."""
+    found: dict[str, dict[str, tuple[str, str]]] = {}
+    with path.open(encoding="utf-8", newline="") as file:
+        for row in csv.DictReader(file):
+            found.setdefault(row["vocabulary"], {})[row["code"]] = (row["name"], row["help"])
+    return found
+
+
+VOCABULARIES = read_vocabularies()
+
+
+def _names(vocabulary: str, field: int = 0) -> dict[str, str]:
+    return {code: texts[field] for code, texts in VOCABULARIES[vocabulary].items()}
+
+
+COLUMN_HELP: dict[str, str] = _names("column", 1)
 COLUMNS: tuple[str, ...] = tuple(COLUMN_HELP)
 LIST_COLUMNS: tuple[str, ...] = ("countries", "organizations", "topics")
 LIST_SEP = ";"
@@ -84,85 +91,21 @@ MAX_LENGTHS: dict[str, int] = {
 }
 TITLE_MAX, DESCRIPTION_MAX = MAX_LENGTHS["title"], MAX_LENGTHS["description"]
 # The range of each coordinate, in decimal degrees, and its name in messages.
-COORDINATE_BOUNDS: dict[str, tuple[str, int, int]] = {
-    "lat": ("latitude", -90, 90),
-    "lon": ("longitude", -180, 180),
-}
+COORDINATE_BOUNDS = {"lat": ("latitude", -90, 90), "lon": ("longitude", -180, 180)}
 # The years a table may date events in. The views pad the time axis by a share of its span and
 # label it in years on Python's calendar, which ends at years 1 and 9999: 0001 with 1994 or
 # 9990 to 9999 could not be drawn. Within these bounds every view draws any table.
 YEAR_MIN, YEAR_MAX = 1000, 2999
 
-# ---------------------------------------------------------------------------------------------
-# The vocabularies, from vocabularies.csv: one row per code, `vocabulary,code,name,help` (more
-# columns may follow, e.g. names in other languages). The pattern each vocabulary's codes follow:
-VOCABULARY_FILE = Path(__file__).with_name("vocabularies.csv")
-VOCABULARY_FIELDS = ("vocabulary", "code", "name", "help")
-CODE_PATTERNS: dict[str, str] = {
-    "category": r"[a-z]+(_[a-z]+)*",
-    "topic": r"[a-z]+(-[a-z]+)*",
-    "organization": r"[A-Za-z]+",
-    "precision": r"[a-z]+",
-    # first day/last day, ".." for one not over (ISO 8601-2's open interval)
-    "period": r"[0-9]{4}-[0-9]{2}-[0-9]{2}/([0-9]{4}-[0-9]{2}-[0-9]{2}|\.\.)",
-    # display names where the ISO name is long or formal; pycountry names the others
-    "country": r"[A-Z]{3}",
-}
-_NEEDS_HELP = ("category",)  # shown beside the code in the docs and the app
-
-
-def _row_problem(row: list[str], width: int, seen: Mapping[tuple[str, str], int]) -> str | None:
-    """What is wrong with a row of the vocabularies, or None."""
-    if len(row) != width:
-        return f"{len(row)} fields, not {width}"
-    vocabulary, code, name, help_ = row[:4]
-    if vocabulary not in CODE_PATTERNS:
-        return f"unknown vocabulary {vocabulary!r}"
-    if not re.fullmatch(CODE_PATTERNS[vocabulary], code):
-        return f"{vocabulary} code {code!r} is not of the form {CODE_PATTERNS[vocabulary]}"
-    if (vocabulary, code) in seen:
-        return f"{vocabulary} {code!r} is already on line {seen[vocabulary, code]}"
-    if not name.strip() or (vocabulary in _NEEDS_HELP and not help_.strip()):
-        return f"{vocabulary} {code!r} needs a name" + (" and help" * (vocabulary in _NEEDS_HELP))
-    return None
-
-
-def read_vocabularies(path: Path = VOCABULARY_FILE) -> dict[str, dict[str, tuple[str, str]]]:
-    """Vocabulary -> code -> (name, help), in the file's order. A broken row raises ValueError
-    naming the file and line."""
-    found: dict[str, dict[str, tuple[str, str]]] = {v: {} for v in CODE_PATTERNS}
-    seen: dict[tuple[str, str], int] = {}
-    with path.open(encoding="utf-8", newline="") as file:
-        rows = csv.reader(file)
-        header = next(rows, [])
-        if tuple(header[:4]) != VOCABULARY_FIELDS:
-            raise ValueError(f"{path}:1: the header must begin {','.join(VOCABULARY_FIELDS)}")
-        for row in rows:
-            if problem := _row_problem(row, len(header), seen):
-                raise ValueError(f"{path}:{rows.line_num}: {problem}")
-            seen[row[0], row[1]] = rows.line_num
-            found[row[0]][row[1]] = (row[2], row[3])
-    if missing := [v for v, codes in found.items() if not codes]:
-        raise ValueError(f"{path}: no rows for {', '.join(missing)}")
-    return found
-
-
-_VOCABULARIES = read_vocabularies()
-
-
-def _names(vocabulary: str) -> dict[str, str]:
-    return {code: name for code, (name, _) in _VOCABULARIES[vocabulary].items()}
-
-
 # Category code -> label, in the order of the timeline's lanes (top to bottom).
 CATEGORIES: dict[str, str] = _names("category")
 # What each category is for (shown in the docs and as help in the app).
-CATEGORY_HELP: dict[str, str] = {c: help_ for c, (_, help_) in _VOCABULARIES["category"].items()}
+CATEGORY_HELP: dict[str, str] = _names("category", 1)
 # One colour per category, shared by every view: palette.LIGHT's (the dark page's are there too).
 CATEGORY_COLORS: dict[str, str] = dict(palette.LIGHT.category)
 ORGANIZATIONS: dict[str, str] = _names("organization")  # short name -> full name
 TOPICS: dict[str, str] = _names("topic")  # kebab-case name -> label; an event has at least one
-PRECISIONS: tuple[str, ...] = tuple(_VOCABULARIES["precision"])
+PRECISIONS: tuple[str, ...] = tuple(VOCABULARIES["precision"])
 # Periods of statehood, drawn behind the timeline and reading the Relations view:
 # (label, first day, day it ended or None).
 PERIODS: tuple[tuple[str, str, str | None], ...] = tuple(
@@ -173,7 +116,8 @@ PERIODS: tuple[tuple[str, str, str | None], ...] = tuple(
 
 @cache
 def country_names() -> dict[str, str]:
-    """ISO 3166-1 alpha-3 code -> short English name, for every code the table may use."""
+    """ISO 3166-1 alpha-3 code -> short English name, for every code the table may use: the
+    vocabulary's for the UN member and observer states, pycountry's for the others."""
     names = {c.alpha_3: getattr(c, "common_name", None) or c.name for c in pycountry.countries}
     return names | _names("country")
 
@@ -313,13 +257,13 @@ def _list_checks(column: str, unknown: str) -> list[pa.Check]:
     @_per_distinct
     def no_repeats(s: pd.Series) -> pd.Series:
         items = _items(s)
-        pairs = pd.DataFrame({"row": items.index, "item": items.to_numpy()})
-        repeated = pd.Series(pairs.duplicated().to_numpy(), index=items.index)
+        repeated = pd.Series(items.reset_index().duplicated().to_numpy(), index=items.index)
         return ~repeated.groupby(level=0).any().reindex(s.index, fill_value=False).astype(bool)
 
     return [_check(known, unknown), _check(no_repeats, "lists the same item twice")]
 
 
+_IS_ID = _found(ID_RE, "fullmatch")
 _IS_URL = _found(URL_RE, "fullmatch")
 _NO_USERINFO = _lacks(USERINFO_RE)
 _NO_ODD_CHAR = _lacks(URL_ODD_CHAR_RE)
@@ -351,9 +295,7 @@ def _coordinates_with_location(df: pd.DataFrame) -> pd.Series:
 _CHECKS: dict[str, list[pa.Check]] = {
     "id": [
         _filled(),
-        _check(
-            _found(ID_RE, "fullmatch"), "may hold only lowercase letters a-z, digits and hyphens"
-        ),
+        _check(_IS_ID, "may hold only lowercase letters a-z, digits and hyphens"),
         _longest("id"),
     ],
     "title": [_filled(), _longest("title"), _NO_BIDI],
@@ -402,7 +344,7 @@ REQUIRED: tuple[str, ...] = tuple(
     column for column, checks in _CHECKS.items() if any(c.name == "filled" for c in checks)
 )
 CELL_SCHEMA = pa.DataFrameSchema(
-    {column: pa.Column(str, _CHECKS[column]) for column in COLUMNS},
+    {column: pa.Column(str, checks) for column, checks in _CHECKS.items()},
     checks=[
         # `name` says which column the message is about.
         pa.Check(_end_not_before_start, name="end_date", error="is before start_date"),
