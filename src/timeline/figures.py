@@ -53,16 +53,12 @@ def figure(spec: Spec, pal: Palette) -> go.Figure:
     and "frames" for an animation) on the page of `pal`: every figure of the app is built as a
     spec and made here. Its traces name their own colours; the page's (`_on_page`) are set here.
     `spec` is left as it was."""
-    # Not validated: Plotly checks every property of every trace, shape and annotation against
-    # its schema as it builds the objects, which cost most of a figure's build. The specs are
-    # plain dicts written against that schema; tests/test_figure_specs.py builds every figure
-    # the app shows with full validation and checks that it comes out the same.
-    # An animation's frames are validated all the same: go.Figure does not pass `_validate`
-    # on to them, and an unvalidated Frame cannot be read back (`frame.data` fails).
-    # No template of Plotly's or Streamlit's: the page's colours are written into the figure
-    # itself, and Streamlit's theme="streamlit" draws it the same with a template or without.
-    # Copied into every figure, a template was a tenth of the bytes sent per chart, and most
-    # of making a Figure.
+    # Not validated: checking every property against Plotly's schema is most of a build; the
+    # specs are plain dicts written against it, and tests/test_figure_specs.py validates every
+    # figure the app shows. (An animation's frames are validated all the same: go.Figure does
+    # not pass `_validate` on, and an unvalidated Frame cannot be read back.)
+    # No template of Plotly's or Streamlit's: the page's colours are in the figure itself, and
+    # a template copied into every figure was a tenth of the bytes sent per chart.
     layout = containers(spec.get("layout") or {})
     layout.setdefault("template", NO_TEMPLATE)
     _on_page(layout, pal)
@@ -117,8 +113,6 @@ def _on_page(layout: Spec, pal: Palette) -> None:
                 "title": {"font": {"color": pal.muted_text}},
             },
         )
-        if axis.get("rangeslider", {}).get("visible"):  # any of it would turn a slider on
-            merge(axis["rangeslider"], {"bgcolor": pal.background, "bordercolor": pal.axis_line})
     for name in geos:
         merge(
             layout[name],

@@ -186,22 +186,21 @@ def for_page(dark: bool) -> Palette:
 # --- colour arithmetic ------------------------------------------------------------------------
 
 RGBA = tuple[int, int, int, float]
-_HEX = re.compile(r"#([0-9a-f]{6}|[0-9a-f]{3})")
+_HEX = re.compile(r"#([0-9a-f]{6})")
 _FUNC = re.compile(r"rgba?\(\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*(?:,\s*([\d.]+)\s*)?\)")
-_NAMED = {"white": (255, 255, 255, 1.0), "black": (0, 0, 0, 1.0)}
 
 
 def parse(color: str) -> RGBA | None:
-    """`#RGB`, `#RRGGBB`, `rgb(...)`, `rgba(...)`, `white` or `black` as (r, g, b, alpha);
-    None for anything else (another name, a colour scale's name)."""
+    """`#RRGGBB`, `rgb(...)` or `rgba(...)` as (r, g, b, alpha); None for anything else (a
+    name, a colour scale's name)."""
     text = color.strip().lower()
     if m := _HEX.fullmatch(text):
-        digits = m.group(1) if len(m.group(1)) == 6 else "".join(2 * d for d in m.group(1))
+        digits = m.group(1)
         return int(digits[0:2], 16), int(digits[2:4], 16), int(digits[4:6], 16), 1.0
     if m := _FUNC.fullmatch(text):
         alpha = float(m.group(4)) if m.group(4) is not None else 1.0
         return int(m.group(1)), int(m.group(2)), int(m.group(3)), alpha
-    return _NAMED.get(text)
+    return None
 
 
 def _format(rgba: RGBA) -> str:

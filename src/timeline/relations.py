@@ -84,19 +84,15 @@ def _hover_lines(table: pd.DataFrame, sources: bool = True) -> list[str]:
     return lines
 
 
+def _countries(table: pd.DataFrame, *more: np.ndarray) -> np.ndarray:
+    """A map's customdata: per country its ISO3 code, its name (escaped), then `more`."""
+    names = figures.escaped(table["name"])
+    return np.column_stack([table["country"].to_numpy(dtype=object), names, *more])
+
+
 def _map_trace(table: pd.DataFrame, pal: Palette) -> Spec:
     codes = table["standing"].map(_CODES).to_numpy(dtype=float)
-    custom = (
-        np.column_stack(
-            [
-                table["country"].to_numpy(dtype=object),
-                figures.escaped(table["name"]),
-                np.array(_hover_lines(table), dtype=object),
-            ]
-        )
-        if len(table)
-        else np.empty((0, 3), dtype=object)
-    )
+    custom = _countries(table, np.array(_hover_lines(table), dtype=object))
     return {
         "type": "choropleth",
         "name": "Standing",
@@ -340,14 +336,7 @@ def relations_map_animated(
     _, text = _frame_values(base, start)
     standing.update(
         locations=base["country"].to_list(),
-        customdata=np.column_stack(
-            [
-                base["country"].to_numpy(dtype=object),
-                figures.escaped(base["name"]),
-            ]
-        )
-        if len(base)
-        else np.empty((0, 2), dtype=object),
+        customdata=_countries(base),
         hovertemplate="<b>%{customdata[1]}</b><br>%{text}<extra></extra>",
         text=text,
     )

@@ -122,18 +122,6 @@ def relation_intervals(df: pd.DataFrame) -> pd.DataFrame:
     rows = np.flatnonzero((kind >= 0) & (lo <= hi))
     rows = rows[np.argsort(lo[rows], kind="stable")]
     row, country, countries = _explode(df, rows, "countries")
-    if not len(row):
-        return pd.DataFrame(
-            {
-                "row": pd.Series(dtype="int64"),
-                "country": pd.Categorical([]),
-                "kind": pd.Categorical([], categories=list(_KINDS)),
-                "alone": pd.Series(dtype=bool),
-                "lo": pd.Series(dtype="datetime64[us]"),
-                "hi": pd.Series(dtype="datetime64[us]"),
-                "period": pd.Series(dtype="int64"),
-            }
-        )
     # The countries in the order they first appear, as a categorical of codes.
     country, seen = pd.factorize(country)
     return pd.DataFrame(

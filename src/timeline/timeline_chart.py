@@ -68,21 +68,13 @@ def _customdata(df: pd.DataFrame, rows: np.ndarray | None = None) -> np.ndarray:
         escaped(np.where(countries == "", "—", countries)),
         escaped(part["location"]),
     ]
-    out = np.empty((len(part), len(columns)), dtype=object)
-    for i, column in enumerate(columns):
-        out[:, i] = column
-    return out
+    return np.column_stack(columns)
 
 
 def is_ranged(df: pd.DataFrame) -> pd.Series:
     """Events drawn as bars: those with an end date different from their start date."""
     end = df["end_date"].astype(str)
     return (end != "") & (end != df["start_date"].astype(str))
-
-
-def lanes(df: pd.DataFrame) -> list[str]:
-    """The timeline's lanes, top to bottom: the categories present, in schema order."""
-    return list(categories_present(df))
 
 
 def timeline(
@@ -145,7 +137,7 @@ def timeline_parts(
     if len(df) > DETAIL_MAX:
         return TimelineParts({}, nothing.astype(object), nothing, nothing, pal, density=True)
     axis = packing.timeline_axis(df, window)
-    order = lanes(df)
+    order = list(categories_present(df))  # the lanes, top to bottom
     ranged = is_ranged(df).to_numpy()
     category = df["category"].astype(str).to_numpy()
     titles = _short_titles(category, df)
@@ -321,7 +313,7 @@ def _clusters(
     names = [schema.CATEGORIES[c] for c in lanes_]
     custom = np.array(
         [
-            [zoom_target(a, b), f"{n} events: {name}", period_label(a, b), name, "", ""]
+            [_zoom_to(a, b), f"{n} events: {name}", period_label(a, b), name, "", ""]
             for a, b, n, name in zip(
                 clusters["first"], clusters["last"], clusters["count"], names, strict=True
             )
@@ -355,7 +347,7 @@ def _clusters(
     ]
 
 
-def zoom_target(first: pd.Timestamp, last: pd.Timestamp) -> str:
+def _zoom_to(first: pd.Timestamp, last: pd.Timestamp) -> str:
     """What a cluster's click carries: the span to zoom to (`selection.selected_span`)."""
     return f"{ZOOM_PREFIX}{first.date().isoformat()}/{last.date().isoformat()}"
 
@@ -408,7 +400,7 @@ def density_bins(
 def lane_density(df: pd.DataFrame, max_bins: int = MAX_BINS) -> tuple[str, pd.DataFrame]:
     """How many events of each category (rows: the lanes, top first) are under way in each
     period (columns: the periods' labels); and the period's name ("month", ...)."""
-    order = lanes(df)
+    order = list(categories_present(df))
     word, s, e, _, labels = density_bins(df["start"], df["end"], max_bins)
     counts = _density_counts(df, order, s, e, len(labels))
     return word, pd.DataFrame(counts, index=order, columns=labels)
@@ -432,7 +424,7 @@ def timeline_density(
     """The timeline for many events: per lane, a strip of cells, one per period (month, year,
     ...: at most MAX_BINS), shaded by how many of the lane's events are under way then. The
     subtitle says so and how to see the individual events (filter to DETAIL_MAX or fewer)."""
-    order = lanes(df)
+    order = list(categories_present(df))
     word, s, e, edges, labels = density_bins(df["start"], df["end"])
     counts = _density_counts(df, order, s, e, len(labels))
     top = max(int(counts.max()), 1)
