@@ -1,8 +1,9 @@
 """Azerbaijan Relations Timeline: the dashboard.
 
 Run: `streamlit run app.py` (or `streamlit run app.py -- --data PATH`; env TIMELINE_DATA).
-Data flows one way: CSV -> validated frame -> filter state -> filtered frame -> views
-(each view built once per filter state in a process: `viewcache.Views`).
+Top to bottom: load (the table) -> select (the filter state, from the URL then the sidebar) ->
+compute (`viewcache.Views`: the filtered frame and each view, once per filter state in a
+process) -> show (the timeline and the selected event, the open tab, the URL written back).
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import streamlit as st
 
 from timeline import (
     export,
-    figures,
     labels,
     maps,
     package,
@@ -60,7 +60,7 @@ if not loaded.ok:
 df, options = loaded.df, loaded.options
 lo, hi = options.years
 
-# --- Filter state: from the URL when it is new, then from the sidebar's widgets --------------
+# --- Select: the filter state from the URL when it is new, then from the sidebar's widgets ---
 scripts.say_if_link_was_dropped()
 notices = ui.restore_from_url(options)
 with filter_box:
@@ -69,11 +69,14 @@ with filter_box:
     ui.reset_button(options, state)
 scripts.close_sidebar_after_a_choice(state)
 scripts.page_style_and_scripts()
-dark = scripts.dark_page()
-views = viewcache.Views(df, state, dark)  # the filtered frame and each view: once per filter state
 event_id = st.session_state.get(ui.S_EVENT)
+
+# --- Compute: the filtered frame and each view, once per filter state ------------------------
+dark = scripts.dark_page()
+views = viewcache.Views(df, state, dark)
 n, total = views.answer(len), len(df)
 
+# --- Show ------------------------------------------------------------------------------------
 with st.sidebar:  # at its end, under "Use your own table"; it shows nothing
     scripts.follow_page_theme(dark)  # a rerun when the browser's theme is not the one drawn
 
@@ -86,7 +89,7 @@ with summary:
         ui.K_DOWNLOAD,
         disabled=n == 0,
     )
-    link = ui.share_url(state, event_id)  # here: st.context is not there when the zip is made
+    link = ui.share_url(state, options)  # here: st.context is not there when the zip is made
     ui.download(
         "With sources (ZIP)",
         lambda: package.to_zip_bytes(views.filtered, state, link, dt.datetime.now(dt.UTC)),
@@ -98,7 +101,6 @@ with summary:
     )
     ui.note("The page address keeps the filters and the selected event: copy it to share.")
 
-# --- Views -----------------------------------------------------------------------------------
 heading.title(f"Azerbaijan's foreign relations, {lo}–{hi}")
 ui.plain_note(labels.filter_summary(state, n, total), heading)
 if loaded.name != str(ui.DEFAULT_DATA):
@@ -117,9 +119,8 @@ with timeline_box:
     else:
         window = timeline_chart.timeline_window(ui.zoom(), state.years)
         if ui.zoom() is not None and window is not None:
-            shown = labels.period_label(*window)
             left, right = st.columns([3, 1], vertical_alignment="center")
-            ui.note(f"The timeline shows {shown}.", left)
+            ui.note(f"The timeline shows {labels.period_label(*window)}.", left)
             right.button("Zoom out", key=ui.K_ZOOM_OUT, on_click=ui.zoom_out, width="stretch")
         fig = views.timeline(event_id, window)
         axis = timeline_chart.axis_of(fig)
@@ -147,97 +148,98 @@ with details_box:
                 ui.note("This event is outside the current filters.")
             st.button("Clear selection", key=ui.K_CLEAR_EVENT, on_click=ui.clear_event)
 
-# The other views, one at a time: only the open tab's content is computed and sent.
-tabs = ui.view_tabs()
-with tabs["table"]:
-    if tabs["table"].open and n > 0:
-        table = views(labels.table_view, labels.TABLE_MAX)
-        if n > labels.TABLE_MAX:
-            ui.note(
-                f"The first {labels.TABLE_MAX:,} of the {labels.event_count(n)}, by date: narrow "
-                "the filters to see the others, or download them all."
-            )
-        key = ui.table_key()
-        st.dataframe(
-            table.rows,
-            key=key,
-            hide_index=True,
-            width="stretch",
-            on_select=ui.on_table_select(key, table.ids),
-            # A cell, not a row: a click (or tap) on any cell, or the arrow keys, select its
-            # event. Row selection takes Shift+Space, which nobody guesses, and a checkbox.
-            selection_mode="single-cell",
-            column_config={
-                "Title": st.column_config.TextColumn(width="large"),
-                "Source": st.column_config.LinkColumn(
-                    "Source", display_text=schema.URL_SHOWN_HOST, width="small"
-                ),
-            },
-        )
-with tabs["map"]:
-    if tabs["map"].open and n > 0:
-        mode, world = ui.map_controls()
-        if mode == "countries":
-            fig = views(maps.countries_map, world)
-            ui.note("Click a country to show only its events.")
-        else:
-            fig = views(maps.places_map, event_id, world)
-            ui.note(
-                "One mark per place, its size by its number of events. Hover a place to list "
-                "its events; click it to read the newest."
-            )
-        ui.chart(
-            fig,
-            ui.K_MAP,
-            ui.on_chart_select(ui.K_MAP, options),
-            alt=f"Map of the {labels.event_count(n)} ({mode}, {'world' if world else 'region'})",
-        )
-        if mode == "places" and event_id is not None:
-            ui.place_picker(views(maps.events_at_place, event_id), event_id)
-with tabs["per-year"]:
-    if tabs["per-year"].open and n > 0:
-        ui.chart(
-            views(figures.events_per_year),
-            ui.K_PER_YEAR,
-            None,
-            alt=f"Bar chart of events per year, {labels.event_count(n)}",
-        )
-with tabs["relations"]:
-    if tabs["relations"].open:
-        if lo < hi:
-            st.slider("Year", min_value=lo, max_value=hi, key=ui.K_YEAR, step=1)
-        year = int(st.session_state.get(ui.K_YEAR, hi))
-        play = st.toggle(
-            f"Play {lo}–{hi} in the browser",
-            key=ui.K_PLAY,
-            help="Steps through the years on the map without asking the server; the year "
-            "above and the link stay as they are.",
-        )
-        world, over_time = st.columns([3, 2], gap="medium")
-        with world:
-            ui.chart(
-                views(relations.relations_map_animated, None, year)
-                if play
-                else views(relations.relations_map, year),
-                ui.K_RELATIONS_MAP,
-                None if play else ui.on_chart_select(ui.K_RELATIONS_MAP, options),
-                alt=f"World map of Azerbaijan's relations with each country in {year}",
-            )
-            ui.note(
-                "Click a country to show only its events. A country the table has no row for "
-                "is not one without relations: see *About this data*."
-            )
-            if play and (cut := views.answer(standing.play_cut)):
-                ui.note(cut)
-        with over_time:
-            ui.chart(
-                views(relations.relations_over_time, year),
-                ui.K_RELATIONS_TIME,
-                None,
-                alt="Countries with diplomatic relations and organizations joined, by year",
-            )
-with tabs["about"]:
-    if tabs["about"].open:
-        st.markdown(ui.ABOUT)
 
-ui.write_url(state, event_id)
+def events_table() -> None:
+    table = views(labels.table_view, labels.TABLE_MAX)
+    if n > labels.TABLE_MAX:
+        ui.note(
+            f"The first {labels.TABLE_MAX:,} of the {labels.event_count(n)}, by date: narrow "
+            "the filters to see the others, or download them all."
+        )
+    key = ui.table_key()
+    st.dataframe(
+        table.rows,
+        key=key,
+        hide_index=True,
+        width="stretch",
+        on_select=ui.on_table_select(key, table.ids),
+        # A cell, not a row: a click (or tap) on any cell, or the arrow keys, select its
+        # event. Row selection takes Shift+Space, which nobody guesses, and a checkbox.
+        selection_mode="single-cell",
+        column_config={
+            "Title": st.column_config.TextColumn(width="large"),
+            "Source": st.column_config.LinkColumn(
+                "Source", display_text=schema.URL_SHOWN_HOST, width="small"
+            ),
+        },
+    )
+
+
+def events_map() -> None:
+    mode, world = ui.map_controls()
+    if mode == "countries":
+        fig = views(maps.countries_map, world)
+        ui.note("Click a country to show only its events.")
+    else:
+        fig = views(maps.places_map, event_id, world)
+        ui.note(
+            "One mark per place, its size by its number of events. Hover a place to list "
+            "its events; click it to read the newest."
+        )
+    ui.chart(
+        fig,
+        ui.K_MAP,
+        ui.on_chart_select(ui.K_MAP, options),
+        alt=f"Map of the {labels.event_count(n)} ({mode}, {'world' if world else 'region'})",
+    )
+    if mode == "places" and event_id is not None:
+        ui.place_picker(views(maps.events_at_place, event_id), event_id)
+
+
+def relations_by_year() -> None:
+    if lo < hi:
+        st.slider("Year", min_value=lo, max_value=hi, key=ui.K_YEAR, step=1)
+    year = int(st.session_state.get(ui.K_YEAR, hi))
+    play = st.toggle(
+        f"Play {lo}–{hi} in the browser",
+        key=ui.K_PLAY,
+        help="Steps through the years on the map without asking the server; the year "
+        "above and the link stay as they are.",
+    )
+    world, over_time = st.columns([3, 2], gap="medium")
+    with world:
+        ui.chart(
+            views(relations.relations_map_animated, None, year)
+            if play
+            else views(relations.relations_map, year),
+            ui.K_RELATIONS_MAP,
+            None if play else ui.on_chart_select(ui.K_RELATIONS_MAP, options),
+            alt=f"World map of Azerbaijan's relations with each country in {year}",
+        )
+        ui.note(
+            "Click a country to show only its events. A country the table has no row for "
+            "is not one without relations: see *About this data*."
+        )
+        if play and (cut := views.answer(standing.play_cut)):
+            ui.note(cut)
+    with over_time:
+        ui.chart(
+            views(relations.relations_over_time, year),
+            ui.K_RELATIONS_TIME,
+            None,
+            alt="Countries with diplomatic relations and organizations joined, by year",
+        )
+
+
+# The views with controls of their own; the others are drawn from their declaration.
+DRAWN_HERE = {"table": events_table, "map": events_map, "relations": relations_by_year}
+for view, tab in ui.view_tabs():  # only the open tab's content is computed and sent
+    with tab:
+        if not tab.open or (view.needs_events and n == 0):
+            continue
+        if view.value in DRAWN_HERE:
+            DRAWN_HERE[view.value]()
+        else:
+            ui.show_view(view, views, n)
+
+ui.write_url(state, options)

@@ -1,4 +1,9 @@
-"""Filter state and filtering: which events of a loaded table a person is looking at.
+"""The filters, each declared once, and filtering: which events of a loaded table a person sees.
+
+A filter (`ListFilter`, `YearsFilter`, `SearchFilter`; all of them in `FILTERS`) owns its
+FilterState field, its URL parameter (how a link's values are read, with a notice for what is
+ignored, and written), its widget (as data: `ui` draws it), its mask, and its words in the
+summary line, the file name and the data package. Adding a filter is one declaration here.
 
 `prepare` adds, once per loaded table, the columns that make filtering vectorised (list columns
 joined as `;ARM;RUS;`, and a normalised search text); `apply_filters` then needs no per-row
@@ -12,7 +17,7 @@ import math
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, make_dataclass, replace
 from typing import Any
@@ -29,6 +34,459 @@ KEY_COLUMNS, TEXT_COLUMN, PREPARED_COLUMNS = (
     schema.TEXT_COLUMN,
     schema.PREPARED_COLUMNS,
 )
+QUERY_MAX = 200  # characters of search text a link may set
+QUOTED_MAX = 5  # values a notice names; it counts the rest
+VALUE_MAX = 40  # characters of a value a notice shows
+_MAX_ITEMS_IN_NAME = 3  # values a file name lists; it counts more
+
+
+def quoted(values: Iterable[str]) -> str:
+    """A few values as a notice names them: each cut to VALUE_MAX characters, then a count of
+    the rest ("'a', 'b' and 12 more"), so that no link makes a notice long."""
+    values = list(values)
+    shown = [repr(v) if len(v) <= VALUE_MAX else repr(v[: VALUE_MAX - 3] + "...") for v in values]
+    if len(shown) > QUOTED_MAX:
+        return ", ".join(shown[:QUOTED_MAX]) + f" and {len(shown) - QUOTED_MAX:,} more"
+    return ", ".join(shown)
+
+
+def slug(text: str) -> str:
+    """Text as a part of a file name: lower-case letters and digits, words joined by "-"."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+@dataclass(frozen=True)
+class Widget:
+    """A filter's widget, as data: `ui.sidebar_filters` draws it by its `kind`."""
+
+    kind: str  # "multiselect", "years" (a slider and two typed years) or "text"
+    label: str
+    help: str | None = None
+    placeholder: str | None = None
+    format: Callable[[str], str] | None = None  # how an option is shown
+
+
+class Filter:
+    """What every filter declares. `field`: its FilterState attribute (and FilterOptions', when
+    a table offers choices: `offers` is their type, `offers_none` the default); `param`: its URL
+    parameter, also its widget's key; `widget`; `default` (no filter) and `kind` (the type) of
+    its value. Its methods, each of the value (never `default`, except where a link, a table or
+    a widget gives it):
+
+    - `offered(df)`: the choices a table offers; `restrict(value, options)`: the value made
+      valid for them;
+    - `read(values, options, notices)`: the value a link's values ask for, saying in `notices`
+      what was ignored; `write(value)`: the link's values;
+    - `mask(df, value)`: which rows of a prepared table pass (a boolean Series or array);
+    - `to_widget(value, options)`, `from_widget(raw)`: the widget's value and back;
+    - `words(value)`: the summary line's words; `file_part(value)`: the file name's ("" for
+      none); `applied(value)`: the data package's (JSON).
+    """
+
+    field: str
+    param: str
+    widget: Widget
+    default: Any = None
+    kind: Any = Any
+    offers: Any = None
+    offers_none: Any = ()
+
+    def restrict(self, value: Any, options: Any) -> Any:
+        return value
+
+    def to_widget(self, value: Any, options: Any) -> Any:
+        return value
+
+    def from_widget(self, raw: Any) -> Any:
+        return raw
+
+    def applied(self, value: Any) -> Any:
+        return self.write(value)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class ListFilter(Filter):
+    """A filter that picks values of a column; a list column matches when any item is picked."""
+
+    field: str
+    column: str
+    param: str
+    label: str
+    placeholder: str  # what the empty widget says
+    vocabulary: Mapping[str, str] | None  # known values -> names, in the order offered
+    help: str | None = None
+    default: Any = ()
+    kind: Any = tuple[str, ...]
+    offers: Any = tuple[str, ...]
+
+    def name(self, value: str) -> str:
+        """How a value is shown in the widget."""
+        if self.vocabulary is None:
+            return schema.country_name(value)
+        known = self.vocabulary.get(value)
+        return value if known is None else known
+
+    @property
+    def widget(self) -> Widget:  # type: ignore[override]
+        return Widget("multiselect", self.label, self.help, self.placeholder, self.name)
+
+    def offered(self, df: pd.DataFrame) -> tuple[str, ...]:
+        """Known values in the vocabulary's order, then any others sorted; or all by name."""
+        values = df[self.column]
+        if self.column in KEY_COLUMNS:  # each distinct list once
+            present = {item for items in pd.unique(values) for item in items}
+        else:
+            present = set(values.unique().dropna().astype(str))  # distinct first: 1M rows
+        if self.vocabulary is None:
+            return tuple(sorted(present, key=self.name))
+        known = tuple(v for v in self.vocabulary if v in present)
+        return known + tuple(sorted(present - set(self.vocabulary)))
+
+    def read(self, values: list[str], options: Any, notices: list[str]) -> tuple[str, ...]:
+        """Case-insensitive, comma-separated values accepted; unknown ones named."""
+        by_folded = {a.casefold(): a for a in getattr(options, self.field)}
+        chosen: list[str] = []
+        unknown: list[str] = []
+        for item in (v.strip() for value in values for v in value.split(",")):
+            if not item:
+                continue
+            match = by_folded.get(item.casefold())
+            if match is None:
+                unknown.append(item)
+            elif match not in chosen:
+                chosen.append(match)
+        if unknown:
+            plural = "s" if len(unknown) > 1 else ""
+            notices.append(
+                f"Ignored unknown {self.param} value{plural} {quoted(unknown)} in the link."
+            )
+        return tuple(chosen)
+
+    def write(self, value: tuple[str, ...]) -> list[str]:
+        return list(value)
+
+    def restrict(self, value: tuple[str, ...], options: Any) -> tuple[str, ...]:
+        offered = getattr(options, self.field)
+        return tuple(v for v in value if v in offered)
+
+    def mask(self, df: pd.DataFrame, value: tuple[str, ...]) -> Any:
+        if self.column not in KEY_COLUMNS:
+            return df[self.column].isin(value).to_numpy()
+        sep = re.escape(schema.LIST_SEP)
+        pattern = "|".join(sep + re.escape(v) + sep for v in value)
+        key = df[KEY_COLUMNS[self.column]]
+        return key.str.contains(pattern, regex=True).fillna(False).astype(bool)
+
+    def to_widget(self, value: tuple[str, ...], options: Any) -> list[str]:
+        return list(value)
+
+    def from_widget(self, raw: Any) -> tuple[str, ...]:
+        return tuple(raw or ())
+
+    def words(self, value: tuple[str, ...]) -> str:
+        names = [self.name(v).split(" – ")[0] for v in value]
+        more = f" and {len(names) - 3} more" if len(names) > 3 else ""
+        return ", ".join(names[:3]) + more
+
+    def file_part(self, value: tuple[str, ...]) -> str:
+        if len(value) > _MAX_ITEMS_IN_NAME:
+            return f"{len(value)}-{self.field}"
+        return "-".join(slug(v) for v in value)
+
+
+# One value of `years`: a year, or two with a separator between them. A "-" right before a
+# number's digits, at the start or after a separator, is its sign: "-5", "-5--1", "1988-1994".
+_YEARS = re.compile(r"\s*(-?\d+)(?:\s*(?:,|\.\.|–|—|-|\s)\s*(-?\d+))?\s*")
+
+
+class YearsFilter(Filter):
+    """The years an event's period overlaps: a (first, last) pair, None for every year."""
+
+    field, param, kind, offers = "years", "years", tuple[int, int] | None, tuple[int, int]
+    offers_none = (0, 0)
+    widget = Widget("years", "Years", "An event is shown when its period overlaps these years.")
+
+    def offered(self, df: pd.DataFrame) -> tuple[int, int]:
+        return year_span(df)
+
+    def read(self, values: list[str], options: Any, notices: list[str]) -> tuple[int, int] | None:
+        """Two years (from one or two values, "1988-1994" too), brought into the table's span;
+        each notice names the values as the link has them."""
+        values = [v for v in values if v.strip()]
+        if not values:
+            return None
+        said = quoted(values)
+        try:
+            years = [int(y) for v in values for y in _YEARS.fullmatch(v).groups() if y is not None]
+        except (AttributeError, ValueError):  # no match; more digits than int() reads
+            years = []
+        if len(years) == 1:
+            years *= 2
+        if len(years) != 2:
+            notices.append(f"Ignored years {said} in the link: expected two years.")
+            return None
+        (first, last), (lo, hi) = sorted(years), options.years
+        if last < lo or first > hi:
+            notices.append(f"Ignored years {said} in the link: the table covers {lo}–{hi}.")
+            return None
+        if first < lo or last > hi:
+            first, last = max(first, lo), min(last, hi)
+            notices.append(
+                f"Years {said} in the link were narrowed to {first}–{last}: the table covers "
+                f"{lo}–{hi}."
+            )
+        return (first, last)
+
+    def write(self, value: tuple[int, int]) -> list[str]:
+        return [str(y) for y in sorted(value)]
+
+    def restrict(self, value: tuple[int, int] | None, options: Any) -> tuple[int, int] | None:
+        """Clamped to the table's span, in order; the whole span is no filter (None)."""
+        if value is None:
+            return None
+        (lo, hi), (first, last) = options.years, sorted(value)
+        first, last = max(first, lo), min(last, hi)
+        return None if first > last or (first, last) == (lo, hi) else (first, last)
+
+    def mask(self, df: pd.DataFrame, value: tuple[int, int]) -> Any:
+        first, last = sorted(value)
+        return (df["start"] <= pd.Timestamp(year=last, month=12, day=31)) & (
+            df["end"] >= pd.Timestamp(year=first, month=1, day=1)
+        )
+
+    def to_widget(self, value: tuple[int, int] | None, options: Any) -> tuple[int, int]:
+        return tuple(value or options.years)  # type: ignore[return-value]
+
+    def from_widget(self, raw: Any) -> tuple[int, int] | None:
+        return tuple(int(y) for y in raw) if raw is not None else None  # type: ignore[return-value]
+
+    def words(self, value: tuple[int, int], dash: str = "–") -> str:
+        first, last = sorted(value)
+        return str(first) if first == last else f"{first}{dash}{last}"
+
+    def file_part(self, value: tuple[int, int]) -> str:
+        return self.words(value, "-")
+
+    def applied(self, value: tuple[int, int]) -> list[int]:
+        return sorted(value)
+
+
+class SearchFilter(Filter):
+    """Words that must all appear in an event's text (`prepare`): case and accents aside."""
+
+    field, param, default, kind = "query", "q", "", str
+    widget = Widget(
+        "text",
+        "Search",
+        "Title, description, place, countries and organizations. Every word must appear; "
+        "case and accents do not matter.",
+        "e.g. ceasefire, Volonte",
+    )
+
+    def read(self, values: list[str], options: Any, notices: list[str]) -> str:
+        query = values[-1].strip() if values else ""
+        if len(query) > QUERY_MAX:
+            notices.append(f"The search text in the link was cut to {QUERY_MAX} characters.")
+        return query[:QUERY_MAX]
+
+    def write(self, value: str) -> list[str]:
+        return [value]
+
+    def restrict(self, value: str, options: Any) -> str:
+        return value.strip()
+
+    def mask(self, df: pd.DataFrame, value: str) -> Any:
+        keep: Any = True
+        for word in normalize_query(value):
+            keep &= df[TEXT_COLUMN].str.contains(word, regex=False).fillna(False).astype(bool)
+        return keep
+
+    def from_widget(self, raw: Any) -> str:
+        return str(raw or "")
+
+    def words(self, value: str) -> str:
+        return f"“{value}”"
+
+    def file_part(self, value: str) -> str:
+        query = slug(" ".join(normalize_query(value)))[:40].strip("-")
+        return f"search-{query}" if query else ""
+
+    def applied(self, value: str) -> str:
+        return value
+
+
+def _org_names() -> dict[str, str]:
+    return {code: f"{code} – {name}" for code, name in schema.ORGANIZATIONS.items()}
+
+
+LIST_FILTERS: tuple[ListFilter, ...] = (
+    ListFilter(
+        "categories", "category", "category", "Category", "All categories", schema.CATEGORIES
+    ),
+    ListFilter("topics", "topics", "topic", "Topic", "All topics", schema.TOPICS),
+    ListFilter(
+        "countries",
+        "countries",
+        "country",
+        "Country",
+        "All countries",
+        None,
+        help="Countries other than Azerbaijan that the event involves.",
+    ),
+    ListFilter(
+        "organizations", "organizations", "org", "Organization", "All organizations", _org_names()
+    ),
+)
+YEARS, SEARCH = YearsFilter(), SearchFilter()
+# The order of the sidebar, the URL, the summary line and the data package's filters.
+FILTERS: tuple[Filter, ...] = (*LIST_FILTERS, YEARS, SEARCH)
+# A file name says the years first: "azerbaijan-relations_1988-1994_war.csv".
+FILE_NAME_ORDER: tuple[Filter, ...] = (YEARS, *LIST_FILTERS, SEARCH)
+BY_FIELD: dict[str, Filter] = {f.field: f for f in FILTERS}
+
+
+def _is_default(self: Any) -> bool:
+    return self == type(self)()
+
+
+# What the person asked for: each filter's value, at its default ("all") unless set.
+FilterState = make_dataclass(
+    "FilterState",
+    [(f.field, f.kind, field(default=f.default)) for f in FILTERS],
+    frozen=True,
+    namespace={"is_default": _is_default, "__module__": __name__},
+)
+# The choices a loaded table offers (`filter_options`), and the ids of its events.
+FilterOptions = make_dataclass(
+    "FilterOptions",
+    [
+        *((f.field, f.offers, field(default=f.offers_none)) for f in FILTERS if f.offers),
+        ("event_ids", frozenset[str], field(default_factory=frozenset)),
+    ],
+    frozen=True,
+    namespace={"__module__": __name__},
+)
+
+
+def chosen(state: Any, order: Iterable[Filter] = FILTERS) -> list[tuple[Filter, Any]]:
+    """The filters `state` sets (those not at their default), each with its value."""
+    return [(f, v) for f in order if (v := getattr(state, f.field)) != f.default]
+
+
+def mask(df: pd.DataFrame, state: Any) -> pd.Series:
+    """A boolean Series over `df`'s rows: True where the event passes every filter."""
+    df = _prepared(df)
+    keep = pd.Series(True, index=df.index)
+    for f, value in chosen(state):
+        keep &= f.mask(df, value)
+    return keep
+
+
+def apply_filters(df: pd.DataFrame, state: Any) -> pd.DataFrame:
+    """The events of `df` that pass every filter in `state`, in `df`'s order."""
+    if state.is_default():
+        return df
+    return df[mask(df, state).to_numpy()]
+
+
+def filter_options(df: pd.DataFrame) -> Any:
+    """The values each filter can take for this table, in the order the widgets list them."""
+    return FilterOptions(
+        **{f.field: f.offered(df) for f in FILTERS if f.offers},
+        event_ids=frozenset(df["id"].to_numpy(dtype=object)),  # not row by row through pandas
+    )
+
+
+def restrict(state: Any, options: Any) -> Any:
+    """`state` made valid for the table: values it does not offer dropped, the years clamped to
+    its span (a range that covers the whole span becomes None: no year filter)."""
+    return replace(
+        state, **{f.field: f.restrict(getattr(state, f.field), options) for f in FILTERS}
+    )
+
+
+def carried_over(before: Any, old_span: tuple[int, int], options: Any) -> tuple[Any, list[str]]:
+    """The filters when the table changed under them (an upload, its removal, a changed
+    --data file): a years range that was the old table's whole span becomes the new one's, and
+    what is kept or dropped is said."""
+    if before.years is not None and tuple(sorted(before.years)) == tuple(old_span):
+        before = replace(before, years=None)
+    after = restrict(before, options)
+    said = []
+    if after.years is not None:
+        said.append("The years filter {}–{} was kept for this table.".format(*after.years))
+    dropped = [
+        value
+        for f in LIST_FILTERS
+        for value in getattr(before, f.field)
+        if value not in getattr(after, f.field)
+    ]
+    if dropped:
+        said.append(f"Filter values this table does not have were removed: {quoted(dropped)}.")
+    return after, said
+
+
+def by_date(df: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
+    """`df`'s rows sorted by start, then end (ties keep `df`'s order); only the first `limit`.
+
+    Sorts positions, then takes only the rows kept: sorting a million-row frame itself moves
+    every text column, where the table shows a few thousand rows.
+    """
+    order = np.lexsort((df["end"].to_numpy(), df["start"].to_numpy()))
+    return df.take(order if limit is None else order[:limit])
+
+
+def year_span(df: pd.DataFrame) -> tuple[int, int]:
+    """The first and last year the table's events touch."""
+    if df.empty:
+        return (0, 0)
+    return (int(df["start"].min().year), int(df["end"].max().year))
+
+
+def categories_present(df: pd.DataFrame) -> tuple[str, ...]:
+    """The categories that occur in `df`, in the schema's order."""
+    return LIST_FILTERS[0].offered(df)
+
+
+def typed_years(
+    first: float, last: float, span: tuple[int, int]
+) -> tuple[tuple[int, int], str | None]:
+    """Typed start and end years (finite numbers) as a range of whole years within the table's
+    `span`, in order, and a sentence naming the values as typed and what was done with them
+    (None when they were taken as typed)."""
+    lo, hi = span
+    whole = (math.floor(first), math.floor(last))
+    start, end = sorted(whole)
+    why = []
+    if whole != (first, last):
+        why.append("a year is a whole number")
+    if whole[0] > whole[1]:
+        why.append("the start was after the end")
+    if start < lo or end > hi:
+        why.append(f"the table covers {lo}–{hi}")
+    if not why:
+        return (start, end), None
+    years = (min(max(start, lo), hi), min(max(end, lo), hi))
+    said = f"Years {_as_typed(first)} to {_as_typed(last)} were read as {years[0]}–{years[1]}: "
+    return years, said + " and ".join(why) + "."
+
+
+def _as_typed(value: float) -> str:
+    """A typed number as a notice names it: the digits typed, of which a float keeps 15."""
+    if value != int(value):
+        return repr(value)
+    text = str(int(value))
+    return text if len(text.lstrip("-")) <= 15 else text[:12] + "..."
+
+
+def short_year(year: int) -> str:
+    """A year as a notice shows it: a number of absurd length is cut."""
+    text = str(year)
+    return text if len(text) <= 8 else text[:5] + "..."
+
+
+# ---------------------------------------------------------------------------------------------
+# Searching: the text of each event, lower-cased and accent-free, and the query folded the same.
 
 # Letters that Unicode decomposition leaves alone but a person types without the accent, and
 # punctuation that has a plain twin on every keyboard (applied after lower-casing).
@@ -59,71 +517,6 @@ _COMBINING = (
 # The same ranges for Python's `re`.
 _COMBINING_PY = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _TEXT = "string[pyarrow]"
-
-
-@dataclass(frozen=True)
-class ListFilter:
-    """One filter that picks values of a column: everything else about it is derived from this
-    declaration (FilterState/FilterOptions fields, the mask, the URL, the widget, the file name).
-    """
-
-    field: str  # FilterState's and FilterOptions' attribute: the selected and offered values
-    column: str  # the table's column; a list column matches when any of its items is selected
-    param: str  # the URL parameter, which is also the widget's key
-    label: str  # the widget's label
-    placeholder: str  # what the empty widget says
-    vocabulary: Mapping[str, str] | None  # known values -> names, in the order offered
-    help: str | None = None
-
-    def name(self, value: str) -> str:
-        """How a value is shown in the widget."""
-        if self.vocabulary is None:
-            return schema.country_name(value)
-        known = self.vocabulary.get(value)
-        return value if known is None else known
-
-
-def _org_names() -> dict[str, str]:
-    return {code: f"{code} – {name}" for code, name in schema.ORGANIZATIONS.items()}
-
-
-LIST_FILTERS: tuple[ListFilter, ...] = (
-    ListFilter("categories", "category", "category", "Category", "All categories",
-               schema.CATEGORIES),
-    ListFilter("topics", "topics", "topic", "Topic", "All topics", schema.TOPICS),
-    ListFilter("countries", "countries", "country", "Country", "All countries", None,
-               help="Countries other than Azerbaijan that the event involves."),
-    ListFilter("organizations", "organizations", "org", "Organization", "All organizations",
-               _org_names()),
-)  # fmt: skip
-
-
-FILTERS: dict[str, ListFilter] = {f.field: f for f in LIST_FILTERS}
-
-
-def _is_default(self: Any) -> bool:
-    return self == type(self)()
-
-
-# FilterState: what the person asked for. Empty tuples mean "all"; `years` None means every year.
-FilterState = make_dataclass(
-    "FilterState",
-    [*((f.field, tuple[str, ...], field(default=())) for f in LIST_FILTERS),
-     ("years", tuple[int, int] | None, field(default=None)),
-     ("query", str, field(default=""))],
-    frozen=True,
-    namespace={"is_default": _is_default, "__module__": __name__},
-)  # fmt: skip
-
-# FilterOptions: the choices a loaded table offers, the values that occur in it in display order.
-FilterOptions = make_dataclass(
-    "FilterOptions",
-    [*((f.field, tuple[str, ...], field(default=())) for f in LIST_FILTERS),
-     ("years", tuple[int, int], field(default=(0, 0))),
-     ("event_ids", frozenset[str], field(default_factory=frozenset))],
-    frozen=True,
-    namespace={"__module__": __name__},
-)  # fmt: skip
 
 
 def _contiguous(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
@@ -267,138 +660,3 @@ def prepare(df: pd.DataFrame) -> pd.DataFrame:
 
 def _prepared(df: pd.DataFrame) -> pd.DataFrame:
     return df if all(c in df.columns for c in PREPARED_COLUMNS) else prepare(df)
-
-
-def _any_of(key: pd.Series, values: tuple[str, ...]) -> pd.Series:
-    sep = re.escape(schema.LIST_SEP)
-    pattern = "|".join(sep + re.escape(v) + sep for v in values)
-    return key.str.contains(pattern, regex=True).fillna(False).astype(bool)
-
-
-def mask(df: pd.DataFrame, state: FilterState) -> pd.Series:
-    """A boolean Series over `df`'s rows: True where the event passes every filter."""
-    df = _prepared(df)
-    keep = pd.Series(True, index=df.index)
-    for f in LIST_FILTERS:
-        values = getattr(state, f.field)
-        if not values:
-            continue
-        if f.column in KEY_COLUMNS:
-            keep &= _any_of(df[KEY_COLUMNS[f.column]], values)
-        else:
-            keep &= df[f.column].isin(values).to_numpy()
-    if state.years is not None:
-        first, last = sorted(state.years)
-        keep &= (df["start"] <= pd.Timestamp(year=last, month=12, day=31)) & (
-            df["end"] >= pd.Timestamp(year=first, month=1, day=1)
-        )
-    for word in normalize_query(state.query):
-        keep &= df[TEXT_COLUMN].str.contains(word, regex=False).fillna(False).astype(bool)
-    return keep
-
-
-def apply_filters(df: pd.DataFrame, state: FilterState) -> pd.DataFrame:
-    """The events of `df` that pass every filter in `state`, in `df`'s order."""
-    if state.is_default():
-        return df
-    return df[mask(df, state).to_numpy()]
-
-
-def by_date(df: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
-    """`df`'s rows sorted by start, then end (ties keep `df`'s order); only the first `limit`.
-
-    Sorts positions, then takes only the rows kept: sorting a million-row frame itself moves
-    every text column (seconds), where the table shows a few thousand rows.
-    """
-    order = np.lexsort((df["end"].to_numpy(), df["start"].to_numpy()))
-    return df.take(order if limit is None else order[:limit])
-
-
-def year_span(df: pd.DataFrame) -> tuple[int, int]:
-    """The first and last year the table's events touch."""
-    if df.empty:
-        return (0, 0)
-    return (int(df["start"].min().year), int(df["end"].max().year))
-
-
-def _present(df: pd.DataFrame, column: str) -> set[str]:
-    """The values that occur in a column; a list column's items (each distinct list once)."""
-    values = df[column]
-    if column in KEY_COLUMNS:
-        return {item for items in pd.unique(values) for item in items}
-    return set(values.unique().dropna().astype(str))  # distinct first: 1M rows
-
-
-def _offered(f: ListFilter, present: set[str]) -> tuple[str, ...]:
-    """Known values in the vocabulary's order, then any others sorted; or all by name."""
-    if f.vocabulary is None:
-        return tuple(sorted(present, key=f.name))
-    known = tuple(v for v in f.vocabulary if v in present)
-    return known + tuple(sorted(present - set(f.vocabulary)))
-
-
-def categories_present(df: pd.DataFrame) -> tuple[str, ...]:
-    """The categories that occur in `df`, in the schema's order."""
-    return _offered(FILTERS["categories"], _present(df, "category"))
-
-
-def filter_options(df: pd.DataFrame) -> FilterOptions:
-    """The values each filter can take for this table, in the order the widgets list them."""
-    return FilterOptions(
-        **{f.field: _offered(f, _present(df, f.column)) for f in LIST_FILTERS},
-        years=year_span(df),
-        event_ids=frozenset(df["id"].to_numpy(dtype=object)),  # not row by row through pandas
-    )
-
-
-def restrict(state: FilterState, options: FilterOptions) -> FilterState:
-    """`state` with values the table does not offer dropped and the years clamped to its span;
-    a year range that covers the whole span becomes None (no year filter)."""
-    years = state.years
-    if years is not None:
-        lo, hi = options.years
-        first, last = sorted(years)
-        first, last = max(first, lo), min(last, hi)
-        years = None if first > last or (first, last) == (lo, hi) else (first, last)
-    allowed = {
-        f.field: tuple(v for v in getattr(state, f.field) if v in getattr(options, f.field))
-        for f in LIST_FILTERS
-    }
-    return replace(state, **allowed, years=years, query=state.query.strip())
-
-
-def typed_years(
-    first: float, last: float, span: tuple[int, int]
-) -> tuple[tuple[int, int], str | None]:
-    """Typed start and end years (finite numbers) as a range of whole years within the table's
-    `span`, in order, and a sentence naming the values as typed and what was done with them
-    (None when they were taken as typed)."""
-    lo, hi = span
-    whole = (math.floor(first), math.floor(last))
-    start, end = sorted(whole)
-    why = []
-    if whole != (first, last):
-        why.append("a year is a whole number")
-    if whole[0] > whole[1]:
-        why.append("the start was after the end")
-    if start < lo or end > hi:
-        why.append(f"the table covers {lo}–{hi}")
-    if not why:
-        return (start, end), None
-    years = (min(max(start, lo), hi), min(max(end, lo), hi))
-    said = f"Years {_as_typed(first)} to {_as_typed(last)} were read as {years[0]}–{years[1]}: "
-    return years, said + " and ".join(why) + "."
-
-
-def _as_typed(value: float) -> str:
-    """A typed number as a notice names it: the digits typed, of which a float keeps 15."""
-    if value != int(value):
-        return repr(value)
-    text = str(int(value))
-    return text if len(text.lstrip("-")) <= 15 else text[:12] + "..."
-
-
-def short_year(year: int) -> str:
-    """A year as a notice shows it: a number of absurd length is cut."""
-    text = str(year)
-    return text if len(text) <= 8 else text[:5] + "..."

@@ -1,10 +1,9 @@
 """Streamlit glue for app.py: the widget keys, cached loading, the sidebar's filters, the URL
-and selections, the map tab's controls.
+and selections, the views' charts, the map's controls.
 
 With `viewcache` (the per-process view cache), `scripts` (the page's own scripts and style)
 and `serving` (the server's guards), the only modules of the package that import Streamlit.
-The logic they wire up lives in plain, tested modules (loading, filters, url_state, figures,
-export).
+The logic they wire up lives in plain, tested modules (loading, filters, url_state, views).
 """
 
 from __future__ import annotations
@@ -16,7 +15,6 @@ import logging
 import math
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -25,49 +23,47 @@ import streamlit as st
 
 from timeline import labels, package, selection, serving, url_state
 from timeline.filters import (
+    BY_FIELD,
     FILTERS,
-    LIST_FILTERS,
+    YEARS,
+    Filter,
     FilterOptions,
     FilterState,
+    carried_over,
     restrict,
     typed_years,
 )
 from timeline.io import Problem, problems_found, shown, upload_limits
 from timeline.loading import DEFAULT_DATA, Loaded, data_path, load_file, load_table
+from timeline.views import TABS, View
 
 LOG = logging.getLogger("timeline")
 __all__ = ["DEFAULT_DATA", "data_path"]  # app.py reads them here, with the rest of the glue
 
-# Widget keys: the filters' keys are their query parameters' names.
-K_YEARS, K_QUERY = "years", "q"
-# The typed start and end years: they follow the slider, which alone goes in the URL (`years`).
-K_YEAR_FROM, K_YEAR_TO = "years_from", "years_to"
-K_MAP_MODE, K_UPLOAD, K_RESET, K_VIEW, K_YEAR = "map_mode", "upload", "reset", "view", "year"
-K_MAP_EXTENT, K_PLACE_PICK = "map_extent", "place_pick"
-K_RELATIONS_MAP, K_RELATIONS_TIME, K_PLAY = "relations_map", "relations_time", "play"
-K_THEME = "page_theme"  # what the page reported about its theme (follow_page_theme)
-K_TIMELINE, K_MAP, K_PER_YEAR, K_CLEAR_EVENT, K_DOWNLOAD, K_DOWNLOAD_PACKAGE = (
+# Widget keys. A filter's is its URL parameter; the page's other parameters declare theirs
+# (url_state.PAGE_PARAMS).
+_KEYS = {p.field: p.key for p in url_state.PAGE_PARAMS}
+S_EVENT, S_ZOOM, K_VIEW, K_YEAR = (_KEYS[f] for f in ("event", "zoom", "view", "year"))
+K_MAP_MODE, K_MAP_EXTENT = _KEYS["map_mode"], _KEYS["extent"]
+# The typed start and end years: they follow the slider, which alone goes in the URL.
+K_YEAR_FROM, K_YEAR_TO = f"{YEARS.param}_from", f"{YEARS.param}_to"
+K_UPLOAD, K_RESET, K_PLACE_PICK, K_PLAY = "upload", "reset", "place_pick", "play"
+K_RELATIONS_MAP, K_RELATIONS_TIME = "relations_map", "relations_time"
+K_THEME = "page_theme"  # what the page reported about its theme (scripts.follow_page_theme)
+K_TIMELINE, K_MAP, K_CLEAR_EVENT, K_ZOOM_OUT = (
     "timeline_chart",
     "map_chart",
-    "per_year_chart",
     "clear_event",
-    "download",
-    "download_package",
+    "zoom_out",
 )
-K_TABLE_PREFIX = "table_"
-K_ZOOM_OUT = "zoom_out"
+K_DOWNLOAD, K_DOWNLOAD_PACKAGE, K_TABLE_PREFIX = "download", "download_package", "table_"
 # Session state that is not a widget.
-S_EVENT, S_ZOOM, S_TABLE_NONCE, S_URL, S_NOTICES, S_SPAN = (
-    "selected_event",
-    "_zoom",  # the timeline's zoom: (first day, last day) or None
-    "_table_nonce",
-    "_url_written",
-    "_url_notices",
-    "_years_span",  # the span of the table the years slider was last drawn for
-)
+S_TABLE_NONCE, S_URL, S_NOTICES = "_table_nonce", "_url_written", "_url_notices"
+S_SPAN = "_years_span"  # the span of the table the filters were last made valid for
 S_TYPED_NOTICE = "_typed_years_notice"  # what was changed in the years just typed
 S_TYPED = "_years_typed"  # this run follows a typed year
 S_LAST_FILTERS, S_RUNS = "_last_filters", "_runs"  # to see a choice, and to name each run
+S_UPLOAD = "_upload"  # this session's parsed upload: (its file's id or hash, name, Loaded)
 
 # What the timeline's marks mean (a legend in words: the lanes already name the categories).
 TIMELINE_KEY = (
@@ -77,10 +73,6 @@ TIMELINE_KEY = (
     "event. Decades without events are cut out of the axis (dotted lines). To zoom in to a "
     "stretch of time, pick the box tool above the timeline and drag across it."
 )
-
-# The "About this data" tab (static text: no value from a table or a URL reaches it).
-ABOUT = Path(__file__).with_name("about.md").read_text(encoding="utf-8")
-_LIST_KEYS = {f.field: f.param for f in LIST_FILTERS}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -149,9 +141,6 @@ def _load_path(path: str, mtime_ns: int, size: int) -> Loaded:
     return loaded
 
 
-S_UPLOAD = "_upload"  # this session's parsed upload: (its file's id or hash, name, Loaded)
-
-
 def load_upload(data: bytes, name: str, file_id: str | None = None) -> Loaded:
     """The uploaded table, read once per session and file (`file_id`, the uploader's, else a
     hash of `data`): kept in the session's state, so it lives as long as the session that
@@ -207,7 +196,7 @@ def show_problems(loaded: Loaded, headline: str) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Filter state <-> widgets <-> URL
+# Filter state and the page's parameters <-> widgets <-> URL
 
 
 def _current_params() -> dict[str, list[str]]:
@@ -216,140 +205,70 @@ def _current_params() -> dict[str, list[str]]:
 
 
 def _put_state(state: FilterState, options: FilterOptions) -> None:
-    ss = st.session_state
-    for name, key in _LIST_KEYS.items():
-        ss[key] = list(getattr(state, name))
-    ss[K_YEARS] = tuple(state.years or options.years)
-    ss[K_QUERY] = state.query
+    for f in FILTERS:
+        st.session_state[f.param] = f.to_widget(getattr(state, f.field), options)
 
 
 def _widgets() -> FilterState:
     """The widgets' values as they are, before they are made valid for a table."""
-    ss = st.session_state
-    years = ss.get(K_YEARS)
-    years = tuple(int(y) for y in years) if years is not None else None
-    return FilterState(
-        **{name: tuple(ss.get(key) or ()) for name, key in _LIST_KEYS.items()},
-        years=years,  # type: ignore[arg-type]
-        query=str(ss.get(K_QUERY) or ""),
-    )
-
-
-def _widget_state(options: FilterOptions) -> FilterState:
-    return restrict(_widgets(), options)
-
-
-def _carried_over(
-    old_span: tuple[int, int], options: FilterOptions
-) -> tuple[FilterState, list[str]]:
-    """The filters when the table changed under them (an upload, its removal, a changed
-    --data file): a years range that was the old table's whole span becomes the new one's, and
-    what is kept or dropped is said."""
-    before = _widgets()
-    if before.years is not None and tuple(sorted(before.years)) == tuple(old_span):
-        before = replace(before, years=None)
-    after = restrict(before, options)
-    said = []
-    if after.years is not None:
-        first, last = after.years
-        said.append(f"The years filter {first}–{last} was kept for this table.")
-    dropped = [
-        value
-        for f in LIST_FILTERS
-        for value in getattr(before, f.field)
-        if value not in getattr(after, f.field)
-    ]
-    if dropped:
-        said.append(
-            f"Filter values this table does not have were removed: {url_state.quoted(dropped)}."
-        )
-    return after, said
+    return FilterState(**{f.field: f.from_widget(st.session_state.get(f.param)) for f in FILTERS})
 
 
 def restore_from_url(options: FilterOptions) -> tuple[str, ...]:
     """On a new session, or when the URL changed outside the app (Back, Forward, an edited
-    link), set the filters and the selected event from it. Returns the notices about values
-    in the URL that were ignored. Call before the widgets."""
+    link), set the filters and the page's parameters from it; else keep the widgets' values,
+    made valid for this table (it may have changed). Returns the notices about values in the
+    URL that were ignored. Call before the widgets."""
     ss = st.session_state
     current = _current_params()
     if ss.get(S_URL) != current:
         parsed = url_state.parse_query_params(current, options)
-        _put_state(parsed.filters, options)
-        ss[S_EVENT] = parsed.event
-        ss[S_ZOOM] = parsed.zoom
-        ss[K_VIEW] = url_state.VIEWS[parsed.view]
-        ss[K_YEAR] = parsed.year if parsed.year is not None else options.years[1]
-        ss[K_MAP_MODE], ss[K_MAP_EXTENT] = parsed.map_mode, parsed.extent
-        ss[S_NOTICES] = parsed.notices
-        ss[S_URL] = current
+        state, page = (
+            parsed.filters,
+            {p.field: getattr(parsed, p.field) for p in url_state.PAGE_PARAMS},
+        )
+        ss[S_NOTICES], ss[S_URL] = parsed.notices, current
     else:
-        # Same URL: keep the widgets' values, made valid for this table (it may have changed).
         old_span = ss.get(S_SPAN)
-        table_changed = old_span is not None and tuple(old_span) != options.years
-        if table_changed:
-            state, said = _carried_over(old_span, options)
+        new_table = old_span is not None and tuple(old_span) != options.years
+        if new_table:
+            state, said = carried_over(_widgets(), old_span, options)
             ss[S_NOTICES] = (*ss.get(S_NOTICES, ()), *said)
         else:
-            state = _widget_state(options)
-        _put_state(state, options)
-        if ss.get(S_EVENT) not in options.event_ids:
-            ss[S_EVENT] = None
-        lo, hi = options.years
-        year = ss.get(K_YEAR)
-        ss[K_YEAR] = hi if year is None or table_changed else min(max(int(year), lo), hi)
-        # Set on every run: the map's radios are drawn only while its tab is open, and
-        # Streamlit forgets an undrawn widget's value.
-        ss[K_MAP_MODE], ss[K_MAP_EXTENT] = _map_choices(ss)
+            state = restrict(_widgets(), options)
+        page = {
+            p.field: p.default if new_table and p.per_table else p.of_page(ss.get(p.key), options)
+            for p in url_state.PAGE_PARAMS
+        }
+    _put_state(state, options)
+    # Set on every run: a widget drawn only while its tab is open (the map's radios, the
+    # relations' year) is forgotten by Streamlit while it is not drawn.
+    for p in url_state.PAGE_PARAMS:
+        ss[p.key] = p.to_page(page[p.field], options)
     ss[S_SPAN] = options.years
     return tuple(ss.get(S_NOTICES, ()))
 
 
-def _year_in_url(ss: Any) -> int | None:
-    """The relations view's year for the URL: left out when it is the table's last year."""
-    year, span = ss.get(K_YEAR), ss.get(S_SPAN)
-    return None if year is None or span is None or int(year) == span[1] else int(year)
-
-
-def _map_choices(ss: Any) -> tuple[str, str]:
-    """The map tab's mode and extent, as the URL names them (their defaults when unset)."""
-    mode, extent = ss.get(K_MAP_MODE), ss.get(K_MAP_EXTENT)
-    return (
-        mode if mode in url_state.MAP_MODES else url_state.DEFAULT_MAP,
-        extent if extent in url_state.MAP_EXTENTS else url_state.DEFAULT_EXTENT,
-    )
-
-
-def _url_params(state: FilterState, event: str | None) -> dict[str, list[str]]:
+def _url_params(state: FilterState, options: FilterOptions) -> dict[str, list[str]]:
     ss = st.session_state
-    return url_state.to_query_params(
-        state, event, current_view(), _year_in_url(ss), ss.get(S_ZOOM), *_map_choices(ss)
-    )
+    page = {p.field: p.of_page(ss.get(p.key), options) for p in url_state.PAGE_PARAMS}
+    return url_state.to_query_params(state, **page)
 
 
-def current_view() -> str:
-    """The open tab, as the URL names it."""
-    label = st.session_state.get(K_VIEW)
-    return next(
-        (v for v, shown in url_state.VIEWS.items() if shown == label), url_state.DEFAULT_VIEW
-    )
-
-
-def view_tabs() -> dict[str, Any]:
-    """The page's tabs (url_state.VIEWS), tracking which is open so that only its content is
-    computed and sent (`tab.open`): view name -> tab."""
-    tabs = st.tabs(list(url_state.VIEWS.values()), key=K_VIEW, on_change="rerun")
-    return dict(zip(url_state.VIEWS, tabs, strict=True))
-
-
-def write_url(state: FilterState, event: str | None) -> None:
+def write_url(state: FilterState, options: FilterOptions) -> None:
     """Put the view in the URL (one history entry per change)."""
     ss = st.session_state
-    target = _url_params(state, event)
+    target = _url_params(state, options)
     if target != _current_params():
         st.query_params.from_dict(target)
     if target != ss.get(S_URL):
         ss[S_NOTICES] = ()  # the person has moved on from the link they opened
     ss[S_URL] = target
+
+
+def share_url(state: FilterState, options: FilterOptions) -> str | None:
+    """The address that restores this view, as the person's browser reaches the app."""
+    return package.share_url(st.context.url, _url_params(state, options))
 
 
 def download(
@@ -379,36 +298,46 @@ def download(
     )
 
 
-def share_url(state: FilterState, event: str | None) -> str | None:
-    """The address that restores this view, as the person's browser reaches the app."""
-    return package.share_url(st.context.url, _url_params(state, event))
+def sidebar_filters(options: FilterOptions) -> FilterState:
+    """The filter widgets (in the current container); returns the state they describe."""
+    for f in FILTERS:
+        _DRAW[f.widget.kind](f, options)
+    return restrict(_widgets(), options)
 
 
-def _reset(options: FilterOptions) -> None:
-    _put_state(FilterState(), options)
+def _multiselect(f: Filter, options: FilterOptions) -> None:
+    # select_all=False: with "Select N matches" shown, Enter after typing picks every match
+    # ("Turk" gives Turkey and Turkmenistan); without it Enter picks the first.
+    w = f.widget
+    st.multiselect(
+        w.label,
+        getattr(options, f.field),
+        key=f.param,
+        format_func=w.format,
+        placeholder=w.placeholder,
+        help=w.help,
+        select_all=False,
+    )
 
 
-def _on_typed_years(options: FilterOptions) -> None:
-    """The typed years set the slider: whole years within the table's span and in order,
-    saying so when they had to be changed (an emptied box takes the slider's year back)."""
+def _years(f: Filter, options: FilterOptions) -> None:
+    """A years slider, and a start and an end year to type beside it showing its range."""
+    lo, hi = options.years
+    if lo >= hi:
+        note(f"Years: every event is in {lo}.")
+        return
+    st.slider(
+        f.widget.label,
+        min_value=lo,
+        max_value=hi,
+        value=(lo, hi),
+        key=f.param,
+        step=1,
+        help=f.widget.help,
+        on_change=zoom_out,  # the timeline's axis follows the years
+    )
     ss = st.session_state
-    slider = [float(y) for y in ss.get(K_YEARS) or options.years]
-    # Not finite only from a client other than the page (the box refuses them): the slider's.
-    typed = [
-        y if y is not None and math.isfinite(y) else s
-        for y, s in zip((ss.get(K_YEAR_FROM), ss.get(K_YEAR_TO)), slider, strict=True)
-    ]
-    years, said = typed_years(*typed, options.years)
-    ss[K_YEARS] = years
-    ss[S_TYPED_NOTICE] = said
-    ss[S_TYPED] = True
-    zoom_out()  # the timeline's axis follows the years
-
-
-def _typed_years_inputs(options: FilterOptions) -> None:
-    """A start and an end year to type, beside the slider and showing its range."""
-    ss = st.session_state
-    ss[K_YEAR_FROM], ss[K_YEAR_TO] = (float(y) for y in ss.get(K_YEARS) or options.years)
+    ss[K_YEAR_FROM], ss[K_YEAR_TO] = (float(y) for y in ss.get(f.param) or options.years)
     # One horizontal container, not two columns: a block fewer to send on every run.
     row = st.container(horizontal=True, gap="small", wrap=False)
     for key, label in ((K_YEAR_FROM, "From"), (K_YEAR_TO, "To")):
@@ -423,58 +352,46 @@ def _typed_years_inputs(options: FilterOptions) -> None:
             format="%.0f",
             on_change=_on_typed_years,
             args=(options,),
-            help=f"Type a year from {options.years[0]} to {options.years[1]} and press Enter.",
+            help=f"Type a year from {lo} to {hi} and press Enter.",
         )
     said = ss.pop(S_TYPED_NOTICE, None)
     if said:
         plain(said)
 
 
-def sidebar_filters(options: FilterOptions) -> FilterState:
-    """The filter widgets (in the current container); returns the state they describe."""
-    for f in LIST_FILTERS:
-        # select_all=False: with "Select N matches" shown, Enter after typing picks every
-        # match ("Turk" gives Turkey and Turkmenistan); without it Enter picks the first.
-        st.multiselect(
-            f.label,
-            getattr(options, f.field),
-            key=f.param,
-            format_func=f.name,
-            placeholder=f.placeholder,
-            help=f.help,
-            select_all=False,
-        )
-    lo, hi = options.years
-    if lo < hi:
-        st.slider(
-            "Years",
-            min_value=lo,
-            max_value=hi,
-            value=(lo, hi),
-            key=K_YEARS,
-            step=1,
-            help="An event is shown when its period overlaps these years.",
-            on_change=zoom_out,  # the timeline's axis follows the years
-        )
-        _typed_years_inputs(options)
-    else:
-        note(f"Years: every event is in {lo}.")
-    st.text_input(
-        "Search",
-        key=K_QUERY,
-        placeholder="e.g. ceasefire, Volonte",
-        help="Title, description, place, countries and organizations. Every word must appear; "
-        "case and accents do not matter.",
-    )
-    return _widget_state(options)
+def _on_typed_years(options: FilterOptions) -> None:
+    """The typed years set the slider: whole years within the table's span and in order,
+    saying so when they had to be changed (an emptied box takes the slider's year back)."""
+    ss = st.session_state
+    slider = [float(y) for y in ss.get(YEARS.param) or options.years]
+    # Not finite only from a client other than the page (the box refuses them): the slider's.
+    typed = [
+        y if y is not None and math.isfinite(y) else s
+        for y, s in zip((ss.get(K_YEAR_FROM), ss.get(K_YEAR_TO)), slider, strict=True)
+    ]
+    ss[YEARS.param], ss[S_TYPED_NOTICE] = typed_years(*typed, options.years)
+    ss[S_TYPED] = True
+    zoom_out()  # the timeline's axis follows the years
+
+
+def _text(f: Filter, options: FilterOptions) -> None:
+    w = f.widget
+    st.text_input(w.label, key=f.param, placeholder=w.placeholder, help=w.help)
+
+
+_DRAW: dict[str, Callable[[Filter, FilterOptions], None]] = {
+    "multiselect": _multiselect,
+    "years": _years,
+    "text": _text,
+}
 
 
 def reset_button(options: FilterOptions, state: FilterState) -> None:
     st.button(
         "Reset filters",
         key=K_RESET,
-        on_click=_reset,
-        args=(options,),
+        on_click=_put_state,
+        args=(FilterState(), options),
         disabled=state.is_default(),
         help="Show every event again.",
     )
@@ -509,7 +426,7 @@ def on_chart_select(
         country = selection.selected_country(picked)
         if country is not None:
             if country in options.countries:
-                st.session_state[FILTERS["countries"].param] = [country]
+                st.session_state[BY_FIELD["countries"].param] = [country]
             return
         event_id = selection.selected_event_id(picked)
         if event_id is not None and event_id in options.event_ids:
@@ -563,6 +480,24 @@ def chart(fig: Any, key: str, on_select: Callable[[], None] | None, alt: str, **
             on_select=on_select,
             **{"selection_mode": "points", **kw},
         )
+
+
+def view_tabs() -> list[tuple[View, Any]]:
+    """The page's tabs (`views.TABS`), each with its view, tracking which is open so that
+    only its content is computed and sent (`tab.open`)."""
+    tabs = st.tabs([v.label for v in TABS], key=K_VIEW, on_change="rerun")
+    return list(zip(TABS, tabs, strict=True))
+
+
+def show_view(view: View, views: Any, n: int) -> None:
+    """A view drawn from its declaration (`views.TABS`): its text, or its charts of the
+    `n` filtered events (built by `views`, a viewcache.Views), their alt text and notes."""
+    if view.text:
+        st.markdown(view.text)
+    for c in view.charts:
+        chart(views(c.build), c.key, None, alt=c.alt.format(events=labels.event_count(n)))
+        for line in c.notes:
+            note(line)
 
 
 # ---------------------------------------------------------------------------------------------
