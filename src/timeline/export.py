@@ -14,19 +14,17 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 
 import numpy as np
 import pandas as pd
 
 from timeline import schema
 from timeline.csvsafe import quote_formulas
-from timeline.filters import LIST_FILTERS, FilterState, by_date, normalize_query
+from timeline.filters import FILE_NAME_ORDER, FilterState, by_date, chosen
 
 FILE_PREFIX = "azerbaijan-relations"
 # The coordinates as the file wrote them ("40.1800"): `read_events(..., coordinate_text=True)`.
 COORDINATE_TEXT = schema.COORDINATE_TEXT
-_MAX_ITEMS_IN_NAME = 3
 
 
 def _coordinate(value: float) -> str:
@@ -78,27 +76,8 @@ def to_csv_bytes(df: pd.DataFrame) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-
-
-def _part(values: tuple[str, ...], noun: str) -> str | None:
-    if not values:
-        return None
-    if len(values) > _MAX_ITEMS_IN_NAME:
-        return f"{len(values)}-{noun}"
-    return "-".join(_slug(v) for v in values)
-
-
 def export_filename(state: FilterState) -> str:
     """A file name that says what was filtered, e.g.
     `azerbaijan-relations_1988-1994_war-ceasefire.csv`; `azerbaijan-relations.csv` for all."""
-    parts = [FILE_PREFIX]
-    if state.years is not None:
-        first, last = sorted(state.years)
-        parts.append(str(first) if first == last else f"{first}-{last}")
-    parts += [p for f in LIST_FILTERS if (p := _part(getattr(state, f.field), f.field))]
-    query = _slug(" ".join(normalize_query(state.query)))[:40].strip("-")
-    if query:
-        parts.append(f"search-{query}")
-    return "_".join(parts) + ".csv"
+    parts = [p for f, value in chosen(state, FILE_NAME_ORDER) if (p := f.file_part(value))]
+    return "_".join([FILE_PREFIX, *parts]) + ".csv"

@@ -16,7 +16,7 @@ import pyarrow as pa
 
 from timeline import schema
 from timeline.dates import format_period
-from timeline.filters import LIST_FILTERS, FilterState, by_date
+from timeline.filters import FilterState, by_date, chosen
 
 # The texts of dates and lists, kept across calls: the views of every filter state ask for
 # the same ones again. Bounded, for tables with a great many distinct dates.
@@ -50,28 +50,23 @@ def _periods(df: pd.DataFrame) -> np.ndarray:
     return texts[at.reshape(-1)]
 
 
-def _per_distinct(values: pd.Series, func: Any) -> np.ndarray:
-    """`func` of each value, called once per distinct value (tables repeat their lists)."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    mapped = np.empty(len(uniques), dtype=object)
-    mapped[:] = [func(u) for u in uniques]  # element by element: tuples stay tuples
-    return mapped[codes]
-
-
-LABELS = ("date", "category", "countries", "organizations", "topics")
+# How each label but the date (`_periods`) writes a value of its column.
+_WRITE = {
+    "category": schema.CATEGORIES.get,
+    "countries": _countries,
+    "organizations": ", ".join,
+    "topics": _topics,
+}
+LABELS = ("date", *_WRITE)
 
 
 def label_texts(df: pd.DataFrame, columns: Sequence[str] = LABELS) -> dict[str, np.ndarray]:
     """`event_labels`' columns named in `columns`, as object arrays (None: a category the
     schema does not know), without the frame: what a figure needs of them, at less cost."""
-    makers = {
-        "date": lambda: _periods(df),
-        "category": lambda: _per_distinct(df["category"], schema.CATEGORIES.get),
-        "countries": lambda: _per_distinct(df["countries"], _countries),
-        "organizations": lambda: _per_distinct(df["organizations"], ", ".join),
-        "topics": lambda: _per_distinct(df["topics"], _topics),
+    return {
+        c: _periods(df) if c == "date" else schema.map_distinct(df[c], _WRITE[c]).to_numpy()
+        for c in columns
     }
-    return {column: makers[column]() for column in columns}
 
 
 def event_labels(df: pd.DataFrame) -> pd.DataFrame:
@@ -177,15 +172,5 @@ def event_count(n: int, number: str | None = None) -> str:
 
 def filter_summary(state: FilterState, n: int, total: int) -> str:
     """What the page shows, in a line: "20 of 134 events · War, Ceasefire · 1988–1994"."""
-    parts = [f"{n:,} of {event_count(total)}" if n != total else f"All {event_count(total)}"]
-    for f in LIST_FILTERS:
-        names = [f.name(v).split(" – ")[0] for v in getattr(state, f.field)]
-        if names:
-            more = f" and {len(names) - 3} more" if len(names) > 3 else ""
-            parts.append(", ".join(names[:3]) + more)
-    if state.years is not None:
-        first, last = sorted(state.years)
-        parts.append(str(first) if first == last else f"{first}–{last}")
-    if state.query:
-        parts.append(f"“{state.query}”")
-    return " · ".join(parts)
+    shown = f"{n:,} of {event_count(total)}" if n != total else f"All {event_count(total)}"
+    return " · ".join([shown, *(f.words(value) for f, value in chosen(state))])

@@ -21,7 +21,7 @@ import pandas as pd
 
 from timeline import schema
 from timeline.export import export_filename, to_csv_bytes
-from timeline.filters import LIST_FILTERS, FilterState
+from timeline.filters import FilterState, chosen
 from timeline.labels import event_count
 
 NAME = "azerbaijan-relations-timeline"
@@ -105,14 +105,7 @@ def _sources(df: pd.DataFrame) -> list[dict[str, str]]:
 
 def filters_applied(state: FilterState) -> dict[str, Any]:
     """The filters as the URL writes them (parameter -> values); empty when there are none."""
-    out: dict[str, Any] = {
-        f.param: list(getattr(state, f.field)) for f in LIST_FILTERS if getattr(state, f.field)
-    }
-    if state.years is not None:
-        out["years"] = sorted(state.years)
-    if state.query:
-        out["q"] = state.query
-    return out
+    return {f.param: f.applied(value) for f, value in chosen(state)}
 
 
 def citation(n: int, share_url: str | None, created: dt.datetime) -> str:
