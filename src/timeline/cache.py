@@ -65,12 +65,10 @@ def load(path: Path) -> tuple[pd.DataFrame, dict[str, Any]] | None:
     del table
     sep = schema.LIST_SEP
     for col, key in schema.KEY_COLUMNS.items():
-        items = schema.map_distinct(df[key], lambda k: tuple(k.strip(sep).split(sep)) if k else ())
-        df.insert(df.columns.get_loc(key), col, items)
-    df = df[[*schema.COLUMNS, *[c for c in df.columns if c not in schema.COLUMNS]]]
-    for col, values in (("category", schema.CATEGORIES), ("precision", schema.PRECISIONS)):
-        df[col] = pd.Categorical(df[col].astype(str), categories=list(values))
-    return df, meta
+        df[col] = schema.map_distinct(
+            df[key], lambda k: tuple(k.strip(sep).split(sep)) if k else ()
+        )
+    return df[[*schema.COLUMNS, *(c for c in df.columns if c not in schema.COLUMNS)]], meta
 
 
 def store(df: pd.DataFrame, meta: Mapping[str, Any], path: Path) -> bool:

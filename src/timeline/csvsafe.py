@@ -30,18 +30,9 @@ _NEEDS_QUOTE = "^'*" + _CLASS  # the cells quote_formulas changes
 _QUOTED = "^'('*" + _CLASS + ")"  # unquote_formulas keeps the group: drops one `'`
 
 
-def quote_formula(text: str) -> str:
-    """`text` as a spreadsheet-safe cell: `'` in front when it could start a formula."""
-    return "'" + text if re.match(_NEEDS_QUOTE, text) else text
-
-
-def unquote_formula(text: str) -> str:
-    """The inverse of `quote_formula`."""
-    return re.sub(_QUOTED, r"\1", text, count=1)
-
-
 def quote_formulas(values: pd.Series) -> pd.Series:
-    """`quote_formula` on each cell of a text column (vectorised)."""
+    """Each cell of a text column as a spreadsheet-safe cell: `'` in front when it could start
+    a formula."""
     s = values.astype(str)
     risky = s.str.match(_NEEDS_QUOTE)
     if not risky.any():
@@ -50,8 +41,7 @@ def quote_formulas(values: pd.Series) -> pd.Series:
 
 
 def unquote_formulas(values: pd.Series) -> pd.Series:
-    """`unquote_formula` on each cell of a text column (vectorised); cheap when no cell starts
-    with `'`."""
+    """The inverse of `quote_formulas`; cheap when no cell starts with `'`."""
     if not values.str.startswith("'").any():
         return values
     return values.str.replace(_QUOTED, r"\1", n=1, regex=True)

@@ -5,41 +5,34 @@ problems with their file, line, column and value. Nothing is dropped or repaired
 
 Hostile or broken input is refused quickly and in bounded memory:
 
-* Limits, for uploads. A file larger than `max_bytes` is refused before it is decoded, and at
-  most `max_bytes + 1` bytes are ever read; a table of more than `max_rows` records is refused
-  as soon as the record after the limit is reached. Both are file-level problems that name the
-  limit. A table naming more than `max_links` countries and organizations in all (the sum over
-  its rows) is refused at the line that passes the limit: the views' work grows with it.
-  `read_events` has no limits unless given; the app passes `upload_limits()` for uploads and
-  reads a table a person points at (`--data`, `TIMELINE_DATA`) with `read_data_file`, within
-  `data_limits()` and without a row or link limit: that table is theirs. Each limit, its
-  default and the variable that changes it are declared once, in `UPLOAD_LIMITS` and
-  `DATA_LIMITS`.
+* Limits (`UPLOAD_LIMITS` for uploads, `DATA_LIMITS` for the table the app is started with;
+  none unless given). A source larger than `max_bytes` is refused before it is decoded, and
+  at most `max_bytes + 1` bytes are ever read; a table of more than `max_rows` records is
+  refused at the record after the limit; one naming more than `max_links` countries and
+  organizations in all (the views' work grows with them) at the line that passes it.
 * Files. A path is read only when it names a regular file, opened without blocking: a
   directory, a FIFO (which would wait for a writer) or a device (`/dev/zero` never ends) is
   refused by name.
 * Order. The cheap checks run first and each stage stops the next: size, encoding, the header
   row, the CSV structure (quotes, number of fields per record, the row and link limits), and
   only then the cell rules and duplicate ids.
-* Width. A record (the header included) of more than `MAX_FIELDS` (1,000) fields is refused
-  before either reader builds it: a header row followed by a million commas would otherwise
-  make a million columns, and a row of them a list of a million cells. Checking stops there.
-* Cap. An error lists at most `MAX_PROBLEMS` (100) problems, the first ones in file order, and
-  then one file-level line: `PATH: ... and N more problems (the first 100 are listed)`. The cell
-  rules are checked in growing blocks of rows and checking stops after the block in which the
-  100th problem is found, so a million junk rows cost about as much as a thousand; the line then
-  says `... and at least N more problems; lines from L on were not checked`.
+* Width. A record of more than `MAX_FIELDS` fields is refused before either reader builds it:
+  a header row followed by a million commas would otherwise make a million columns.
+* Cap. An error lists the first `MAX_PROBLEMS` problems in file order, then says how many more
+  there are. The cell rules are checked in growing blocks of rows and checking stops after the
+  block in which the 100th problem is found, so a million junk rows cost about as much as a
+  thousand.
 
 Two readers, one result. A well-formed table is read by Arrow's multi-threaded CSV reader; any
 table with a problem, or with quoting Arrow reads more leniently than the `csv` module, is read
 again by the strict `csv` path, which finds every problem and names its line. Both give the same
 frame (a property test compares them).
 
-CSV dialect: RFC 4180 as Python's `csv` module reads it in strict mode (comma separator, double
-quotes, `""` for a quote inside a quoted field; text after a closing quote is an error, not
-glued to the field). Lines end in LF, CRLF or CR; blank lines are skipped; a UTF-8 byte-order
-mark is allowed. Cells are stripped of surrounding white space, and a cell that the export
-protected from spreadsheets (`'=...`, see `timeline.csvsafe`) loses that one `'`.
+CSV dialect: RFC 4180 as Python's `csv` module reads it in strict mode (text after a closing
+quote is an error, not glued to the field). Lines end in LF, CRLF or CR; blank lines are
+skipped; a UTF-8 byte-order mark is allowed. Cells are stripped of surrounding white space, and
+a cell that the export protected from spreadsheets (`'=...`, see `timeline.csvsafe`) loses that
+one `'`.
 """
 
 from __future__ import annotations
@@ -52,7 +45,7 @@ import stat
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -75,19 +68,18 @@ MAX_ROWS = 200_000
 # views read, and a row may name all 248 countries. Five a row for the largest upload: more
 # than real rows name, and a bound on what one upload asks of every run of those views.
 MAX_LINKS = 1_000_000
-# The table the app is started with: far above the upload limit (the operator chose the
-# file), but a bound all the same.
+# The table the app is started with: the operator chose it, but a bound all the same.
 MAX_DATA_MB = 1024
 
 
-@dataclass(frozen=True)
-class Limit:
-    """A limit of `read_events` (its keyword), its default and the variable that changes it."""
+class Limit(NamedTuple):
+    """A limit of `read_events` (its keyword), its default and the variable that changes it:
+    a positive number of MB (10^6 bytes) when `in_mb`, else a positive whole number."""
 
     keyword: str
     variable: str
     default: int
-    in_mb: bool = False  # a positive number of MB (10^6 bytes), else a positive whole number
+    in_mb: bool = False
 
 
 UPLOAD_LIMITS = (
@@ -96,15 +88,11 @@ UPLOAD_LIMITS = (
     Limit("max_links", "TIMELINE_MAX_LINKS", MAX_LINKS),
 )
 DATA_LIMITS = (Limit("max_bytes", "TIMELINE_MAX_DATA_MB", MAX_DATA_MB, in_mb=True),)
-
-# An error lists at most this many problems, then says how many more there are.
-MAX_PROBLEMS = 100
-# How many other lines a duplicate-id message names, and how many unknown list items.
-_MAX_NAMED = 5
-_MAX_ITEMS = 10
-# A record (the header included) may have at most this many fields: far more than the table's
-# columns, and far fewer than a line of commas would make the readers build (the csv module
-# makes a list of every field; Arrow a column per header field).
+MAX_PROBLEMS = 100  # listed in an error; the rest are counted
+_MAX_NAMED = 5  # other lines a duplicate-id message names
+_MAX_ITEMS = 10  # unknown items a list cell's message names
+# Far more fields than the table's columns, far fewer than a line of commas would make the
+# readers build (the csv module a list of every field, Arrow a column per header field).
 MAX_FIELDS = 1_000
 # Cell rules run on blocks of rows: small first (junk is caught early), then larger (fast).
 _FIRST_BLOCK = 1_000
@@ -115,6 +103,7 @@ _LINKED = ("countries", "organizations")  # the columns the link limit counts
 _COMMA_HINT = " (a comma inside a field needs double quotes around the field)"
 _BOM = "\ufeff".encode()
 _UTF16 = (b"\xff\xfe", b"\xfe\xff")
+_TEXT = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' "str": what the strict path makes
 
 
 @dataclass(frozen=True, order=True)
@@ -134,17 +123,15 @@ class Problem:
             parts.append(column if column.isprintable() else repr(column))
         if self.value:
             parts.append(repr(_cut(self.value)))
-        parts.append(self.message)
-        return " ".join(parts)
+        return " ".join([*parts, self.message])
 
 
 class EventTableError(ValueError):
     """The table could not be used.
 
     `problems` lists the first `MAX_PROBLEMS` problems found, in file order; `omitted` counts
-    the further problems found but not listed; `unchecked_from` is 0 when the whole file was
-    checked, else the line from which it was not (problems there were not looked for). `messages()`
-    gives the lines to show a person: one per problem, then the summary line if any.
+    the further problems found; `unchecked_from` is the line from which the file was not
+    checked (0: all of it was). `messages()` gives the lines to show a person.
     """
 
     def __init__(self, problems: list[Problem], omitted: int = 0, unchecked_from: int = 0) -> None:
@@ -166,17 +153,16 @@ class EventTableError(ValueError):
 
     def summary(self) -> str | None:
         """The file-level line after the listed problems, or None when all are listed."""
-        if not self.omitted and not self.unchecked_from:
-            return None
         name = self.problems[0].source if self.problems else ""
         if self.unchecked_from:
             return (
                 f"{name}: ... and at least {self.omitted:,} more problems; "
                 f"lines from {self.unchecked_from:,} on were not checked"
             )
-        return (
-            f"{name}: ... and {self.omitted:,} more problems (the first {MAX_PROBLEMS} are listed)"
-        )
+        if self.omitted:
+            listed = f"the first {MAX_PROBLEMS} are listed"
+            return f"{name}: ... and {self.omitted:,} more problems ({listed})"
+        return None
 
     def messages(self) -> list[str]:
         """One line per listed problem, then the summary line if some were not listed."""
@@ -232,47 +218,32 @@ def _column_rank(column: str) -> int:
     return schema.COLUMNS.index(column) if column in schema.COLUMNS else -1
 
 
-# --- limits -----------------------------------------------------------------------------------
-
-
 def upload_limits(environ: Mapping[str, str] | None = None) -> dict[str, int]:
-    """The upload limits as `read_events` keyword arguments: `max_bytes`, `max_rows` and
-    `max_links` (`UPLOAD_LIMITS`).
-
-    Each variable overrides its default; unset or empty means the default. Anything else
-    raises ValueError naming the variable, so a misconfigured server fails at start-up rather
-    than on the first upload.
-    """
+    """`UPLOAD_LIMITS` as `read_events` keyword arguments, each from its variable when set;
+    raises ValueError naming a variable whose value is not a limit (at start-up, not on the
+    first upload)."""
     return _limits(UPLOAD_LIMITS, environ)
 
 
 def data_limits(environ: Mapping[str, str] | None = None) -> dict[str, int]:
-    """The size limit of a table the app is started with, as `max_bytes` (`DATA_LIMITS`):
-    `TIMELINE_MAX_DATA_MB`, default `MAX_DATA_MB`. Raises ValueError naming the variable for a
-    value that is not a positive number."""
+    """`DATA_LIMITS` (`max_bytes`) as `upload_limits` reads them."""
     return _limits(DATA_LIMITS, environ)
 
 
 def _limits(limits: Sequence[Limit], environ: Mapping[str, str] | None) -> dict[str, int]:
     env = os.environ if environ is None else environ
-    return {limit.keyword: _setting(limit, env.get(limit.variable, "").strip()) for limit in limits}
-
-
-def _setting(limit: Limit, raw: str) -> int:
-    scale = MB if limit.in_mb else 1
-    if not raw:
-        return limit.default * scale
-    try:
-        value = float(raw) if limit.in_mb else int(raw)
-    except ValueError:
-        value = 0
-    if not 0 < value < float("inf"):  # NaN too
-        wanted = "a positive number of MB" if limit.in_mb else "a positive whole number"
-        raise ValueError(f"{limit.variable}={raw!r}: expected {wanted}")
-    return max(1, round(value * scale))
-
-
-# --- reading the bytes -------------------------------------------------------------------------
+    out = {}
+    for keyword, variable, default, in_mb in limits:
+        raw, scale = env.get(variable, "").strip(), MB if in_mb else 1
+        try:
+            value = (float(raw) if in_mb else int(raw)) if raw else default
+        except ValueError:
+            value = 0
+        if not 0 < value < float("inf"):  # NaN too
+            wanted = "a positive number of MB" if in_mb else "a positive whole number"
+            raise ValueError(f"{variable}={raw!r}: expected {wanted}")
+        out[keyword] = max(1, round(value * scale))
+    return out
 
 
 def source_name(source: Source) -> str:
@@ -283,8 +254,8 @@ def source_name(source: Source) -> str:
 
 
 def read_data_file(path: str | os.PathLike[str], name: str) -> bytes:
-    """The bytes of a table the app is started with: `read_file` within `data_limits()`, the
-    message naming the variable that changes it; a bad value of it is a problem too."""
+    """`read_file` within `data_limits()`, naming the variable that changes the limit; a bad
+    value of it is a problem too."""
     try:
         max_bytes = data_limits()["max_bytes"]
     except ValueError as exc:
@@ -292,10 +263,10 @@ def read_data_file(path: str | os.PathLike[str], name: str) -> bytes:
     return read_file(path, name, max_bytes, DATA_LIMITS[0].variable)
 
 
-def read_source(source: Source, name: str, max_bytes: int | None = None) -> bytes | str:
-    """The content of a path (`read_file`) or a stream; never reads more than `max_bytes + 1`
-    bytes. Raises `EventTableError` naming `name` for a source larger than `max_bytes` and for
-    one that cannot be read."""
+def read_source(source: Source, name: str, max_bytes: int | None = None) -> bytes:
+    """The bytes of a path (`read_file`) or a stream (a text stream's in UTF-8); never reads
+    more than `max_bytes + 1` bytes. Raises `EventTableError` naming `name` for a source larger
+    than `max_bytes` and for one that cannot be read."""
     if isinstance(source, str | os.PathLike):
         return read_file(source, name, max_bytes)
     try:
@@ -304,8 +275,15 @@ def read_source(source: Source, name: str, max_bytes: int | None = None) -> byte
         raise _error(name, f"cannot be read: {exc.strerror or exc}") from exc
     if not isinstance(data, bytes | str):
         raise _error(name, "cannot be read: the upload gave no data")
-    if max_bytes is not None and _byte_length(data) > max_bytes:
+    size = len(data) if isinstance(data, bytes) else len(data.encode("utf-8", "surrogatepass"))
+    if max_bytes is not None and size > max_bytes:
         raise _too_big(name, _full_size(source, len(data)), max_bytes)
+    if isinstance(data, str):
+        try:
+            return data.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            line = data.count("\n", 0, exc.start) + 1
+            raise _error(name, "is not UTF-8 text: it holds a lone surrogate", line) from exc
     return data
 
 
@@ -313,9 +291,8 @@ def read_file(
     path: str | os.PathLike[str], name: str, max_bytes: int | None = None, setting: str = ""
 ) -> bytes:
     """The bytes of the regular file at `path`; raises `EventTableError` naming `name` for
-    anything else (a directory, a FIFO, a device such as /dev/zero), for a file larger than
-    `max_bytes` (the message names the variable `setting` that changes the limit, if given) and
-    when it cannot be read. Never reads more than `max_bytes + 1` bytes."""
+    anything else (a directory, a FIFO, a device), for a file larger than `max_bytes` (naming
+    the variable `setting` that changes the limit, if given) and when it cannot be read."""
     try:
         # Without blocking: opening a FIFO waits for a writer otherwise.
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
@@ -349,23 +326,17 @@ _KINDS = (
 )
 
 
-def _byte_length(data: bytes | str) -> int:
-    if isinstance(data, bytes) or data.isascii():
-        return len(data)
-    return len(data.encode("utf-8", "surrogatepass"))
-
-
 def _full_size(stream: IO[bytes] | IO[str], read: int) -> int | None:
     """The size of a binary stream found too big after `read` bytes, if it can tell without
-    reading on; else None."""
-    if isinstance(stream, io.TextIOBase):
-        return None
+    reading on."""
     try:
         if isinstance(stream, io.BytesIO):
             return read + stream.getbuffer().nbytes - stream.tell()
-        return read + os.fstat(stream.fileno()).st_size - stream.tell()
+        if not isinstance(stream, io.TextIOBase):
+            return read + os.fstat(stream.fileno()).st_size - stream.tell()
     except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
-        return None
+        pass
+    return None
 
 
 def _too_big(name: str, size: int | None, limit: int, setting: str = "") -> EventTableError:
@@ -373,18 +344,14 @@ def _too_big(name: str, size: int | None, limit: int, setting: str = "") -> Even
     if size is None:
         return _error(name, f"is larger than {_mb(limit)}, the limit{change}")
     size_shown, limit_shown = _mb(size), _mb(limit)
-    if size_shown == limit_shown:  # just over: megabytes would read "is 50 MB; the limit is 50 MB"
+    if size_shown == limit_shown:  # just over: not "is 50 MB; the limit is 50 MB"
         size_shown, limit_shown = f"{size:,} bytes", f"{limit:,} bytes"
     return _error(name, f"is {size_shown}; the limit is {limit_shown}{change}")
 
 
 def _mb(size: float) -> str:
     value = size / MB
-    text = f"{value:.1f}" if value >= 1 else f"{value:.3g}"
-    return text.removesuffix(".0") + " MB"
-
-
-# --- the table ---------------------------------------------------------------------------------
+    return (f"{value:.1f}" if value >= 1 else f"{value:.3g}").removesuffix(".0") + " MB"
 
 
 def read_events(
@@ -401,27 +368,28 @@ def read_events(
     Returns the schema's columns (lists as tuples, lat/lon as floats, category as a categorical)
     plus `start`, `end` (the last day of the period) and `precision`, and with `coordinate_text`
     the lat/lon cells as written (`schema.COORDINATE_TEXT`). Raises `EventTableError`, and no
-    other exception for anything the source contains. `max_bytes`, `max_rows` and `max_links`
-    are limits (None, the default: no limit; uploads pass `**upload_limits()`); see the module
-    docstring for the order of checks and the cap on the number of problems listed.
+    other exception for anything the source contains. The limits are None (none) unless given.
     """
     name = name or source_name(source)
-    data = read_source(source, name, max_bytes)
     return parse_events(
-        data, name, max_rows=max_rows, max_links=max_links, coordinate_text=coordinate_text
+        read_source(source, name, max_bytes),
+        name,
+        max_rows=max_rows,
+        max_links=max_links,
+        coordinate_text=coordinate_text,
     )
 
 
 def parse_events(
-    data: bytes | str,
+    data: bytes,
     name: str,
     *,
     max_rows: int | None = None,
     max_links: int | None = None,
     coordinate_text: bool = False,
 ) -> pd.DataFrame:
-    """`read_events` of a source's content, already read (by `read_source`)."""
-    raw = _fast_text_frame(data, max_rows, max_links) if isinstance(data, bytes) else None
+    """`read_events` of a source's bytes, already read (by `read_source`)."""
+    raw = _fast_text_frame(data, max_rows, max_links)
     if raw is None:
         # The strict path: it finds every problem and names its line.
         raw, lines = _parse(_decode(data, name), name, max_rows, max_links)
@@ -437,15 +405,14 @@ def _fast_text_frame(
 
     Arrow reads some malformed CSV leniently (`"a"b` as `ab`), so it is only trusted when every
     quote opens or closes a field or is doubled inside one (`_quotes_well_formed`): then both
-    readers see the same records and cells. Any error or doubt gives None; nothing is repaired.
+    readers see the same records and cells.
     """
     data = data.removeprefix(_BOM)
     # A second mark: Arrow would skip it too, the strict path names it.
     if data.startswith((*_UTF16, _BOM)) or b"\x00" in data or not _quotes_well_formed(data):
         return None
-    first_line = data[: data.find(b"\n") + 1 or len(data)]
     try:
-        header_text = first_line.decode("utf-8").rstrip("\r\n")
+        header_text = data[: data.find(b"\n") + 1 or len(data)].decode("utf-8").rstrip("\r\n")
         if _too_many_fields(header_text, 0):
             return None
         width = len(next(csv.reader([header_text], strict=True)))
@@ -471,35 +438,28 @@ def _fast_text_frame(
     del table
     columns = {}
     for i, column in enumerate(header):
-        # One contiguous array per column: Arrow reads in blocks, and selecting rows from
-        # hundreds of chunks would make every filter slower.
+        # One contiguous array per column: selecting rows from the hundreds of blocks Arrow
+        # reads in would make every filter slower.
         cells = pd.Series(pd.array(body.column(i).combine_chunks(), dtype=_TEXT), copy=False)
         columns[column.strip()] = unquote_formulas(cells.str.strip())
     del body
     raw = pd.DataFrame(columns)
-    # Over the link limit, before the cell rules (which split every list): the strict path
-    # names the line.
+    # The link limit before the cell rules (which split every list).
     if max_links is not None:
-        links = sum(
-            int((raw[c].str.count(schema.LIST_SEP) + (raw[c] != "")).sum()) for c in _LINKED
-        )
+        links = sum((raw[c].str.count(schema.LIST_SEP) + (raw[c] != "")).sum() for c in _LINKED)
         if links > max_links:
             return None
     return raw if _passes(raw) else None
 
 
-_TEXT = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' "str": what the strict path makes
-
-
 def _passes(raw: pd.DataFrame) -> bool:
-    """Whether the text frame passes every cell rule and has no duplicate id: one pass over the
-    whole frame that stops at the first failed rule (the strict path then names them all)."""
+    """Whether the text frame passes every cell rule and has no duplicate id, in one pass that
+    stops at the first failed rule."""
     try:
         schema.CELL_SCHEMA.validate(raw, lazy=False)
     except (pa.errors.SchemaError, pa.errors.SchemaErrors):
         return False
-    ids = raw["id"]
-    return not (ids.duplicated() & (ids != "")).any()
+    return not (raw["id"].duplicated() & (raw["id"] != "")).any()
 
 
 def _quotes_well_formed(data: bytes) -> bool:
@@ -519,8 +479,7 @@ def _quotes_well_formed(data: bytes) -> bool:
     opening, closing = quotes[0::2], quotes[1::2]
     doubled = closing[:-1] + 1 == opening[1:]
     bounds = np.array([ord(","), ord("\n"), ord("\r")], dtype=np.uint8)
-    before = octets[np.maximum(opening - 1, 0)]
-    opens_ok = np.isin(before, bounds) | (opening == 0)
+    opens_ok = np.isin(octets[np.maximum(opening - 1, 0)], bounds) | (opening == 0)
     opens_ok[1:] |= doubled
     after = octets[np.minimum(closing + 1, len(octets) - 1)]
     closes_ok = np.isin(after, bounds) | (closing == len(octets) - 1)
@@ -528,32 +487,18 @@ def _quotes_well_formed(data: bytes) -> bool:
     return bool(opens_ok.all() and closes_ok.all())
 
 
-# --- the strict path ---------------------------------------------------------------------------
-
-
-def _decode(data: bytes | str, name: str) -> str:
+def _decode(data: bytes, name: str) -> str:
     """The file's text: UTF-8, with or without a byte-order mark; anything else is a problem."""
-    if isinstance(data, str):
-        text = data.removeprefix("\ufeff")
-        if not text.isascii():
-            try:
-                text.encode("utf-8")
-            except UnicodeEncodeError as exc:
-                line = text.count("\n", 0, exc.start) + 1
-                raise _error(name, "is not UTF-8 text: it holds a lone surrogate", line) from exc
-    elif data.startswith(_UTF16):
+    if data.startswith(_UTF16):
         raise _error(name, "is UTF-16 text; save it as UTF-8")
-    else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            before = data[: exc.start]
-            column = exc.start - (before.rfind(b"\n") + 1) + 1
-            byte = data[exc.start : exc.start + 1].hex().upper()
-            message = (
-                f"is not UTF-8 text: byte 0x{byte} at column {column} (save the file as UTF-8)"
-            )
-            raise _error(name, message, before.count(b"\n") + 1) from exc
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        byte = data[exc.start : exc.start + 1].hex().upper()
+        message = f"is not UTF-8 text: byte 0x{byte} at column {column} (save the file as UTF-8)"
+        raise _error(name, message, before.count(b"\n") + 1) from exc
     if text.startswith("\ufeff"):
         message = "starts with two byte-order marks (U+FEFF): save it as UTF-8 with one or none"
         raise _error(name, message, 1)
@@ -580,22 +525,20 @@ _FIELD = re.compile(r'"(?:[^"]|"")*+"|[^,\r\n"][^,\r\n]*+|')
 _LINE = re.compile(r"[^\r\n]*+(?:\r\n|\r|\n)|[^\r\n]++")
 
 
-def _too_many_fields(text: str, start: int, limit: int = MAX_FIELDS) -> bool:
-    """Whether the record that starts at `text[start]` has more than `limit` fields; looks at no
-    more than `limit` of them. A record that cannot be parsed counts as not too wide (the csv
-    module then says what is wrong with it)."""
-    pos, fields = start, 1
-    while fields <= limit:
+def _too_many_fields(text: str, start: int) -> bool:
+    """Whether the record at `text[start]` has more than `MAX_FIELDS` fields, looking at no more
+    than that; one that cannot be parsed is not (the csv module then says what is wrong)."""
+    pos = start
+    for _ in range(MAX_FIELDS):
         pos = _FIELD.match(text, pos).end()  # type: ignore[union-attr]  # "" always matches
         if text[pos : pos + 1] != ",":
             return False
-        pos, fields = pos + 1, fields + 1
+        pos += 1
     return True
 
 
 def _records(text: str, name: str) -> Iterator[tuple[int, list[str]]]:
-    """Each CSV record with the line it starts on, blank lines skipped; raises `_Unreadable`
-    for a record the csv module cannot parse or that has more than `MAX_FIELDS` fields."""
+    """Each CSV record with the line it starts on, blank lines skipped; raises `_Unreadable`."""
     csv.field_size_limit(sys.maxsize)
     at = {"record": 0, "commas": 0, "checked": False}  # the record being read
 
@@ -638,9 +581,7 @@ def _records(text: str, name: str) -> Iterator[tuple[int, list[str]]]:
 
 def _header_problems(header: list[str], name: str) -> _Found:
     """The header row's problems (the first `MAX_PROBLEMS` kept, the rest counted)."""
-    names = [h.strip() for h in header]
-    expected = list(schema.COLUMNS)
-    found = _Found()
+    names, expected, found = [h.strip() for h in header], list(schema.COLUMNS), _Found()
 
     def add(column: str, message: str) -> _Found:
         found.add(Problem(1, column, message, source=name))
@@ -653,7 +594,7 @@ def _header_problems(header: list[str], name: str) -> _Found:
                 return add("", f"separates its columns with {sep!r}; use commas")
     if not set(names) & set(expected):
         columns = ",".join(expected)
-        return add("", "is not a header row: the first line must name the columns " + columns)
+        return add("", f"is not a header row: the first line must name the columns {columns}")
     seen: set[str] = set()
     for col in names:
         if col in seen:
@@ -683,19 +624,18 @@ def _parse(
     except StopIteration:  # only blank lines: _decode already refuses that
         raise _error(name, "is empty: expected a header row and at least one event") from None
     except _Unreadable as exc:
-        if exc.problem:
-            raise EventTableError([exc.problem]) from None
-        message = f"has more than {MAX_FIELDS:,} columns: the header row must name the "
         columns = f"{len(schema.COLUMNS)} columns " + ",".join(schema.COLUMNS)
-        raise _error(name, message + columns, exc.line) from None
+        message = f"has more than {MAX_FIELDS:,} columns: the header row must name the {columns}"
+        raise EventTableError(
+            [exc.problem or Problem(exc.line, "", message, source=name)]
+        ) from None
     found = _header_problems(header, name)
     if found:
         raise found.error()
-    width = len(header)
+    width, links = len(header), 0
     linked = [i for i, h in enumerate(header) if h.strip() in _LINKED]
     rows: list[list[str]] | None = []
     lines: list[int] = []
-    links = 0
     try:
         for count, (line, row) in enumerate(records, 1):
             if max_rows is not None and count > max_rows:
@@ -703,9 +643,8 @@ def _parse(
             if len(row) != width:
                 rows = None  # the table will be refused: stop keeping it
                 hint = _COMMA_HINT if len(row) > width else ""
-                found.add(
-                    Problem(line, "", f"has {len(row)} fields, expected {width}{hint}", None, name)
-                )
+                message = f"has {len(row)} fields, expected {width}{hint}"
+                found.add(Problem(line, "", message, source=name))
                 continue
             if max_links is not None:
                 links += sum(row[i].count(schema.LIST_SEP) + 1 for i in linked if row[i].strip())
@@ -721,8 +660,7 @@ def _parse(
     except _Unreadable as exc:
         if exc.problem:
             found.add(exc.problem)
-        else:
-            # The csv module cannot step over the record without building it: stop here.
+        else:  # the csv module cannot step over the record without building it: stop here
             message = f"has more than {MAX_FIELDS:,} fields, expected {width}{_COMMA_HINT}"
             found.add(Problem(exc.line, "", message, source=name))
             raise found.error(unchecked_from=exc.line + 1) from None
@@ -735,11 +673,9 @@ def _parse(
 
 
 def _check(raw: pd.DataFrame, lines: Sequence[int], name: str) -> None:
-    """Raise `EventTableError` for the cell rules and duplicate ids, in blocks of rows.
-
-    Blocks grow from `_FIRST_BLOCK` to `_MAX_BLOCK` rows; after the block in which more than
-    `MAX_PROBLEMS` problems are found, checking stops.
-    """
+    """Raise `EventTableError` for the cell rules and duplicate ids, in blocks of rows growing
+    from `_FIRST_BLOCK` to `_MAX_BLOCK`; checking stops after the block in which more than
+    `MAX_PROBLEMS` problems are found."""
     ids = raw["id"].to_numpy(dtype=object)
     duplicated = (raw["id"].duplicated(keep=False) & (raw["id"] != "")).to_numpy()
     same_id: dict[str, list[int]] = {}  # id -> the lines it is on, when on more than one
@@ -749,8 +685,8 @@ def _check(raw: pd.DataFrame, lines: Sequence[int], name: str) -> None:
     start, size = 0, _FIRST_BLOCK
     while start < len(raw):
         stop = min(len(raw), start + size)
-        need = MAX_PROBLEMS - len(found.problems)
-        cells, more = _cell_problems(raw.iloc[start:stop], lines, name, limit=max(need, 0))
+        need = max(MAX_PROBLEMS - len(found.problems), 0)
+        cells, more = _cell_problems(raw.iloc[start:stop], lines, name, need)
         dups = [
             _duplicate_problem(lines[row], ids[row], same_id[ids[row]], name)
             for row in (start + duplicated[start:stop].nonzero()[0]).tolist()
@@ -766,9 +702,7 @@ def _check(raw: pd.DataFrame, lines: Sequence[int], name: str) -> None:
 
 
 def _duplicate_problem(line: int, value: str, all_lines: list[int], name: str) -> Problem:
-    others = ", ".join(
-        str(n) for n in [n for n in all_lines[: _MAX_NAMED + 1] if n != line][:_MAX_NAMED]
-    )
+    others = ", ".join([str(n) for n in all_lines[: _MAX_NAMED + 1] if n != line][:_MAX_NAMED])
     if len(all_lines) - 1 > _MAX_NAMED:
         others += f" and {len(all_lines) - 1 - _MAX_NAMED:,} more"
     return Problem(line, "id", f"is also used on line {others}", value, name)
@@ -778,12 +712,25 @@ def _cell_problems(
     block: pd.DataFrame, lines: Sequence[int], name: str, limit: int
 ) -> tuple[list[Problem], int]:
     """The first `limit` cell problems of `block` in file order, and how many more there are."""
-    failures = _cell_failures(block)
-    if failures.empty:
+    try:
+        schema.CELL_SCHEMA.validate(block, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+    else:
         return [], 0
-    failures = failures.assign(rank=failures["column"].map(_column_rank)).sort_values(
-        ["row", "rank"], kind="stable"
-    )
+    # A frame-wide check reports each of the row's cells; keep the column the check names.
+    about = cases["check"].map({c.error: c.name for c in schema.CELL_SCHEMA.checks})
+    keep = (cases["schema_context"] != "DataFrameSchema") | (cases["column"] == about)
+    cases = cases[keep & cases["index"].notna()]
+    failures = pd.DataFrame(
+        {
+            "row": cases["index"].astype(int).to_numpy(),
+            "column": cases["column"].astype(str).to_numpy(),
+            "message": cases["check"].astype(str).to_numpy(),
+        }
+    ).drop_duplicates()
+    failures["rank"] = failures["column"].map(_column_rank)
+    failures = failures.sort_values(["row", "rank"], kind="stable")
     problems = []
     for row, column, message in failures.head(limit)[["row", "column", "message"]].itertuples(
         index=False
@@ -812,29 +759,6 @@ _VOCABULARIES = {
 }
 
 
-def _cell_failures(raw: pd.DataFrame) -> pd.DataFrame:
-    """Rows (row, column, message) for every failed cell rule of `schema.CELL_SCHEMA`."""
-    try:
-        schema.CELL_SCHEMA.validate(raw, lazy=True)
-    except pa.errors.SchemaErrors as exc:
-        cases = exc.failure_cases
-        # A frame-wide check reports each of the row's cells; keep the column the check names.
-        frame_wide = cases["schema_context"] == "DataFrameSchema"
-        about = cases["check"].map({c.error: c.name for c in schema.CELL_SCHEMA.checks})
-        cases = cases[(~frame_wide | (cases["column"] == about)) & cases["index"].notna()]
-        return pd.DataFrame(
-            {
-                "row": cases["index"].astype(int).to_numpy(),
-                "column": cases["column"].astype(str).to_numpy(),
-                "message": cases["check"].astype(str).to_numpy(),
-            }
-        ).drop_duplicates()
-    return pd.DataFrame({"row": [], "column": [], "message": []})
-
-
-# --- the typed frame ---------------------------------------------------------------------------
-
-
 def _items(cell: str) -> tuple[str, ...]:
     """A list cell's items, stripped; () for an empty cell."""
     return tuple(item.strip() for item in cell.split(schema.LIST_SEP)) if cell else ()
@@ -848,8 +772,7 @@ def _typed(raw: pd.DataFrame, coordinate_text: bool = False) -> pd.DataFrame:
         df[col] = schema.map_distinct(df[col], _items)
     for col in ("lat", "lon"):
         df[col] = pd.to_numeric(df[col].replace("", None), errors="coerce").astype("float64")
-    start = parse_dates(df["start_date"])
-    end = parse_dates(df["end_date"])
+    start, end = parse_dates(df["start_date"]), parse_dates(df["end_date"])
     df["start"] = start["first"]
     df["end"] = end["last"].fillna(start["last"])
     df["precision"] = pd.Categorical(start["precision"], categories=list(schema.PRECISIONS))
