@@ -1,8 +1,7 @@
-"""The generated parts of the docs (`make docs`), so they cannot drift: the column and
-vocabulary tables of docs/data.md (from `timeline.schema`), the record's counts (from
-data/events.csv), the coverage worklist in docs/coverage.md (the states and organizations
-without a dated row) and the README's thresholds. Each part sits between the markers
-`<!-- name:start -->` and `<!-- name:end -->` of its name in `PARTS`."""
+"""The generated parts of the docs (`make docs`), so they cannot drift: docs/data.md's column and
+vocabulary tables (from `timeline.schema`) and record (from data/events.csv), docs/coverage.md's
+worklist (the states and organizations without a dated row), the README's thresholds. Each sits
+between the markers `<!-- name:start -->` and `<!-- name:end -->` of its name in `PARTS`."""
 
 from __future__ import annotations
 
@@ -26,12 +25,12 @@ ARTICLE_ORGANIZATIONS = tuple(
 
 def vocabulary_markdown() -> str:
     """Markdown tables of the categories, organizations and topics, in schema order."""
+    light, dark = palette.LIGHT.category, palette.DARK.category
     lines = ["| category | label | for | colour (light / dark page) |", "|---|---|---|---|"]
-    for code, label in schema.CATEGORIES.items():
-        light, dark = palette.LIGHT.category[code], palette.DARK.category[code]
-        lines.append(
-            f"| `{code}` | {label} | {schema.CATEGORY_HELP[code]} | `{light}` / `{dark}` |"
-        )
+    lines += [
+        f"| `{c}` | {label} | {schema.CATEGORY_HELP[c]} | `{light[c]}` / `{dark[c]}` |"
+        for c, label in schema.CATEGORIES.items()
+    ]
     lines += ["", "## Organizations", "", "| short name | organization |", "|---|---|"]
     lines += [f"| `{code}` | {name} |" for code, name in schema.ORGANIZATIONS.items()]
     lines += ["", "## Topics", "", "| topic | label |", "|---|---|"]
@@ -89,12 +88,6 @@ def member_organizations(df: pd.DataFrame) -> set[str]:
     return {o for items in df.loc[df["category"] == "membership", "organizations"] for o in items}
 
 
-def cites_wikipedia(df: pd.DataFrame) -> pd.Series:
-    """Rows whose source is Wikipedia or a mirror, copy or translation of it."""
-    where = df["source_url"].astype(str) + " " + df["source_title"].astype(str)
-    return where.str.contains(r"wiki", case=False, regex=True)
-
-
 def record_markdown(df: pd.DataFrame) -> str:
     """The record in figures: events by category, relations by precision, sources."""
     counts = df["category"].value_counts()
@@ -104,7 +97,8 @@ def record_markdown(df: pd.DataFrame) -> str:
     dates = relations_dates(df)
     by_precision = pd.Series([len(d) for d in dates.values()]).value_counts()
     orgs = member_organizations(df)
-    wiki = cites_wikipedia(df).mean()
+    # Wikipedia, or a mirror, copy or translation of it.
+    wiki = (df["source_url"] + " " + df["source_title"]).str.contains("wiki", case=False).mean()
     lines += [
         "",
         f"- Diplomatic relations since independence are dated for **{len(dates)}** of the "
@@ -163,8 +157,7 @@ def refreshed(text: str, df: pd.DataFrame, parts: Iterable[str] = PARTS) -> str:
         start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
         if start in text:
             head, rest = text.split(start, 1)
-            _, tail = rest.split(end, 1)
-            text = f"{head}{start}\n{PARTS[name](df)}\n{end}{tail}"
+            text = f"{head}{start}\n{PARTS[name](df)}\n{end}{rest.split(end, 1)[1]}"
     return text
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -134,12 +134,6 @@ def list_vocabulary(column: str) -> Mapping[str, str]:
     return {"organizations": ORGANIZATIONS, "topics": TOPICS}[column]
 
 
-def bad_list_items(value: str, vocabulary: Iterable[str]) -> list[str]:
-    """The items of a `;`-list that are not in `vocabulary` (an empty item shows as '')."""
-    known = set(vocabulary)
-    return [item.strip() for item in value.split(LIST_SEP) if item.strip() not in known]
-
-
 def _distinct(values: pd.Series, on_uniques: Callable[[Any], np.ndarray], dtype: Any) -> pd.Series:
     """`on_uniques` of the distinct values of `values` (one answer each), spread over its rows:
     tables repeat their lists, dates and places a lot."""
@@ -149,13 +143,8 @@ def _distinct(values: pd.Series, on_uniques: Callable[[Any], np.ndarray], dtype:
 
 def map_distinct(values: pd.Series, func: Callable[[Any], Any], dtype: Any = object) -> pd.Series:
     """`values.map(func)`, calling `func` once per distinct value (tuples included)."""
-
-    def each(uniques: Any) -> np.ndarray:
-        mapped = np.empty(len(uniques), dtype=object)
-        mapped[:] = [func(u) for u in uniques]  # element by element: tuples stay tuples
-        return mapped
-
-    return _distinct(values, each, dtype)
+    # np.fromiter with dtype=object keeps each answer whole: a tuple stays a tuple.
+    return _distinct(values, lambda u: np.fromiter(map(func, u), object, len(u)), dtype)
 
 
 def normal_urls(urls: pd.Series) -> pd.Series:
@@ -170,11 +159,10 @@ def normal_urls(urls: pd.Series) -> pd.Series:
 
 
 # ---------------------------------------------------------------------------------------------
-# The rules on cells, as a pandera schema over the raw text frame (every cell a stripped string,
-# "" when empty). Each check's `error` is the plain-words message a person sees; the loader adds
-# the file, line, column and value. Only `_filled` judges empty cells: every other rule passes
-# them. Rules that span rows (duplicate ids) live in the loader: their message names a second
-# line.
+# The rules on cells: a pandera schema over the raw text frame (stripped strings, "" when empty).
+# Each check's `error` is the message a person reads (the loader adds the file, line, column and
+# value); only `_filled` judges empty cells. Rules across rows (duplicate ids) are the loader's:
+# their message names a second line.
 Rule = Callable[[pd.Series], pd.Series]
 BIDI_ERROR = (
     "holds an invisible bidirectional control character (U+202A-U+202E or U+2066-U+2069), "
@@ -207,9 +195,7 @@ def _lacks(pattern: re.Pattern[str]) -> Rule:
 
 def _per_distinct(rule: Rule) -> Rule:
     """`rule` judged once per distinct cell value: list cells repeat a lot in real tables."""
-    return lambda s: _distinct(
-        s, lambda uniques: rule(pd.Series(uniques, dtype=s.dtype)).to_numpy(dtype=bool), bool
-    )
+    return lambda s: _distinct(s, lambda u: rule(pd.Series(u, dtype=s.dtype)).to_numpy(bool), bool)
 
 
 def _longest(column: str) -> pa.Check:
@@ -235,12 +221,10 @@ _DATE_CHECKS = [
 
 def _coordinate(column: str) -> pa.Check:
     word, low, high = COORDINATE_BOUNDS[column]
-
-    def inside(s: pd.Series) -> pd.Series:
-        x = pd.to_numeric(s, errors="coerce")
-        return pd.Series(np.isfinite(x) & (x >= low) & (x <= high), index=s.index)
-
-    return _check(inside, f"is not a {word} between {low} and {high}")
+    return _check(
+        lambda s: pd.to_numeric(s, errors="coerce").astype("float64").between(low, high),
+        f"is not a {word} between {low} and {high}",
+    )
 
 
 def _items(s: pd.Series) -> pd.Series:
@@ -340,9 +324,7 @@ _CHECKS: dict[str, list[pa.Check]] = {
     ],
 }
 # The columns whose cells may not be empty.
-REQUIRED: tuple[str, ...] = tuple(
-    column for column, checks in _CHECKS.items() if any(c.name == "filled" for c in checks)
-)
+REQUIRED = tuple(col for col, checks in _CHECKS.items() if any(c.name == "filled" for c in checks))
 CELL_SCHEMA = pa.DataFrameSchema(
     {column: pa.Column(str, checks) for column, checks in _CHECKS.items()},
     checks=[
