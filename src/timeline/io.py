@@ -6,22 +6,18 @@ problems with their file, line, column and value. Nothing is dropped or repaired
 Hostile or broken input is refused quickly and in bounded memory:
 
 * Limits (`UPLOAD_LIMITS` for uploads, `DATA_LIMITS` for the table the app is started with;
-  none unless given). A source larger than `max_bytes` is refused before it is decoded, and
-  at most `max_bytes + 1` bytes are ever read; a table of more than `max_rows` records is
-  refused at the record after the limit; one naming more than `max_links` countries and
-  organizations in all (the views' work grows with them) at the line that passes it.
+  none unless given): at most `max_bytes + 1` bytes are read, and a table is refused at the
+  record after `max_rows` or at the line that brings the countries and organizations named
+  (the views' work grows with them) past `max_links`.
 * Files. A path is read only when it names a regular file, opened without blocking: a
-  directory, a FIFO (which would wait for a writer) or a device (`/dev/zero` never ends) is
-  refused by name.
+  directory, a FIFO or a device (`/dev/zero` never ends) is refused by name.
 * Order. The cheap checks run first and each stage stops the next: size, encoding, the header
-  row, the CSV structure (quotes, number of fields per record, the row and link limits), and
-  only then the cell rules and duplicate ids.
-* Width. A record of more than `MAX_FIELDS` fields is refused before either reader builds it:
-  a header row followed by a million commas would otherwise make a million columns.
-* Cap. An error lists the first `MAX_PROBLEMS` problems in file order, then says how many more
-  there are. The cell rules are checked in growing blocks of rows and checking stops after the
-  block in which the 100th problem is found, so a million junk rows cost about as much as a
-  thousand.
+  row, the CSV structure (quotes, fields per record, the row and link limits), and only then
+  the cell rules and duplicate ids.
+* Width. A record of more than `MAX_FIELDS` fields is refused before either reader builds it.
+* Cap. An error lists the first `MAX_PROBLEMS` problems in file order, then counts the rest.
+  Cell rules run on growing blocks of rows and stop after the block in which the 100th problem
+  is found, so a million junk rows cost about as much as a thousand.
 
 Two readers, one result. A well-formed table is read by Arrow's multi-threaded CSV reader; any
 table with a problem, or with quoting Arrow reads more leniently than the `csv` module, is read
@@ -127,12 +123,9 @@ class Problem:
 
 
 class EventTableError(ValueError):
-    """The table could not be used.
-
-    `problems` lists the first `MAX_PROBLEMS` problems found, in file order; `omitted` counts
-    the further problems found; `unchecked_from` is the line from which the file was not
-    checked (0: all of it was). `messages()` gives the lines to show a person.
-    """
+    """The table could not be used: its first `MAX_PROBLEMS` `problems` in file order, how many
+    more were found (`omitted`), and the line from which it was not checked (`unchecked_from`,
+    0 when all of it was). `messages()` gives the lines to show a person."""
 
     def __init__(self, problems: list[Problem], omitted: int = 0, unchecked_from: int = 0) -> None:
         ordered = sorted(problems, key=lambda p: (p.line, _column_rank(p.column)))
@@ -254,30 +247,35 @@ def source_name(source: Source) -> str:
 
 
 def read_data_file(path: str | os.PathLike[str], name: str) -> bytes:
-    """`read_file` within `data_limits()`, naming the variable that changes the limit; a bad
+    """`read_source` within `data_limits()`, naming the variable that changes the limit; a bad
     value of it is a problem too."""
     try:
         max_bytes = data_limits()["max_bytes"]
     except ValueError as exc:
         raise _error(name, f"cannot be read: {exc}") from None
-    return read_file(path, name, max_bytes, DATA_LIMITS[0].variable)
+    return read_source(path, name, max_bytes, DATA_LIMITS[0].variable)
 
 
-def read_source(source: Source, name: str, max_bytes: int | None = None) -> bytes:
-    """The bytes of a path (`read_file`) or a stream (a text stream's in UTF-8); never reads
-    more than `max_bytes + 1` bytes. Raises `EventTableError` naming `name` for a source larger
-    than `max_bytes` and for one that cannot be read."""
-    if isinstance(source, str | os.PathLike):
-        return read_file(source, name, max_bytes)
+def read_source(
+    source: Source, name: str, max_bytes: int | None = None, setting: str = ""
+) -> bytes:
+    """The bytes of a path's regular file or of a stream (a text stream's in UTF-8); never reads
+    more than `max_bytes + 1` bytes. Raises `EventTableError` naming `name` for a path that is
+    not a regular file (a directory, a FIFO, a device), for a source larger than `max_bytes`
+    (naming the variable `setting` that changes the limit, if given) and for one that cannot be
+    read."""
     try:
-        data = source.read(-1 if max_bytes is None else max_bytes + 1)
+        if isinstance(source, str | os.PathLike):
+            data: bytes | str = _read_regular_file(source, name, max_bytes, setting)
+        else:
+            data = source.read(-1 if max_bytes is None else max_bytes + 1)
     except OSError as exc:
         raise _error(name, f"cannot be read: {exc.strerror or exc}") from exc
     if not isinstance(data, bytes | str):
         raise _error(name, "cannot be read: the upload gave no data")
     size = len(data) if isinstance(data, bytes) else len(data.encode("utf-8", "surrogatepass"))
     if max_bytes is not None and size > max_bytes:
-        raise _too_big(name, _full_size(source, len(data)), max_bytes)
+        raise _too_big(name, _full_size(source, len(data)), max_bytes, setting)
     if isinstance(data, str):
         try:
             return data.encode("utf-8")
@@ -287,17 +285,10 @@ def read_source(source: Source, name: str, max_bytes: int | None = None) -> byte
     return data
 
 
-def read_file(
-    path: str | os.PathLike[str], name: str, max_bytes: int | None = None, setting: str = ""
+def _read_regular_file(
+    path: str | os.PathLike[str], name: str, max_bytes: int | None, setting: str
 ) -> bytes:
-    """The bytes of the regular file at `path`; raises `EventTableError` naming `name` for
-    anything else (a directory, a FIFO, a device), for a file larger than `max_bytes` (naming
-    the variable `setting` that changes the limit, if given) and when it cannot be read."""
-    try:
-        # Without blocking: opening a FIFO waits for a writer otherwise.
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
-    except OSError as exc:
-        raise _error(name, f"cannot be read: {exc.strerror or exc}") from exc
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)  # a FIFO would wait otherwise
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
@@ -305,16 +296,10 @@ def read_file(
             raise _error(name, f"is {kind}, not a regular file: give the path of a CSV file")
         if max_bytes is not None and info.st_size > max_bytes:
             raise _too_big(name, info.st_size, max_bytes, setting)
-        # Read with a bound even so: the file may grow while it is read.
-        with open(fd, "rb", closefd=False) as f:
-            data = f.read(-1 if max_bytes is None else max_bytes + 1)
-    except OSError as exc:
-        raise _error(name, f"cannot be read: {exc.strerror or exc}") from exc
+        with open(fd, "rb", closefd=False) as f:  # bounded even so: the file may grow meanwhile
+            return f.read(-1 if max_bytes is None else max_bytes + 1)
     finally:
         os.close(fd)
-    if max_bytes is not None and len(data) > max_bytes:
-        raise _too_big(name, None, max_bytes, setting)
-    return data
 
 
 _KINDS = (
@@ -326,14 +311,14 @@ _KINDS = (
 )
 
 
-def _full_size(stream: IO[bytes] | IO[str], read: int) -> int | None:
+def _full_size(source: Source, read: int) -> int | None:
     """The size of a binary stream found too big after `read` bytes, if it can tell without
     reading on."""
     try:
-        if isinstance(stream, io.BytesIO):
-            return read + stream.getbuffer().nbytes - stream.tell()
-        if not isinstance(stream, io.TextIOBase):
-            return read + os.fstat(stream.fileno()).st_size - stream.tell()
+        if isinstance(source, io.BytesIO):
+            return read + source.getbuffer().nbytes - source.tell()
+        if not isinstance(source, str | os.PathLike | io.TextIOBase):
+            return read + os.fstat(source.fileno()).st_size - source.tell()
     except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
         pass
     return None
@@ -363,13 +348,10 @@ def read_events(
     max_links: int | None = None,
     coordinate_text: bool = False,
 ) -> pd.DataFrame:
-    """Read, validate and type an event table from a path or a file-like object.
-
-    Returns the schema's columns (lists as tuples, lat/lon as floats, category as a categorical)
-    plus `start`, `end` (the last day of the period) and `precision`, and with `coordinate_text`
-    the lat/lon cells as written (`schema.COORDINATE_TEXT`). Raises `EventTableError`, and no
-    other exception for anything the source contains. The limits are None (none) unless given.
-    """
+    """The typed event table of a path or a stream: the schema's columns (lists as tuples,
+    lat/lon as floats, category as a categorical), `start`, `end` (the last day of the period)
+    and `precision`, and with `coordinate_text` the lat/lon cells as written. Raises
+    `EventTableError`, and no other exception for anything the source contains."""
     name = name or source_name(source)
     return parse_events(
         read_source(source, name, max_bytes),
@@ -400,13 +382,9 @@ def parse_events(
 def _fast_text_frame(
     data: bytes, max_rows: int | None, max_links: int | None = None
 ) -> pd.DataFrame | None:
-    """The checked text frame of a well-formed table, read by Arrow's multi-threaded CSV reader;
-    None when the table may hold any problem, so that the strict path reads it and names them.
-
-    Arrow reads some malformed CSV leniently (`"a"b` as `ab`), so it is only trusted when every
-    quote opens or closes a field or is doubled inside one (`_quotes_well_formed`): then both
-    readers see the same records and cells.
-    """
+    """The checked text frame of a well-formed table, read by Arrow; None when the table may
+    hold any problem, so that the strict path reads it and names them. Arrow reads some
+    malformed CSV leniently (`"a"b` as `ab`): it is trusted only with `_quotes_well_formed`."""
     data = data.removeprefix(_BOM)
     # A second mark: Arrow would skip it too, the strict path names it.
     if data.startswith((*_UTF16, _BOM)) or b"\x00" in data or not _quotes_well_formed(data):
@@ -527,7 +505,7 @@ _LINE = re.compile(r"[^\r\n]*+(?:\r\n|\r|\n)|[^\r\n]++")
 
 def _too_many_fields(text: str, start: int) -> bool:
     """Whether the record at `text[start]` has more than `MAX_FIELDS` fields, looking at no more
-    than that; one that cannot be parsed is not (the csv module then says what is wrong)."""
+    than that; one that cannot be parsed has not (the csv module then says what is wrong)."""
     pos = start
     for _ in range(MAX_FIELDS):
         pos = _FIELD.match(text, pos).end()  # type: ignore[union-attr]  # "" always matches
@@ -611,13 +589,9 @@ def _header_problems(header: list[str], name: str) -> _Found:
 def _parse(
     text: str, name: str, max_rows: int | None = None, max_links: int | None = None
 ) -> tuple[pd.DataFrame, list[int]]:
-    """The table as text cells ("" when empty, stripped), and the line each record starts on.
-
-    One pass of the `csv` module gives both, so line numbers always match the frame's rows.
-    Raises for a bad header (before reading further), for records that cannot be parsed or
-    have the wrong number of fields (all of them, capped), for more than `max_rows` records,
-    and at the record that brings the countries and organizations named past `max_links`.
-    """
+    """The table as text cells ("" when empty, stripped), and the line each record starts on,
+    from one pass of the `csv` module. Raises for a bad header (before reading on), for records
+    that cannot be parsed or have the wrong number of fields, and at the row and link limits."""
     records = _records(text, name)
     try:
         _, header = next(records)
@@ -722,19 +696,12 @@ def _cell_problems(
     about = cases["check"].map({c.error: c.name for c in schema.CELL_SCHEMA.checks})
     keep = (cases["schema_context"] != "DataFrameSchema") | (cases["column"] == about)
     cases = cases[keep & cases["index"].notna()]
-    failures = pd.DataFrame(
-        {
-            "row": cases["index"].astype(int).to_numpy(),
-            "column": cases["column"].astype(str).to_numpy(),
-            "message": cases["check"].astype(str).to_numpy(),
-        }
-    ).drop_duplicates()
+    failures = cases.loc[keep & cases["index"].notna(), ["index", "column", "check"]]
+    failures = failures.astype({"index": int, "column": str, "check": str}).drop_duplicates()
     failures["rank"] = failures["column"].map(_column_rank)
-    failures = failures.sort_values(["row", "rank"], kind="stable")
+    failures = failures.sort_values(["index", "rank"], kind="stable")
     problems = []
-    for row, column, message in failures.head(limit)[["row", "column", "message"]].itertuples(
-        index=False
-    ):
+    for row, column, message, _ in failures.head(limit).itertuples(index=False):
         value = block.at[row, column]
         if column in schema.LIST_COLUMNS and message.startswith("has an unknown"):
             message += ": " + _unknown_items(column, value)
