@@ -32,12 +32,7 @@ LICENSE: dict[str, str] = {
     "path": "https://creativecommons.org/licenses/by/4.0/",
 }
 DESCRIPTOR = "datapackage.json"
-_DATE = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
-
-
-def _list_pattern(item: str) -> str:
-    """A regular expression for a `;`-separated list of `item`s."""
-    return f"^({item})(;({item}))*$"
+_DATE = "[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?"  # a partial date (timeline.dates)
 
 
 def _one_of(values: Iterable[str]) -> str:
@@ -54,45 +49,41 @@ GUARD_NOTE = (
 )
 
 
+def _constraints(column: str) -> dict[str, Any]:
+    """A column's Table Schema constraints (`schema`'s rules), holding for its cells as the CSV
+    writes them (formula guard included)."""
+    rules: dict[str, Any] = {"required": True} if column in schema.REQUIRED else {}
+    if column == "id":
+        # schema.ID_RE; an id that begins with "-" is written "'-" (GUARD_NOTE).
+        rules |= {"unique": True, "pattern": "('-[a-z0-9-]*|[a-z0-9][a-z0-9-]*)"}
+    elif column == "category":
+        rules["enum"] = list(schema.CATEGORIES)
+    elif column in ("start_date", "end_date"):
+        rules["pattern"] = _DATE
+    elif column in schema.LIST_COLUMNS:
+        item = "[A-Z]{3}" if column == "countries" else _one_of(schema.list_vocabulary(column))
+        rules["pattern"] = f"({item})(;({item}))*"
+    elif column in schema.COORDINATE_BOUNDS:
+        _, low, high = schema.COORDINATE_BOUNDS[column]
+        rules |= {"minimum": low, "maximum": high}
+    if column in schema.MAX_LENGTHS:
+        rules["maxLength"] = schema.MAX_LENGTHS[column] + (column in GUARDED)
+    return rules
+
+
 def fields() -> list[dict[str, Any]]:
-    """The Table Schema fields of the 14 columns, with their types, vocabularies and lengths
-    (`schema`'s rules), holding for the cells as the CSV writes them (formula guard included)."""
-    rules: dict[str, dict[str, Any]] = {
-        "id": {
-            "required": True,
-            "unique": True,
-            # schema.ID_RE; an id that begins with "-" is written "'-" (GUARD_NOTE).
-            "pattern": "('-[a-z0-9-]*|[a-z0-9][a-z0-9-]*)",
-        },
-        "title": {"required": True},
-        "category": {"required": True, "enum": list(schema.CATEGORIES)},
-        "start_date": {"required": True, "pattern": _DATE.strip("^$")},
-        "end_date": {"pattern": _DATE.strip("^$")},
-        "countries": {"pattern": _list_pattern("[A-Z]{3}").strip("^$")},
-        "organizations": {"pattern": _list_pattern(_one_of(schema.ORGANIZATIONS)).strip("^$")},
-        "topics": {
-            "required": True,
-            "pattern": _list_pattern(_one_of(schema.TOPICS)).strip("^$"),
-        },
-        "lat": {"minimum": -90, "maximum": 90},
-        "lon": {"minimum": -180, "maximum": 180},
-        "description": {"required": True},
-        "source_title": {"required": True},
-        "source_url": {"required": True},
-    }
-    for column, longest in schema.MAX_LENGTHS.items():
-        rules.setdefault(column, {})["maxLength"] = longest + (column in GUARDED)
+    """The Table Schema fields of the table's columns: types, descriptions, constraints."""
     out = []
     for column in schema.COLUMNS:
         field: dict[str, Any] = {
             "name": column,
-            "type": "number" if column in ("lat", "lon") else "string",
+            "type": "number" if column in schema.COORDINATE_BOUNDS else "string",
             "description": schema.COLUMN_HELP[column] + (GUARD_NOTE if column in GUARDED else ""),
         }
         if column == "source_url":
             field["format"] = "uri"
-        if rules.get(column):
-            field["constraints"] = rules[column]
+        if rules := _constraints(column):
+            field["constraints"] = rules
         out.append(field)
     return out
 

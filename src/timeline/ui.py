@@ -464,22 +464,14 @@ def zoom_out() -> None:
 
 
 def chart(fig: Any, key: str, on_select: Callable[[], None] | None, alt: str, **kw: Any) -> None:
-    """st.plotly_chart with the app's settings: the base map from /app/static/, no logo."""
+    """st.plotly_chart with the app's settings: the base map from /app/static/, no logo; a
+    click selects points unless `kw` says otherwise."""
+    if on_select is not None:
+        kw = {"on_select": on_select, "selection_mode": "points", **kw}
     # No zoom on the mouse wheel: over a map it would catch the page's scrolling (the map's
     # buttons zoom instead).
     config = {"topojsonURL": "/app/static/", "displaylogo": False, "scrollZoom": False}
-    if on_select is None:
-        st.plotly_chart(fig, key=key, config=config, width="stretch", alt=alt, **kw)
-    else:
-        st.plotly_chart(
-            fig,
-            key=key,
-            config=config,
-            width="stretch",
-            alt=alt,
-            on_select=on_select,
-            **{"selection_mode": "points", **kw},
-        )
+    st.plotly_chart(fig, key=key, config=config, width="stretch", alt=alt, **kw)
 
 
 def view_tabs() -> list[tuple[View, Any]]:
@@ -539,20 +531,19 @@ def place_picker(here: pd.DataFrame, event_id: str) -> None:
         listed = pd.concat([listed, here[here["id"] == event_id]])  # older: it goes last
     ids = listed["id"].astype(str).tolist()
     dated = labels.label_texts(listed, ("date",))["date"]
-    names = dict(zip(ids, [f"{d} · {t}" for d, t in zip(dated, listed["title"], strict=True)],
-                     strict=True))  # fmt: skip
+    names = {i: f"{d} · {t}" for i, d, t in zip(ids, dated, listed["title"], strict=True)}
     place = listed["location"].astype(str).value_counts().index[0] or "this place"
-    note = (
+    said = (
         f"{labels.event_count(len(here))} at {place}, newest first: a click on the place "
         "selects the newest; choose another here."
     )
     if len(here) > len(ids):
         also = " and the selected one" if len(ids) > labels.TABLE_MAX else ""
-        note += (
+        said += (
             f" The list holds the newest {labels.TABLE_MAX:,}{also}, not the "
             f"{len(here) - len(ids):,} others: narrow the filters (years, category) to list them."
         )
-    plain_note(note)
+    plain_note(said)
     key = f"{K_PLACE_PICK}_{event_id}"  # a new list for each selected event, showing it
     st.selectbox(
         "Events at this place",

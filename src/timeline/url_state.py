@@ -40,7 +40,7 @@ MAP_EXTENTS: dict[str, str] = {"region": "Region", "world": "World"}
 DEFAULT_VIEW, DEFAULT_MAP, DEFAULT_EXTENT = (next(iter(c)) for c in (VIEWS, MAP_MODES, MAP_EXTENTS))
 
 
-def _same(value: Any, options: Any) -> Any:
+def _same(value: Any, options: FilterOptions) -> Any:
     return value
 
 
@@ -60,7 +60,7 @@ class PageParam:
     per_table: bool = False  # a new table starts it again from its default
 
 
-def _read_event(values: list[str], options: Any, notices: list[str]) -> str | None:
+def _read_event(values: list[str], options: FilterOptions, notices: list[str]) -> str | None:
     """The first value that is an event of the table; the others that are not are named."""
     unknown = [v for v in values if v not in options.event_ids]
     if unknown:
@@ -70,23 +70,11 @@ def _read_event(values: list[str], options: Any, notices: list[str]) -> str | No
     return next((v for v in values if v in options.event_ids), None)
 
 
-def _choice(name: str, choices: Mapping[str, str]) -> Callable[[list[str], Any, list[str]], str]:
-    """A reader of one of `choices` (their URL values; the first is the default), by its last
-    value."""
-
-    def read(values: list[str], options: Any, notices: list[str]) -> str:
-        given = [v.casefold() for v in values[-1:]]
-        if given and given[0] not in choices:
-            notices.append(
-                f"Ignored {name} {quoted(given)} in the link: the {name}s are "
-                f"{quoted(list(choices))}."
-            )
-        return given[0] if given and given[0] in choices else next(iter(choices))
-
-    return read
+def _event_of_page(event: Any, options: FilterOptions) -> str | None:
+    return event if event in options.event_ids else None
 
 
-def _read_year(values: list[str], options: Any, notices: list[str]) -> int | None:
+def _read_year(values: list[str], options: FilterOptions, notices: list[str]) -> int | None:
     """The relations view's year: one year within the table's span."""
     if not values:
         return None
@@ -102,7 +90,11 @@ def _read_year(values: list[str], options: Any, notices: list[str]) -> int | Non
     return year
 
 
-def _year_of_page(year: Any, options: Any) -> int | None:
+def _year_to_page(year: int | None, options: FilterOptions) -> int:
+    return options.years[1] if year is None else year
+
+
+def _year_of_page(year: Any, options: FilterOptions) -> int | None:
     """The slider's year, within the table's span; None (left out of links) for its last year."""
     lo, hi = options.years
     year = None if year is None else min(max(int(year), lo), hi)
@@ -110,11 +102,10 @@ def _year_of_page(year: Any, options: Any) -> int | None:
 
 
 _ZOOM_SPLIT = re.compile(r"\s*(?:\.\.|/|,|–|—)\s*")
+Span = tuple[dt.date, dt.date]
 
 
-def _read_zoom(
-    values: list[str], options: Any, notices: list[str]
-) -> tuple[dt.date, dt.date] | None:
+def _read_zoom(values: list[str], options: FilterOptions, notices: list[str]) -> Span | None:
     """The timeline's zoom: two dates (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`), from the first day
     of the first to the last day of the second, within the table's span."""
     if not values:
@@ -140,63 +131,55 @@ def _read_zoom(
     return (max(first, start), min(last, end))
 
 
-def _view_of_page(label: Any, options: Any) -> str:
+def _write_zoom(zoom: Span) -> str:
+    return f"{zoom[0].isoformat()}..{zoom[1].isoformat()}"
+
+
+def _choice(field: str, param: str, key: str, choices: Mapping[str, str], **more: Any) -> PageParam:
+    """A parameter that is one of `choices` (URL value -> label; the first is the default), by
+    the link's last value."""
+    default = next(iter(choices))
+
+    def read(values: list[str], options: FilterOptions, notices: list[str]) -> str:
+        given = [v.casefold() for v in values[-1:]]
+        if given and given[0] not in choices:
+            notices.append(
+                f"Ignored {param} {quoted(given)} in the link: the {param}s are "
+                f"{quoted(list(choices))}."
+            )
+        return given[0] if given and given[0] in choices else default
+
+    def of_page(value: Any, options: FilterOptions) -> str:
+        return value if value in choices else default
+
+    more.setdefault("of_page", of_page)
+    return PageParam(field, param, key, read, default=default, **more)
+
+
+def _view_label(view: str, options: FilterOptions) -> str:
+    return VIEWS[view]  # the tabs keep the open tab's label
+
+
+def _view_of_label(label: Any, options: FilterOptions) -> str:
     return next((v for v, shown in VIEWS.items() if shown == label), DEFAULT_VIEW)
 
 
-def _choice_of_page(choices: Mapping[str, str]) -> Callable[[Any, Any], str]:
-    return lambda value, options: value if value in choices else next(iter(choices))
-
-
+# The zoom's key is not a widget's: (first day, last day) or None, all of it.
 PAGE_PARAMS: tuple[PageParam, ...] = (
-    PageParam(
-        "event",
-        "event",
-        "selected_event",
-        _read_event,
-        of_page=lambda event, options: event if event in options.event_ids else None,
-    ),
-    PageParam(
-        "view",
-        "view",
-        "view",  # the tabs' key: they keep the open tab's label
-        _choice("view", VIEWS),
-        default=DEFAULT_VIEW,
-        to_page=lambda view, options: VIEWS[view],
-        of_page=_view_of_page,
-    ),
+    PageParam("event", "event", "selected_event", _read_event, of_page=_event_of_page),
+    _choice("view", "view", "view", VIEWS, to_page=_view_label, of_page=_view_of_label),
     PageParam(
         "year",
         "year",
         "year",
         _read_year,
-        to_page=lambda year, options: options.years[1] if year is None else year,
+        to_page=_year_to_page,
         of_page=_year_of_page,
         per_table=True,
     ),
-    PageParam(
-        "zoom",
-        "zoom",
-        "_zoom",  # (first day, last day) or None: all of it
-        _read_zoom,
-        write=lambda zoom: f"{zoom[0].isoformat()}..{zoom[1].isoformat()}",
-    ),
-    PageParam(
-        "map_mode",
-        "map",
-        "map_mode",
-        _choice("map", MAP_MODES),
-        default=DEFAULT_MAP,
-        of_page=_choice_of_page(MAP_MODES),
-    ),
-    PageParam(
-        "extent",
-        "extent",
-        "map_extent",
-        _choice("extent", MAP_EXTENTS),
-        default=DEFAULT_EXTENT,
-        of_page=_choice_of_page(MAP_EXTENTS),
-    ),
+    PageParam("zoom", "zoom", "_zoom", _read_zoom, _write_zoom),
+    _choice("map_mode", "map", "map_mode", MAP_MODES),
+    _choice("extent", "extent", "map_extent", MAP_EXTENTS),
 )
 PARAMS: tuple[str, ...] = (*(f.param for f in FILTERS), *(p.param for p in PAGE_PARAMS))
 
@@ -220,17 +203,16 @@ def _values(params: QueryParams, name: str) -> list[str]:
     return [raw] if isinstance(raw, str) else [str(v) for v in raw]
 
 
+def _given(params: QueryParams, name: str) -> list[str]:
+    return [v.strip() for v in _values(params, name) if v.strip()]
+
+
 def parse_query_params(params: QueryParams, options: FilterOptions) -> Any:
     """The UrlState that `params` ask for, valid for the table's `options`."""
     notices: list[str] = []
     values = {f.field: f.read(_values(params, f.param), options, notices) for f in FILTERS}
     state = restrict(FilterState(**values), options)
-    page = {
-        p.field: p.read(
-            [v.strip() for v in _values(params, p.param) if v.strip()], options, notices
-        )
-        for p in PAGE_PARAMS
-    }
+    page = {p.field: p.read(_given(params, p.param), options, notices) for p in PAGE_PARAMS}
     return UrlState(state, tuple(notices), **page)
 
 
