@@ -20,7 +20,6 @@ from timeline import (
     maps,
     package,
     relations,
-    schema,
     scripts,
     serving,
     standing,
@@ -149,32 +148,6 @@ with details_box:
             st.button("Clear selection", key=ui.K_CLEAR_EVENT, on_click=ui.clear_event)
 
 
-def events_table() -> None:
-    table = views(labels.table_view, labels.TABLE_MAX)
-    if n > labels.TABLE_MAX:
-        ui.note(
-            f"The first {labels.TABLE_MAX:,} of the {labels.event_count(n)}, by date: narrow "
-            "the filters to see the others, or download them all."
-        )
-    key = ui.table_key()
-    st.dataframe(
-        table.rows,
-        key=key,
-        hide_index=True,
-        width="stretch",
-        on_select=ui.on_table_select(key, table.ids),
-        # A cell, not a row: a click (or tap) on any cell, or the arrow keys, select its
-        # event. Row selection takes Shift+Space, which nobody guesses, and a checkbox.
-        selection_mode="single-cell",
-        column_config={
-            "Title": st.column_config.TextColumn(width="large"),
-            "Source": st.column_config.LinkColumn(
-                "Source", display_text=schema.URL_SHOWN_HOST, width="small"
-            ),
-        },
-    )
-
-
 def events_map() -> None:
     mode, world = ui.map_controls()
     if mode == "countries":
@@ -232,7 +205,11 @@ def relations_by_year() -> None:
 
 
 # The views with controls of their own; the others are drawn from their declaration.
-DRAWN_HERE = {"table": events_table, "map": events_map, "relations": relations_by_year}
+DRAWN_HERE = {
+    "table": lambda: ui.events_table(views(labels.table_view, labels.TABLE_MAX), n),
+    "map": events_map,
+    "relations": relations_by_year,
+}
 for view, tab in ui.view_tabs():  # only the open tab's content is computed and sent
     with tab:
         if not tab.open or (view.needs_events and n == 0):

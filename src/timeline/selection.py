@@ -17,12 +17,15 @@ import pandas as pd
 ZOOM_PREFIX = "zoom:"
 
 
+def _picked(selection: Mapping[str, Any] | None, kind: str) -> list[Any]:
+    """The selection's points, boxes, rows or cells (`kind`), whether or not it is wrapped in
+    {"selection": ...}."""
+    inner = selection.get("selection", selection) if selection else None
+    return list((inner.get(kind) if isinstance(inner, Mapping) else None) or [])
+
+
 def _points(selection: Mapping[str, Any] | None) -> list[Mapping[str, Any]]:
-    if not selection:
-        return []
-    inner = selection.get("selection", selection)
-    points = inner.get("points", []) if isinstance(inner, Mapping) else []
-    return [p for p in points or [] if isinstance(p, Mapping)]
+    return [p for p in _picked(selection, "points") if isinstance(p, Mapping)]
 
 
 def _first_customdata(point: Mapping[str, Any]) -> Any:
@@ -63,11 +66,7 @@ def selected_span(
     """The stretch of time a timeline selection asks to zoom to: a box dragged across it (its
     x read through `to_time`, which turns a position on the axis into a time), or a click on
     a cluster (`ZOOM_PREFIX` first/last). None for anything else."""
-    if not selection:
-        return None
-    inner = selection.get("selection", selection)
-    boxes = inner.get("box", []) if isinstance(inner, Mapping) else []
-    for box in boxes or []:
+    for box in _picked(selection, "box"):
         xs = box.get("x") if isinstance(box, Mapping) else None
         if to_time is not None and isinstance(xs, list | tuple) and len(xs) == 2:
             try:
@@ -98,10 +97,5 @@ def selected_country(selection: Mapping[str, Any] | None) -> str | None:
 def selected_row(selection: Mapping[str, Any] | None) -> int | None:
     """The row position of the first selected row, or else of the first selected cell (a
     [row, column] pair), in an st.dataframe selection, if any."""
-    if not selection:
-        return None
-    inner = selection.get("selection", selection)
-    if not isinstance(inner, Mapping):
-        return None
-    rows = [*inner.get("rows", []), *(cell[0] for cell in inner.get("cells", []))]
+    rows = [*_picked(selection, "rows"), *(cell[0] for cell in _picked(selection, "cells"))]
     return int(rows[0]) if rows else None

@@ -21,7 +21,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from timeline import labels, package, selection, serving, url_state
+from timeline import labels, package, schema, selection, serving, url_state
 from timeline.filters import (
     BY_FIELD,
     FILTERS,
@@ -405,7 +405,6 @@ def _select_event(event_id: str | None, *, from_table: bool = False) -> None:
     ss = st.session_state
     ss[S_EVENT] = event_id
     if not from_table:
-        # A new table widget drops a stale row selection in the table.
         ss[S_TABLE_NONCE] = ss.get(S_TABLE_NONCE, 0) + 1
 
 
@@ -435,19 +434,38 @@ def on_chart_select(
     return callback
 
 
-def table_key() -> str:
-    return f"{K_TABLE_PREFIX}{st.session_state.get(S_TABLE_NONCE, 0)}"
+def events_table(table: labels.TableView, n: int) -> None:
+    """The events table view of the `n` filtered events: `table` holds the first of them by
+    date; a click on a cell selects its event."""
+    if n > labels.TABLE_MAX:
+        note(
+            f"The first {labels.TABLE_MAX:,} of the {labels.event_count(n)}, by date: narrow "
+            "the filters to see the others, or download them all."
+        )
+    # A new table widget for each event selected elsewhere: it drops a stale cell selection.
+    key = f"{K_TABLE_PREFIX}{st.session_state.get(S_TABLE_NONCE, 0)}"
 
-
-def on_table_select(key: str, ids: Sequence[str]) -> Callable[[], None]:
-    """A callback for st.dataframe(on_select=...): the clicked row becomes the selected event."""
-
-    def callback() -> None:
+    def selected() -> None:
         row = selection.selected_row(st.session_state.get(key))
-        if row is not None and 0 <= row < len(ids):
-            _select_event(ids[row], from_table=True)
+        if row is not None and 0 <= row < len(table.ids):
+            _select_event(table.ids[row], from_table=True)
 
-    return callback
+    st.dataframe(
+        table.rows,
+        key=key,
+        hide_index=True,
+        width="stretch",
+        on_select=selected,
+        # A cell, not a row: a click (or tap) on any cell, or the arrow keys, select its
+        # event. Row selection takes Shift+Space, which nobody guesses, and a checkbox.
+        selection_mode="single-cell",
+        column_config={
+            "Title": st.column_config.TextColumn(width="large"),
+            "Source": st.column_config.LinkColumn(
+                "Source", display_text=schema.URL_SHOWN_HOST, width="small"
+            ),
+        },
+    )
 
 
 def clear_event() -> None:
