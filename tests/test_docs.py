@@ -2,6 +2,7 @@ import io
 from pathlib import Path
 
 from timeline import docs, labels, schema
+from timeline.__main__ import main
 from timeline.io import read_events
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "data.md"
@@ -104,3 +105,18 @@ def test_every_generated_part_has_its_place_and_is_written_afresh():
         head, rest = texts[path].split(start, 1)
         stale = f"{head}{start}\nstale\n{end}{rest.split(end, 1)[1]}"
         assert docs.refreshed(stale, df) == texts[path], name
+
+
+def test_the_docs_command_rewrites_what_is_stale_and_says_which(tmp_path, monkeypatch, capsys):
+    for source, copy in ((SHIPPED, "data/events.csv"), (DOCS, "docs/data.md")):
+        (tmp_path / copy).parent.mkdir(exist_ok=True)
+        (tmp_path / copy).write_bytes(source.read_bytes())
+    (tmp_path / "docs" / "coverage.md").write_bytes(COVERAGE.read_bytes())
+    stale = README.read_text(encoding="utf-8").replace(f"{labels.TABLE_MAX:,} rows", "5 rows")
+    (tmp_path / "README.md").write_text(stale, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["docs"]) == 0
+    assert capsys.readouterr().out == "updated: README.md\n"
+    assert (tmp_path / "README.md").read_text(encoding="utf-8") == README.read_text("utf-8")
+    assert main(["docs"]) == 0
+    assert capsys.readouterr().out == "already up to date\n"
