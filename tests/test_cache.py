@@ -31,7 +31,7 @@ def test_second_load_comes_from_the_cache_and_is_the_same(tmp_path, monkeypatch)
     first = loading.load_file(path, where)
     assert first.ok, first.problems[:3]
     (entry,) = where.glob("*.parquet")
-    monkeypatch.setattr(loading, "parse_events", lambda *_, **__: pytest.fail("parsed again"))
+    monkeypatch.setattr(loading, "read_events", lambda *_, **__: pytest.fail("parsed again"))
     second = loading.load_file(path, where)
     pd.testing.assert_frame_equal(second.df, first.df)
     assert second.options == first.options

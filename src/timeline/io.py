@@ -53,7 +53,7 @@ from timeline import schema
 from timeline.csvsafe import unquote_formulas
 from timeline.dates import parse_dates
 
-Source = str | os.PathLike[str] | IO[bytes] | IO[str]
+Source = str | os.PathLike[str] | bytes | IO[bytes] | IO[str]
 
 MB = 1_000_000
 # A typical event row is about 250-300 bytes, so 50 MB holds roughly 200,000 events: far more
@@ -259,14 +259,16 @@ def read_data_file(path: str | os.PathLike[str], name: str) -> bytes:
 def read_source(
     source: Source, name: str, max_bytes: int | None = None, setting: str = ""
 ) -> bytes:
-    """The bytes of a path's regular file or of a stream (a text stream's in UTF-8); never reads
-    more than `max_bytes + 1` bytes. Raises `EventTableError` naming `name` for a path that is
-    not a regular file (a directory, a FIFO, a device), for a source larger than `max_bytes`
-    (naming the variable `setting` that changes the limit, if given) and for one that cannot be
-    read."""
+    """The bytes of a path's regular file, of a stream (a text stream's in UTF-8) or given; never
+    reads more than `max_bytes + 1` bytes. Raises `EventTableError` naming `name` for a path
+    that is not a regular file (a directory, a FIFO, a device), for a source larger than
+    `max_bytes` (naming the variable `setting` that changes the limit, if given) and for one
+    that cannot be read."""
     try:
         if isinstance(source, str | os.PathLike):
             data: bytes | str = _read_regular_file(source, name, max_bytes, setting)
+        elif isinstance(source, bytes):
+            data = source
         else:
             data = source.read(-1 if max_bytes is None else max_bytes + 1)
     except OSError as exc:
@@ -312,8 +314,10 @@ _KINDS = (
 
 
 def _full_size(source: Source, read: int) -> int | None:
-    """The size of a binary stream found too big after `read` bytes, if it can tell without
+    """The size of a binary source found too big after `read` bytes, if it can tell without
     reading on."""
+    if isinstance(source, bytes):
+        return read
     try:
         if isinstance(source, io.BytesIO):
             return read + source.getbuffer().nbytes - source.tell()
@@ -348,29 +352,12 @@ def read_events(
     max_links: int | None = None,
     coordinate_text: bool = False,
 ) -> pd.DataFrame:
-    """The typed event table of a path or a stream: the schema's columns (lists as tuples,
-    lat/lon as floats, category as a categorical), `start`, `end` (the last day of the period)
-    and `precision`, and with `coordinate_text` the lat/lon cells as written. Raises
+    """The typed event table of a path, a stream or bytes: the schema's columns (lists as
+    tuples, lat/lon as floats, category as a categorical), `start`, `end` (the last day of the
+    period) and `precision`, and with `coordinate_text` the lat/lon cells as written. Raises
     `EventTableError`, and no other exception for anything the source contains."""
     name = name or source_name(source)
-    return parse_events(
-        read_source(source, name, max_bytes),
-        name,
-        max_rows=max_rows,
-        max_links=max_links,
-        coordinate_text=coordinate_text,
-    )
-
-
-def parse_events(
-    data: bytes,
-    name: str,
-    *,
-    max_rows: int | None = None,
-    max_links: int | None = None,
-    coordinate_text: bool = False,
-) -> pd.DataFrame:
-    """`read_events` of a source's bytes, already read (by `read_source`)."""
+    data = read_source(source, name, max_bytes)
     raw = _fast_text_frame(data, max_rows, max_links)
     if raw is None:
         # The strict path: it finds every problem and names its line.
@@ -386,7 +373,7 @@ def _fast_text_frame(
     hold any problem, so that the strict path reads it and names them. Arrow reads some
     malformed CSV leniently (`"a"b` as `ab`): it is trusted only with `_quotes_well_formed`."""
     data = data.removeprefix(_BOM)
-    # A second mark: Arrow would skip it too, the strict path names it.
+    # A second mark: Arrow would skip it too; the strict path names it.
     if data.startswith((*_UTF16, _BOM)) or b"\x00" in data or not _quotes_well_formed(data):
         return None
     try:
@@ -409,8 +396,8 @@ def _fast_text_frame(
         return None
     if table.num_rows < 2 or (max_rows is not None and table.num_rows - 1 > max_rows):
         return None
-    header = [str(v) for v in table.slice(0, 1).to_pylist()[0].values()]
-    if _header_problems(header, ""):
+    header = [str(v).strip() for v in table.slice(0, 1).to_pylist()[0].values()]
+    if sorted(header) != sorted(schema.COLUMNS):  # the columns, each once: a good header row
         return None
     body = table.slice(1)
     del table
@@ -419,7 +406,7 @@ def _fast_text_frame(
         # One contiguous array per column: selecting rows from the hundreds of blocks Arrow
         # reads in would make every filter slower.
         cells = pd.Series(pd.array(body.column(i).combine_chunks(), dtype=_TEXT), copy=False)
-        columns[column.strip()] = unquote_formulas(cells.str.strip())
+        columns[column] = unquote_formulas(cells.str.strip())
     del body
     raw = pd.DataFrame(columns)
     # The link limit before the cell rules (which split every list).

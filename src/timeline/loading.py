@@ -25,8 +25,8 @@ from timeline.filters import FilterOptions, filter_options, prepare
 from timeline.io import (
     EventTableError,
     Problem,
-    parse_events,
     read_data_file,
+    read_events,
     read_source,
     source_name,
 )
@@ -73,7 +73,8 @@ def load_table(
     coordinates' text is kept so that an unfiltered export gives back the file's bytes.
     `limits` are `read_events`' (uploads get `io.upload_limits()`); a path without a
     `max_bytes` is read as `load_file` reads it, within `io.data_limits()`."""
-    return _load(source, name or source_name(source), limits or {})
+    label = name or source_name(source)
+    return _load(source, label, limits or {})
 
 
 def load_file(
@@ -108,7 +109,7 @@ def _load(
                 options = FilterOptions(**{k: tuple(v) for k, v in meta.items()}, event_ids=ids)
                 return Loaded(label, df, options=options)
         rows, links = limits.get("max_rows"), limits.get("max_links")
-        df = parse_events(data, label, max_rows=rows, max_links=links, coordinate_text=True)
+        df = read_events(data, label, max_rows=rows, max_links=links, coordinate_text=True)
     except EventTableError as exc:
         return Loaded(
             label,
