@@ -318,3 +318,43 @@ def test_typed_years_come_back_in_order_within_the_span_saying_what_changed(
     first, last, years, said
 ):
     assert filters.typed_years(first, last, (1918, 2020)) == (years, said)
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "said"),
+    [
+        # The old table's whole span follows the new table: no years filter, nothing to say.
+        (FilterState(years=(1918, 2020)), FilterState(), []),
+        (
+            FilterState(years=(1994, 1990)),
+            FilterState(years=(1990, 1994)),
+            ["The years filter 1990–1994 was kept for this table."],
+        ),
+        (
+            FilterState(categories=("war", "nope"), countries=("FRA", "ARM"), query=" x "),
+            FilterState(categories=("war",), countries=("ARM",), query="x"),
+            ["Filter values this table does not have were removed: 'nope', 'FRA'."],
+        ),
+    ],
+)
+def test_carried_over_to_a_new_table_says_what_was_kept_and_dropped(before, after, said):
+    options = FilterOptions(categories=("war",), countries=("ARM",), years=(1950, 2000))
+    assert filters.carried_over(before, (1918, 2020), options) == (after, said)
+
+
+def test_each_filter_is_declared_once_with_a_distinct_field_parameter_and_widget():
+    assert [f.field for f in filters.FILTERS] == list(FilterState.__dataclass_fields__)
+    assert [f.param for f in filters.FILTERS] == [
+        "category",
+        "topic",
+        "country",
+        "org",
+        "years",
+        "q",
+    ]
+    assert [f.widget.kind for f in filters.FILTERS] == ["multiselect"] * 4 + ["years", "text"]
+    assert sorted(filters.FILE_NAME_ORDER, key=filters.FILTERS.index) == list(filters.FILTERS)
+    assert filters.chosen(FilterState(topics=("a",), query="q")) == [
+        (filters.BY_FIELD["topics"], ("a",)),
+        (filters.SEARCH, "q"),
+    ]

@@ -7,7 +7,14 @@ import datetime as dt
 import pytest
 
 from timeline.filters import FilterOptions, FilterState
-from timeline.url_state import normalize_params, parse_query_params, to_query_params
+from timeline.url_state import (
+    PAGE_PARAMS,
+    VIEWS,
+    normalize_params,
+    parse_query_params,
+    to_query_params,
+)
+from timeline.views import TABS
 
 OPTIONS = FilterOptions(
     categories=("war", "ceasefire", "peace_process"),
@@ -292,3 +299,10 @@ def test_years_notices_name_the_values_as_the_link_has_them_and_what_was_done(ye
     parsed = parse({"years": years})
     assert parsed.filters == state
     assert parsed.notices == ((notice,) if notice else ())
+
+
+def test_the_page_parameters_are_declared_once_and_an_unknown_one_is_refused():
+    assert [p.param for p in PAGE_PARAMS] == ["event", "view", "year", "zoom", "map", "extent"]
+    assert list(VIEWS) == [v.value for v in TABS]
+    with pytest.raises(TypeError, match="not parameters of the page: \\['mode'\\]"):
+        to_query_params(FilterState(), mode="countries")
