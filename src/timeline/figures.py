@@ -269,7 +269,7 @@ def category_codes(df: pd.DataFrame, categories: list[str]) -> np.ndarray:
 
 def by_category(df: pd.DataFrame, key: np.ndarray, keys: int) -> pd.DataFrame:
     """The number of rows of `df` per `key` (rows: 0 to `keys` - 1) and category (columns, in
-    schema order, those with rows only). One `bincount`: a groupby is several times slower."""
+    schema order, those with rows only). One `bincount`, not a groupby (bench/results.md)."""
     cats = list(schema.CATEGORIES)
     codes = category_codes(df, cats)
     known = codes >= 0

@@ -320,7 +320,7 @@ def places_map(
         return empty(layout, pal, "None of these events has a location" if len(df) else NO_EVENTS)
     detail = located_n <= PLACES_MAX
     # Many events: only the columns the groups need (selecting whole rows of a big table
-    # moves every text column, a second at 1M rows).
+    # moves every text column).
     located = df[has_place] if detail else df.loc[has_place, ["lat", "lon", "category"]]
     cell, groups, member = place_groups(located)
     events = groups["events"].to_numpy()
