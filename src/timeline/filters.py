@@ -17,7 +17,7 @@ import math
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, make_dataclass, replace
 from typing import Any
@@ -67,20 +67,15 @@ class Widget:
 
 
 class Filter:
-    """What every filter declares. `field`: its FilterState attribute (and FilterOptions', when
-    a table offers choices: `offers` is their type, `offers_none` the default); `param`: its URL
-    parameter, also its widget's key; `widget`; `default` (no filter) and `kind` (the type) of
-    its value. Its methods, each of the value (never `default`, except where a link, a table or
-    a widget gives it):
-
-    - `offered(df)`: the choices a table offers; `restrict(value, options)`: the value made
-      valid for them;
-    - `read(values, options, notices)`: the value a link's values ask for, saying in `notices`
-      what was ignored; `write(value)`: the link's values;
-    - `mask(df, value)`: which rows of a prepared table pass (a boolean Series or array);
-    - `to_widget(value, options)`, `from_widget(raw)`: the widget's value and back;
-    - `words(value)`: the summary line's words; `file_part(value)`: the file name's ("" for
-      none); `applied(value)`: the data package's (JSON).
+    """What every filter declares: `field` (its FilterState attribute, and FilterOptions' when
+    a table offers choices: `offers` is their type, `offers_none` the default), `param` (its
+    URL parameter and widget key), `widget`, and the `default` (no filter) and `kind` of its
+    value. Its methods, of a value that is never `default` but where a link, table or widget
+    gives it: `offered(df)` the choices, `restrict(value, options)` the value valid for them;
+    `read(values, options, notices)` a link's value, with notices for what was ignored, and
+    `write(value)` its URL values; `mask(df, value)` the rows of a prepared table that pass;
+    `to_widget(value, options)` and `from_widget(raw)`; `words(value)` for the summary line,
+    `file_part(value)` for a file name ("" for none), `applied(value)` for the data package.
     """
 
     field: str
@@ -627,10 +622,6 @@ def normalize_query(query: str) -> list[str]:
     return _normalized_slice(pa.array([query], type=pa.large_string()))[0].as_py().split()
 
 
-def _map_text(values: pd.Series, func: Callable[[Hashable], str]) -> pd.Series:
-    return schema.map_distinct(values, func, _TEXT)
-
-
 def _joined_key(items: Any) -> str:
     return schema.LIST_SEP + schema.LIST_SEP.join(items) + schema.LIST_SEP if items else ""
 
@@ -643,10 +634,12 @@ def prepare(df: pd.DataFrame) -> pd.DataFrame:
     """A copy of a loaded table with the columns `apply_filters` needs (see PREPARED_COLUMNS)."""
     out = df.copy(deep=False)  # columns are added, never changed: no need to copy the table
     for col, key in KEY_COLUMNS.items():
-        out[key] = _map_text(out[col], _joined_key)
-    countries = _map_text(out["countries"], lambda t: _names(t, schema.country_name))
-    orgs = _map_text(
-        out["organizations"], lambda t: _names(t, lambda c: schema.ORGANIZATIONS.get(c, c))
+        out[key] = schema.map_distinct(out[col], _joined_key, _TEXT)
+    countries = schema.map_distinct(
+        out["countries"], lambda t: _names(t, schema.country_name), _TEXT
+    )
+    orgs = schema.map_distinct(
+        out["organizations"], lambda t: _names(t, lambda c: schema.ORGANIZATIONS.get(c, c)), _TEXT
     )
     parts = [out[c].astype(_TEXT) for c in ("title", "description", "location")]
     # One join: chaining `+` would copy the growing text once per part.
