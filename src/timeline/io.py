@@ -376,28 +376,26 @@ def _fast_text_frame(
     # A second mark: Arrow would skip it too; the strict path names it.
     if data.startswith((*_UTF16, _BOM)) or b"\x00" in data or not _quotes_well_formed(data):
         return None
+    # A good header row names the columns, each once: a header of any other width is not read.
+    if data[: data.find(b"\n") + 1 or len(data)].count(b",") != len(schema.COLUMNS) - 1:
+        return None
     try:
-        header_text = data[: data.find(b"\n") + 1 or len(data)].decode("utf-8").rstrip("\r\n")
-        if _too_many_fields(header_text, 0):
-            return None
-        width = len(next(csv.reader([header_text], strict=True)))
         table = pacsv.read_csv(
             pyarrow.py_buffer(data),
             read_options=pacsv.ReadOptions(autogenerate_column_names=True),
             parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=True),
             convert_options=pacsv.ConvertOptions(
-                column_types={f"f{i}": pyarrow.string() for i in range(width)},
+                column_types={f"f{i}": pyarrow.string() for i in range(len(schema.COLUMNS))},
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
         )
-    # Bad UTF-8, a record of the wrong width, an odd header line: the strict path says which.
-    except (pyarrow.ArrowException, ValueError, csv.Error, StopIteration):
+    except pyarrow.ArrowException:  # bad UTF-8, a record of another width: the strict path says
         return None
     if table.num_rows < 2 or (max_rows is not None and table.num_rows - 1 > max_rows):
         return None
     header = [str(v).strip() for v in table.slice(0, 1).to_pylist()[0].values()]
-    if sorted(header) != sorted(schema.COLUMNS):  # the columns, each once: a good header row
+    if sorted(header) != sorted(schema.COLUMNS):
         return None
     body = table.slice(1)
     del table
@@ -682,7 +680,6 @@ def _cell_problems(
     # A frame-wide check reports each of the row's cells; keep the column the check names.
     about = cases["check"].map({c.error: c.name for c in schema.CELL_SCHEMA.checks})
     keep = (cases["schema_context"] != "DataFrameSchema") | (cases["column"] == about)
-    cases = cases[keep & cases["index"].notna()]
     failures = cases.loc[keep & cases["index"].notna(), ["index", "column", "check"]]
     failures = failures.astype({"index": int, "column": str, "check": str}).drop_duplicates()
     failures["rank"] = failures["column"].map(_column_rank)
@@ -698,19 +695,12 @@ def _cell_problems(
 
 def _unknown_items(column: str, value: str) -> str:
     """The items of a list cell its vocabulary lacks, each once and at most `_MAX_ITEMS`."""
-    vocabulary = _VOCABULARIES[column]()
+    vocabulary = schema.list_vocabulary(column)
     unknown = list(dict.fromkeys(item for item in _items(value) if item not in vocabulary))
     listed = ", ".join(repr(_cut(b)) if b else "an empty item" for b in unknown[:_MAX_ITEMS])
     if len(unknown) > _MAX_ITEMS:
         listed += f" and {len(unknown) - _MAX_ITEMS:,} more"
     return listed
-
-
-_VOCABULARIES = {
-    "countries": schema.country_names,
-    "organizations": lambda: schema.ORGANIZATIONS,
-    "topics": lambda: schema.TOPICS,
-}
 
 
 def _items(cell: str) -> tuple[str, ...]:
