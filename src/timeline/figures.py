@@ -62,26 +62,12 @@ def figure(spec: Spec, pal: Palette) -> go.Figure:
     layout = containers(spec.get("layout") or {})
     layout.setdefault("template", NO_TEMPLATE)
     _on_page(layout, pal)
-    data = [
-        merged(
-            trace,
-            {
-                "colorbar": {
-                    "tickfont": {"color": pal.muted_text},
-                    "title": {"font": {"color": pal.text}},
-                }
-            },
-        )
-        if trace.get("type") == "choropleth"
-        else trace
-        for trace in spec.get("data", [])
-    ]
-    return go.Figure({**spec, "data": data, "layout": layout}, _validate=False)
+    return go.Figure({**spec, "layout": layout}, _validate=False)
 
 
 def _on_page(layout: Spec, pal: Palette) -> None:
     """Into `layout`: the page's background and text, and the colours of the axes, hover
-    labels, maps, buttons, sliders and notes that the figure has."""
+    labels, maps, buttons, sliders and notes that the figure has (a colour bar is its trace's)."""
     text = {"color": pal.text}
     merge(
         layout,
@@ -162,13 +148,6 @@ def merge(into: Spec, values: Mapping[str, Any]) -> None:
             merge(node, value)
         else:
             into[key] = value
-
-
-def merged(spec: Spec, values: Mapping[str, Any]) -> Spec:
-    """`merge` into a copy of `spec`'s containers (its values shared)."""
-    out = containers(spec)
-    merge(out, values)
-    return out
 
 
 def containers(node: Any) -> Any:

@@ -433,7 +433,8 @@ def countries_map(df: pd.DataFrame, world: bool = False, pal: Palette = LIGHT) -
             "marker": {"line": {"color": pal.border, "width": 0.5}},
             # Under the map, not beside it (the map keeps the width on a phone).
             "colorbar": {
-                "title": {"text": "Events", "side": "top"},
+                "title": {"text": "Events", "side": "top", "font": {"color": pal.text}},
+                "tickfont": {"color": pal.muted_text},
                 "thickness": 12,
                 "orientation": "h",
                 "yanchor": "top",

@@ -68,10 +68,12 @@ def _built(
 
 
 def _draws(build: Callable[..., Any]) -> bool:
-    """Whether `build` draws a figure: it takes the page's palette, `pal`. From its code, not
-    `inspect.signature`, which is slow enough to matter on every view of every rerun."""
-    code = build.__code__
-    return "pal" in code.co_varnames[: code.co_argcount + code.co_kwonlyargcount]
+    """Whether `build` draws a figure: it takes the page's palette, `pal`. Read from its code,
+    as Streamlit's cache is called with keywords: it is asked on every view of every rerun."""
+    code = getattr(build, "__code__", None)  # none for a builtin (`len`)
+    return (
+        code is not None and "pal" in code.co_varnames[: code.co_argcount + code.co_kwonlyargcount]
+    )
 
 
 def spec_of(fig: go.Figure) -> dict[str, Any]:
