@@ -81,7 +81,7 @@ def test_colours_come_from_the_schema(sample: pd.DataFrame):
     drawn = marks(fig)
     assert len(drawn) == len(sample)
     for event_id, color, _ in drawn:
-        assert color == schema.CATEGORY_COLORS[category[event_id]], event_id
+        assert color == palette.LIGHT.category[category[event_id]], event_id
 
 
 def test_one_trace_per_kind_of_mark_not_per_category(sample: pd.DataFrame):
@@ -317,7 +317,7 @@ def test_places_map_draws_one_mark_per_place_with_its_count(sample: pd.DataFrame
     )
     for trace in traces(fig, kind="places"):
         assert trace.type == "scattergeo"
-        assert trace.marker.color == schema.CATEGORY_COLORS[trace.meta["category"]]
+        assert trace.marker.color == palette.LIGHT.category[trace.meta["category"]]
     # Opens on the events' region, centred on it (a centre left at 0° would push the
     # Americas off the left edge); New York, one event of 11, is left out of it.
     lat_range, lon_range = fig.layout.geo.lataxis.range, fig.layout.geo.lonaxis.range
@@ -457,7 +457,7 @@ def test_events_per_year_stacks_counts_by_category(sample: pd.DataFrame):
     assert fig.layout.barmode == "stack"
     totals: dict[int, int] = {}
     for trace in fig.data:
-        assert trace.marker.color == schema.CATEGORY_COLORS[trace.meta["category"]]
+        assert trace.marker.color == palette.LIGHT.category[trace.meta["category"]]
         for x, y in zip(trace.x, trace.y, strict=True):
             totals[int(x)] = totals.get(int(x), 0) + int(y)
     assert sum(totals.values()) == len(sample)

@@ -61,7 +61,6 @@ def test_the_palettes_name_every_category_and_standing():
         assert list(p.category) == list(schema.CATEGORIES)
         assert list(p.standing) == list(STANDING_LABELS)
     assert LIGHT.colors().keys() == DARK.colors().keys()
-    assert dict(LIGHT.category) == schema.CATEGORY_COLORS
 
 
 def test_with_alpha_scales_a_colours_opacity():

@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from helpers import at, event, table
 
-from timeline import relations, schema, standing
+from timeline import relations, standing
 from timeline.palette import LIGHT
 
 XSS = "<img src=x onerror=alert(1)>"
@@ -39,7 +39,7 @@ def test_the_map_colours_each_country_by_its_standing(hand):
     expected = at(hand, 1995)["standing"]
     colors = {c: color_of(trace, z) for c, z in zip(trace.locations, trace.z, strict=True)}
     assert colors == {c: LIGHT.standing[s] for c, s in expected.items()}
-    assert colors["ARM"] == schema.CATEGORY_COLORS["war"]
+    assert colors["ARM"] == LIGHT.category["war"]
     assert len(set(colors.values())) == 4  # conflict, relations, recognised, none
     # The legend names every standing but "soviet", in its colour.
     legend = {t.name: t.marker.color for t in fig.data if (t.meta or {}).get("kind") == "legend"}
