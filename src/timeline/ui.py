@@ -50,12 +50,8 @@ K_YEAR_FROM, K_YEAR_TO = f"{YEARS.param}_from", f"{YEARS.param}_to"
 K_UPLOAD, K_RESET, K_PLACE_PICK, K_PLAY = "upload", "reset", "place_pick", "play"
 K_RELATIONS_MAP, K_RELATIONS_TIME = "relations_map", "relations_time"
 K_THEME = "page_theme"  # what the page reported about its theme (scripts.follow_page_theme)
-K_TIMELINE, K_MAP, K_CLEAR_EVENT, K_ZOOM_OUT = (
-    "timeline_chart",
-    "map_chart",
-    "clear_event",
-    "zoom_out",
-)
+K_TIMELINE, K_MAP = "timeline_chart", "map_chart"  # a view's chart has its key in views.TABS
+K_CLEAR_EVENT, K_ZOOM_OUT = "clear_event", "zoom_out"
 K_DOWNLOAD, K_DOWNLOAD_PACKAGE, K_TABLE_PREFIX = "download", "download_package", "table_"
 # Session state that is not a widget.
 S_TABLE_NONCE, S_URL, S_NOTICES = "_table_nonce", "_url_written", "_url_notices"
