@@ -42,7 +42,7 @@ def test_load_path_follows_the_file(data: Path):
 
 
 def test_a_read_error_is_not_kept_once_the_file_is_readable_again(data: Path, monkeypatch):
-    real, calls = loading.read_data_file, []
+    real, calls = loading.read_source, []
 
     def denied_once(*args, **kwargs):
         calls.append(args[0])
@@ -52,7 +52,7 @@ def test_a_read_error_is_not_kept_once_the_file_is_readable_again(data: Path, mo
             )
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(loading, "read_data_file", denied_once)
+    monkeypatch.setattr(loading, "read_source", denied_once)
     before = data.stat()
     failed = ui.load_path(data)
     assert [str(p) for p in failed.problems] == [f"{data}: cannot be read: Permission denied"]

@@ -6,9 +6,9 @@ problems with their file, line, column and value. Nothing is dropped or repaired
 Hostile or broken input is refused quickly and in bounded memory:
 
 * Limits (`UPLOAD_LIMITS` for uploads, `DATA_LIMITS` for the table the app is started with;
-  none unless given): at most `max_bytes + 1` bytes are read, and a table is refused at the
-  record after `max_rows` or at the line that brings the countries and organizations named
-  (the views' work grows with them) past `max_links`.
+  `read_events` has none unless given): at most `max_bytes + 1` bytes are read, and a table
+  is refused at the record after `max_rows` or at the line that brings the countries and
+  organizations named (the views' work grows with them) past `max_links`.
 * Files. A path is read only when it names a regular file, opened without blocking: a
   directory, a FIFO or a device (`/dev/zero` never ends) is refused by name.
 * Order. The cheap checks run first and each stage stops the next: size, encoding, the header
@@ -19,16 +19,14 @@ Hostile or broken input is refused quickly and in bounded memory:
   Cell rules run on growing blocks of rows and stop after the block in which the 100th problem
   is found, so a million junk rows cost about as much as a thousand.
 
-Two readers, one result. A well-formed table is read by Arrow's multi-threaded CSV reader; any
-table with a problem, or with quoting Arrow reads more leniently than the `csv` module, is read
-again by the strict `csv` path, which finds every problem and names its line. Both give the same
-frame (a property test compares them).
+Two readers, one result: Arrow's multi-threaded CSV reader takes a well-formed table; any
+other is read again by the strict `csv` path, which finds every problem and names its line.
+Both give the same frame (a property test compares them).
 
-CSV dialect: RFC 4180 as Python's `csv` module reads it in strict mode (text after a closing
-quote is an error, not glued to the field). Lines end in LF, CRLF or CR; blank lines are
-skipped; a UTF-8 byte-order mark is allowed. Cells are stripped of surrounding white space, and
-a cell that the export protected from spreadsheets (`'=...`, see `timeline.csvsafe`) loses that
-one `'`.
+CSV dialect: RFC 4180 as Python's `csv` module reads it in strict mode. Lines end in LF, CRLF
+or CR; blank lines are skipped; a UTF-8 byte-order mark is allowed. Cells are stripped of
+surrounding white space, and a cell the export protected from spreadsheets (`'=...`, see
+`timeline.csvsafe`) loses that one `'`.
 """
 
 from __future__ import annotations
@@ -69,8 +67,8 @@ MAX_DATA_MB = 1024
 
 
 class Limit(NamedTuple):
-    """A limit of `read_events` (its keyword), its default and the variable that changes it:
-    a positive number of MB (10^6 bytes) when `in_mb`, else a positive whole number."""
+    """A limit of `read_events` (its keyword), its default and the variable that changes it (a
+    positive number of MB, 10^6 bytes, when `in_mb`, else a positive whole number)."""
 
     keyword: str
     variable: str
@@ -168,24 +166,19 @@ def _error(name: str, message: str, line: int = 0) -> EventTableError:
     return EventTableError([Problem(line, "", message, source=name)])
 
 
-class _Found:
+class _Found(list[Problem]):
     """Problems as they are found: the first `MAX_PROBLEMS` kept, the rest only counted."""
 
-    def __init__(self) -> None:
-        self.problems: list[Problem] = []
-        self.omitted = 0
+    omitted = 0
 
     def add(self, problem: Problem) -> None:
-        if len(self.problems) < MAX_PROBLEMS:
-            self.problems.append(problem)
+        if len(self) < MAX_PROBLEMS:
+            self.append(problem)
         else:
             self.omitted += 1
 
-    def __bool__(self) -> bool:
-        return bool(self.problems)
-
     def error(self, unchecked_from: int = 0) -> EventTableError:
-        return EventTableError(self.problems, self.omitted, unchecked_from)
+        return EventTableError(self, self.omitted, unchecked_from)
 
 
 def problems_found(count: int, at_least: bool = False) -> str:
@@ -212,9 +205,8 @@ def _column_rank(column: str) -> int:
 
 
 def upload_limits(environ: Mapping[str, str] | None = None) -> dict[str, int]:
-    """`UPLOAD_LIMITS` as `read_events` keyword arguments, each from its variable when set;
-    raises ValueError naming a variable whose value is not a limit (at start-up, not on the
-    first upload)."""
+    """`UPLOAD_LIMITS` as `read_events` keyword arguments, each from its variable when set; a
+    bad value raises ValueError naming the variable (at start-up, not on the first upload)."""
     return _limits(UPLOAD_LIMITS, environ)
 
 
@@ -246,24 +238,12 @@ def source_name(source: Source) -> str:
     return str(getattr(source, "name", "") or "<upload>")
 
 
-def read_data_file(path: str | os.PathLike[str], name: str) -> bytes:
-    """`read_source` within `data_limits()`, naming the variable that changes the limit; a bad
-    value of it is a problem too."""
-    try:
-        max_bytes = data_limits()["max_bytes"]
-    except ValueError as exc:
-        raise _error(name, f"cannot be read: {exc}") from None
-    return read_source(path, name, max_bytes, DATA_LIMITS[0].variable)
-
-
 def read_source(
     source: Source, name: str, max_bytes: int | None = None, setting: str = ""
 ) -> bytes:
-    """The bytes of a path's regular file, of a stream (a text stream's in UTF-8) or given; never
-    reads more than `max_bytes + 1` bytes. Raises `EventTableError` naming `name` for a path
-    that is not a regular file (a directory, a FIFO, a device), for a source larger than
-    `max_bytes` (naming the variable `setting` that changes the limit, if given) and for one
-    that cannot be read."""
+    """The bytes of a path's regular file, of a stream (a text stream's in UTF-8) or given,
+    reading at most `max_bytes + 1`; raises `EventTableError` naming `name` for any other path,
+    a source over `max_bytes` (naming the variable `setting` that changes it) or a read error."""
     try:
         if isinstance(source, str | os.PathLike):
             data: bytes | str = _read_regular_file(source, name, max_bytes, setting)
@@ -360,7 +340,6 @@ def read_events(
     data = read_source(source, name, max_bytes)
     raw = _fast_text_frame(data, max_rows, max_links)
     if raw is None:
-        # The strict path: it finds every problem and names its line.
         raw, lines = _parse(_decode(data, name), name, max_rows, max_links)
         _check(raw, lines, name)
     return _typed(raw, coordinate_text)
@@ -428,10 +407,9 @@ def _passes(raw: pd.DataFrame) -> bool:
 def _quotes_well_formed(data: bytes) -> bool:
     """True when every `"` in `data` opens a field, closes one, or is doubled inside one.
 
-    Quotes then alternate opening and closing (a doubled quote closes and reopens at once), so
-    an opening quote must follow a comma, a line end or the start, and a closing quote must be
-    followed by a comma, a line end, the end or the next quote. UTF-8 never uses the bytes of
-    `"`, `,`, CR or LF inside a character, so the bytes can be looked at directly.
+    Quotes then alternate opening and closing (a doubled quote closes and reopens at once): an
+    opening quote follows a comma, a line end or the start, a closing one precedes a comma, a
+    line end, the end or the next quote. UTF-8 never uses these bytes inside a character.
     """
     octets = np.frombuffer(data, dtype=np.uint8)
     quotes = np.flatnonzero(octets == ord('"'))
@@ -477,7 +455,6 @@ class _Unreadable(Exception):
     of more than `MAX_FIELDS` fields, found before it was built (`problem` None)."""
 
     def __init__(self, line: int, problem: Problem | None = None) -> None:
-        super().__init__(line)
         self.line, self.problem = line, problem
 
 
@@ -558,15 +535,13 @@ def _header_problems(header: list[str], name: str) -> _Found:
     if not set(names) & set(expected):
         columns = ",".join(expected)
         return add("", f"is not a header row: the first line must name the columns {columns}")
-    seen: set[str] = set()
-    for col in names:
-        if col in seen:
+    for i, col in enumerate(names):  # at most MAX_FIELDS of them
+        if col in names[:i]:
             add(col, "is a column named more than once")
-        seen.add(col)
         if col not in expected:
             add(col, "is not a known column (expected: " + ",".join(expected) + ")")
     for col in expected:
-        if col not in seen:
+        if col not in names:
             add(col, "is a missing column")
     return found
 
@@ -632,9 +607,8 @@ def _parse(
 
 
 def _check(raw: pd.DataFrame, lines: Sequence[int], name: str) -> None:
-    """Raise `EventTableError` for the cell rules and duplicate ids, in blocks of rows growing
-    from `_FIRST_BLOCK` to `_MAX_BLOCK`; checking stops after the block in which more than
-    `MAX_PROBLEMS` problems are found."""
+    """Raise `EventTableError` for the cell rules and duplicate ids, checked in growing blocks of
+    rows up to the one in which more than `MAX_PROBLEMS` problems are found."""
     ids = raw["id"].to_numpy(dtype=object)
     duplicated = (raw["id"].duplicated(keep=False) & (raw["id"] != "")).to_numpy()
     same_id: dict[str, list[int]] = {}  # id -> the lines it is on, when on more than one
@@ -644,7 +618,7 @@ def _check(raw: pd.DataFrame, lines: Sequence[int], name: str) -> None:
     start, size = 0, _FIRST_BLOCK
     while start < len(raw):
         stop = min(len(raw), start + size)
-        need = max(MAX_PROBLEMS - len(found.problems), 0)
+        need = max(MAX_PROBLEMS - len(found), 0)
         cells, more = _cell_problems(raw.iloc[start:stop], lines, name, need)
         dups = [
             _duplicate_problem(lines[row], ids[row], same_id[ids[row]], name)

@@ -23,9 +23,10 @@ import pandas as pd
 from timeline import cache as table_cache
 from timeline.filters import FilterOptions, filter_options, prepare
 from timeline.io import (
+    DATA_LIMITS,
     EventTableError,
     Problem,
-    read_data_file,
+    data_limits,
     read_events,
     read_source,
     source_name,
@@ -96,10 +97,7 @@ def _load(
 ) -> Loaded:
     entry = None
     try:
-        if isinstance(source, str | os.PathLike) and "max_bytes" not in limits:
-            data = read_data_file(source, label)
-        else:
-            data = read_source(source, label, limits.get("max_bytes"))
+        data = _read(source, label, limits)
         if cache_dir is not None and len(data) >= table_cache.MIN_BYTES:
             entry = table_cache.entry(data, cache_dir)
             hit = table_cache.load(entry)
@@ -131,6 +129,21 @@ def _load(
         else:
             table_cache.store(df, meta, entry)
     return Loaded(label, df, options=options)
+
+
+def _read(
+    source: str | os.PathLike[str] | IO[bytes], label: str, limits: Mapping[str, int]
+) -> bytes:
+    """The bytes of `source` within `limits["max_bytes"]`; a path without it (a file a person
+    points at) within `data_limits()`, whose variable the message names: a bad value of it is
+    a problem of the file too."""
+    if not isinstance(source, str | os.PathLike) or "max_bytes" in limits:
+        return read_source(source, label, limits.get("max_bytes"))
+    try:
+        max_bytes = data_limits()["max_bytes"]
+    except ValueError as exc:
+        raise EventTableError([Problem(0, "", f"cannot be read: {exc}", source=label)]) from None
+    return read_source(source, label, max_bytes, DATA_LIMITS[0].variable)
 
 
 _CACHE_WRITERS: list[threading.Thread] = []
