@@ -1,6 +1,10 @@
 """What every figure of the dashboard shares: the spec a figure is written as and `figure()`
-that makes it, the one escape of table text (`escape_text`), empty figures and titles, and the
-events-per-year chart. The timeline is `timeline_chart`, the maps are `maps` and `relations`.
+that makes it on the page of a palette, the one escape of table text (`escape_text`), notes,
+bands, rules, the selection ring, empty figures and titles; and the events-per-year chart.
+The timeline is `timeline_chart`, the maps are `maps` and `relations`.
+
+A builder takes `pal` (`palette.LIGHT` by default; `viewcache.Views` hands it the page's) and
+names roles of it for its traces' colours; `figure(spec, pal)` adds the page's own.
 
 Text from the table is HTML-escaped (`escape_text`) before it reaches any text a figure draws:
 Plotly renders tags there.
@@ -20,7 +24,6 @@ from timeline import schema
 from timeline.palette import LIGHT, Palette
 
 NO_EVENTS = "No events match the filters"
-FONT = {"family": "sans-serif"}
 
 
 def escape_text(text: str) -> str:
@@ -68,13 +71,13 @@ def figure(spec: Spec, pal: Palette) -> go.Figure:
 def _on_page(layout: Spec, pal: Palette) -> None:
     """Into `layout`: the page's background and text, and the colours of the axes, hover
     labels, maps, buttons, sliders and notes that the figure has (a colour bar is its trace's)."""
-    text = {"color": pal.text}
+    text, muted = {"color": pal.text}, {"color": pal.muted_text}
     merge(
         layout,
         {
             "paper_bgcolor": pal.background,
             "plot_bgcolor": pal.background,
-            "font": {**FONT, **text},
+            "font": {"family": "sans-serif", **text},
             "title": {"font": text, "subtitle": {"font": text}},
             "legend": {"font": text, "title": {"font": text}},
             "hoverlabel": {
@@ -84,55 +87,41 @@ def _on_page(layout: Spec, pal: Palette) -> None:
             },
         },
     )
+    axis = {
+        "gridcolor": pal.grid,
+        "linecolor": pal.axis_line,
+        "zerolinecolor": pal.grid,
+        "tickfont": muted,
+        "title": {"font": muted},
+    }
+    geo = {
+        "bgcolor": pal.background,
+        "landcolor": pal.land,
+        "oceancolor": pal.ocean,
+        "lakecolor": pal.ocean,
+        "countrycolor": pal.border,
+        "coastlinecolor": pal.border,
+        "framecolor": pal.border,
+    }
+    menu = {"bgcolor": pal.button, "bordercolor": pal.axis_line, "font": {"color": pal.button_text}}
+    slider = {
+        "bgcolor": pal.button,
+        "activebgcolor": pal.button_active,
+        "bordercolor": pal.axis_line,
+        "tickcolor": pal.muted_text,
+        "font": muted,
+        "currentvalue": {"font": text},
+    }
     geos = [key for key in layout if re.fullmatch(r"geo\d*", key)]
     axes = {key for key in layout if re.fullmatch(r"[xy]axis\d*", key)}
     # A figure without a map has its x and y axes even when it leaves them at their defaults.
     for name in axes | (set() if geos else {"xaxis", "yaxis"}):
-        axis = layout.setdefault(name, {})
-        merge(
-            axis,
-            {
-                "gridcolor": pal.grid,
-                "linecolor": pal.axis_line,
-                "zerolinecolor": pal.grid,
-                "tickfont": {"color": pal.muted_text},
-                "title": {"font": {"color": pal.muted_text}},
-            },
-        )
+        merge(layout.setdefault(name, {}), axis)
     for name in geos:
-        merge(
-            layout[name],
-            {
-                "bgcolor": pal.background,
-                "landcolor": pal.land,
-                "oceancolor": pal.ocean,
-                "lakecolor": pal.ocean,
-                "countrycolor": pal.border,
-                "coastlinecolor": pal.border,
-                "framecolor": pal.border,
-            },
-        )
-    for menu in layout.get("updatemenus", []):
-        merge(
-            menu,
-            {
-                "bgcolor": pal.button,
-                "bordercolor": pal.axis_line,
-                "font": {"color": pal.button_text},
-            },
-        )
-    for slider in layout.get("sliders", []):
-        merge(
-            slider,
-            {
-                "bgcolor": pal.button,
-                "activebgcolor": pal.button_active,
-                "bordercolor": pal.axis_line,
-                "tickcolor": pal.muted_text,
-                "font": {"color": pal.muted_text},
-                "currentvalue": {"font": text},
-            },
-        )
+        merge(layout[name], geo)
+    for item, look in [("updatemenus", menu), ("sliders", slider)]:
+        for part in layout.get(item, []):
+            merge(part, look)
     for note in layout.get("annotations", []):
         note.setdefault("font", {}).setdefault("color", pal.text)
 
