@@ -1,4 +1,4 @@
-"""Command line: `python -m timeline validate [PATH]`."""
+"""Command line: `python -m timeline validate [PATH]` and `python -m timeline docs`."""
 
 from __future__ import annotations
 

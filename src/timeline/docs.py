@@ -12,8 +12,7 @@ import pandas as pd
 
 from timeline import labels, maps, palette, schema, timeline_chart
 
-# The 193 UN member states but Azerbaijan, and the two observer states the source article counts
-# among Azerbaijan's relations: Palestine and the Holy See.
+# The 192 other UN members and the observers the source article counts (Palestine, Holy See).
 PARTNERS = tuple(schema.VOCABULARIES["country"])
 # The organizations the source article lists Azerbaijan as belonging to.
 ARTICLE_ORGANIZATIONS = tuple(
@@ -95,15 +94,16 @@ def record_markdown(df: pd.DataFrame) -> str:
     lines += [f"| {schema.CATEGORIES[c]} | {counts.get(c, 0):,} |" for c in schema.CATEGORIES]
     lines.append(f"| **all** | **{len(df):,}** |")
     dates = relations_dates(df)
-    by_precision = pd.Series([len(d) for d in dates.values()]).value_counts()
+    by_length = pd.Series([len(d) for d in dates.values()]).value_counts()
+    forms = reversed(schema.VOCABULARIES["precision"].values())  # (to the day, YYYY-MM-DD) first
+    precise = ", ".join(f"{by_length.get(len(form), 0)} {name}" for name, form in forms)
     orgs = member_organizations(df)
     # Wikipedia, or a mirror, copy or translation of it.
     wiki = (df["source_url"] + " " + df["source_title"]).str.contains("wiki", case=False).mean()
     lines += [
         "",
         f"- Diplomatic relations since independence are dated for **{len(dates)}** of the "
-        f"{len(PARTNERS)} UN member and observer states ({by_precision.get(10, 0)} to the day, "
-        f"{by_precision.get(7, 0)} to the month, {by_precision.get(4, 0)} to the year).",
+        f"{len(PARTNERS)} UN member and observer states ({precise}).",
         f"- Memberships: **{len(orgs)}** organizations have a membership row, "
         f"{len(orgs & set(ARTICLE_ORGANIZATIONS))} of the {len(ARTICLE_ORGANIZATIONS)} the source "
         "article lists.",
