@@ -74,8 +74,7 @@ def load_table(
     coordinates' text is kept so that an unfiltered export gives back the file's bytes.
     `limits` are `read_events`' (uploads get `io.upload_limits()`); a path without a
     `max_bytes` is read as `load_file` reads it, within `io.data_limits()`."""
-    label = name or source_name(source)
-    return _load(source, label, limits or {})
+    return _load(source, name or source_name(source), limits or {})
 
 
 def load_file(
@@ -95,9 +94,18 @@ def _load(
     cache_dir: Path | None = None,
     background: bool = False,
 ) -> Loaded:
-    entry = None
+    """Read the bytes (`io`); for a large file, look them up in the cache; else parse and
+    validate them (`io`), prepare the frame (`filters`) and store it."""
+    entry, max_bytes, setting = None, limits.get("max_bytes"), ""
     try:
-        data = _read(source, label, limits)
+        if isinstance(source, str | os.PathLike) and "max_bytes" not in limits:
+            # A file a person points at: within data_limits(); a bad value is its problem too.
+            try:
+                max_bytes, setting = data_limits()["max_bytes"], DATA_LIMITS[0].variable
+            except ValueError as exc:
+                message = f"cannot be read: {exc}"
+                raise EventTableError([Problem(0, "", message, source=label)]) from None
+        data = read_source(source, label, max_bytes, setting)
         if cache_dir is not None and len(data) >= table_cache.MIN_BYTES:
             entry = table_cache.entry(data, cache_dir)
             hit = table_cache.load(entry)
@@ -129,21 +137,6 @@ def _load(
         else:
             table_cache.store(df, meta, entry)
     return Loaded(label, df, options=options)
-
-
-def _read(
-    source: str | os.PathLike[str] | IO[bytes], label: str, limits: Mapping[str, int]
-) -> bytes:
-    """The bytes of `source` within `limits["max_bytes"]`; a path without it (a file a person
-    points at) within `data_limits()`, whose variable the message names: a bad value of it is
-    a problem of the file too."""
-    if not isinstance(source, str | os.PathLike) or "max_bytes" in limits:
-        return read_source(source, label, limits.get("max_bytes"))
-    try:
-        max_bytes = data_limits()["max_bytes"]
-    except ValueError as exc:
-        raise EventTableError([Problem(0, "", f"cannot be read: {exc}", source=label)]) from None
-    return read_source(source, label, max_bytes, DATA_LIMITS[0].variable)
 
 
 _CACHE_WRITERS: list[threading.Thread] = []
