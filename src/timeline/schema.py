@@ -40,7 +40,7 @@ def read_vocabularies(path: Path = VOCABULARY_FILE) -> dict[str, dict[str, tuple
     return found
 
 
-VOCABULARIES = read_vocabularies()
+VOCABULARIES: dict[str, dict[str, tuple[str, str]]] = read_vocabularies()
 
 
 def _names(vocabulary: str, field: int = 0) -> dict[str, str]:
