@@ -21,7 +21,6 @@ import pandas as pd
 import pandera.pandas as pa
 import pycountry
 
-from timeline import palette
 from timeline.dates import parse_dates
 
 # One row per code in vocabularies.csv, `vocabulary,code,name,help` (more columns may follow,
@@ -101,8 +100,6 @@ YEAR_MIN, YEAR_MAX = 1000, 2999
 CATEGORIES: dict[str, str] = _names("category")
 # What each category is for (shown in the docs and as help in the app).
 CATEGORY_HELP: dict[str, str] = _names("category", 1)
-# One colour per category, shared by every view: palette.LIGHT's (the dark page's are there too).
-CATEGORY_COLORS: dict[str, str] = dict(palette.LIGHT.category)
 ORGANIZATIONS: dict[str, str] = _names("organization")  # short name -> full name
 TOPICS: dict[str, str] = _names("topic")  # kebab-case name -> label; an event has at least one
 PRECISIONS: tuple[str, ...] = tuple(VOCABULARIES["precision"])
