@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 import pytest
-from hypothesis import example, given
-from hypothesis import strategies as st
 
 from timeline import filters
 from timeline.filters import FilterOptions, FilterState, apply_filters, prepare, restrict
@@ -157,37 +153,6 @@ def test_prepare_adds_columns_and_leaves_the_input_alone(sample: pd.DataFrame):
     assert out.loc[out["id"] == "un-membership", "_countries_key"].item() == ""
 
 
-@pytest.mark.parametrize(
-    ("text", "folded"),
-    [
-        ("Volontè", "volonte"),
-        ("Bakı", "baki"),
-        ("Əliyev", "aliyev"),
-        ("Muižnieks", "muiznieks"),
-        ("Şəki–Gəncə", "saki-ganca"),
-        ("STRASSE", "strasse"),
-        ("Straße", "strasse"),
-    ],
-)
-def test_normalize_text(text: str, folded: str):
-    assert filters.normalize_text(pd.Series([text])).iloc[0] == folded
-
-
-@pytest.mark.parametrize(
-    ("query", "words"),
-    [
-        ("", []),
-        ("   ", []),
-        ("Volontè  Bakı", ["volonte", "baki"]),
-        (" Şəki–Gəncə STRASSE ", ["saki-ganca", "strasse"]),
-        ("İstanbul Ǆ ﬁ", ["istanbul", "dz", "fi"]),
-    ],
-)
-def test_normalize_query_folds_like_the_searched_text(query: str, words: list[str]):
-    assert filters.normalize_query(query) == words
-    assert words == filters.normalize_text(pd.Series([query])).iloc[0].split()
-
-
 def test_filter_options_lists_what_occurs_in_display_order(sample: pd.DataFrame):
     options = filters.filter_options(sample)
     assert options.categories == (
@@ -246,29 +211,6 @@ def test_large_table_filters_without_per_row_python(sample: pd.DataFrame):
     ]
     assert got["id"].tolist() == expected["id"].tolist()
     assert len(got) == 2000
-
-
-# Letters that exercise both ways of folding: accents, the fold table, compatibility forms,
-# loose combining marks (some outside the stripped ranges), and letters whose decomposition
-# holds another letter of the list.
-_FOLD_ALPHABET = "aeiosz -'ÉéèşŞçğıİəƏøǿłßæœ–’“ﬁ²Ａ\u0301\u0323\u05b4\u05d0שׁ\u0651\u064eﺃ"
-
-
-@given(st.lists(st.text(alphabet=_FOLD_ALPHABET, max_size=12), min_size=1, max_size=8))
-@example(["ǿø"])  # ǿ folds to ø, which folds on to o
-@example(["\ufb2a\u05b4", "a\u0651\u064e"])  # marks that decomposition may reorder
-def test_folding_letter_by_letter_matches_decomposing_whole_strings(texts: list[str]):
-    lowered = pc.utf8_lower(pa.array(texts, type=pa.large_string()))
-    assert filters._fold(lowered).to_pylist() == filters._fold_whole(lowered).to_pylist()
-
-
-def test_folding_takes_the_letter_by_letter_way_for_a_few_accented_letters(monkeypatch):
-    def whole(arr):
-        raise AssertionError("decomposed whole strings")
-
-    monkeypatch.setattr(filters, "_fold_whole", whole)
-    lowered = pc.utf8_lower(pa.array(["Şəki–Gəncə", "Volontè", "Straße"]))
-    assert filters._fold(lowered).to_pylist() == ["saki-ganca", "volonte", "strasse"]
 
 
 @pytest.mark.parametrize("limit", [None, 0, 1, 3, 100])

@@ -13,7 +13,7 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
@@ -33,10 +33,6 @@ LICENSE: dict[str, str] = {
 }
 DESCRIPTOR = "datapackage.json"
 _DATE = "[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?"  # a partial date (timeline.dates)
-
-
-def _one_of(values: Iterable[str]) -> str:
-    return "|".join(re.escape(v) for v in values)
 
 
 # Columns whose cells may begin like a spreadsheet formula, so that the CSV writes them with a
@@ -61,7 +57,8 @@ def _constraints(column: str) -> dict[str, Any]:
     elif column in ("start_date", "end_date"):
         rules["pattern"] = _DATE
     elif column in schema.LIST_COLUMNS:
-        item = "[A-Z]{3}" if column == "countries" else _one_of(schema.list_vocabulary(column))
+        codes = schema.list_vocabulary(column)
+        item = "[A-Z]{3}" if column == "countries" else "|".join(map(re.escape, codes))
         rules["pattern"] = f"({item})(;({item}))*"
     elif column in schema.COORDINATE_BOUNDS:
         _, low, high = schema.COORDINATE_BOUNDS[column]

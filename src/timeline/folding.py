@@ -1,0 +1,155 @@
+"""Text folded for searching: lower case, without accents, punctuation as typed on any
+keyboard ("Volontè" -> "volonte", "Bakı" -> "baki", "–" -> "-"). The search text of a table
+(`filters.prepare`) and a query (`normalize_query`) are folded the same way, with Arrow's
+kernels: no per-row Python.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from concurrent.futures import ThreadPoolExecutor
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+TEXT = "string[pyarrow]"  # the dtype of folded text in a frame
+
+# Letters that Unicode decomposition leaves alone but a person types without the accent, and
+# punctuation that has a plain twin on every keyboard (applied after lower-casing).
+_FOLD: tuple[tuple[str, str], ...] = (
+    ("ı", "i"),
+    ("ə", "a"),
+    ("ø", "o"),
+    ("ł", "l"),
+    ("đ", "d"),
+    ("ð", "d"),
+    ("þ", "th"),
+    ("æ", "ae"),
+    ("œ", "oe"),
+    ("ß", "ss"),
+    ("–", "-"),
+    ("—", "-"),
+    ("‐", "-"),
+    ("‑", "-"),
+    ("’", "'"),
+    ("‘", "'"),
+    ("“", '"'),
+    ("”", '"'),
+)
+# Combining marks (accents) left over after NFKD decomposition, in RE2 syntax.
+_COMBINING = (
+    r"[\x{0300}-\x{036f}\x{1ab0}-\x{1aff}\x{1dc0}-\x{1dff}\x{20d0}-\x{20ff}\x{fe20}-\x{fe2f}]"
+)
+# The same ranges for Python's `re`.
+_COMBINING_PY = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
+def _contiguous(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
+    return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+
+
+def normalize_text(values: pd.Series) -> pd.Series:
+    """Lower-case, accent-free text for searching: "Volontè" -> "volonte", "Bakı" -> "baki".
+    Vectorised with Arrow kernels; rows of plain ASCII skip everything but lower-casing."""
+    arr = pa.array(values.astype(TEXT).fillna(""))
+    return pd.Series(pd.array(fold_array(arr), dtype=TEXT), index=values.index)
+
+
+def fold_array(arr: pa.Array | pa.ChunkedArray) -> pa.ChunkedArray:
+    """An Arrow string array folded (`normalize_text`), in slices of `_ROWS_PER_SLICE` rows on a few
+    threads (Arrow's kernels release the GIL): faster, and only slices are ever copied."""
+    slices = [arr.slice(i, _ROWS_PER_SLICE) for i in range(0, len(arr), _ROWS_PER_SLICE)]
+    if len(slices) <= 1:
+        return pa.chunked_array([_normalized_slice(s) for s in slices], type=arr.type)
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        done = list(pool.map(_normalized_slice, slices))
+    # One contiguous array: selecting rows across chunks makes every filter slower.
+    return pa.chunked_array([pa.concat_arrays(done)], type=arr.type)
+
+
+_ROWS_PER_SLICE = 65_536
+
+
+def _normalized_slice(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
+    return _fold(_contiguous(pc.utf8_lower(arr)))
+
+
+def _letter_changes(letters: set[str]) -> dict[str, str] | None:
+    """What each of `letters` (lower-case, non-ASCII) becomes when folded, for those that
+    change; None when replacing them one by one would not give what `_fold_whole` gives.
+
+    Tables use few distinct non-ASCII letters, so replacing each one that changes in its own
+    pass is much faster than decomposing every string (see the benchmark). It gives
+    the same text as decomposing whole strings when every result is made of base characters
+    (combining class 0), because canonical reordering then moves nothing that is kept, and
+    no result holds a letter that is itself replaced.
+    """
+    changes = {c: f for c in letters if (f := _fold_char(c)) != c}
+    kept = {x for c in letters for x in changes.get(c, c)}
+    if (
+        len(changes) > _MAX_LETTER_PASSES
+        or any(unicodedata.combining(x) for x in kept)
+        or kept & changes.keys()  # a result that another pass would change again
+    ):
+        return None
+    return changes
+
+
+def _fold(arr: pa.Array) -> pa.Array:
+    """Lower-cased text folded for searching: letter by letter when `_letter_changes` allows,
+    else by `_fold_whole` on the rows that are not plain ASCII."""
+    changes = _letter_changes(_non_ascii_letters(arr))
+    if changes is not None:
+        # Few letters to change: one pass each over all rows (ASCII rows hold none of them).
+        for letter, plain in changes.items():
+            arr = pc.replace_substring(arr, letter, plain)
+        return arr
+    rows = pc.invert(pc.string_is_ascii(arr))
+    other = _fold_whole(_contiguous(pc.filter(arr, rows)))
+    return _contiguous(pc.replace_with_mask(arr, rows, _contiguous(other)))
+
+
+def _fold_whole(arr: pa.Array) -> pa.Array:
+    """Fold by decomposing whole strings (NFKD) and dropping the combining marks."""
+    for letter, plain in _FOLD:
+        arr = pc.replace_substring(arr, letter, plain)
+    arr = pc.utf8_normalize(arr, "NFKD")
+    return pc.replace_substring_regex(arr, _COMBINING, "")
+
+
+_MAX_LETTER_PASSES = 24
+_FOLD_TABLE = dict(_FOLD)
+
+
+def _fold_char(char: str) -> str:
+    """One lower-case character as it is searched for: folded, decomposed, accents dropped."""
+    decomposed = unicodedata.normalize("NFKD", _FOLD_TABLE.get(char, char))
+    return re.sub(_COMBINING_PY, "", decomposed)
+
+
+def _non_ascii_letters(arr: pa.Array) -> set[str]:
+    """The distinct non-ASCII characters in a string array (without building Python strings
+    per row: the UTF-8 bytes minus their ASCII bytes are still UTF-8). Read in slices, so that
+    no copy of the whole text is made."""
+    data = arr.buffers()[2]
+    if data is None:
+        return set()
+    rest = b"".join(
+        data.slice(i, min(_SLICE, data.size - i)).to_pybytes().translate(None, _ASCII)
+        for i in range(0, data.size, _SLICE)
+    )
+    return set(rest.decode("utf-8"))
+
+
+_SLICE = 1 << 24
+_ASCII = bytes(range(128))
+
+
+def normalize_query(query: str) -> list[str]:
+    """The search words of a query, normalised like the text they are looked for in."""
+    if not query or query.isspace():
+        return []  # every run asks, mostly with no search: no Arrow round trip for nothing
+    return _normalized_slice(pa.array([query], type=pa.large_string()))[0].as_py().split()
