@@ -149,6 +149,7 @@ with details_box:
 
 
 def events_map() -> None:
+    """The map view: the filtered events' places or countries, in their region or the world."""
     mode, world = ui.map_controls()
     if mode == "countries":
         fig = views(maps.countries_map, world)
@@ -170,6 +171,8 @@ def events_map() -> None:
 
 
 def relations_by_year() -> None:
+    """The relations view: each country's relations with Azerbaijan in a year, or played in the
+    browser, beside the counts by year."""
     if lo < hi:
         st.slider("Year", min_value=lo, max_value=hi, key=ui.K_YEAR, step=1)
     year = int(st.session_state.get(ui.K_YEAR, hi))

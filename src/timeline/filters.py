@@ -200,10 +200,7 @@ class YearsFilter(Filter):
     widget = Widget("years", "Years", "An event is shown when its period overlaps these years.")
 
     def offered(self, df: pd.DataFrame) -> tuple[int, int]:
-        """The first and last year the table's events touch."""
-        if df.empty:
-            return (0, 0)
-        return (int(df["start"].min().year), int(df["end"].max().year))
+        return year_span(df)
 
     def read(self, values: list[str], options: Any, notices: list[str]) -> tuple[int, int] | None:
         """Two years (from one or two values, "1988-1994" too), brought into the table's span;
@@ -430,6 +427,13 @@ def by_date(df: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
     """
     order = np.lexsort((df["end"].to_numpy(), df["start"].to_numpy()))
     return df.take(order if limit is None else order[:limit])
+
+
+def year_span(df: pd.DataFrame) -> tuple[int, int]:
+    """The first and last year the table's events touch."""
+    if df.empty:
+        return (0, 0)
+    return (int(df["start"].min().year), int(df["end"].max().year))
 
 
 def categories_present(df: pd.DataFrame) -> tuple[str, ...]:
