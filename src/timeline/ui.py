@@ -219,10 +219,8 @@ def restore_from_url(options: FilterOptions) -> tuple[str, ...]:
     current = _current_params()
     if ss.get(S_URL) != current:
         parsed = url_state.parse_query_params(current, options)
-        state, page = (
-            parsed.filters,
-            {p.field: getattr(parsed, p.field) for p in url_state.PAGE_PARAMS},
-        )
+        state = parsed.filters
+        page = {p.field: getattr(parsed, p.field) for p in url_state.PAGE_PARAMS}
         ss[S_NOTICES], ss[S_URL] = parsed.notices, current
     else:
         old_span = ss.get(S_SPAN)
