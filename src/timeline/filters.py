@@ -1,14 +1,7 @@
-"""The filters, each declared once, and filtering: which events of a loaded table a person sees.
+"""The filters, each declared once (`FILTERS`), and filtering: which events of a table are shown.
 
-A filter (`ListFilter`, `YearsFilter`, `SearchFilter`; all of them in `FILTERS`) owns its
-FilterState field, its URL parameter (how a link's values are read, with a notice for what is
-ignored, and written), its widget (as data: `ui` draws it), its mask, and its words in the
-summary line, the file name and the data package. Adding a filter is one declaration here.
-
-`prepare` adds, once per loaded table, the columns that make filtering vectorised (list columns
-joined as `;ARM;RUS;`, and a normalised search text); `apply_filters` then needs no per-row
-Python. Within one filter the selected values are alternatives (any of them); the filters
-combine with AND.
+Within one filter the selected values are alternatives; the filters combine with AND. `prepare`
+adds the columns that make every mask vectorised.
 """
 
 from __future__ import annotations
@@ -26,12 +19,8 @@ import pyarrow.compute as pc
 
 from timeline import schema
 from timeline.folding import TEXT, fold_array, normalize_query
+from timeline.schema import KEY_COLUMNS, PREPARED_COLUMNS, TEXT_COLUMN
 
-KEY_COLUMNS, TEXT_COLUMN, PREPARED_COLUMNS = (
-    schema.KEY_COLUMNS,
-    schema.TEXT_COLUMN,
-    schema.PREPARED_COLUMNS,
-)
 QUERY_MAX = 200  # characters of search text a link may set
 QUOTED_MAX = 5  # values a notice names; it counts the rest
 VALUE_MAX = 40  # characters of a value a notice shows
@@ -65,15 +54,10 @@ class Widget:
 
 
 class Filter:
-    """What every filter declares: `field` (its FilterState attribute, and FilterOptions' when
-    a table offers choices: `offers` is their type, `offers_none` the default), `param` (its
-    URL parameter and widget key), `widget`, and the `default` (no filter) and `kind` of its
-    value. Its methods, of a value that is never `default` but where a link, table or widget
-    gives it: `offered(df)` the choices, `restrict(value, options)` the value valid for them;
-    `read(values, options, notices)` a link's value, with notices for what was ignored, and
-    `write(value)` its URL values; `mask(df, value)` the rows of a prepared table that pass;
-    `to_widget(value, options)` and `from_widget(raw)`; `words(value)` for the summary line,
-    `file_part(value)` for a file name ("" for none), `applied(value)` for the data package.
+    """A filter: its FilterState `field` (and FilterOptions' when it `offers` choices), URL
+    `param`, `widget`, `default` (no filter) and value `kind`; and its methods: `offered`,
+    `restrict`, `read` (a link's values, with notices) and `write`, `mask`, `to_widget` and
+    `from_widget`, `words` (summary line), `file_part` (file name), `applied` (data package).
     """
 
     field: str
@@ -203,8 +187,7 @@ class YearsFilter(Filter):
         return year_span(df)
 
     def read(self, values: list[str], options: Any, notices: list[str]) -> tuple[int, int] | None:
-        """Two years (from one or two values, "1988-1994" too), brought into the table's span;
-        each notice names the values as the link has them."""
+        """Two years (from one or two values, "1988-1994" too), brought into the table's span."""
         values = [v for v in values if v.strip()]
         if not values:
             return None
@@ -308,10 +291,6 @@ class SearchFilter(Filter):
         return value
 
 
-def _org_names() -> dict[str, str]:
-    return {code: f"{code} – {name}" for code, name in schema.ORGANIZATIONS.items()}
-
-
 LIST_FILTERS: tuple[ListFilter, ...] = (
     ListFilter(
         "categories", "category", "category", "Category", "All categories", schema.CATEGORIES
@@ -327,7 +306,12 @@ LIST_FILTERS: tuple[ListFilter, ...] = (
         help="Countries other than Azerbaijan that the event involves.",
     ),
     ListFilter(
-        "organizations", "organizations", "org", "Organization", "All organizations", _org_names()
+        "organizations",
+        "organizations",
+        "org",
+        "Organization",
+        "All organizations",
+        {code: f"{code} – {name}" for code, name in schema.ORGANIZATIONS.items()},
     ),
 )
 YEARS, SEARCH = YearsFilter(), SearchFilter()
@@ -338,16 +322,12 @@ FILE_NAME_ORDER: tuple[Filter, ...] = (YEARS, *LIST_FILTERS, SEARCH)
 BY_FIELD: dict[str, Filter] = {f.field: f for f in FILTERS}
 
 
-def _is_default(self: Any) -> bool:
-    return self == type(self)()
-
-
 # What the person asked for: each filter's value, at its default ("all") unless set.
 FilterState = make_dataclass(
     "FilterState",
     [(f.field, f.kind, field(default=f.default)) for f in FILTERS],
     frozen=True,
-    namespace={"is_default": _is_default, "__module__": __name__},
+    namespace={"is_default": lambda self: self == type(self)(), "__module__": __name__},
 )
 # The choices a loaded table offers (`filter_options`), and the ids of its events.
 FilterOptions = make_dataclass(
@@ -368,7 +348,8 @@ def chosen(state: Any, order: Iterable[Filter] = FILTERS) -> list[tuple[Filter, 
 
 def mask(df: pd.DataFrame, state: Any) -> pd.Series:
     """A boolean Series over `df`'s rows: True where the event passes every filter."""
-    df = _prepared(df)
+    if not all(c in df.columns for c in PREPARED_COLUMNS):
+        df = prepare(df)
     keep = pd.Series(True, index=df.index)
     for f, value in chosen(state):
         keep &= f.mask(df, value)
@@ -391,17 +372,15 @@ def filter_options(df: pd.DataFrame) -> Any:
 
 
 def restrict(state: Any, options: Any) -> Any:
-    """`state` made valid for the table: values it does not offer dropped, the years clamped to
-    its span (a range that covers the whole span becomes None: no year filter)."""
+    """`state` made valid for the table: values it does not offer dropped, the years clamped."""
     return replace(
         state, **{f.field: f.restrict(getattr(state, f.field), options) for f in FILTERS}
     )
 
 
 def carried_over(before: Any, old_span: tuple[int, int], options: Any) -> tuple[Any, list[str]]:
-    """The filters when the table changed under them (an upload, its removal, a changed
-    --data file): a years range that was the old table's whole span becomes the new one's, and
-    what is kept or dropped is said."""
+    """The filters made valid for a new table (a years range that was the old whole span
+    becomes the new one's), and sentences saying what was kept or dropped."""
     if before.years is not None and tuple(sorted(before.years)) == tuple(old_span):
         before = replace(before, years=None)
     after = restrict(before, options)
@@ -420,11 +399,8 @@ def carried_over(before: Any, old_span: tuple[int, int], options: Any) -> tuple[
 
 
 def by_date(df: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
-    """`df`'s rows sorted by start, then end (ties keep `df`'s order); only the first `limit`.
-
-    Sorts positions, then takes only the rows kept: sorting a million-row frame itself moves
-    every text column, where the table shows a few thousand rows.
-    """
+    """`df`'s rows sorted by start, then end (ties keep `df`'s order); only the first `limit`."""
+    # Positions are sorted, then only the rows kept are taken: no text column is moved twice.
     order = np.lexsort((df["end"].to_numpy(), df["start"].to_numpy()))
     return df.take(order if limit is None else order[:limit])
 
@@ -444,9 +420,8 @@ def categories_present(df: pd.DataFrame) -> tuple[str, ...]:
 def typed_years(
     first: float, last: float, span: tuple[int, int]
 ) -> tuple[tuple[int, int], str | None]:
-    """Typed start and end years (finite numbers) as a range of whole years within the table's
-    `span`, in order, and a sentence naming the values as typed and what was done with them
-    (None when they were taken as typed)."""
+    """Typed years (finite numbers) as whole years in order within `span`, and a sentence
+    saying what was changed (None when nothing was)."""
     lo, hi = span
     whole = (math.floor(first), math.floor(last))
     start, end = sorted(whole)
@@ -505,7 +480,3 @@ def prepare(df: pd.DataFrame) -> pd.DataFrame:
     )
     out[TEXT_COLUMN] = pd.Series(pd.array(fold_array(joined), dtype=TEXT), index=out.index)
     return out
-
-
-def _prepared(df: pd.DataFrame) -> pd.DataFrame:
-    return df if all(c in df.columns for c in PREPARED_COLUMNS) else prepare(df)

@@ -1,13 +1,7 @@
-"""The view in the URL: the filters and the page's other parameters <-> query parameters.
-
-Each filter's parameter is declared with the filter (`filters.FILTERS`: `category`, `topic`,
-`country` as ISO3, `org`, `years`, `q`); the others here, once each (`PAGE_PARAMS`: `event`, the
-open `view`, the relations view's `year`, the timeline's `zoom`, the map's `map` and `extent`).
-Parsing never raises: unknown or malformed values are dropped and described in a short notice.
-
-Not Streamlit's `bind="query-params"`: a bound widget drops an unknown or malformed value
-without a word, takes no comma-separated or case-folded values and no `years=1988-1994`, so
-old links would lose their notices and some their meaning.
+"""The view in the URL: the filters (declared in `filters.FILTERS`) and the page's other
+parameters (`PAGE_PARAMS`) <-> query parameters. Parsing never raises: what it ignores, a notice
+says. Not Streamlit's `bind="query-params"`, which drops bad values without a word and reads no
+comma-separated, case-folded or `years=1988-1994` values that old links hold.
 """
 
 from __future__ import annotations
@@ -30,6 +24,7 @@ from timeline.filters import (
     restrict,
     short_year,
 )
+from timeline.selection import Span
 from timeline.views import TABS
 
 QueryParams = Mapping[str, str | Iterable[str]]
@@ -37,7 +32,7 @@ QueryParams = Mapping[str, str | Iterable[str]]
 VIEWS: dict[str, str] = {v.value: v.label for v in TABS}
 MAP_MODES: dict[str, str] = {"places": "Places", "countries": "Countries"}
 MAP_EXTENTS: dict[str, str] = {"region": "Region", "world": "World"}
-DEFAULT_VIEW, DEFAULT_MAP, DEFAULT_EXTENT = (next(iter(c)) for c in (VIEWS, MAP_MODES, MAP_EXTENTS))
+DEFAULT_VIEW = next(iter(VIEWS))
 
 
 def _same(value: Any, options: FilterOptions) -> Any:
@@ -70,10 +65,6 @@ def _read_event(values: list[str], options: FilterOptions, notices: list[str]) -
     return next((v for v in values if v in options.event_ids), None)
 
 
-def _event_of_page(event: Any, options: FilterOptions) -> str | None:
-    return event if event in options.event_ids else None
-
-
 def _read_year(values: list[str], options: FilterOptions, notices: list[str]) -> int | None:
     """The relations view's year: one year within the table's span."""
     if not values:
@@ -90,10 +81,6 @@ def _read_year(values: list[str], options: FilterOptions, notices: list[str]) ->
     return year
 
 
-def _year_to_page(year: int | None, options: FilterOptions) -> int:
-    return options.years[1] if year is None else year
-
-
 def _year_of_page(year: Any, options: FilterOptions) -> int | None:
     """The slider's year, within the table's span; None (left out of links) for its last year."""
     lo, hi = options.years
@@ -102,12 +89,11 @@ def _year_of_page(year: Any, options: FilterOptions) -> int | None:
 
 
 _ZOOM_SPLIT = re.compile(r"\s*(?:\.\.|/|,|–|—)\s*")
-Span = tuple[dt.date, dt.date]
 
 
 def _read_zoom(values: list[str], options: FilterOptions, notices: list[str]) -> Span | None:
-    """The timeline's zoom: two dates (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`), from the first day
-    of the first to the last day of the second, within the table's span."""
+    """The timeline's zoom: two partial dates, from the first day of the first to the last day
+    of the second, within the table's span."""
     if not values:
         return None
     said = quoted(values[-1:])
@@ -131,13 +117,8 @@ def _read_zoom(values: list[str], options: FilterOptions, notices: list[str]) ->
     return (max(first, start), min(last, end))
 
 
-def _write_zoom(zoom: Span) -> str:
-    return f"{zoom[0].isoformat()}..{zoom[1].isoformat()}"
-
-
 def _choice(field: str, param: str, key: str, choices: Mapping[str, str], **more: Any) -> PageParam:
-    """A parameter that is one of `choices` (URL value -> label; the first is the default), by
-    the link's last value."""
+    """A parameter that is one of `choices` (URL value -> label; the first is the default)."""
     default = next(iter(choices))
 
     def read(values: list[str], options: FilterOptions, notices: list[str]) -> str:
@@ -156,28 +137,33 @@ def _choice(field: str, param: str, key: str, choices: Mapping[str, str], **more
     return PageParam(field, param, key, read, default=default, **more)
 
 
-def _view_label(view: str, options: FilterOptions) -> str:
-    return VIEWS[view]  # the tabs keep the open tab's label
-
-
 def _view_of_label(label: Any, options: FilterOptions) -> str:
     return next((v for v, shown in VIEWS.items() if shown == label), DEFAULT_VIEW)
 
 
-# The zoom's key is not a widget's: (first day, last day) or None, all of it.
 PAGE_PARAMS: tuple[PageParam, ...] = (
-    PageParam("event", "event", "selected_event", _read_event, of_page=_event_of_page),
-    _choice("view", "view", "view", VIEWS, to_page=_view_label, of_page=_view_of_label),
+    PageParam(
+        "event",
+        "event",
+        "selected_event",
+        _read_event,
+        of_page=lambda event, options: event if event in options.event_ids else None,
+    ),
+    # The tabs keep the open tab's label.
+    _choice("view", "view", "view", VIEWS, to_page=lambda v, _: VIEWS[v], of_page=_view_of_label),
     PageParam(
         "year",
         "year",
         "year",
         _read_year,
-        to_page=_year_to_page,
+        to_page=lambda year, options: options.years[1] if year is None else year,
         of_page=_year_of_page,
         per_table=True,
     ),
-    PageParam("zoom", "zoom", "_zoom", _read_zoom, _write_zoom),
+    # The zoom's key is not a widget's: (first day, last day) or None.
+    PageParam(
+        "zoom", "zoom", "_zoom", _read_zoom, lambda z: f"{z[0].isoformat()}..{z[1].isoformat()}"
+    ),
     _choice("map_mode", "map", "map_mode", MAP_MODES),
     _choice("extent", "extent", "map_extent", MAP_EXTENTS),
 )
@@ -231,6 +217,5 @@ def to_query_params(state: Any, event: str | None = None, **page: Any) -> dict[s
 
 
 def normalize_params(params: QueryParams) -> dict[str, list[str]]:
-    """`params` with every value as a list of strings and only this app's parameters, for
-    comparing the URL a browser holds with the one the app last wrote."""
+    """`params` as lists of strings, this app's parameters only: to compare two URLs."""
     return {name: _values(params, name) for name in PARAMS if _values(params, name)}
