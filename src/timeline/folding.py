@@ -1,7 +1,5 @@
-"""Text folded for searching: lower case, without accents, punctuation as typed on any
-keyboard ("Volontè" -> "volonte", "Bakı" -> "baki", "–" -> "-"). The search text of a table
-(`filters.prepare`) and a query (`normalize_query`) are folded the same way, with Arrow's
-kernels: no per-row Python.
+"""Text folded for searching: lower case, no accents, punctuation as any keyboard types it
+("Volontè" -> "volonte", "Bakı" -> "baki", "–" -> "-"), for a table's search text and a query.
 """
 
 from __future__ import annotations
@@ -52,15 +50,14 @@ def _contiguous(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
 
 
 def normalize_text(values: pd.Series) -> pd.Series:
-    """Lower-case, accent-free text for searching: "Volontè" -> "volonte", "Bakı" -> "baki".
-    Vectorised with Arrow kernels; rows of plain ASCII skip everything but lower-casing."""
+    """`values` folded for searching, as a Series of the same index."""
     arr = pa.array(values.astype(TEXT).fillna(""))
     return pd.Series(pd.array(fold_array(arr), dtype=TEXT), index=values.index)
 
 
 def fold_array(arr: pa.Array | pa.ChunkedArray) -> pa.ChunkedArray:
-    """An Arrow string array folded (`normalize_text`), in slices of `_ROWS_PER_SLICE` rows on a few
-    threads (Arrow's kernels release the GIL): faster, and only slices are ever copied."""
+    """An Arrow string array folded for searching, as one contiguous chunk."""
+    # Slices on a few threads (Arrow's kernels release the GIL); only slices are ever copied.
     slices = [arr.slice(i, _ROWS_PER_SLICE) for i in range(0, len(arr), _ROWS_PER_SLICE)]
     if len(slices) <= 1:
         return pa.chunked_array([_normalized_slice(s) for s in slices], type=arr.type)
@@ -78,15 +75,10 @@ def _normalized_slice(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
 
 
 def _letter_changes(letters: set[str]) -> dict[str, str] | None:
-    """What each of `letters` (lower-case, non-ASCII) becomes when folded, for those that
-    change; None when replacing them one by one would not give what `_fold_whole` gives.
-
-    Tables use few distinct non-ASCII letters, so replacing each one that changes in its own
-    pass is much faster than decomposing every string (see the benchmark). It gives
-    the same text as decomposing whole strings when every result is made of base characters
-    (combining class 0), because canonical reordering then moves nothing that is kept, and
-    no result holds a letter that is itself replaced.
-    """
+    """What each of `letters` (lower-case, non-ASCII) that changes becomes when folded; None
+    when replacing them one by one would not give what `_fold_whole` gives."""
+    # Letter by letter equals decomposing whole strings when every result is of base characters
+    # (canonical reordering then moves nothing kept) and none holds a letter itself replaced.
     changes = {c: f for c in letters if (f := _fold_char(c)) != c}
     kept = {x for c in letters for x in changes.get(c, c)}
     if (
@@ -131,9 +123,8 @@ def _fold_char(char: str) -> str:
 
 
 def _non_ascii_letters(arr: pa.Array) -> set[str]:
-    """The distinct non-ASCII characters in a string array (without building Python strings
-    per row: the UTF-8 bytes minus their ASCII bytes are still UTF-8). Read in slices, so that
-    no copy of the whole text is made."""
+    """The distinct non-ASCII characters in a string array."""
+    # The UTF-8 bytes without their ASCII bytes are still UTF-8; in slices, so no whole copy.
     data = arr.buffers()[2]
     if data is None:
         return set()

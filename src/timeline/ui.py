@@ -1,9 +1,6 @@
 """Streamlit glue for app.py: the widget keys, cached loading, the sidebar's filters, the URL
-and selections, the views' charts, the map's controls.
-
-With `viewcache` (the per-process view cache), `scripts` (the page's own scripts and style)
-and `serving` (the server's guards), the only modules of the package that import Streamlit.
-The logic they wire up lives in plain, tested modules (loading, filters, url_state, views).
+and selections, the views' charts, the map's controls. The logic it wires up lives in plain,
+tested modules (loading, filters, url_state, views).
 """
 
 from __future__ import annotations
@@ -14,7 +11,7 @@ import io
 import logging
 import math
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +30,7 @@ from timeline.filters import (
     restrict,
     typed_years,
 )
-from timeline.io import Problem, problems_found, shown, upload_limits
+from timeline.io import problems_found, shown, upload_limits
 from timeline.loading import DEFAULT_DATA, Loaded, data_path, load_file, load_table
 from timeline.views import TABS, View
 
@@ -71,8 +68,7 @@ TIMELINE_KEY = (
 )
 
 
-# ---------------------------------------------------------------------------------------------
-# Plain helpers
+# --- Plain helpers -------------------------------------------------------------------------------
 
 
 def note(text: str, where: Any = st) -> None:
@@ -88,9 +84,8 @@ _BOX_STYLE = {
 
 
 def plain(text: str, kind: str = "info", where: Any = st) -> None:
-    """Text shown exactly as typed, in an info or error box: through st.html, escaped, never
-    through Markdown, so that values from a URL, a file name or a table make no links, icons
-    or colours. For anything that holds a user-supplied string."""
+    """Text shown exactly as typed (escaped HTML, never Markdown) in an info or error box: for
+    anything that holds a user-supplied string."""
     role = "alert" if kind == "error" else "status"
     where.html(
         f'<div class="plain-{kind}" role="{role}" style="{_BOX_STYLE[kind]};padding:0.75rem 1rem;'
@@ -107,28 +102,11 @@ def plain_note(text: str, where: Any = st) -> None:
     )
 
 
-def problems_frame(problems: Sequence[Problem]) -> pd.DataFrame:
-    """The loader's problems as a table: line, column, value (cut and escaped as the command
-    line shows them: a cell may be megabytes long), problem."""
-    return pd.DataFrame(
-        {
-            "Line": [str(p.line) if p.line else "whole file" for p in problems],
-            "Column": [shown(p.column) for p in problems],
-            "Value": [shown(p.value or "") for p in problems],
-            "Problem": [p.message for p in problems],
-        }
-    )
+# --- Loading (cached per process) ----------------------------------------------------------------
 
 
-# ---------------------------------------------------------------------------------------------
-# Loading (cached per process)
-
-
-# st.cache_resource, not st.cache_data: cache_data pickles the answer when it stores it and
-# unpickles a copy on every rerun, which for a million events is seconds and another copy of
-# the frame in memory per rerun. cache_resource hands every run the same object, so the frame
-# is shared and must be treated as read-only: nothing in the app writes to it (filters and
-# figures select rows into new frames; `apply_filters` with no filter returns it as is).
+# Not st.cache_data, which unpickles a copy of the frame on every rerun: every run shares this
+# one, so nothing in the app may write to it.
 @st.cache_resource(show_spinner="Loading the event table…", max_entries=2)
 def _load_path(path: str, mtime_ns: int, size: int) -> Loaded:
     loaded = load_file(path, background=True)
@@ -138,10 +116,8 @@ def _load_path(path: str, mtime_ns: int, size: int) -> Loaded:
 
 
 def load_upload(data: bytes, name: str, file_id: str | None = None) -> Loaded:
-    """The uploaded table, read once per session and file (`file_id`, the uploader's, else a
-    hash of `data`): kept in the session's state, so it lives as long as the session that
-    uploaded it (timeline.serving ends the sessions that are gone) and no other session can
-    push it out or see it."""
+    """The uploaded table, read once per session and file (`file_id`, else a hash of `data`),
+    kept in the session's state: no other session can see it or push it out."""
     key = (file_id or hashlib.sha256(data).hexdigest(), name)
     kept = st.session_state.get(S_UPLOAD)
     if kept is not None and kept[:2] == key:
@@ -153,9 +129,9 @@ def load_upload(data: bytes, name: str, file_id: str | None = None) -> Loaded:
 
 
 def session_upload(upload: Any) -> Loaded | None:
-    """The table of the uploader's file (`load_upload`), or None without one: a removed
-    upload's table is let go at once. A run that keeps the same file neither copies nor
-    hashes its bytes: every click reruns the script."""
+    """The table of the uploader's file (`load_upload`), or None without one (a removed
+    upload's table is let go at once)."""
+    # Every click reruns the script: the same file's bytes are neither copied nor hashed again.
     if upload is None:
         st.session_state.pop(S_UPLOAD, None)
         return None
@@ -182,17 +158,22 @@ def load_path(path: Path) -> Loaded:
 
 
 def show_problems(loaded: Loaded, headline: str) -> None:
-    """A page-level error naming the file and how many problems it has (as the command line
-    counts them), with the loader's list of the first ones and its line about the rest."""
+    """A page-level error naming the file and its count of problems, with the first ones."""
     found = problems_found(max(loaded.problem_count, len(loaded.problems)), loaded.count_is_a_floor)
     plain(f"{headline} {loaded.name}: {found}.", "error")
-    st.dataframe(problems_frame(loaded.problems), hide_index=True, width="stretch")
+    problems = loaded.problems
+    frame = {  # cut and escaped as the command line shows them: a cell may be megabytes long
+        "Line": [str(p.line) if p.line else "whole file" for p in problems],
+        "Column": [shown(p.column) for p in problems],
+        "Value": [shown(p.value or "") for p in problems],
+        "Problem": [p.message for p in problems],
+    }
+    st.dataframe(pd.DataFrame(frame), hide_index=True, width="stretch")
     if loaded.summary:
         plain_note(loaded.summary)
 
 
-# ---------------------------------------------------------------------------------------------
-# Filter state and the page's parameters <-> widgets <-> URL
+# --- Filter state and the page's parameters <-> widgets <-> URL ----------------------------------
 
 
 def _current_params() -> dict[str, list[str]]:
@@ -211,10 +192,9 @@ def _widgets() -> FilterState:
 
 
 def restore_from_url(options: FilterOptions) -> tuple[str, ...]:
-    """On a new session, or when the URL changed outside the app (Back, Forward, an edited
-    link), set the filters and the page's parameters from it; else keep the widgets' values,
-    made valid for this table (it may have changed). Returns the notices about values in the
-    URL that were ignored. Call before the widgets."""
+    """Set the filters and page parameters from the URL when it is new to the session (Back, an
+    edited link), else keep the widgets' values made valid for this table; returns the URL's
+    notices. Call before the widgets."""
     ss = st.session_state
     current = _current_params()
     if ss.get(S_URL) != current:
@@ -274,10 +254,8 @@ def download(
     disabled: bool,
     help: str | None = None,
 ) -> None:
-    """A download button whose file is written only when it is clicked. A file sent with the
-    page would be a new media file on every run, which the browser fetches at once to check
-    it; after a few quick reruns Streamlit has already dropped it, and the check ends in a 404.
-    """
+    """A download button whose file is written only when it is clicked."""
+    # A file sent with the page is a new media file each run, which quick reruns drop: a 404.
     zipped = file_name.endswith(".zip")
     st.download_button(
         label,
@@ -335,10 +313,8 @@ def _years(f: Filter, options: FilterOptions) -> None:
     # One horizontal container, not two columns: a block fewer to send on every run.
     row = st.container(horizontal=True, gap="small", wrap=False)
     for key, label in ((K_YEAR_FROM, "From"), (K_YEAR_TO, "To")):
-        # No min_value/max_value: the browser would refuse an out-of-range year without a
-        # word; _on_typed_years clamps it and says so. A float box, shown without decimals:
-        # the browser reads an int box with parseInt ("1e5" as 1, twenty digits refused), a
-        # float one with parseFloat, so the notice can name the number typed.
+        # No bounds: the browser would refuse a year without a word (_on_typed_years says so).
+        # A float box: an int one is read with parseInt ("1e5" as 1), so no notice could say it.
         row.number_input(
             label,
             key=key,
@@ -354,8 +330,7 @@ def _years(f: Filter, options: FilterOptions) -> None:
 
 
 def _on_typed_years(options: FilterOptions) -> None:
-    """The typed years set the slider: whole years within the table's span and in order,
-    saying so when they had to be changed (an emptied box takes the slider's year back)."""
+    """The typed years set the slider (`typed_years`); an emptied box takes the slider's back."""
     ss = st.session_state
     slider = [float(y) for y in ss.get(YEARS.param) or options.years]
     # Not finite only from a client other than the page (the box refuses them): the slider's.
@@ -391,8 +366,7 @@ def reset_button(options: FilterOptions, state: FilterState) -> None:
     )
 
 
-# ---------------------------------------------------------------------------------------------
-# Selections
+# --- Selections ----------------------------------------------------------------------------------
 
 
 def _select_event(event_id: str | None, *, from_table: bool = False) -> None:
@@ -405,10 +379,8 @@ def _select_event(event_id: str | None, *, from_table: bool = False) -> None:
 def on_chart_select(
     key: str, options: FilterOptions, to_time: Callable[[float], Any] | None = None
 ) -> Callable[[], None]:
-    """A callback for st.plotly_chart(on_select=...): a stretch of time dragged across the
-    timeline (its x read through `to_time`), or a clicked cluster, becomes the zoom; a
-    clicked event becomes the selected event; a clicked country (choropleth) becomes the
-    country filter."""
+    """A callback for st.plotly_chart(on_select=...): a dragged stretch of time (x through
+    `to_time`) or a cluster becomes the zoom, an event the selection, a country the filter."""
 
     def callback() -> None:
         picked = st.session_state.get(key)
@@ -429,8 +401,8 @@ def on_chart_select(
 
 
 def events_table(table: labels.TableView, n: int) -> None:
-    """The events table view of the `n` filtered events: `table` holds the first of them by
-    date; a click on a cell selects its event."""
+    """The events table of the `n` filtered events (`table`: the first by date); a click on a
+    cell selects its event."""
     if n > labels.TABLE_MAX:
         note(
             f"The first {labels.TABLE_MAX:,} of the {labels.event_count(n)}, by date: narrow "
@@ -450,8 +422,7 @@ def events_table(table: labels.TableView, n: int) -> None:
         hide_index=True,
         width="stretch",
         on_select=selected,
-        # A cell, not a row: a click (or tap) on any cell, or the arrow keys, select its
-        # event. Row selection takes Shift+Space, which nobody guesses, and a checkbox.
+        # A cell, not a row: row selection takes Shift+Space, which nobody guesses, or a checkbox.
         selection_mode="single-cell",
         column_config={
             "Title": st.column_config.TextColumn(width="large"),
@@ -476,26 +447,23 @@ def zoom_out() -> None:
 
 
 def chart(fig: Any, key: str, on_select: Callable[[], None] | None, alt: str, **kw: Any) -> None:
-    """st.plotly_chart with the app's settings: the base map from /app/static/, no logo; a
-    click selects points unless `kw` says otherwise."""
+    """st.plotly_chart with the app's settings; a click selects points unless `kw` says not."""
     if on_select is not None:
         kw = {"on_select": on_select, "selection_mode": "points", **kw}
-    # No zoom on the mouse wheel: over a map it would catch the page's scrolling (the map's
-    # buttons zoom instead).
+    # No zoom on the mouse wheel: over a map it would catch the page's scrolling.
     config = {"topojsonURL": "/app/static/", "displaylogo": False, "scrollZoom": False}
     st.plotly_chart(fig, key=key, config=config, width="stretch", alt=alt, **kw)
 
 
 def view_tabs() -> list[tuple[View, Any]]:
-    """The page's tabs (`views.TABS`), each with its view, tracking which is open so that
-    only its content is computed and sent (`tab.open`)."""
+    """The page's tabs (`views.TABS`), each with its view; `tab.open` says which is open."""
     tabs = st.tabs([v.label for v in TABS], key=K_VIEW, on_change="rerun")
     return list(zip(TABS, tabs, strict=True))
 
 
 def show_view(view: View, views: Any, n: int) -> None:
-    """A view drawn from its declaration (`views.TABS`): its text, or its charts of the
-    `n` filtered events (built by `views`, a viewcache.Views), their alt text and notes."""
+    """A view drawn from its declaration: its text, or its charts of the `n` filtered events
+    (built by `views`, a viewcache.Views) with their notes."""
     if view.text:
         st.markdown(view.text)
     for c in view.charts:
@@ -504,13 +472,12 @@ def show_view(view: View, views: Any, n: int) -> None:
             note(line)
 
 
-# ---------------------------------------------------------------------------------------------
-# The map tab
+# --- The map tab ---------------------------------------------------------------------------------
 
 
 def map_controls() -> tuple[str, bool]:
-    """The map tab's mode (Places or Countries) and extent (the events' region or the world)
-    radios; returns the mode as the URL names it, and whether to show the whole world."""
+    """The map's mode and extent radios: the mode as the URL names it, and whether to show the
+    whole world."""
     left, right = st.columns(2)
     mode = left.radio(
         "Show",
@@ -531,10 +498,8 @@ def map_controls() -> tuple[str, bool]:
 
 
 def place_picker(here: pd.DataFrame, event_id: str) -> None:
-    """Under the places map: when the selected event shares its place with other events shown
-    (`here`: maps.events_at_place), a list of them to choose another (a click on a place
-    selects its newest). As the events table: the first `labels.TABLE_MAX` (newest first),
-    the selected event always among them, and a line saying how many more."""
+    """When the selected event shares its place with others shown (`here`), a list of them
+    (the newest `labels.TABLE_MAX` and the selected one) to choose another."""
     if len(here) < 2:
         return
     # Every option goes to the browser on every run: a crowded place would send all its events.
