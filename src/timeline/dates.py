@@ -11,19 +11,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 # ASCII digits only (Python's `\d` would also take "١٩٩٤"); the same pattern serves Arrow.
-DATE_RE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
-_NAMED_DATE_RE = r"^(?P<year>[0-9]{4})(?:-(?P<month>[0-9]{2})(?:-(?P<day>[0-9]{2}))?)?$"
+DATE_RE = re.compile(r"^(?P<year>[0-9]{4})(?:-(?P<month>[0-9]{2})(?:-(?P<day>[0-9]{2}))?)?$")
 _MONTHS = tuple(calendar.month_name)  # index 1..12, English regardless of the machine's locale
 
 
 def parse_dates(values: pd.Series) -> pd.DataFrame:
-    """Parse partial dates to their period: columns `first` and `last` day, and `precision`.
-
-    Empty strings and anything that is not a real date give NaT and a missing precision;
-    the caller decides whether that is an error.
-    """
-    # The loader parses the same date column several times (two cell rules, then the typed
-    # frame): Arrow arrays are immutable, so the answer for one is kept and given again.
+    """Partial dates as their periods: columns `first` and `last` day, and `precision`; NaT and
+    a missing precision for anything that is not a real date."""
+    # The loader parses a date column several times: an immutable Arrow array's answer is kept.
     arrow = values.array.__arrow_array__() if hasattr(values.array, "__arrow_array__") else None
     with _RECENT_LOCK:
         kept = _RECENT.get(id(arrow)) if arrow is not None else None
@@ -43,10 +38,8 @@ def parse_dates(values: pd.Series) -> pd.DataFrame:
     return result
 
 
-# id(Arrow array) -> (the array, its parsed dates), the last few columns parsed. The array is
-# kept with its answer, so its id cannot be reused by another array while the entry exists.
-# Streamlit's sessions run on threads of one process and share it: the lock keeps a look-up or
-# an eviction from seeing another thread's half-done change. Parsing itself runs outside it.
+# id(Arrow array) -> (the array, its parsed dates); keeping the array keeps its id from reuse.
+# Sessions are threads of one process: the lock guards look-ups and evictions, not parsing.
 _RECENT: dict[int, tuple[object, pd.DataFrame]] = {}
 _RECENT_LOCK = threading.Lock()
 _KEEP_RECENT = 4
@@ -55,7 +48,7 @@ _KEEP_RECENT = 4
 def _parse_unique(uniques: object) -> pd.DataFrame:
     # Arrow's regex kernel: the Python one would be called once per distinct value.
     texts = pa.array(pd.Series(uniques, dtype="string").astype(object), type=pa.string())
-    parts = pc.extract_regex(texts, _NAMED_DATE_RE)
+    parts = pc.extract_regex(texts, DATE_RE.pattern)
     year, month, day = (
         pd.Series(parts.field(g).to_numpy(zero_copy_only=False), dtype=object)
         .replace("", None)

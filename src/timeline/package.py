@@ -1,9 +1,6 @@
-"""A download people can cite: the filtered CSV in a zip with a Frictionless Data Package
-descriptor (`datapackage.json`) that says what the columns hold, under which licence, which
-sources the rows cite, how the rows were chosen and how to cite them.
-
-The descriptor follows the Data Package v1 specification (tabular data resource, Table
-Schema); `frictionless validate datapackage.json` checks it against the CSV beside it.
+"""A download people can cite: the filtered CSV in a zip with its Frictionless Data Package v1
+descriptor (`datapackage.json`): what the columns hold, the licence, the sources the rows cite,
+the filters that chose them and a citation.
 """
 
 from __future__ import annotations
@@ -20,6 +17,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import pandas as pd
 
 from timeline import schema
+from timeline.dates import DATE_RE
 from timeline.export import export_filename, to_csv_bytes
 from timeline.filters import FilterState, chosen
 from timeline.labels import event_count
@@ -32,7 +30,8 @@ LICENSE: dict[str, str] = {
     "path": "https://creativecommons.org/licenses/by/4.0/",
 }
 DESCRIPTOR = "datapackage.json"
-_DATE = "[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?"  # a partial date (timeline.dates)
+# Table Schema patterns are XML Schema regexes: anchored, their groups plain.
+_DATE = re.sub(r"\(\?(P<\w+>|:)", "(", DATE_RE.pattern).strip("^$")
 
 
 # Columns whose cells may begin like a spreadsheet formula, so that the CSV writes them with a
@@ -46,8 +45,8 @@ GUARD_NOTE = (
 
 
 def _constraints(column: str) -> dict[str, Any]:
-    """A column's Table Schema constraints (`schema`'s rules), holding for its cells as the CSV
-    writes them (formula guard included)."""
+    """A column's Table Schema constraints (`schema`'s rules), for its cells as the CSV writes
+    them (formula guard included)."""
     rules: dict[str, Any] = {"required": True} if column in schema.REQUIRED else {}
     if column == "id":
         # schema.ID_RE; an id that begins with "-" is written "'-" (GUARD_NOTE).
@@ -59,7 +58,7 @@ def _constraints(column: str) -> dict[str, Any]:
     elif column in schema.LIST_COLUMNS:
         codes = schema.list_vocabulary(column)
         item = "[A-Z]{3}" if column == "countries" else "|".join(map(re.escape, codes))
-        rules["pattern"] = f"({item})(;({item}))*"
+        rules["pattern"] = f"({item})({re.escape(schema.LIST_SEP)}({item}))*"
     elif column in schema.COORDINATE_BOUNDS:
         _, low, high = schema.COORDINATE_BOUNDS[column]
         rules |= {"minimum": low, "maximum": high}
