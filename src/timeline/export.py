@@ -1,13 +1,8 @@
 """The filtered events as CSV in data/events.csv's schema, and a file name that says what it is.
 
-Safe to open in a spreadsheet (OWASP "CSV injection"): a text cell that begins with `=`, `+`,
-`-`, `@`, a tab or a carriage return (or a full-width `＝ ＋ － ＠`) is written with a `'` in front
-(`=HYPERLINK(...)` -> `'=HYPERLINK(...)`), so no spreadsheet runs it as a formula. The loader
-removes that one `'` again (`timeline.csvsafe`), so a downloaded file loads back to the same
-events, passes `python -m timeline validate` whatever its lengths, and a table without such
-cells, like data/events.csv, is written byte for byte as it was. Ids, dates, codes and URLs
-cannot begin with those characters except an id beginning with `-`, which is quoted the same
-way. Coordinates are numbers, written as numbers (`-73.968`): spreadsheets read them as numbers.
+A cell that a spreadsheet would run as a formula gets a `'` in front (`timeline.csvsafe`, which
+the loader undoes): a download loads back to the same events, and data/events.csv is written
+byte for byte as it is.
 """
 
 from __future__ import annotations
@@ -23,8 +18,6 @@ from timeline.csvsafe import quote_formulas
 from timeline.filters import FILE_NAME_ORDER, FilterState, by_date, chosen
 
 FILE_PREFIX = "azerbaijan-relations"
-# The coordinates as the file wrote them ("40.1800"): `read_events(..., coordinate_text=True)`.
-COORDINATE_TEXT = schema.COORDINATE_TEXT
 
 
 def _coordinate(value: float) -> str:
@@ -44,11 +37,11 @@ def to_csv_frame(df: pd.DataFrame) -> pd.DataFrame:
         if col in schema.LIST_COLUMNS:
             joined = pd.Series([schema.LIST_SEP.join(v) for v in values], index=df.index)
             out[col] = quote_formulas(joined).to_numpy(dtype=object)
-        elif col in COORDINATE_TEXT:
+        elif col in schema.COORDINATE_TEXT:
             written = pd.Series([_coordinate(v) for v in values], index=df.index, dtype=object)
-            if COORDINATE_TEXT[col] in df.columns:
-                # The text as the file wrote it, where it still says the frame's value.
-                kept = df[COORDINATE_TEXT[col]]
+            if schema.COORDINATE_TEXT[col] in df.columns:
+                # The text as the file wrote it ("40.1800"), where it still says the frame's value.
+                kept = df[schema.COORDINATE_TEXT[col]]
                 number = pd.to_numeric(kept.replace("", None), errors="coerce")
                 same = kept.notna() & ((number == values) | (number.isna() & values.isna()))
                 written = kept.where(same, written)
@@ -59,8 +52,8 @@ def to_csv_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_csv_bytes(df: pd.DataFrame) -> bytes:
-    """UTF-8 CSV of `df` (a frame from `timeline.io.read_events`, filtered or not): the header
-    and the rows as `data/events.csv` writes them, `\\n` line ends, quotes only where needed."""
+    """UTF-8 CSV of `df` (a table as read, filtered or not) as `data/events.csv` writes it:
+    `\\n` line ends, quotes only where needed."""
     frame = to_csv_frame(df)
     if not any(frame[col].str.contains("\r", regex=False).any() for col in frame.columns):
         return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")

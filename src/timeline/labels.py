@@ -18,8 +18,7 @@ from timeline import schema
 from timeline.dates import format_period
 from timeline.filters import FilterState, by_date, chosen
 
-# The texts of dates and lists, kept across calls: the views of every filter state ask for
-# the same ones again. Bounded, for tables with a great many distinct dates.
+# Kept across calls (every filter state's views ask for the same texts), within a bound.
 _KEEP = 1 << 16
 
 
@@ -61,8 +60,8 @@ LABELS = ("date", *_WRITE)
 
 
 def label_texts(df: pd.DataFrame, columns: Sequence[str] = LABELS) -> dict[str, np.ndarray]:
-    """`event_labels`' columns named in `columns`, as object arrays (None: a category the
-    schema does not know), without the frame: what a figure needs of them, at less cost."""
+    """`event_labels`' `columns` as object arrays, without the frame (None: an unknown
+    category)."""
     return {
         c: _periods(df) if c == "date" else schema.map_distinct(df[c], _WRITE[c]).to_numpy()
         for c in columns
@@ -128,17 +127,16 @@ TABLE_MAX = 1000  # rows the events table sends to the browser; the download has
 
 @dataclass(frozen=True)
 class TableView:
-    """The table as the page sends it: its rows as Arrow (what Streamlit sends anyway: made
-    once per view, not on every run) and each row's event id, for a click on a row."""
+    """The table as the page sends it: its rows as Arrow (made once per view, not per run) and
+    each row's event id."""
 
     rows: pa.Table
     ids: tuple[str, ...]
 
 
 def table_view(df: pd.DataFrame, limit: int | None = None) -> TableView:
-    """The events as the table shows them, sorted by date (the first `limit` of them): their
-    date, title, category, countries, organizations, topics and source, and their ids. Arrow
-    made straight from the label texts (`label_texts`), without a frame of them."""
+    """The first `limit` events by date as the table shows them (Arrow straight from
+    `label_texts`, without a frame of them), and their ids."""
     df = by_date(df, limit)
     texts = label_texts(df)
 
@@ -165,8 +163,7 @@ def period_label(first: pd.Timestamp, last: pd.Timestamp) -> str:
 
 
 def event_count(n: int, number: str | None = None) -> str:
-    """A number of events in words, singular for one: "1 event", "1,000 events"; `number` is
-    how the number is written (default "1,000"). Every count of events on the page says it so."""
+    """A number of events in words: "1 event", "1,000 events" (`number`: the number as written)."""
     return f"{number or f'{n:,}'} {'event' if n == 1 else 'events'}"
 
 

@@ -1,6 +1,6 @@
-"""The page's own scripts and style, each static text with no value from a table or a URL in it:
-the check for a link Streamlit dropped, the theme probe, the sidebar that closes after a choice
-on a phone, one-tap selection and the page's style."""
+"""The page's own scripts and style: the dropped-link check, the theme probe, the sidebar that
+closes after a choice on a phone, one-tap selection. Each is static text: no value from a table
+or a URL is in it, which is what makes them safe to run."""
 
 from __future__ import annotations
 
@@ -11,8 +11,7 @@ from timeline.filters import FilterState
 from timeline.ui import K_THEME, K_TIMELINE, S_LAST_FILTERS, S_RUNS, S_TYPED, S_URL
 
 # Streamlit drops a query string of more than 1,000 parameters or 512 KiB without a word
-# (streamlit.runtime.state.query_params.sanitize_query_string): the server then sees no
-# parameters at all. The browser still has the whole address, so a script there says so.
+# (query_params.sanitize_query_string); the browser still has it, so a script there says so.
 _DROPPED_LINK_SCRIPT = """
 <div id="dropped-link" role="alert" style="display:none;padding:0.6rem 0.9rem;
   border-radius:0.5rem;background:rgba(255,189,69,0.2)"></div>
@@ -33,17 +32,13 @@ _DROPPED_LINK_SCRIPT = """
 
 def say_if_link_was_dropped() -> None:
     """On a new session that received no parameters, tell the person if their link had too
-    many for Streamlit (checked in the browser, which still has the address)."""
+    many for Streamlit."""
     if S_URL not in st.session_state and not st.query_params:
-        # Static text with no value from the link in it: safe to run as a script.
         st.html(_DROPPED_LINK_SCRIPT, unsafe_allow_javascript=True)
 
 
-# Reports the page's theme when it is not the one the figures were drawn for: on the first run
-# st.context.theme can be the wrong one, and a change of theme (the system's, or the settings
-# menu's) reruns nothing by itself. It reads the page's own background, so it follows whatever
-# Streamlit shows; the rerun its report starts draws the figures again. Static code: no value
-# from a table or a URL reaches it.
+# Reports the page's theme, read from its background, when the figures were drawn for the other:
+# st.context.theme can be wrong on the first run, and a change of theme reruns nothing itself.
 _THEME_JS = """
 export default function (component) {
   const { setStateValue, data } = component;
@@ -69,9 +64,8 @@ _theme_probe = st.components.v2.component("timeline_page_theme", js=_THEME_JS)
 
 
 def dark_page() -> bool:
-    """Whether the page is dark: as the page last reported it (`follow_page_theme`), else
-    Streamlit's theme as the browser sends it with each run (the app's theme is not fixed: it
-    follows prefers-color-scheme or the settings menu). Unknown (AppTest) counts as light."""
+    """Whether the page is dark: as it last reported (`follow_page_theme`), else as the browser
+    sends Streamlit's theme with each run; unknown (AppTest) counts as light."""
     reported = st.session_state.get(K_THEME)
     if reported is not None and reported.get("dark") is not None:
         return bool(reported["dark"])
@@ -84,11 +78,8 @@ def follow_page_theme(dark: bool) -> None:
     _theme_probe(key=K_THEME, data={"drawn": dark}, on_dark_change=lambda: None)
 
 
-# A narrow screen: Streamlit lays the open sidebar over the page and closes it only on a tap
-# outside it. After a filter choice this clicks Streamlit's own "Collapse sidebar" button when
-# the sidebar covers the page, so the person sees what the choice did; the on-screen keyboard
-# is put away first. Static text: no value from a table or a link is in it. {run} makes each
-# one a new element, which runs again.
+# On a narrow screen the open sidebar covers the page: after a filter choice this clicks its
+# own "Collapse sidebar" button, so the person sees what the choice did. {run}: a new element.
 _CLOSE_SIDEBAR = """<script data-run="{run}">
 (() => {{
   const sidebar = document.querySelector('[data-testid="stSidebar"]');
@@ -105,9 +96,8 @@ _CLOSE_SIDEBAR = """<script data-run="{run}">
 
 
 def close_sidebar_after_a_choice(state: FilterState) -> None:
-    """On a run that follows a change of the filters, get the sidebar out of the way where it
-    covers the page (a phone); not after a typed year, as the other year may come next. Call
-    once per run, after the filters."""
+    """After a change of the filters (not a typed year: the other may come next), close the
+    sidebar where it covers the page. Call once per run, after the filters."""
     ss = st.session_state
     last = ss.get(S_LAST_FILTERS)
     ss[S_LAST_FILTERS] = state
@@ -117,10 +107,8 @@ def close_sidebar_after_a_choice(state: FilterState) -> None:
         st.sidebar.html(_CLOSE_SIDEBAR.format(run=ss[S_RUNS]), unsafe_allow_javascript=True)
 
 
-# Plotly (in Streamlit 1.67) selects a point on a tap only when a hover already picked it,
-# and a touch makes no hover before the tap ends: the first tap on the timeline only showed
-# the hover label, the second selected. A hover at the touch point, as a mouse would make,
-# lets one tap select. Static text, no value from a table or a link; added once per page.
+# Plotly selects a point on a tap only when a hover picked it, and a touch makes no hover before
+# the tap ends: a hover at the touch point, as a mouse makes, lets one tap select.
 _TAP_SELECTS = """<script>
 if (!window.__tapSelects) {
   window.__tapSelects = true;
@@ -152,6 +140,6 @@ _PAGE_STYLE = (
 
 
 def page_style_and_scripts() -> None:
-    """The page's style and the one-tap script (`_TAP_SELECTS`) in the sidebar, as one
-    element: every element costs each run a message and the browser a redraw."""
+    """The page's style and the one-tap script, as one element of the sidebar (each element
+    costs every run a message)."""
     st.sidebar.html(_PAGE_STYLE + _TAP_SELECTS, unsafe_allow_javascript=True)

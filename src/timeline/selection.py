@@ -1,8 +1,5 @@
-"""Clicks coming back from the page: st.plotly_chart(on_select=...) and
-st.dataframe(on_select=...) selections, read as an event id, a country or a row.
-
-Event points carry the event id first in their customdata (`figures`); choropleth points carry
-the country's ISO3 code as their location.
+"""Clicks coming back from the page (plotly_chart and dataframe selections), read as an event
+id (first in a point's customdata), a country (a choropleth point's location), a zoom or a row.
 """
 
 from __future__ import annotations
@@ -38,8 +35,7 @@ def _first_customdata(point: Mapping[str, Any]) -> Any:
 
 
 def selected_event_id(selection: Mapping[str, Any] | None) -> str | None:
-    """The event id of the first clicked event point in a plotly_chart selection, if any
-    (choropleth countries are not events: see `selected_country`)."""
+    """The event id of the first clicked event point (not a country) in a selection, if any."""
     for point in _points(selection):
         if point.get("location"):
             continue
@@ -63,9 +59,8 @@ def _day(value: Any) -> dt.date | None:
 def selected_span(
     selection: Mapping[str, Any] | None, to_time: Callable[[float], Any] | None = None
 ) -> Span | None:
-    """The stretch of time a timeline selection asks to zoom to: a box dragged across it (its
-    x read through `to_time`, which turns a position on the axis into a time), or a click on
-    a cluster (`ZOOM_PREFIX` first/last). None for anything else."""
+    """The stretch of time a timeline selection asks to zoom to: a dragged box (x positions
+    read through `to_time`) or a clicked cluster (`ZOOM_PREFIX` first/last); else None."""
     for box in _picked(selection, "box"):
         xs = box.get("x") if isinstance(box, Mapping) else None
         if to_time is not None and isinstance(xs, list | tuple) and len(xs) == 2:
@@ -95,7 +90,7 @@ def selected_country(selection: Mapping[str, Any] | None) -> str | None:
 
 
 def selected_row(selection: Mapping[str, Any] | None) -> int | None:
-    """The row position of the first selected row, or else of the first selected cell (a
-    [row, column] pair), in an st.dataframe selection, if any."""
+    """The row of the first selected row, or else cell ([row, column]), in an st.dataframe
+    selection, if any."""
     rows = [*_picked(selection, "rows"), *(cell[0] for cell in _picked(selection, "cells"))]
     return int(rows[0]) if rows else None

@@ -1,6 +1,5 @@
-"""The page's views (its tabs), each declared once: its URL value (`view=`), its tab's label and
-what it shows. A view of charts or text is drawn from its declaration alone (`ui.show_view`);
-the events table, the map and the relations views have controls of their own (app.py).
+"""The page's views (its tabs), each declared once: its URL value (`view=`), label and what it
+shows; app.py draws the events table, the map and the relations, which have controls of their own.
 """
 
 from __future__ import annotations
@@ -12,8 +11,7 @@ from typing import Any
 
 from timeline import figures
 
-# The "About this data" view (static text: no value from a table or a URL reaches it).
-ABOUT = Path(__file__).with_name("about.md").read_text(encoding="utf-8")
+ABOUT = Path(__file__).with_name("about.md").read_text(encoding="utf-8")  # static Markdown
 
 
 @dataclass(frozen=True)
