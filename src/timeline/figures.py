@@ -1,13 +1,6 @@
-"""What every figure of the dashboard shares: the spec a figure is written as and `figure()`
-that makes it on the page of a palette, the one escape of table text (`escape_text`), notes,
-bands, rules, the selection ring, empty figures and titles; and the events-per-year chart.
-The timeline is `timeline_chart`, the maps are `maps` and `relations`.
-
-A builder takes `pal` (`palette.LIGHT` by default; `viewcache.Views` hands it the page's) and
-names roles of it for its traces' colours; `figure(spec, pal)` adds the page's own.
-
-Text from the table is HTML-escaped (`escape_text`) before it reaches any text a figure draws:
-Plotly renders tags there.
+"""What every figure shares: the `Spec` a figure is written as, `figure(spec, pal)` that makes
+it on the page of a palette, the one escape of table text (Plotly renders tags), notes, bands,
+the ring and empty figures; and the events-per-year chart.
 """
 
 from __future__ import annotations
@@ -27,9 +20,8 @@ NO_EVENTS = "No events match the filters"
 
 
 def escape_text(text: str) -> str:
-    """`text` safe in any text Plotly draws (labels, hover, annotations, names): `&`, `<` and
-    `>` as entities, which Plotly decodes and shows literally; it would render tags. The one
-    escape of every figure (`escaped` applies it to arrays)."""
+    """`text` safe in any text Plotly draws: `&`, `<` and `>` as entities, which Plotly shows
+    literally (it would render tags)."""
     if "&" in text or "<" in text or ">" in text:
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return text
@@ -52,16 +44,10 @@ NO_TEMPLATE: Spec = {"data": {"scatter": [{"type": "scatter"}]}}
 
 
 def figure(spec: Spec, pal: Palette) -> go.Figure:
-    """The Figure of `spec` (`{"data": [trace dicts, each with its "type"], "layout": {...}}`,
-    and "frames" for an animation) on the page of `pal`: every figure of the app is built as a
-    spec and made here. Its traces name their own colours; the page's (`_on_page`) are set here.
-    `spec` is left as it was."""
-    # Not validated: checking every property against Plotly's schema is most of a build; the
-    # specs are plain dicts written against it, and tests/test_figure_specs.py validates every
-    # figure the app shows. (An animation's frames are validated all the same: go.Figure does
-    # not pass `_validate` on, and an unvalidated Frame cannot be read back.)
-    # No template of Plotly's or Streamlit's: the page's colours are in the figure itself, and
-    # a template copied into every figure was a tenth of the bytes sent per chart.
+    """The Figure of `spec` (data, layout and frames) on the page of `pal`, which adds the
+    page's colours to its traces' own; `spec` is left as it was."""
+    # Not validated (most of a build's cost): tests/test_figure_specs.py validates every figure.
+    # No template: the page's colours are in the figure, and a template is bytes on every run.
     layout = containers(spec.get("layout") or {})
     layout.setdefault("template", NO_TEMPLATE)
     _on_page(layout, pal)
@@ -69,8 +55,7 @@ def figure(spec: Spec, pal: Palette) -> go.Figure:
 
 
 def _on_page(layout: Spec, pal: Palette) -> None:
-    """Into `layout`: the page's background and text, and the colours of the axes, hover
-    labels, maps, buttons, sliders and notes that the figure has (a colour bar is its trace's)."""
+    """Into `layout`: the page's colours of every part the figure has."""
     text, muted = {"color": pal.text}, {"color": pal.muted_text}
     merge(
         layout,
@@ -127,8 +112,7 @@ def _on_page(layout: Spec, pal: Palette) -> None:
 
 
 def merge(into: Spec, values: Mapping[str, Any]) -> None:
-    """Update the spec (or part of one) `into` with `values`, nested dicts key by key (as
-    Plotly's `update_layout` does)."""
+    """Update `into` with `values`, nested dicts key by key (as Plotly's `update_layout`)."""
     for key, value in values.items():
         if isinstance(value, Mapping):
             node = into.get(key)
@@ -191,9 +175,8 @@ def rule(x: float, line: Spec, name: str, yref: str = "y domain") -> Spec:
 
 
 def ring(trace: Spec, size: float, customdata: np.ndarray, pal: Palette) -> Spec:
-    """The ring around the selected event, at the one point of `trace` (its type and place,
-    e.g. `{"type": "scatter", "x": [x], "y": [y]}`): the ring over a wider halo of the
-    background, so that it stands out on any mark. A legend cannot draw it."""
+    """The selected event's ring at the one point of `trace` (its type and place), over a halo
+    of the background so that it stands out on any mark."""
     return {
         **{key: value * 2 if isinstance(value, list) else value for key, value in trace.items()},
         "name": "Selected event",
@@ -227,8 +210,7 @@ def heading(text: str) -> dict[str, Any]:
 
 
 def category_codes(df: pd.DataFrame, categories: list[str]) -> np.ndarray:
-    """Each row's position in `categories` (-1 when not there), from the category column's
-    codes (not its text: `.astype(str)` of a million rows is slow)."""
+    """Each row's position in `categories` (-1 when not there), from the column's codes."""
     column = df["category"]
     if not isinstance(column.dtype, pd.CategoricalDtype):
         column = column.astype("category")
@@ -237,7 +219,7 @@ def category_codes(df: pd.DataFrame, categories: list[str]) -> np.ndarray:
 
 def by_category(df: pd.DataFrame, key: np.ndarray, keys: int) -> pd.DataFrame:
     """The number of rows of `df` per `key` (rows: 0 to `keys` - 1) and category (columns, in
-    schema order, those with rows only). One `bincount`, not a groupby (bench/results.md)."""
+    schema order, those with rows only), by one `bincount`."""
     cats = list(schema.CATEGORIES)
     codes = category_codes(df, cats)
     known = codes >= 0
@@ -263,8 +245,7 @@ def events_per_year(df: pd.DataFrame, pal: Palette = LIGHT) -> go.Figure:
     counts.index += first
     data: list[Spec] = []
     for cat in counts.columns:
-        # Only the years that have such events: a zero-height bar is invisible, but the browser
-        # still draws it (a century of years times the categories: most of the chart's work).
+        # Only the years with such events: the browser still draws a zero-height bar.
         some = counts[cat].to_numpy() > 0
         data.append(
             {

@@ -1,6 +1,5 @@
-"""The maps of where events happen: one mark per place (or grid cell, for many events), and a
-choropleth of the countries they involve; both open on the region of their events
-(`region_extent`). The world map's look (`geo_layout`) is shared with `relations`.
+"""The maps of where events happen: a mark per place (or grid cell, for many events) and a
+choropleth of the countries they involve, each opening on its events' region.
 """
 
 from __future__ import annotations
@@ -29,16 +28,10 @@ from timeline.figures import (
 from timeline.labels import label_texts
 from timeline.palette import LIGHT, Palette
 
-# Above this many located events the places map shows one circle per place or grid cell.
-PLACES_MAX = 2000
+PLACES_MAX = 2000  # above this many located events, one circle per place or grid cell
 _GRID_DEGREES = (0.5, 1.0, 2.0, 5.0, 10.0, 20.0)
-# The maps open on the region of the events (`region_extent`): those nearest their middle that
-# make up this share of them, so that a few far away (the UN in New York, one event in Brazil)
-# do not make it the world. The whole world is one click away.
-REGION_SHARE = 0.85
-# The countries map counts every country an event names, and the record names some 120 states
-# once or twice each (their diplomatic relations), all over the world: its region is the
-# nearest share of those mentions that keeps the countries of most events in view.
+REGION_SHARE = 0.85  # the share of events nearest their middle that a map opens on
+# Lower for countries: some 120 states are named once or twice each, all over the world.
 COUNTRY_REGION_SHARE = 0.6
 REGION_PAD = 8.0  # degrees of margin around the region's events
 REGION_MIN_LAT = 24.0  # degrees of latitude at least: one place shows the region around it
@@ -49,8 +42,7 @@ BASE_MAP = Path(__file__).resolve().parents[2] / "static" / "world_110m.json"
 
 
 def geo_layout(layout: Spec) -> None:
-    """Into a map's `layout` spec: the world map's projection and what it shows, its size and
-    margins (its colours are the page's: `figures.figure`)."""
+    """Into a map's `layout`: the world map's projection, what it shows, its size and margins."""
     merge(
         layout,
         {
@@ -74,10 +66,8 @@ def geo_layout(layout: Spec) -> None:
 def region_extent(
     lat: Any, lon: Any, weight: Any = None, share: float = REGION_SHARE
 ) -> tuple[list[float], list[float]]:
-    """The maps' default extent: the points (each counted `weight` times) nearest their middle
-    (the median latitude and longitude) that make up `share` of them, in a box padded by
-    REGION_PAD degrees, at least REGION_MIN_LAT high and of the map's shape (MAP_ASPECT). A few
-    points far away (the UN in New York, one event in Brazil) leave it where the rest are."""
+    """The maps' default extent: a box of the map's shape around the points (each counted
+    `weight` times) nearest their median that make up `share` of them; far ones stay out."""
     lat, lon = np.asarray(lat, dtype=float), np.asarray(lon, dtype=float)
     w = np.ones(len(lat)) if weight is None else np.asarray(weight, dtype=float)
     mid_lat, mid_lon = _weighted_median(lat, w), _weighted_median(lon, w)
@@ -102,8 +92,8 @@ def _arc_degrees(lat: np.ndarray, lon: np.ndarray, lat0: float, lon0: float) -> 
 
 
 def _box(lat: np.ndarray, lon: np.ndarray) -> tuple[list[float], list[float]]:
-    """Latitude and longitude ranges that show every point with a margin, at least a region,
-    about MAP_ASPECT times as wide as high (no empty bands above and below), within the world."""
+    """Latitude and longitude ranges around every point, padded, at least REGION_MIN_LAT high
+    and MAP_ASPECT times as wide, within the world."""
     south, north = float(lat.min()) - REGION_PAD, float(lat.max()) + REGION_PAD
     west, east = float(lon.min()) - REGION_PAD, float(lon.max()) + REGION_PAD
     height = max(north - south, REGION_MIN_LAT, (east - west) / MAP_ASPECT)
@@ -115,7 +105,7 @@ def _box(lat: np.ndarray, lon: np.ndarray) -> tuple[list[float], list[float]]:
 
 
 def _zoom_to(layout: Spec, lat_range: list[float], lon_range: list[float]) -> None:
-    """Show this part of the world, centred on it (into a map's `layout` spec)."""
+    """Into a map's `layout`: show this part of the world, centred on it."""
     middle_lon = (lon_range[0] + lon_range[1]) / 2
     merge(
         layout,
@@ -132,8 +122,7 @@ def _zoom_to(layout: Spec, lat_range: list[float], lon_range: list[float]) -> No
 
 @functools.cache
 def country_centroids() -> dict[str, tuple[float, float]]:
-    """ISO3 -> (lat, lon) of each country's label point on the app's own base map
-    (BASE_MAP: plotly's `ct`); empty when that file is not there."""
+    """ISO3 -> (lat, lon) of each country's label point on BASE_MAP (empty without the file)."""
     try:
         data = json.loads(BASE_MAP.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -156,10 +145,9 @@ def _place_keys(lat: np.ndarray, lon: np.ndarray, cell: float) -> np.ndarray:
 def place_groups(
     located: pd.DataFrame, max_places: int = PLACES_MAX
 ) -> tuple[float, pd.DataFrame, np.ndarray]:
-    """Located events grouped on a grid of `cell` degrees, the finest of `_GRID_DEGREES` that
-    gives at most `max_places` groups (0: the exact coordinates, when there are few enough).
-    Returns the cell size; one row per group, most events first: mean lat, lon, `events`, and
-    `category` (the most frequent one in the group); and each event's group (a row number)."""
+    """Located events grouped on the finest grid (0: exact places) giving at most `max_places`
+    groups: the cell size; per group, most events first, mean lat, lon, `events` and its most
+    frequent `category`; and each event's group (a row number)."""
     lat, lon = located["lat"].to_numpy(), located["lon"].to_numpy()
     names = np.array(list(schema.CATEGORIES), dtype=object)
     category = category_codes(located, list(names))
@@ -183,9 +171,8 @@ def place_groups(
 
 
 def events_at_place(df: pd.DataFrame, event_id: str | None) -> pd.DataFrame:
-    """The events of `df` at the place of event `event_id` (the same point, as `place_groups`
-    takes exact places), newest first (ties: by id); none when that event is not in `df` or
-    has no place."""
+    """The events of `df` at the place of event `event_id`, newest first (ties: by id); none
+    when that event is not in `df` or has no place."""
     lat, lon = df["lat"].to_numpy(dtype=float), df["lon"].to_numpy(dtype=float)
     at = np.flatnonzero(df["id"].to_numpy() == event_id)
     if not len(at) or np.isnan(lat[at[0]]) or np.isnan(lon[at[0]]):
@@ -196,17 +183,16 @@ def events_at_place(df: pd.DataFrame, event_id: str | None) -> pd.DataFrame:
 
 
 def _mark_sizes(events: np.ndarray) -> np.ndarray:
-    """A place's mark, in pixels across: 10 for one event, growing with the square root of the
-    count (its area with the count) to 34 for the place with the most."""
+    """A place's mark, in pixels across: 10 for one event, its area growing with the count to
+    34 for the place with the most."""
     most = max(int(events.max()), 2)
     return (10 + 24 * np.sqrt((events - 1) / (most - 1))).round(1)
 
 
 def _place_events(located: pd.DataFrame, member: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per place (a row of `place_groups`): its hover text, escaped, and the position in
-    `located` of its newest event (ties: by id), the one a click on the place selects. One
-    event's hover is the timeline's; several give the place, their number and their titles,
-    newest first (HOVER_TITLES at most, then how many more)."""
+    """Per place: its hover text, escaped (for several events, the place, their number and
+    titles, newest first), and the position in `located` of its newest event, which a click
+    selects."""
     labels = label_texts(located, ("date", "category"))
     title = located["title"].astype(str)
     cut = title.str.slice(0, HOVER_TITLE_MAX) + np.where(title.str.len() > HOVER_TITLE_MAX, "…", "")
@@ -242,15 +228,13 @@ def _place_events(located: pd.DataFrame, member: np.ndarray) -> tuple[np.ndarray
 def _place_traces(
     groups: pd.DataFrame, size: np.ndarray, hover: np.ndarray, custom: np.ndarray, pal: Palette
 ) -> list[Spec]:
-    """The places' marks, one trace per most frequent category (the legend; `text` holds each
-    place's count, blank for one event), then those counts printed over every mark."""
+    """The places' marks, a trace per most frequent category, then their counts over them."""
     events = groups["events"].to_numpy()
     text = np.array([f"{n:,}" if n > 1 else "" for n in events], dtype=object)
     category = groups["category"].to_numpy()
     lat, lon = groups["lat"].to_numpy().round(4), groups["lon"].to_numpy().round(4)
     data: list[Spec] = []
-    # Groups come most events first, and a later trace draws over an earlier one: the
-    # categories of the biggest marks go first, so that small marks stay on top, clickable.
+    # The categories of the biggest marks first: small marks stay on top, clickable.
     for cat in pd.unique(category):
         rows = category == cat
         data.append(
@@ -274,8 +258,7 @@ def _place_traces(
                 "meta": {"kind": "places", "category": cat},
             }
         )
-    # The counts in a trace of their own, drawn last: a small neighbour's mark (Sumgait's on
-    # Baku's) would otherwise hide a big place's number. The biggest count is drawn last.
+    # Counts last, the biggest on top: a small neighbour's mark would hide a big place's number.
     counted = np.flatnonzero(events > 1)[::-1]
     if len(counted):
         data.append(
@@ -287,8 +270,7 @@ def _place_traces(
                 "mode": "text",
                 "text": text[counted],
                 "textposition": "middle center",
-                # The marks' edge colour (white on a light page) with a halo of the opposite
-                # ("auto"): legible on every category's colour.
+                # The marks' edge colour with a halo of the opposite: legible on every colour.
                 "textfont": {
                     "color": pal.marker_edge,
                     "size": 11,
@@ -306,11 +288,9 @@ def _place_traces(
 def places_map(
     df: pd.DataFrame, selected: str | None = None, world: bool = False, pal: Palette = LIGHT
 ) -> go.Figure:
-    """One mark per place, sized by its number of events (printed on it when more than one)
-    and coloured by its most frequent category. Its hover lists the events, newest first;
-    its customdata is `[id]` of the newest, which a click selects. Above PLACES_MAX located
-    events, one mark per place or grid cell (`place_groups`), with counts only. The map opens
-    on the events' region (`region_extent`), or on the whole world."""
+    """One mark per place, sized by its events and coloured by its most frequent category, its
+    customdata `[id]` of the newest; above PLACES_MAX located events, per grid cell with counts
+    only. It opens on the events' region, or on the whole world."""
     has_place = (df["lat"].notna() & df["lon"].notna()).to_numpy()
     located_n = int(has_place.sum())
     title = f"Places: {located_n:,} of {len(df):,} events have a location"
@@ -319,15 +299,13 @@ def places_map(
     if located_n == 0:
         return empty(layout, pal, "None of these events has a location" if len(df) else NO_EVENTS)
     detail = located_n <= PLACES_MAX
-    # Many events: only the columns the groups need (selecting whole rows of a big table
-    # moves every text column).
+    # Many events: only the columns the groups need, not every text column.
     located = df[has_place] if detail else df.loc[has_place, ["lat", "lon", "category"]]
     cell, groups, member = place_groups(located)
     events = groups["events"].to_numpy()
     size = _mark_sizes(events)
     if detail:
         hover, newest = _place_events(located, member)
-        # Only the id a click selects: the hover text has the rest.
         custom = located["id"].astype(str).to_numpy(dtype=object)[newest][:, None]
     else:
         where = "place" if cell == 0 else f"{cell:g}° × {cell:g}° cell"
@@ -365,8 +343,7 @@ def places_map(
             data.append(figures.ring(where, float(size[g]) + 12, ring, pal))
     if not world:
         _zoom_to(layout, *region_extent(groups["lat"], groups["lon"], events))
-    # The legend under the map, not beside it: on a phone a legend beside it leaves the map
-    # a third of the width.
+    # The legend under the map: beside it, it leaves a phone's map a third of the width.
     layout["legend"] = {
         "title": {"text": "Most frequent category at a place:"},
         "orientation": "h",
@@ -378,9 +355,8 @@ def places_map(
 
 
 def country_counts(df: pd.DataFrame) -> pd.DataFrame:
-    """Per country (ISO3, rows) the number of events by category (columns, schema order),
-    plus `total`; sorted by total, most first. Counted per distinct list of countries (a
-    table repeats them), then per country of each list."""
+    """Per country (ISO3, rows) the number of events by category (columns) and `total`, most
+    first; counted per distinct list of countries, then per country of each."""
     codes, lists = pd.factorize(df["countries"], use_na_sentinel=False)
     per_list = by_category(df, codes, len(lists))
     named = pd.Series([list(dict.fromkeys(items or ())) for items in lists], dtype=object)
@@ -396,9 +372,8 @@ def country_counts(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def countries_map(df: pd.DataFrame, world: bool = False, pal: Palette = LIGHT) -> go.Figure:
-    """A choropleth of how many events involve each country, with a by-category hover. It
-    opens on the region of those countries (`region_extent` of their centres on the base map,
-    each counted by its events, COUNTRY_REGION_SHARE of them), or on the whole world."""
+    """A choropleth of how many events involve each country, with a by-category hover, opening
+    on the region of those countries or on the whole world."""
     layout: Spec = {"title": heading("Countries: number of events involving each")}
     geo_layout(layout)
     counts = country_counts(df)
@@ -431,7 +406,6 @@ def countries_map(df: pd.DataFrame, world: bool = False, pal: Palette = LIGHT) -
             "colorscale": [[i / 2, c] for i, c in enumerate(pal.count_scale)],
             "zmin": 0,
             "marker": {"line": {"color": pal.border, "width": 0.5}},
-            # Under the map, not beside it (the map keeps the width on a phone).
             "colorbar": {
                 "title": {"text": "Events", "side": "top", "font": {"color": pal.text}},
                 "tickfont": {"color": pal.muted_text},

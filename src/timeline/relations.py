@@ -1,6 +1,5 @@
-"""The figures of Azerbaijan's relations over time: a world map of each country's standing in
-a year (`standing.standing_by_year`, whose docstring gives the rules), the same map animated
-over the years, and the counts by year.
+"""The figures of Azerbaijan's relations: a world map of each country's standing in a year
+(`standing` gives the rules), the same map animated over the years, and the counts by year.
 """
 
 from __future__ import annotations
@@ -34,7 +33,6 @@ from timeline.standing import (
 )
 
 NOT_IN_TABLE = "No row in the table"  # the countries the rows never name: the bare land
-# On two lines: on one it was wider than a phone's map.
 SOVIET_NOTE = (
     f"{SOVIET_PERIOD[0].year}–{SOVIET_PERIOD[1].year}: Soviet period<br>"
     "no foreign relations of its own"
@@ -45,8 +43,7 @@ _CODES = {code: i for i, code in enumerate(STANDING_LABELS)}
 
 
 def _colorscale(pal: Palette) -> list[list[Any]]:
-    """A stepped colour scale: code i of STANDING_LABELS (z = i, with zmin -0.5 and zmax
-    n - 0.5) gets its own colour."""
+    """A stepped colour scale: code i of STANDING_LABELS (z = i) gets its own colour."""
     n = len(_CODES)
     scale: list[list[Any]] = []
     for i, code in enumerate(_CODES):
@@ -56,7 +53,7 @@ def _colorscale(pal: Palette) -> list[list[Any]]:
 
 def _hover_lines(table: pd.DataFrame, sources: bool = True) -> list[str]:
     """Per country, the lines under its name: the standing, since when and (`sources`) the
-    cited row's source. A loop over the countries (a few hundred at most), not the table."""
+    cited row's source."""
     lines = []
     for standing, since, relations, title, source in zip(
         table["standing"],
@@ -131,7 +128,7 @@ def _azerbaijan(soviet: bool, pal: Palette) -> Spec:
 
 
 def _legend(codes: Sequence[str], pal: Palette) -> list[Spec]:
-    """Legend entries (empty geo traces) for the standings: the map itself is one trace."""
+    """Legend entries (empty geo traces) for the standings and the bare land."""
     entries: list[tuple[str, str, dict[str, Any]]] = [
         (code, STANDING_LABELS[code], {"color": pal.standing[code]}) for code in codes
     ]
@@ -154,14 +151,12 @@ def _legend(codes: Sequence[str], pal: Palette) -> list[Spec]:
 
 
 def _map_title(year: int, table: pd.DataFrame) -> Spec:
-    """The map's title (the year) and its subtitle (what the map counts, and in the years of
-    the Soviet takeover and of independence which part of the year; none in the Soviet years),
-    as a layout title: on one line the count was cut off at the width of the map."""
-    count = ""  # in the Soviet years the map says why, across it (`_soviet_note`)
+    """The map's title (the year) and subtitle: what it counts, and which part of the year
+    in the years of the Soviet takeover and of independence (none in the Soviet years)."""
+    count = ""
     if not is_soviet_year(year):
-        n = int((table["relations_since"] != "").sum())  # as relations_by_year counts
-        # "in the table": the record does not date every state's relations, and the number
-        # is read and quoted as a fact about Azerbaijan.
+        n = int((table["relations_since"] != "").sum())
+        # "in the table": the record does not date every state's relations.
         count = f"Diplomatic relations with {n} {'country' if n == 1 else 'countries'} in the table"
         parts = ("Until the Soviet takeover", "From independence")
         for when, part in zip(SOVIET_PERIOD, parts, strict=True):
@@ -171,9 +166,8 @@ def _map_title(year: int, table: pd.DataFrame) -> Spec:
 
 
 def relations_map(df: pd.DataFrame, year: int, pal: Palette = LIGHT) -> go.Figure:
-    """A world map of every country's standing with Azerbaijan in `year` (one choropleth trace,
-    a colour per standing; customdata [ISO3, name, hover line]; clicks give the ISO3 as the
-    point's location). In the Soviet years: Azerbaijan alone and a note saying why."""
+    """A world map of every country's standing with Azerbaijan in `year` (customdata [ISO3,
+    name, hover line]); in the Soviet years, Azerbaijan alone and a note saying why."""
     table = standing_by_year(df, year)
     return figures.figure(_relations_map(table, year, pal), pal)
 
@@ -204,8 +198,7 @@ def _year_marker(layout: Spec, year: int, pal: Palette) -> None:
     """Into the chart's `layout` spec: a line at `year` and its label."""
     line = {"color": pal.year_marker, "width": 2, "dash": "dot"}
     layout["shapes"].append(figures.rule(year, line, "year", yref="paper"))
-    # Inside the top of the first panel, on the side of the line with room: above the
-    # panels it ran into their titles.
+    # Inside the top panel, on the side of the line with room (above, it hit the panels' titles).
     late = year > 1990
     side = {"xanchor": "right", "xshift": -4} if late else {"xanchor": "left", "xshift": 4}
     font = {"color": pal.year_marker}
@@ -215,8 +208,7 @@ def _year_marker(layout: Spec, year: int, pal: Palette) -> None:
 
 @functools.cache
 def _panels() -> Spec:
-    """The layout of relations_over_time's two panels (axes, domains, titles), without its
-    template: made once."""
+    """The layout of relations_over_time's two panels, without a template: made once."""
     layout = make_subplots(
         rows=2,
         cols=1,
@@ -229,9 +221,8 @@ def _panels() -> Spec:
 
 
 def relations_over_time(df: pd.DataFrame, year: int, pal: Palette = LIGHT) -> go.Figure:
-    """Two panels over the years: countries with diplomatic relations (a step line, top) and
-    organizations joined (bars, with the running total; bottom), the Soviet years shaded and
-    `year` marked by a vertical line."""
+    """Two panels over the years: countries with diplomatic relations, and organizations
+    joined with their running total; the Soviet years shaded and `year` marked."""
     last = max(last_year_of(df, None), year)
     relations = relations_by_year(df, last)
     members = memberships_by_year(df, last)
@@ -267,15 +258,9 @@ def relations_over_time(df: pd.DataFrame, year: int, pal: Palette = LIGHT) -> go
             "type": "scatter",
             "name": "Organizations, running total",
             "x": years,
-            # From the first organization joined on: a line at 0 before it says nothing.
             "y": members["cumulative"].where(members["cumulative"] > 0).to_numpy(),
             "mode": "lines",
-            "line": {
-                "shape": "hv",
-                "color": pal.cumulative,
-                "width": 1.5,
-                "dash": "dash",
-            },
+            "line": {"shape": "hv", "color": pal.cumulative, "width": 1.5, "dash": "dash"},
             "hovertemplate": "%{x}: %{y} organizations in all<extra></extra>",
             "meta": {"kind": "cumulative"},
             "xaxis": "x2",
@@ -319,11 +304,9 @@ def relations_map_animated(
     year: int | None = None,
     pal: Palette = LIGHT,
 ) -> go.Figure:
-    """`relations_map` for every one of `years` (default `play_years`) as Plotly frames, with
-    a play button and a year slider that run in the browser; it opens at `year` (default the
-    first); the first press of Play starts at the first year. One choropleth over every
-    country the rows name: each frame changes only its colours (z) and hover lines (text,
-    without the sources: they would double the size)."""
+    """`relations_map` for each of `years` (default `play_years`) as frames, with a play
+    button and a year slider, opening at `year` (default the first). Each frame changes only
+    the colours and hover lines of one choropleth over every country the rows name."""
     long = relation_intervals(df)
     years = list(play_years(df) if years is None else years)
     if not years:
@@ -332,7 +315,7 @@ def relations_map_animated(
     tables = Rows(long, df).standings(years)
     base = tables[start]
     spec = _relations_map(base, start, pal)
-    standing = spec["data"][0]  # its colours (z) are the opening year's already
+    standing = spec["data"][0]
     _, text = _frame_values(base, start)
     standing.update(
         locations=base["country"].to_list(),
@@ -344,8 +327,7 @@ def relations_map_animated(
     for y, table in tables.items():
         z, text = _frame_values(table, y)
         soviet = is_soviet_year(y)
-        # The note in every frame, hidden outside the Soviet years: Plotly.animate changes
-        # only what a frame names, and would leave it on the map from 1991 on.
+        # The note in every frame: Plotly.animate changes only what a frame names.
         changes: Spec = {
             "title": _map_title(y, table),
             "annotations": [{**_soviet_note(pal), "visible": soviet}],
@@ -370,14 +352,8 @@ def relations_map_animated(
         "transition": {"duration": 0},
     }
     stop = {"frame": {"duration": 0, "redraw": False}, "mode": "immediate"}
-    figures.merge(
-        layout,
-        {
-            "legend": {"y": 1.0, "yanchor": "bottom"},
-            "margin": {"t": 90, "b": 90},
-            "height": 600,
-        },
-    )
+    new = {"legend": {"y": 1.0, "yanchor": "bottom"}, "margin": {"t": 90, "b": 90}, "height": 600}
+    figures.merge(layout, new)
     layout["updatemenus"] = [
         {
             "type": "buttons",
@@ -419,7 +395,7 @@ def relations_map_animated(
 
 
 def _frame_values(table: pd.DataFrame, year: int) -> tuple[list[Any], list[str]]:
-    """A frame's colours and hover lines (without sources: they would double the size)."""
+    """A frame's colours and hover lines (without sources: they would double its size)."""
     if is_soviet_year(year):
         return [], []  # Plotly draws min(len(locations), len(z)) countries: none
     z = [_CODES[s] for s in table["standing"]]

@@ -1,27 +1,6 @@
-"""Each country's standing with Azerbaijan in a year, derived from the rows themselves, and the
-counts by year: plain data for the figures of `relations`.
-
-The rules, in order (`standing_by_year`; a year means any time in that calendar year):
-
-- **Soviet years.** From the Soviet takeover (28 April 1920) to independence (18 October 1991)
-  Azerbaijan had no foreign relations of its own (`SOVIET_PERIOD`, the "Soviet era" of
-  `schema.PERIODS`). The years wholly inside it (`SOVIET_YEARS`, 1921-1990) give every
-  country the standing "soviet". 1920 and 1991 show their independent months.
-- **Rows lapse with the state.** A row belongs to the period of independence it starts in (or,
-  if it starts in the Soviet years, to the one that follows, from 18 October 1991) and ends
-  with it: relations of 1919 do not run on into 1992.
-- **Conflict** (`war` and `clash` rows naming exactly one country: rows naming several do not
-  say who fought whom, e.g. Turkey and Russia on the 2020 war's row): in a year the row's
-  period touches, the country is "conflict", before anything else (Armenia in 1919, though
-  relations existed). Afterwards it stays "conflict" while it has no diplomatic relations in
-  that period of independence (Armenia from 1991 on).
-- **Relations** (`diplomatic_relations` rows): from the row's start to its `end_date` (none:
-  open). **Recognised** (`recognition` rows, either direction): recognition and no relations.
-  **None**: a country the rows name, with none of these in that year.
-
-Dates count from the first day of their period (`1992` is 1 January 1992); an `end_date` to
-its last day. Only rows of `RELATION_CATEGORIES` are read: filter the frame first and the
-picture follows the filters.
+"""Each country's standing with Azerbaijan per year, derived from the rows of
+`RELATION_CATEGORIES` (filter the frame first and it follows the filters), and the counts by
+year: plain data for the figures of `relations`.
 """
 
 from __future__ import annotations
@@ -33,8 +12,7 @@ import pandas as pd
 
 from timeline import schema
 
-# The standings, in the order of the map's legend: code -> label (`relations.STANDINGS` adds
-# their colours).
+# The standings, in the order of the map's legend: code -> label.
 STANDING_LABELS: dict[str, str] = {
     "relations": "Diplomatic relations",
     "recognised": "Recognised, no relations yet",
@@ -56,12 +34,9 @@ SOVIET_PERIOD: tuple[pd.Timestamp, pd.Timestamp] = _soviet_period()
 # Years wholly inside the Soviet period, as range(first, stop): 1921-1990.
 SOVIET_YEARS: range = range(SOVIET_PERIOD[0].year + 1, SOVIET_PERIOD[1].year)
 FIRST_YEAR = 1918
-# Play animates at most this many years from FIRST_YEAR (1918-2037): each is a frame of every
-# country, and a table may run to 2999.
-PLAY_YEARS = 120
-# standing_by_year's columns: the ISO3 code and name, the STANDINGS code, the start_date text
-# of the row that gives the standing and of the relations in force, and that row's id, title
-# and source.
+PLAY_YEARS = 120  # Play's years from FIRST_YEAR: each is a frame of every country
+# standing_by_year's columns: the country, its standing, the start_date of the row that gives
+# it and of the relations in force, and that row's id, title and source.
 COLUMNS: tuple[str, ...] = (
     "country",
     "name",
@@ -88,8 +63,7 @@ def _explode(
     df: pd.DataFrame, rows: np.ndarray, column: str
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The items of list `column` in the rows at positions `rows`, in that order: (row
-    position, item code) pairs and the distinct items (`items[code]`). Each distinct list is
-    split once (tables repeat their lists), and items stay codes: no string per pair."""
+    position, item code) pairs and the distinct items; each distinct list is split once."""
     lists, uniques = pd.factorize(df[column].to_numpy()[rows], use_na_sentinel=False)
     sizes = np.array([len(u) for u in uniques], dtype=np.int64)
     flat, items = pd.factorize(np.array([i for u in uniques for i in u], dtype=object))
@@ -102,14 +76,12 @@ def _explode(
 
 
 def relation_intervals(df: pd.DataFrame) -> pd.DataFrame:
-    """One row per (row of `RELATION_CATEGORIES`, country it names): `row` (its position in
-    `df`), `country`, `kind` (the category), `alone` (the row names only it), and `lo`/`hi` the
-    days it holds, cut to its period of independence (`period` 0: 1918-1920, 1: from 1991);
-    rows wholly in the Soviet years are dropped. Sorted by `lo`, then `row`."""
+    """One row per (row of `RELATION_CATEGORIES`, country it names): `row`, `country`, `kind`,
+    `alone` (the only country named), and `lo`/`hi` the days it holds within its period of
+    independence (`period` 0: 1918-1920, 1: from 1991). Sorted by `lo`, then `row`."""
     kind_all = df["category"].astype("category").cat.set_categories(list(_KINDS))
     kind = kind_all.cat.codes.to_numpy().astype(np.int64)
-    # Days and periods per row of the table, then sorted and spread over each row's countries:
-    # a row's pairs share them, and a row may name every country.
+    # Days and periods per row, then spread over its countries: a row may name every country.
     taken, back = np.datetime64(SOVIET_PERIOD[0], "us"), np.datetime64(SOVIET_PERIOD[1], "us")
     lo = df["start"].to_numpy(dtype="datetime64[us]")
     hi = df["end"].to_numpy(dtype="datetime64[us]")
@@ -140,9 +112,16 @@ def relation_intervals(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def standing_by_year(df: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Each country the relation rows name (`relation_intervals`), its standing in `year` (a
-    `STANDINGS` code) and the row that gives it: `since` is that row's start_date text,
-    `relations_since` the start of relations in force ("" if none). Sorted by country."""
+    """Each country the relation rows name, its standing in `year` and the row that gives it
+    (`COLUMNS`; sorted by country). The rules, in order (a year is any day of it):
+
+    - Years wholly inside `SOVIET_PERIOD` (1921-1990): every country "soviet".
+    - A row holds only in the period of independence it starts in (from the Soviet years: the next).
+    - "conflict": a war or clash naming only that country touches the year, or one did in this
+      period of independence and there are no diplomatic relations now.
+    - "relations": a diplomatic_relations row from its start to its end_date (none: open).
+    - "recognised": a recognition row (either direction); "none" otherwise.
+    """
     return Rows(relation_intervals(df), df).standing(year)
 
 
@@ -154,7 +133,7 @@ class Rows:
     """`relation_intervals` as arrays, read once and asked about any number of years."""
 
     def __init__(self, long: pd.DataFrame, df: pd.DataFrame) -> None:
-        # Codes, not strings: the countries sorted, the kinds in the order of _KINDS.
+        # Codes: the countries sorted, the kinds in the order of _KINDS.
         country = long["country"].cat
         self.countries = np.asarray(country.categories, dtype=object)
         by_name = np.argsort(self.countries)
@@ -167,10 +146,8 @@ class Rows:
         self.alone = long["alone"].to_numpy(dtype=bool)
         self.row = long["row"].to_numpy(dtype=np.int64)
         self.df = df
-        # A year asks of an interval only whether it starts by the year's end and ends from
-        # its start: an interval that starts no earlier and ends no later in years than an
-        # earlier one of its country, kind, `alone` and period is never picked nor changes a
-        # pick. Dropped, rows that repeat a country's intervals cost each year nothing more.
+        # An interval that starts no earlier and ends no later in years than an earlier one of
+        # its country, kind, `alone` and period never changes a pick: dropped.
         group = ((self.country * len(_KINDS) + self.kind) * 2 + self.alone) * 2 + self.period
         kept = _widening(group, self.hi.astype("datetime64[Y]").astype(np.int64))
         for name in ("country", "kind", "lo", "hi", "period", "alone", "row"):
@@ -189,8 +166,7 @@ class Rows:
         return self.standings([year])[year]
 
     def standings(self, years: Sequence[int]) -> dict[int, pd.DataFrame]:
-        """`standing_by_year` for each of `years`. The table's text for the rows cited is read
-        once, for all the years: only those rows (a big table's others are never read)."""
+        """`standing_by_year` for each of `years`; the text of the rows cited is read once."""
         picks = {year: self._picks(year) for year in years}
         cited = [p[p >= 0] for picked in picks.values() if picked for p in picked[1:]]
         used = np.unique(np.concatenate(cited)) if cited else np.zeros(0, dtype=np.int64)
@@ -202,8 +178,7 @@ class Rows:
 
     def _picks(self, year: int) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
         """Per interval its order of preference in `year`, and per shown country the interval
-        that gives its standing and its first relations in force (-1: none). None in the
-        Soviet years."""
+        that gives its standing and its first relations in force (-1: none); None if Soviet."""
         if is_soviet_year(year):
             return None
         first, last = np.datetime64(f"{year:04d}-01-01"), np.datetime64(f"{year:04d}-12-31")
@@ -216,10 +191,8 @@ class Rows:
         with_relations[self.country[relations]] = True
         at_war = np.zeros(len(self.countries), dtype=bool)
         at_war[self.country[during & fight & self.alone]] = True
-        # Conflict first: a war or clash naming the country alone touches the year (cited: the
-        # year's wars before its clashes, also rows naming others); then relations; then
-        # conflict again, when one opened it earlier in this period and there are no relations
-        # now (cited: the row that opened it); then recognition.
+        # Conflict this year (its wars cited before its clashes), relations, conflict earlier
+        # in the period without relations now, recognition.
         fighting = during & fight & at_war[self.country]
         order = np.select(
             [
@@ -233,7 +206,7 @@ class Rows:
             _NOT_PICKED,
         )
         rows = np.flatnonzero(order < _NOT_PICKED)
-        # Rows are sorted by start: within a country and an order, the earliest comes first.
+        # Within a country and an order, the earliest start first.
         rows = rows[np.lexsort((rows, order[rows], self.country[rows]))]
         pick = _first_per_country(self.country[rows], rows, len(self.countries))[self.shown]
         first_relations = _first_per_country(
@@ -247,8 +220,7 @@ class Rows:
         used: np.ndarray,
         texts: dict[str, np.ndarray],
     ) -> pd.DataFrame:
-        """A year's `standing_by_year` from its `_picks`; `texts` holds the table's columns
-        for the intervals `used` (sorted)."""
+        """A year's `standing_by_year` from its `_picks`; `texts` the cited columns of `used`."""
         n = len(self.shown)
         out = {col: np.full(n, "", dtype=object) for col in COLUMNS}
         out["country"] = self.countries[self.shown]
@@ -283,8 +255,7 @@ _CITED = {
 def _widening(group: np.ndarray, end: np.ndarray) -> np.ndarray:
     """Positions whose `end` is later than that of every earlier position of their `group`."""
     by_group = np.argsort(group, kind="stable")
-    # Each group's ends above every earlier group's (ends are years: well under 2**20 apart),
-    # so that one running maximum serves all the groups.
+    # Each group's ends above every earlier group's (years: under 2**20 apart): one running max.
     key = group[by_group] * (1 << 20) + (end[by_group] - end.min(initial=0))
     before = np.maximum.accumulate(key)
     wider = np.empty(len(key), dtype=bool)
@@ -327,9 +298,8 @@ def play_cut(df: pd.DataFrame) -> str:
 
 
 def relations_by_year(df: pd.DataFrame, last_year: int | None = None) -> pd.DataFrame:
-    """Per year from FIRST_YEAR to `last_year` (default: the table's last year), the number of
-    countries with diplomatic relations in force at some time in it (`relations`, 0 in the
-    Soviet years) and `soviet` (bool). Index: year."""
+    """Per year from FIRST_YEAR to `last_year` (default the table's last), the countries with
+    diplomatic relations in force in it (`relations`, 0 in the Soviet years) and `soviet`."""
     last = last_year_of(df, last_year)
     years = np.arange(FIRST_YEAR, max(last, FIRST_YEAR) + 1)
     long = relation_intervals(df)
@@ -340,7 +310,7 @@ def relations_by_year(df: pd.DataFrame, last_year: int | None = None) -> pd.Data
         hy = long["hi"].dt.year.to_numpy().clip(FIRST_YEAR - 1, years[-1])
         spans = pd.DataFrame({"country": long["country"].to_numpy(), "ly": ly, "hy": hy})
         spans = spans[spans["ly"] <= spans["hy"]].sort_values(["country", "ly"])
-        # Merge each country's year spans so that a country counts once a year.
+        # Each country's spans merged: it counts once a year.
         reach = spans.groupby("country")["hy"].cummax()
         before = reach.groupby(spans["country"]).shift().fillna(-1).astype(np.int64)
         new = spans["ly"].to_numpy() > before.to_numpy()
@@ -357,9 +327,8 @@ def relations_by_year(df: pd.DataFrame, last_year: int | None = None) -> pd.Data
 
 
 def memberships_by_year(df: pd.DataFrame, last_year: int | None = None) -> pd.DataFrame:
-    """Per year from FIRST_YEAR to `last_year`, the organizations named on `membership` rows
-    whose first such row starts then: `joined` (count), `organizations` ("UN, UNGA") and
-    `cumulative`. Index: year."""
+    """Per year from FIRST_YEAR to `last_year`, the organizations first joined then (on
+    `membership` rows): `joined`, `organizations` ("UN, UNGA") and `cumulative`."""
     last = last_year_of(df, last_year)
     years = pd.Index(np.arange(FIRST_YEAR, max(last, FIRST_YEAR) + 1), name="year")
     rows = np.flatnonzero(df["category"].isin(["membership"]).to_numpy())

@@ -1,9 +1,6 @@
-"""The timeline figure: each event in its category's lane (packed into rows, or counted in a
-cluster: `packing`), over the periods of statehood, on a time axis with the long quiet
-stretches cut out; above `DETAIL_MAX` events, per-lane density. The selected event is ringed.
-
-Every event point carries `customdata = [event_id, title, date, category, countries, place]` so
-that a click can be mapped back to the event (`selection.selected_event_id`).
+"""The timeline figure: each event in its category's lane (packed into rows or clusters by
+`packing`) over the periods of statehood, or per-lane density above `DETAIL_MAX` events.
+Every event point's customdata is `[event_id, title, date, category, countries, place]`.
 """
 
 from __future__ import annotations
@@ -35,12 +32,10 @@ from timeline.palette import BAR_OPACITY, CLUSTER_ALPHA, LIGHT, Palette, with_al
 from timeline.selection import ZOOM_PREFIX, Span
 
 WEBGL_FROM = 5000  # draw markers with WebGL from this many points on
-# Above this many events the timeline shows per-lane density, not each event: thousands of SVG
-# bars take the browser many seconds (bench/results.md), and nobody can read them anyway.
+# Above this many events, per-lane density: thousands of SVG bars take the browser seconds.
 DETAIL_MAX = 5000
-# Never more periods (heatmap cells) per lane than the plot is wide in pixels.
-MAX_BINS = 1000
-# Periods for density, finest first: (pandas frequency, how a person says it, label format).
+MAX_BINS = 1000  # density cells per lane: no more than the plot is wide in pixels
+# Periods for density, finest first: (pandas frequency, its name, label format).
 _BIN_SIZES: tuple[tuple[str, str, str], ...] = (
     ("D", "day", "%d %b %Y"),
     ("W", "week", "week of %d %b %Y"),
@@ -55,8 +50,7 @@ _EVENT_HOVER = (
 
 
 def _customdata(df: pd.DataFrame, rows: np.ndarray | None = None) -> np.ndarray:
-    """The events' customdata (those at positions `rows`; default all): id, then escaped:
-    title, date, category, countries ("—" for none) and place."""
+    """The customdata of the events at positions `rows` (default all), escaped but the id."""
     part = df if rows is None else df.iloc[rows]
     texts = label_texts(part, ("date", "category", "countries"))
     countries = texts["countries"]
@@ -83,24 +77,16 @@ def timeline(
     window: Stretch | None = None,
     pal: Palette = LIGHT,
 ) -> go.Figure:
-    """Ranged events as bars, other events as markers, one lane per category, over faint bands
-    for the periods of statehood; the events' short titles beside the marks with room.
-
-    Marks are packed into rows (`packing`): where a lane is too crowded for its rows, a
-    cluster mark gives the count, and a click on it zooms in. `window` (first, last day) is
-    the stretch of time the axis shows; by default the events' whole span. Long quiet
-    stretches are cut out of the axis. Its x is the fraction of the plot's width
-    (`packing.timeline_axis(...).fraction`): Plotly does not draw bars on a date axis with breaks.
-    Above `DETAIL_MAX` events the lanes show density instead (`timeline_density`).
-    The `selected` event is ringed (`ringed`: the rest is `timeline_parts`)."""
+    """The timeline of `df` in `window` (first and last day; default the events' span) with
+    `selected` ringed: bars and markers in a lane per category, clusters where a lane is too
+    crowded (a click zooms in), or density above `DETAIL_MAX` events."""
     return ringed(timeline_parts(df, window, pal), df, selected)
 
 
 @dataclass(frozen=True)
 class TimelineParts:
-    """The timeline of some events without a selected event, and where the ring of each of
-    them goes: made once per filter state and window, ringed per selected event (`ringed`).
-    Shared: nothing changes `spec` (`ringed` makes a new one)."""
+    """The timeline without a selected event, and where each event's ring goes: made once
+    per filter state and window, ringed per selected event; `spec` is never changed."""
 
     spec: Spec
     ids: np.ndarray  # the events drawn, in the frame's order
@@ -127,7 +113,7 @@ def ringed(parts: TimelineParts, df: pd.DataFrame, selected: str | None) -> go.F
 def timeline_parts(
     df: pd.DataFrame, window: Stretch | None = None, pal: Palette = LIGHT
 ) -> TimelineParts:
-    """`timeline(df, None, window)` as a spec, with where each event's ring goes."""
+    """`timeline(df, None, window)` as parts: its spec and where each event's ring goes."""
     layout: Spec = {"title": heading("Timeline of events by category")}
     if window is not None:
         df = df[(df["end"] >= window[0]) & (df["start"] <= window[1])]
@@ -142,7 +128,7 @@ def timeline_parts(
     category = df["category"].astype(str).to_numpy()
     titles = _short_titles(category, df)
     packed = packing.pack(category, df["start"], df["end"], ranged, titles, axis)
-    # Escaped once cut to fit: the cut counts the characters shown, and must not split an entity.
+    # Escaped once cut to fit: a cut must not split an entity.
     label = escaped(packed.label)
     rows = _Rows(order, packed.rows)
     y = rows.y(category, packed.row)
@@ -152,14 +138,12 @@ def timeline_parts(
     p0, p1 = packing.extents(df["start"], df["end"], ranged, axis)
     short = ranged & (p1 - p0 <= packing.MARK_PX + 1e-9)
     alone = packed.cluster < 0
-    # Customdata of the marks drawn only: a cluster's events have none.
     custom = np.empty((len(df), 6), dtype=object)
     custom[alone] = _customdata(df, np.flatnonzero(alone))
     scatter = "scattergl" if (alone & (~ranged | short)).sum() >= WEBGL_FROM else "scatter"
     middle = (x0 + x1) / 2
-    # One trace per kind of mark, coloured point by point, not one per category and kind: the
-    # browser's work grows with the number of traces, and the lanes already tell the
-    # categories apart. Rows go lane by lane, top lane first.
+    # One trace per kind of mark, coloured point by point: the browser's work grows with the
+    # number of traces. Rows go lane by lane, top lane first.
     by_lane = np.argsort(pd.Categorical(category, categories=order).codes, kind="stable")
     by_lane = by_lane[alone[by_lane]]
     colors = np.array([pal.category[c] for c in category], dtype=object)
@@ -183,8 +167,7 @@ def timeline_parts(
             }
         )
         data += _bar_titles(x1[bars], y[bars], label[bars])
-    # Markers: periods too short to draw as a bar (squares), and one-day events (diamonds),
-    # each with its title beside it where there is room.
+    # Periods too short for a bar (squares), and one-day events (diamonds).
     for kind, name, marked, x, symbol, size in (
         ("short-range", "Short periods", ranged & short, middle, "square", 9),
         ("point", "Events on one date", ~ranged, x0, "diamond", 11),
@@ -236,9 +219,8 @@ _TITLE_FROM = {
 
 
 def _short_titles(category: np.ndarray, df: pd.DataFrame) -> np.ndarray:
-    """What the timeline writes beside each mark (`category`: each one's, as str): the partner
-    for a relation or a recognition, the organization for a membership (the lane says the
-    rest), else the title."""
+    """What the timeline writes beside each mark: the partner of a relation or recognition,
+    the organization of a membership (the lane says the rest), else the title."""
     labels = label_texts(df, tuple(dict.fromkeys(_TITLE_FROM.values())))
     out = df["title"].astype(str).to_numpy(dtype=object)
     for cat, column in _TITLE_FROM.items():
@@ -249,8 +231,7 @@ def _short_titles(category: np.ndarray, df: pd.DataFrame) -> np.ndarray:
 
 
 class _Rows:
-    """The lanes' rows on the y axis: lanes top to bottom in `order`, each as many rows tall
-    as it packs into, under a strip that holds its name."""
+    """The lanes' rows on the y axis, top to bottom in `order`, each under a strip for its name."""
 
     GAP = 0.85  # the strip above each lane, in rows
 
@@ -303,8 +284,7 @@ def _bar_titles(end: np.ndarray, y: np.ndarray, text: np.ndarray) -> list[Spec]:
 def _clusters(
     clusters: pd.DataFrame, rows: _Rows, bar_rows: dict[str, int], pal: Palette
 ) -> list[Spec]:
-    """One mark per cluster, across its lane's rows of marks (under its bars), with its count;
-    a click zooms in to its span (a trace, or none)."""
+    """One mark per cluster across its lane's rows of marks, with its count (a trace, or none)."""
     if clusters.empty:
         return []
     lanes_ = clusters["lane"].astype(str).tolist()
@@ -353,27 +333,22 @@ def _zoom_to(first: pd.Timestamp, last: pd.Timestamp) -> str:
 
 
 def timeline_window(zoom: Span | None, years: tuple[int, int] | None) -> Stretch | None:
-    """The stretch of time the timeline shows: the zoom, within the years filter; else the
-    years filter's years; else None (the events' whole span)."""
-    lo = pd.Timestamp(year=min(years), month=1, day=1) if years else None
-    hi = pd.Timestamp(year=max(years), month=12, day=31) if years else None
+    """The stretch of time the timeline shows: the zoom within the years filter, else the
+    filter's years, else None (the events' whole span)."""
+    lo = pd.Timestamp(year=min(years), month=1, day=1) if years else pd.Timestamp.min
+    hi = pd.Timestamp(year=max(years), month=12, day=31) if years else pd.Timestamp.max
     if zoom is not None:
-        first, last = pd.Timestamp(zoom[0]), pd.Timestamp(zoom[1])
-        first, last = (
-            max(first, lo) if lo is not None else first,
-            (min(last, hi) if hi is not None else last),
-        )
+        first, last = max(pd.Timestamp(zoom[0]), lo), min(pd.Timestamp(zoom[1]), hi)
         if first <= last:
             return first, last
-    return (lo, hi) if lo is not None and hi is not None else None
+    return (lo, hi) if years else None
 
 
 def density_bins(
     start: pd.Series, end: pd.Series, max_bins: int = MAX_BINS
 ) -> tuple[str, np.ndarray, np.ndarray, pd.DatetimeIndex, list[str]]:
-    """The finest calendar period (day ... year, then multiples of years) that gives at most
-    `max_bins` periods from the first start to the last end. Returns its name, each event's
-    first and last period (0-based), the periods' edges (one more than periods) and labels."""
+    """The finest calendar period (day ... year, then years by the group) giving at most
+    `max_bins` periods: its name, each event's first and last period, the edges and labels."""
     first, last = pd.Timestamp(start.min()), pd.Timestamp(end.max())
     for freq, word, fmt in _BIN_SIZES:
         lo, hi = first.to_period(freq), last.to_period(freq)
@@ -398,8 +373,8 @@ def density_bins(
 
 
 def lane_density(df: pd.DataFrame, max_bins: int = MAX_BINS) -> tuple[str, pd.DataFrame]:
-    """How many events of each category (rows: the lanes, top first) are under way in each
-    period (columns: the periods' labels); and the period's name ("month", ...)."""
+    """The period's name ("month", ...) and how many events of each lane (rows) are under way
+    in each period (columns: the periods' labels)."""
     order = list(categories_present(df))
     word, s, e, _, labels = density_bins(df["start"], df["end"], max_bins)
     counts = _density_counts(df, order, s, e, len(labels))
@@ -409,8 +384,7 @@ def lane_density(df: pd.DataFrame, max_bins: int = MAX_BINS) -> tuple[str, pd.Da
 def _density_counts(
     df: pd.DataFrame, order: list[str], s: np.ndarray, e: np.ndarray, bins: int
 ) -> np.ndarray:
-    """Events under way per (lane, period): +1 at the first period, -1 after the last,
-    summed along the periods (no per-event Python)."""
+    """Events under way per (lane, period): +1 at the first period, -1 after the last, summed."""
     lane = category_codes(df, order).astype(np.int64)
     width = bins + 1
     diff = np.bincount(lane * width + s, minlength=len(order) * width)
@@ -421,9 +395,8 @@ def _density_counts(
 def timeline_density(
     df: pd.DataFrame, selected: str | None = None, pal: Palette = LIGHT
 ) -> go.Figure:
-    """The timeline for many events: per lane, a strip of cells, one per period (month, year,
-    ...: at most MAX_BINS), shaded by how many of the lane's events are under way then. The
-    subtitle says so and how to see the individual events (filter to DETAIL_MAX or fewer)."""
+    """The timeline of many events: per lane a strip of cells, one per period, shaded by how
+    many of its events are under way then; the subtitle says how to see each event."""
     order = list(categories_present(df))
     word, s, e, edges, labels = density_bins(df["start"], df["end"])
     counts = _density_counts(df, order, s, e, len(labels))
@@ -480,8 +453,7 @@ def timeline_density(
 
 
 def _label_at(x0: pd.Timestamp, x1: pd.Timestamp, cuts: list[Stretch]) -> pd.Timestamp:
-    """Where a band's label goes: the start of the widest piece of the band that the axis
-    shows (the cuts take the rest), so that labels of neighbouring bands do not overlap."""
+    """Where a band's label goes: the start of the widest piece of it the axis shows."""
     pieces, start = [], x0
     for first, last in sorted(cuts):
         if first < x1 and last > start:
@@ -508,10 +480,8 @@ def _band_label(label: str, room_px: float) -> str:
 
 
 def _timeline_frame(layout: Spec, rows: _Rows, axis: packing.Axis, pal: Palette) -> None:
-    """Into the timeline's `layout` spec: the statehood bands with their labels, the axes (one
-    lane per category; the time axis as fractions of the width, labelled in years, a dotted
-    line where time is cut out) and drag-to-zoom. The axis is kept in the layout's meta
-    (`axis_of`)."""
+    """Into the timeline's `layout`: the statehood bands and their labels, the axes (a dotted
+    line where time is cut out), the lanes' names and drag-to-zoom; the axis in its meta."""
     lo, hi, cuts = axis.lo, axis.hi, list(axis.cuts)
     shapes: list[Spec] = layout.setdefault("shapes", [])
     notes: list[Spec] = layout.setdefault("annotations", [])
@@ -525,8 +495,6 @@ def _timeline_frame(layout: Spec, rows: _Rows, axis: packing.Axis, pal: Palette)
         if x0 >= x1:
             continue
         shapes.append(band(at(x0), at(x1), shade, label))
-        # Each label in the strip under the lanes, from its band's first day that the axis
-        # shows, as long as it fits in the band's width on a wide screen.
         start = _label_at(x0, x1, cuts)
         text = _band_label(label, (at(x1) - at(start)) * packing.LABEL_WIDTH)
         if text:
@@ -546,8 +514,8 @@ def _timeline_frame(layout: Spec, rows: _Rows, axis: packing.Axis, pal: Palette)
             "margin": {"l": 10, "r": 10, "t": 80, "b": 10},
             "uirevision": "timeline",
             "barmode": "overlay",
-            # With the box tool, a drag across the timeline selects a stretch of time, which
-            # the app zooms to. Not the default drag: Streamlit then reports no clicks on points.
+            # A drag selects a stretch of time to zoom to (with the default drag, Streamlit
+            # reports no clicks on points).
             "selectdirection": "h",
             "meta": {"axis": axis.to_meta()},
             "xaxis": {
@@ -570,8 +538,7 @@ def _timeline_frame(layout: Spec, rows: _Rows, axis: packing.Axis, pal: Palette)
             },
         },
     )
-    # The lanes' names inside the plot, above each lane: the plot keeps the whole width,
-    # which a phone needs.
+    # The lanes' names inside the plot: it keeps the whole width, which a phone needs.
     for lane in rows.order:
         where = (0, rows.name_at(lane), "paper", "y")
         font = {"size": 11, "weight": 600}
