@@ -1,10 +1,6 @@
 """Where each event goes on the timeline: a row of its own in its category's lane, or a cluster
-drawn as one mark with its count, so that no two marks overlap.
-
-Marks are packed for a plot `PACK_WIDTH` pixels wide (the timeline beside the details on a
-laptop's screen): on a wider one they only move further apart, on a phone they may touch.
-Titles are written beside the marks that have room for them at `LABEL_WIDTH`; the page hides
-them on narrow screens.
+with its count, so that no two marks overlap at `PACK_WIDTH` (a laptop's plot); and the time
+axis: its extent, the quiet stretches cut out of it, and its ticks.
 """
 
 from __future__ import annotations
@@ -49,7 +45,7 @@ class Axis:
 
     @functools.cached_property
     def _in_ms(self) -> tuple[float, float, tuple[tuple[float, float], ...]]:
-        """`lo`, `hi` and the cuts within them, in milliseconds: `fraction` is asked often."""
+        """`lo`, `hi` and the cuts within them, in milliseconds (`fraction` is asked often)."""
         lo, hi = _ms(np.array([self.lo])).item(), _ms(np.array([self.hi])).item()
         cuts = []
         for first, last in self.cuts:
@@ -101,12 +97,9 @@ def _ms(when: np.ndarray | pd.Series) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Layout:
-    """The packed timeline. Per event (in the frame's order): its `row` in its lane (0 at the
-    top; -1 inside a cluster), its `cluster` (an index into `clusters`; -1 when drawn on its
-    own) and the `label` written beside it ("" for none). `rows` gives each lane's row count;
-    `bar_rows` how many of them, at the top, hold bars (clusters take the rest);
-    `clusters` has one row per cluster: lane, first, last (its events' first start and last
-    end), count, x0 and x1 (the mark's extent as fractions of the plot's width)."""
+    """The packed timeline. Per event: its `row` in its lane (-1 in a cluster), its `cluster`
+    (-1 alone) and its `label`; per lane its `rows` and `bar_rows` (the top ones, of bars);
+    per cluster its lane, first, last, count, x0 and x1 (fractions of the width)."""
 
     row: np.ndarray
     cluster: np.ndarray
@@ -121,9 +114,8 @@ class Layout:
 def extents(
     start: pd.Series, end: pd.Series, ranged: np.ndarray, axis: Axis
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Each event's mark from left to right in pixels of a plot `PACK_WIDTH` wide: a bar from its
-    start to the end of its last day, or a mark `MARK_PX` wide around its date (around the
-    middle of a period too short to see)."""
+    """Each event's mark, left and right in pixels at `PACK_WIDTH`: a bar to the end of its
+    last day, or `MARK_PX` around its date (or the middle of a period too short to see)."""
     x0 = axis.fraction(start) * PACK_WIDTH
     x1 = axis.fraction(np.asarray(end, dtype="datetime64[ms]") + _DAY) * PACK_WIDTH
     half = MARK_PX / 2
@@ -135,12 +127,12 @@ def extents(
 def _first_fit(
     x0: np.ndarray, x1: np.ndarray, items: np.ndarray, rows_max: int
 ) -> tuple[np.ndarray, list[int]]:
-    """Rows for `items` (indices, by start): each goes to the first row whose last mark ends
-    `GAP_PX` before it starts; those that fit in no row of `rows_max` are returned apart."""
+    """Rows for `items` (by start): each in the first row whose last mark ends `GAP_PX`
+    before it; those that fit in none of `rows_max` rows are returned apart."""
     row = np.full(len(x0), -1)
     ends: list[float] = []
     overflow = []
-    # Python numbers, not numpy's: this loop runs once per mark on every timeline.
+    # Python numbers, not numpy's: this loop runs once per mark.
     for i, start, stop in zip(items.tolist(), x0[items].tolist(), x1[items].tolist(), strict=True):
         for r, end in enumerate(ends):
             if end + GAP_PX <= start:
@@ -173,12 +165,9 @@ def _runs(slots: set[int]) -> list[tuple[float, float]]:
 def pack_lane(
     x0: np.ndarray, x1: np.ndarray, bar: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, list[tuple[float, float]], int]:
-    """One lane: bars in rows of their own at the top (as many as they need), then marks in
-    up to `ROWS_MAX` rows. Where marks do not fit, their stretch of the axis (slots of
-    `SLOT_PX`, at least two) becomes a cluster, which takes every mark whose middle is in it
-    or that runs into it; the rest are packed again, until all fit. Returns each event's row
-    (-1 in a cluster), its cluster (-1 alone), the clusters' spans in pixels and the number of
-    rows of bars."""
+    """One lane: bars in rows of their own at the top, then marks in up to `ROWS_MAX` rows;
+    where marks do not fit, their slots of the axis become a cluster. Returns each event's
+    row and cluster (-1: none), the clusters' spans in pixels and the number of rows of bars."""
     n = len(x0)
     bars, marks = np.flatnonzero(bar), np.flatnonzero(~bar)
     row, _ = _first_fit(x0, x1, bars[np.argsort(x0[bars], kind="stable")], rows_max=n)
@@ -229,9 +218,8 @@ def _labels(
     texts: Sequence[str],
     below: int,
 ) -> np.ndarray:
-    """The title beside each mark that has a row: as much of it as fits before the next mark
-    in its row, the next cluster (in the rows under the `below` rows of bars) or the plot's
-    right edge (at `LABEL_WIDTH`)."""
+    """The title beside each mark that has a row: as much as fits before the next mark or
+    cluster in its row, or the plot's right edge (at `LABEL_WIDTH`)."""
     scale = LABEL_WIDTH / PACK_WIDTH
     out = np.full(len(x0), "", dtype=object)
     for r in set(row[row >= 0].tolist()):
@@ -289,9 +277,6 @@ def pack(
     return Layout(row, cluster, label, rows, bar_rows, clusters)
 
 
-# --- the time axis --------------------------------------------------------------------------
-
-
 def time_span(df: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:
     """The timeline's x range: every event's period, padded a little."""
     lo = pd.Timestamp(df["start"].min())
@@ -305,9 +290,8 @@ _QUIET_MARGIN = pd.Timedelta(days=366)  # kept on each side of a cut
 
 
 def quiet_stretches(df: pd.DataFrame, years: int = QUIET_YEARS) -> list[Stretch]:
-    """The stretches of time in which no event of `df` is under way and that are longer than
-    `years`, less a year at each end: the timeline cuts them out of its axis, so that its
-    width goes to the decades with events (1921-1987 in the shipped table)."""
+    """The stretches longer than `years` in which no event of `df` is under way, less a year
+    at each end: the timeline cuts them out of its axis."""
     if df.empty:
         return []
     order = np.argsort(df["start"].to_numpy(), kind="stable")
@@ -322,8 +306,7 @@ def quiet_stretches(df: pd.DataFrame, years: int = QUIET_YEARS) -> list[Stretch]
 
 
 def timeline_axis(df: pd.DataFrame, window: Stretch | None = None) -> Axis:
-    """The timeline's time axis for the events `df` in `window` (first and last day; None: the
-    events' whole span), with the long quiet stretches cut out."""
+    """The time axis of the events `df` in `window` (first and last day; None: their span)."""
     lo, hi = time_span(df) if window is None else (window[0], window[1] + pd.Timedelta(days=1))
     return Axis(lo, hi, tuple(quiet_stretches(df)))
 
@@ -333,9 +316,8 @@ _TICK_PX = 64  # the least room between two year labels, at LABEL_WIDTH
 
 
 def year_ticks(axis: Axis) -> list[pd.Timestamp]:
-    """Where the time axis is labelled: the first of January of round years (months when
-    the axis spans less than two years) in each stretch the axis shows, at least `_TICK_PX`
-    apart on a wide screen."""
+    """Where the time axis is labelled: round years (months, under two years) in each stretch
+    it shows, at least `_TICK_PX` apart."""
     span_years = (axis.hi - axis.lo) / pd.Timedelta(days=365.25)
     if span_years < 2:
         candidates = list(pd.date_range(axis.lo.normalize(), axis.hi, freq="MS"))
@@ -351,7 +333,7 @@ def year_ticks(axis: Axis) -> list[pd.Timestamp]:
         candidates = [
             pd.Timestamp(year=y, month=1, day=1) for y in range(first, axis.hi.year + 1, step)
         ]
-        # The first year after each cut, so that each stretch is labelled.
+        # Each stretch labelled: the first year after each cut.
         candidates += [pd.Timestamp(year=b.year + 1, month=1, day=1) for _, b in axis.cuts]
     shown = []
     last = -np.inf

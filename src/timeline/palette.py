@@ -1,12 +1,6 @@
-"""The figures' colours, for a light and a dark page, declared once.
-
-Every figure is drawn with the page's palette (`LIGHT` or `DARK`, `for_page`): a figure names a
-role (`pal.ring`), never a colour, and `figures.figure` gives it the page's background, text,
-axes and maps. tests/theme.py holds every colour to WCAG 2's minimum contrast on what it is
-drawn on, in both themes.
-
-The backgrounds are Streamlit 1.67's own (`#FFFFFF`, `#171614`): a figure fills the page
-around it without a visible box.
+"""The figures' colours for a light and a dark page, by role, declared once: a figure names a
+role (`pal.ring`), never a colour. tests/theme.py holds each to WCAG 2's contrast in both themes.
+The backgrounds are Streamlit's own: a figure fills the page around it without a visible box.
 """
 
 from __future__ import annotations
@@ -22,8 +16,7 @@ CLUSTER_ALPHA = 0.22  # the fill of a cluster of events, in its lane's colour, u
 
 @dataclass(frozen=True)
 class Palette:
-    """One theme's colour for each role. Colours are `#RRGGBB`, or `rgba(...)` for fills that
-    let what is under them show through."""
+    """One theme's colour for each role: `#RRGGBB`, or `rgba(...)` for fills that show through."""
 
     background: str  # the page, the paper and the plot
     text: str  # titles, legends, annotations
@@ -51,9 +44,7 @@ class Palette:
     note_box: str  # the box behind a note written on a map
     button: str  # the map's Play and Pause buttons and its year slider
     button_text: str
-    # Plotly paints the pressed button and the one under the mouse this colour, whatever the
-    # figure says: the buttons' text must read on it too.
-    button_pressed: str
+    button_pressed: str  # Plotly's, not settable: the buttons' text must read on it too
     button_active: str  # the year slider's grip while it is dragged
 
     def colors(self) -> dict[str, str]:
@@ -83,10 +74,8 @@ def _palette(category: dict[str, str], **roles: Any) -> Palette:
 
 PLOTLY_PRESSED = "#F4FAFF"  # plotly.js updatemenus' activeColor and hoverColor, not settable
 
-# Okabe-Ito (colour-blind safe) and Paul Tol's "muted" for the categories beyond its eight;
-# on white the lighter ones (vermilion, orange, sky blue, pink) darkened to 3:1 (as the
-# timeline's see-through bars too), on the dark page the darker ones (black, indigo, wine,
-# green, blue) lightened to it.
+# Okabe-Ito (colour-blind safe), then Paul Tol's "muted"; darkened (light page) or
+# lightened (dark page) to 3:1 on the background where they fell short.
 LIGHT = _palette(
     category={
         "statehood": "#000000",
@@ -152,11 +141,7 @@ DARK = _palette(
     marker_edge="#171614",
     ring="#F0F0F0",
     ring_halo="#171614",
-    era_fill=(
-        "rgba(86, 180, 233, 0.13)",
-        "rgba(200, 200, 200, 0.06)",
-        "rgba(29, 184, 138, 0.1)",
-    ),
+    era_fill=("rgba(86, 180, 233, 0.13)", "rgba(200, 200, 200, 0.06)", "rgba(29, 184, 138, 0.1)"),
     era_label="#DADCE2",
     cut="rgba(160, 160, 160, 0.8)",
     soviet_fill="rgba(200, 200, 200, 0.1)",
@@ -183,16 +168,13 @@ def for_page(dark: bool) -> Palette:
     return DARK if dark else LIGHT
 
 
-# --- colour arithmetic ------------------------------------------------------------------------
-
 RGBA = tuple[int, int, int, float]
 _HEX = re.compile(r"#([0-9a-f]{6})")
 _FUNC = re.compile(r"rgba?\(\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*(?:,\s*([\d.]+)\s*)?\)")
 
 
 def parse(color: str) -> RGBA | None:
-    """`#RRGGBB`, `rgb(...)` or `rgba(...)` as (r, g, b, alpha); None for anything else (a
-    name, a colour scale's name)."""
+    """`#RRGGBB`, `rgb(...)` or `rgba(...)` as (r, g, b, alpha); None for anything else."""
     text = color.strip().lower()
     if m := _HEX.fullmatch(text):
         digits = m.group(1)
@@ -203,14 +185,10 @@ def parse(color: str) -> RGBA | None:
     return None
 
 
-def _format(rgba: RGBA) -> str:
-    r, g, b, a = rgba
-    return f"#{r:02X}{g:02X}{b:02X}" if a >= 1 else f"rgba({r}, {g}, {b}, {a:g})"
-
-
 def with_alpha(color: str, alpha: float) -> str:
     """`color` (one `parse` reads) at `alpha` times its own opacity."""
     rgba = parse(color)
     if rgba is None:
         raise ValueError(f"not a colour: {color!r}")
-    return _format((*rgba[:3], rgba[3] * alpha))
+    r, g, b, a = *rgba[:3], rgba[3] * alpha
+    return f"#{r:02X}{g:02X}{b:02X}" if a >= 1 else f"rgba({r}, {g}, {b}, {a:g})"

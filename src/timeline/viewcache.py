@@ -25,8 +25,8 @@ _TABLE_TOKENS_LOCK = threading.Lock()
 
 
 def _table_token(df: pd.DataFrame) -> str:
-    """A name for this loaded table object, new for every table the process loads (a reused
-    `id()` of a freed table gets a new name: the weak reference tells them apart)."""
+    """A name for this loaded table object, new for every table the process loads (even at a
+    freed table's `id()`)."""
     with _TABLE_TOKENS_LOCK:  # sessions asking at once must get one name, hence one build
         entry = _TABLE_TOKENS.get(id(df))
         if entry is None or entry[0]() is not df:
@@ -36,13 +36,8 @@ def _table_token(df: pd.DataFrame) -> str:
 
 
 class SentFigure(go.Figure):
-    """A finished figure as the views' cache keeps it, read-only, made from its `spec` once
-    (as every figure, `figures.figure`: the tests validate).
-
-    st.plotly_chart calls `to_dict()` on every run, which deep-copies the whole figure; here
-    it hands back the dict Streamlit serializes, made once: the figure's containers (sharing
-    its values, which nothing changes) with arrays written as Plotly's typed arrays, as
-    `to_dict` writes them."""
+    """A finished figure as the views' cache keeps it, read-only: `to_dict()`, which
+    st.plotly_chart calls on every run, hands back the dict it serializes, made once."""
 
     def __init__(self, spec: dict[str, Any]) -> None:
         super().__init__(spec, _validate=False)
@@ -54,10 +49,8 @@ class SentFigure(go.Figure):
         return self._sent
 
 
-# Entries are small (a figure's dict, tens of kB; at most `labels.TABLE_MAX` rows of the
-# table): room for the views of hundreds of filter states.
-# The cached functions below are called with keywords: for each positional argument
-# Streamlit looks the function's signature up again (inspect.signature) on every call.
+# Entries are tens of kB: room for hundreds of filter states. Called with keywords: for a
+# positional argument Streamlit reads the signature on every call.
 @st.cache_resource(show_spinner=False, max_entries=512, ttl=3600)
 def _built(
     name: str, table: str, view: str, dark: bool, args: tuple[Any, ...], _build: Any, _of: Any
@@ -68,8 +61,8 @@ def _built(
 
 
 def _draws(build: Callable[..., Any]) -> bool:
-    """Whether `build` draws a figure: it takes the page's palette, `pal`. Read from its code,
-    as Streamlit's cache is called with keywords: it is asked on every view of every rerun."""
+    """Whether `build` draws a figure: it takes the page's palette, `pal` (read from its code:
+    asked on every view of every rerun)."""
     code = getattr(build, "__code__", None)  # none for a builtin (`len`)
     return (
         code is not None and "pal" in code.co_varnames[: code.co_argcount + code.co_kwonlyargcount]
@@ -78,31 +71,23 @@ def _draws(build: Callable[..., Any]) -> bool:
 
 def spec_of(fig: go.Figure) -> dict[str, Any]:
     """`fig` as a spec of its own dicts and lists, sharing the values (arrays, text) with it:
-    change the spec's containers, never a value in place. Not `fig.to_dict()`: that copies
-    every array and string (and writes arrays as Plotly's typed arrays)."""
+    change its containers, never a value in place (`fig.to_dict()` would copy every array)."""
     spec = {"data": figures.containers(fig._data), "layout": figures.containers(fig._layout)}
     if fig.frames:
         spec["frames"] = [figures.containers(frame._props) for frame in fig.frames]
     return spec
 
 
-# Small answers (a count, a yes or no, a card's HTML) in a cache of their own: among the large
-# views they would push figures out of `_built`.
+# Small answers (a count, a card's HTML) apart: they would push figures out of `_built`.
 @st.cache_resource(show_spinner=False, max_entries=4096, ttl=3600)
 def _answer(name: str, table: str, view: str, args: tuple[Any, ...], _build: Any, _of: Any) -> Any:
     return _build(_of.filtered, *args)
 
 
 class Views:
-    """What the page shows of `table` under `state`, each view built once per table, filter
-    state, theme and arguments in this process, however many sessions ask (Streamlit computes
-    a missing entry once, under a lock per key), and shared between them: treat it as
-    read-only (figures are only serialized, frames only shown, bytes only sent).
-
-    `views(build, *args)` is `build(views.filtered, *args)`; a builder that takes `pal` (one
-    that draws a figure) is given the page's palette. The filtered frame itself is made only
-    when a view is missing, or when asked for (`filtered`, e.g. by a download): a state seen
-    before costs no filtering."""
+    """What the page shows of `table` under `state`: `views(build, *args)` is
+    `build(views.filtered, *args)` (with the page's `pal` if it takes one), built once per
+    table, state, theme and arguments in the process and shared by every session: read-only."""
 
     def __init__(self, table: pd.DataFrame, state: FilterState, dark: bool = False) -> None:
         self.table, self.state, self.dark = table, state, dark
@@ -127,9 +112,8 @@ class Views:
         )
 
     def timeline(self, event_id: str | None, window: Stretch | None) -> go.Figure:
-        """`timeline_chart.timeline` of the filtered events with `event_id` ringed: the timeline of
-        the filter state is made once (`timeline_chart.timeline_parts`), and only ringed for each
-        event a visitor selects."""
+        """`timeline_chart.timeline` of the filtered events with `event_id` ringed: its parts
+        made once per state, only ringed per event."""
 
         def ringed(filtered: pd.DataFrame, event_id: str | None, window: Stretch | None) -> Any:
             return timeline_chart.ringed(
@@ -139,8 +123,7 @@ class Views:
         return self(ringed, event_id, window)
 
     def answer(self, build: Callable[..., T], *args: Any) -> T:
-        """`build(filtered, *args)` for a small answer (`len`, a yes or no), kept apart from
-        the views and for many more filter states."""
+        """`build(filtered, *args)` for a small answer (`len`, a yes or no)."""
         name = f"{build.__module__}.{build.__qualname__}"
         return _answer(
             name=name, table=self._token, view=self._view, args=args, _build=build, _of=self
@@ -148,17 +131,4 @@ class Views:
 
     def of_table(self, build: Callable[..., T], *args: Any) -> T:
         """`build(table, *args)`, a small answer once per table, whatever the filters."""
-        name = f"{build.__module__}.{build.__qualname__}"
-        return _answer(
-            name=name,
-            table=self._token,
-            view="",
-            args=args,
-            _build=build,
-            _of=_WholeTable(self.table),
-        )
-
-
-class _WholeTable:
-    def __init__(self, table: pd.DataFrame) -> None:
-        self.filtered = table
+        return Views(self.table, FilterState()).answer(build, *args)
