@@ -1,9 +1,7 @@
-"""Azerbaijan Relations Timeline: the dashboard.
+"""Azerbaijan Relations Timeline: the dashboard. Run `streamlit run app.py [-- --data PATH]`.
 
-Run: `streamlit run app.py` (or `streamlit run app.py -- --data PATH`; env TIMELINE_DATA).
 Top to bottom: load (the table) -> select (the filter state, from the URL then the sidebar) ->
-compute (`viewcache.Views`: the filtered frame and each view, once per filter state in a
-process) -> show (the timeline and the selected event, the open tab, the URL written back).
+compute (`viewcache.Views`) -> show (the timeline, the selected event, the open tab, the URL).
 """
 
 from __future__ import annotations

@@ -106,11 +106,7 @@ def citation(n: int, share_url: str | None, created: dt.datetime) -> str:
 
 
 def descriptor(
-    df: pd.DataFrame,
-    state: FilterState,
-    share_url: str | None,
-    created: dt.datetime,
-    csv_name: str,
+    df: pd.DataFrame, state: FilterState, share_url: str | None, created: dt.datetime, csv_name: str
 ) -> dict[str, Any]:
     """The `datapackage.json` for the rows of `df` written to `csv_name`."""
     chosen = filters_applied(state)
@@ -156,10 +152,7 @@ def zip_name(state: FilterState) -> str:
 
 
 def to_zip_bytes(
-    df: pd.DataFrame,
-    state: FilterState,
-    share_url: str | None,
-    created: dt.datetime,
+    df: pd.DataFrame, state: FilterState, share_url: str | None, created: dt.datetime
 ) -> bytes:
     """A zip holding the rows of `df` as CSV (exactly the plain download's bytes) and their
     `datapackage.json`. The same rows, filters, URL and date give the same bytes."""

@@ -245,16 +245,8 @@ def share_url(state: FilterState, options: FilterOptions) -> str | None:
     return package.share_url(st.context.url, _url_params(state, options))
 
 
-def download(
-    label: str,
-    data: Callable[[], bytes],
-    file_name: str,
-    key: str,
-    *,
-    disabled: bool,
-    help: str | None = None,
-) -> None:
-    """A download button whose file is written only when it is clicked."""
+def download(label: str, data: Callable[[], bytes], file_name: str, key: str, **kw: Any) -> None:
+    """A download button (`kw`: st.download_button's) whose file is written only when clicked."""
     # A file sent with the page is a new media file each run, which quick reruns drop: a 404.
     zipped = file_name.endswith(".zip")
     st.download_button(
@@ -264,9 +256,8 @@ def download(
         mime="application/zip" if zipped else "text/csv",
         key=key,
         on_click="ignore",
-        disabled=disabled,
         icon=":material/folder_zip:" if zipped else ":material/download:",
-        help=help,
+        **kw,
     )
 
 
