@@ -144,34 +144,17 @@ def note(text: str, x: Any, y: Any, xref: str = "paper", yref: str = "paper", **
 
 def band(x0: float, x1: float, fill: str, name: str, yref: str = "y domain") -> Spec:
     """A shape: the stretch `x0`-`x1` of the x axis shaded across the plot, under the data."""
-    return {
-        "type": "rect",
-        "x0": x0,
-        "x1": x1,
-        "xref": "x",
-        "y0": 0,
-        "y1": 1,
-        "yref": yref,
-        "fillcolor": fill,
-        "line": {"width": 0},
-        "layer": "below",
-        "name": name,
-    }
+    look = {"fillcolor": fill, "line": {"width": 0}, "layer": "below"}
+    return {"type": "rect", **_across(x0, x1, yref), **look, "name": name}
 
 
 def rule(x: float, line: Spec, name: str, yref: str = "y domain") -> Spec:
     """A shape: a vertical line at `x` across the plot."""
-    return {
-        "type": "line",
-        "x0": x,
-        "x1": x,
-        "xref": "x",
-        "y0": 0,
-        "y1": 1,
-        "yref": yref,
-        "line": line,
-        "name": name,
-    }
+    return {"type": "line", **_across(x, x, yref), "line": line, "name": name}
+
+
+def _across(x0: float, x1: float, yref: str) -> Spec:
+    return {"x0": x0, "x1": x1, "xref": "x", "y0": 0, "y1": 1, "yref": yref}
 
 
 def ring(trace: Spec, size: float, customdata: np.ndarray, pal: Palette) -> Spec:

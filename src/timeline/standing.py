@@ -23,14 +23,12 @@ STANDING_LABELS: dict[str, str] = {
 RELATION_CATEGORIES: tuple[str, ...] = ("diplomatic_relations", "recognition", "war", "clash")
 
 
-def _soviet_period() -> tuple[pd.Timestamp, pd.Timestamp]:
-    _, first, last = next(p for p in schema.PERIODS if p[0] == "Soviet era")
-    assert last is not None
-    return pd.Timestamp(first), pd.Timestamp(last)
-
-
 # First day without foreign relations of its own, first day of independence again.
-SOVIET_PERIOD: tuple[pd.Timestamp, pd.Timestamp] = _soviet_period()
+SOVIET_PERIOD: tuple[pd.Timestamp, pd.Timestamp] = next(
+    (pd.Timestamp(first), pd.Timestamp(last))
+    for name, first, last in schema.PERIODS
+    if name == "Soviet era"
+)
 # Years wholly inside the Soviet period, as range(first, stop): 1921-1990.
 SOVIET_YEARS: range = range(SOVIET_PERIOD[0].year + 1, SOVIET_PERIOD[1].year)
 FIRST_YEAR = 1918
@@ -304,23 +302,16 @@ def relations_by_year(df: pd.DataFrame, last_year: int | None = None) -> pd.Data
     years = np.arange(FIRST_YEAR, max(last, FIRST_YEAR) + 1)
     long = relation_intervals(df)
     long = long[long["kind"] == "diplomatic_relations"]
-    counts = np.zeros(len(years) + 1, dtype=np.int64)
-    if len(long):
-        ly = long["lo"].dt.year.to_numpy().clip(FIRST_YEAR, years[-1] + 1)
-        hy = long["hi"].dt.year.to_numpy().clip(FIRST_YEAR - 1, years[-1])
-        spans = pd.DataFrame({"country": long["country"].to_numpy(), "ly": ly, "hy": hy})
-        spans = spans[spans["ly"] <= spans["hy"]].sort_values(["country", "ly"])
-        # Each country's spans merged: it counts once a year.
-        reach = spans.groupby("country")["hy"].cummax()
-        before = reach.groupby(spans["country"]).shift().fillna(-1).astype(np.int64)
-        new = spans["ly"].to_numpy() > before.to_numpy()
-        group = np.cumsum(new)
-        merged = pd.DataFrame({"ly": spans["ly"].to_numpy(), "hy": reach.to_numpy(), "g": group})
-        merged = merged.groupby("g").agg(ly=("ly", "min"), hy=("hy", "max"))
-        np.add.at(counts, merged["ly"].to_numpy() - FIRST_YEAR, 1)
-        np.add.at(counts, merged["hy"].to_numpy() - FIRST_YEAR + 1, -1)
+    ly = long["lo"].dt.year.to_numpy().clip(FIRST_YEAR, years[-1] + 1) - FIRST_YEAR
+    hy = long["hi"].dt.year.to_numpy().clip(FIRST_YEAR - 1, years[-1]) - FIRST_YEAR
+    country = long["country"].cat.codes.to_numpy()
+    # Intervals under way per (year, country): a country counts once a year however many.
+    under_way = np.zeros((len(years) + 1, len(long["country"].cat.categories)), dtype=np.int64)
+    np.add.at(under_way, (ly, country), 1)
+    np.add.at(under_way, (hy + 1, country), -1)
+    counts = (under_way.cumsum(axis=0)[:-1] > 0).sum(axis=1)
     soviet = np.array([is_soviet_year(int(y)) for y in years])
-    relations = np.where(soviet, 0, counts.cumsum()[: len(years)])
+    relations = np.where(soviet, 0, counts)
     return pd.DataFrame(
         {"relations": relations, "soviet": soviet}, index=pd.Index(years, name="year")
     )
