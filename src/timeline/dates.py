@@ -13,6 +13,11 @@ import pyarrow.compute as pc
 # ASCII digits only (Python's `\d` would also take "١٩٩٤"); the same pattern serves Arrow.
 DATE_RE = re.compile(r"^(?P<year>[0-9]{4})(?:-(?P<month>[0-9]{2})(?:-(?P<day>[0-9]{2}))?)?$")
 _MONTHS = tuple(calendar.month_name)  # index 1..12, English regardless of the machine's locale
+# id(Arrow array) -> (the array, its parsed dates); keeping the array keeps its id from reuse.
+# Sessions are threads of one process: the lock guards look-ups and evictions, not parsing.
+_RECENT: dict[int, tuple[object, pd.DataFrame]] = {}
+_RECENT_LOCK = threading.Lock()
+_KEEP_RECENT = 4
 
 
 def parse_dates(values: pd.Series) -> pd.DataFrame:
@@ -36,13 +41,6 @@ def parse_dates(values: pd.Series) -> pd.DataFrame:
             while len(_RECENT) > _KEEP_RECENT:
                 del _RECENT[next(iter(_RECENT))]  # the oldest
     return result
-
-
-# id(Arrow array) -> (the array, its parsed dates); keeping the array keeps its id from reuse.
-# Sessions are threads of one process: the lock guards look-ups and evictions, not parsing.
-_RECENT: dict[int, tuple[object, pd.DataFrame]] = {}
-_RECENT_LOCK = threading.Lock()
-_KEEP_RECENT = 4
 
 
 def _parse_unique(uniques: object) -> pd.DataFrame:

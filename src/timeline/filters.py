@@ -25,6 +25,9 @@ QUERY_MAX = 200  # characters of search text a link may set
 QUOTED_MAX = 5  # values a notice names; it counts the rest
 VALUE_MAX = 40  # characters of a value a notice shows
 _MAX_ITEMS_IN_NAME = 3  # values a file name lists; it counts more
+# One value of `years`: a year, or two with a separator between them. A "-" right before a
+# number's digits, at the start or after a separator, is its sign: "-5", "-5--1", "1988-1994".
+_YEARS = re.compile(r"\s*(-?\d+)(?:\s*(?:,|\.\.|–|—|-|\s)\s*(-?\d+))?\s*")
 
 
 def quoted(values: Iterable[str]) -> str:
@@ -169,11 +172,6 @@ class ListFilter(Filter):
         if len(value) > _MAX_ITEMS_IN_NAME:
             return f"{len(value)}-{self.field}"
         return "-".join(slug(v) for v in value)
-
-
-# One value of `years`: a year, or two with a separator between them. A "-" right before a
-# number's digits, at the start or after a separator, is its sign: "-5", "-5--1", "1988-1994".
-_YEARS = re.compile(r"\s*(-?\d+)(?:\s*(?:,|\.\.|–|—|-|\s)\s*(-?\d+))?\s*")
 
 
 class YearsFilter(Filter):

@@ -14,6 +14,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 TEXT = "string[pyarrow]"  # the dtype of folded text in a frame
+_ROWS_PER_SLICE = 65_536  # rows folded per task of the thread pool
+_SLICE = 1 << 24  # bytes of text read at a time for its letters
+_ASCII = bytes(range(128))
 
 # Letters that Unicode decomposition leaves alone but a person types without the accent, and
 # punctuation that has a plain twin on every keyboard (applied after lower-casing).
@@ -37,6 +40,8 @@ _FOLD: tuple[tuple[str, str], ...] = (
     ("“", '"'),
     ("”", '"'),
 )
+_MAX_LETTER_PASSES = 24  # with more letters to change, whole strings are decomposed
+_FOLD_TABLE = dict(_FOLD)
 # Combining marks (accents) left over after NFKD decomposition, in RE2 syntax.
 _COMBINING = (
     r"[\x{0300}-\x{036f}\x{1ab0}-\x{1aff}\x{1dc0}-\x{1dff}\x{20d0}-\x{20ff}\x{fe20}-\x{fe2f}]"
@@ -65,9 +70,6 @@ def fold_array(arr: pa.Array | pa.ChunkedArray) -> pa.ChunkedArray:
         done = list(pool.map(_normalized_slice, slices))
     # One contiguous array: selecting rows across chunks makes every filter slower.
     return pa.chunked_array([pa.concat_arrays(done)], type=arr.type)
-
-
-_ROWS_PER_SLICE = 65_536
 
 
 def _normalized_slice(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
@@ -112,10 +114,6 @@ def _fold_whole(arr: pa.Array) -> pa.Array:
     return pc.replace_substring_regex(arr, _COMBINING, "")
 
 
-_MAX_LETTER_PASSES = 24
-_FOLD_TABLE = dict(_FOLD)
-
-
 def _fold_char(char: str) -> str:
     """One lower-case character as it is searched for: folded, decomposed, accents dropped."""
     decomposed = unicodedata.normalize("NFKD", _FOLD_TABLE.get(char, char))
@@ -133,10 +131,6 @@ def _non_ascii_letters(arr: pa.Array) -> set[str]:
         for i in range(0, data.size, _SLICE)
     )
     return set(rest.decode("utf-8"))
-
-
-_SLICE = 1 << 24
-_ASCII = bytes(range(128))
 
 
 def normalize_query(query: str) -> list[str]:

@@ -20,6 +20,7 @@ from timeline.filters import FilterState, by_date, chosen
 
 # Kept across calls (every filter state's views ask for the same texts), within a bound.
 _KEEP = 1 << 16
+TABLE_MAX = 1000  # rows the events table sends to the browser; the download has them all
 
 
 @functools.lru_cache(maxsize=_KEEP)
@@ -120,9 +121,6 @@ def event_details(df: pd.DataFrame, event_id: str) -> str:
 def holds(df: pd.DataFrame, event_id: str) -> bool:
     """Whether `df` has the event `event_id`."""
     return bool((df["id"] == event_id).any())
-
-
-TABLE_MAX = 1000  # rows the events table sends to the browser; the download has them all
 
 
 @dataclass(frozen=True)

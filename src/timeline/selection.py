@@ -12,6 +12,7 @@ import pandas as pd
 
 # What a cluster on the timeline carries as its first customdata: `zoom:first/last`.
 ZOOM_PREFIX = "zoom:"
+Span = tuple[dt.date, dt.date]
 
 
 def _picked(selection: Mapping[str, Any] | None, kind: str) -> list[Any]:
@@ -43,9 +44,6 @@ def selected_event_id(selection: Mapping[str, Any] | None) -> str | None:
         if isinstance(value, str) and value and not value.startswith(ZOOM_PREFIX):
             return value
     return None
-
-
-Span = tuple[dt.date, dt.date]
 
 
 def _day(value: Any) -> dt.date | None:

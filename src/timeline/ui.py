@@ -57,6 +57,11 @@ S_TYPED_NOTICE = "_typed_years_notice"  # what was changed in the years just typ
 S_TYPED = "_years_typed"  # this run follows a typed year
 S_LAST_FILTERS, S_RUNS = "_last_filters", "_runs"  # to see a choice, and to name each run
 S_UPLOAD = "_upload"  # this session's parsed upload: (its file's id or hash, name, Loaded)
+# The backgrounds of `plain`'s boxes.
+_BOX_STYLE = {
+    "info": "background:rgba(28,131,225,0.12)",
+    "error": "background:rgba(255,43,43,0.12)",
+}
 
 # What the timeline's marks mean (a legend in words: the lanes already name the categories).
 TIMELINE_KEY = (
@@ -75,12 +80,6 @@ def note(text: str, where: Any = st) -> None:
     """A hint in small print. Not st.caption: its grey fails WCAG contrast on white (3.9:1).
     `text` is Markdown: for text that holds a user-supplied string use `plain_note`."""
     where.markdown(f":small[{text}]")
-
-
-_BOX_STYLE = {
-    "info": "background:rgba(28,131,225,0.12)",
-    "error": "background:rgba(255,43,43,0.12)",
-}
 
 
 def plain(text: str, kind: str = "info", where: Any = st) -> None:

@@ -33,6 +33,7 @@ VIEWS: dict[str, str] = {v.value: v.label for v in TABS}
 MAP_MODES: dict[str, str] = {"places": "Places", "countries": "Countries"}
 MAP_EXTENTS: dict[str, str] = {"region": "Region", "world": "World"}
 DEFAULT_VIEW = next(iter(VIEWS))
+_ZOOM_SPLIT = re.compile(r"\s*(?:\.\.|/|,|–|—)\s*")
 
 
 def _same(value: Any, options: FilterOptions) -> Any:
@@ -86,9 +87,6 @@ def _year_of_page(year: Any, options: FilterOptions) -> int | None:
     lo, hi = options.years
     year = None if year is None else min(max(int(year), lo), hi)
     return None if year == hi else year
-
-
-_ZOOM_SPLIT = re.compile(r"\s*(?:\.\.|/|,|–|—)\s*")
 
 
 def _read_zoom(values: list[str], options: FilterOptions, notices: list[str]) -> Span | None:
