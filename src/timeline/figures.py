@@ -252,10 +252,6 @@ def events_per_year(df: pd.DataFrame, pal: Palette = LIGHT) -> go.Figure:
             "tickformat": "d",
             "range": [counts.index[0] - pad, counts.index[-1] + pad],
         },
-        yaxis={
-            "title": {"text": "Events"},
-            "rangemode": "tozero",
-            "dtick": max(1, -(-most // 6)),
-        },
+        yaxis={"title": {"text": "Events"}, "rangemode": "tozero", "dtick": max(1, -(-most // 6))},
     )
     return figure({"data": data, "layout": layout}, pal)

@@ -271,12 +271,7 @@ def _place_traces(
                 "text": text[counted],
                 "textposition": "middle center",
                 # The marks' edge colour with a halo of the opposite: legible on every colour.
-                "textfont": {
-                    "color": pal.marker_edge,
-                    "size": 11,
-                    "weight": 600,
-                    "shadow": "auto",
-                },
+                "textfont": {"color": pal.marker_edge, "size": 11, "weight": 600, "shadow": "auto"},
                 "hoverinfo": "skip",
                 "showlegend": False,
                 "meta": {"kind": "counts"},

@@ -211,12 +211,7 @@ def _fitted(text: str, room_px: float) -> str:
 
 
 def _labels(
-    x0: np.ndarray,
-    x1: np.ndarray,
-    row: np.ndarray,
-    spans: list,
-    texts: Sequence[str],
-    below: int,
+    x0: np.ndarray, x1: np.ndarray, row: np.ndarray, spans: list, texts: Sequence[str], below: int
 ) -> np.ndarray:
     """The title beside each mark that has a row: as much as fits before the next mark or
     cluster in its row, or the plot's right edge (at `LABEL_WIDTH`)."""

@@ -185,12 +185,7 @@ def _relations_map(table: pd.DataFrame, year: int, pal: Palette) -> Spec:
             figures.say(layout, "None of these events dates relations, recognition or a war")
     data.append(_azerbaijan(soviet, pal))
     data += _legend([c for c in _CODES if c != "soviet"], pal)
-    layout["legend"] = {
-        "itemclick": False,
-        "itemdoubleclick": False,
-        "orientation": "h",
-        "y": 0,
-    }
+    layout["legend"] = {"itemclick": False, "itemdoubleclick": False, "orientation": "h", "y": 0}
     return {"data": data, "layout": layout}
 
 
@@ -328,30 +323,16 @@ def relations_map_animated(
         z, text = _frame_values(table, y)
         soviet = is_soviet_year(y)
         # The note in every frame: Plotly.animate changes only what a frame names.
-        changes: Spec = {
-            "title": _map_title(y, table),
-            "annotations": [{**_soviet_note(pal), "visible": soviet}],
-        }
-        frames.append(
-            {
-                "name": str(y),
-                "data": [{"type": "choropleth", "z": z, "text": text}, _azerbaijan(soviet, pal)],
-                "traces": [0, 1],
-                "layout": changes,
-            }
-        )
+        note = {**_soviet_note(pal), "visible": soviet}
+        changes = {"title": _map_title(y, table), "annotations": [note]}
+        data = [{"type": "choropleth", "z": z, "text": text}, _azerbaijan(soviet, pal)]
+        frames.append({"name": str(y), "data": data, "traces": [0, 1], "layout": changes})
     spec["frames"] = frames
     layout = spec["layout"]
-    if is_soviet_year(start):
-        layout["annotations"] = [_soviet_note(pal)]
-    else:
-        layout.pop("annotations", None)
-    play = {
-        "frame": {"duration": 600, "redraw": True},
-        "fromcurrent": True,
-        "transition": {"duration": 0},
-    }
-    stop = {"frame": {"duration": 0, "redraw": False}, "mode": "immediate"}
+    if not is_soviet_year(start):
+        layout.pop("annotations", None)  # no note that the opening year has no rows
+    play = _animate(600, True, fromcurrent=True, transition={"duration": 0})
+    stop, jump = _animate(0, False, mode="immediate"), _animate(0, True, mode="immediate")
     new = {"legend": {"y": 1.0, "yanchor": "bottom"}, "margin": {"t": 90, "b": 90}, "height": 600}
     figures.merge(layout, new)
     layout["updatemenus"] = [
@@ -379,19 +360,16 @@ def relations_map_animated(
             "pad": {"t": 30},
             "currentvalue": {"prefix": "Year: "},
             "steps": [
-                {
-                    "label": str(y),
-                    "method": "animate",
-                    "args": [
-                        [str(y)],
-                        {"frame": {"duration": 0, "redraw": True}, "mode": "immediate"},
-                    ],
-                }
-                for y in years
+                {"label": str(y), "method": "animate", "args": [[str(y)], jump]} for y in years
             ],
         }
     ]
     return figures.figure(spec, pal)
+
+
+def _animate(duration: int, redraw: bool, **more: Any) -> Spec:
+    """The options of Plotly.animate: each frame shown for `duration` ms."""
+    return {"frame": {"duration": duration, "redraw": redraw}, **more}
 
 
 def _frame_values(table: pd.DataFrame, year: int) -> tuple[list[Any], list[str]]:
