@@ -451,10 +451,6 @@ def short_year(year: int) -> str:
     return text if len(text) <= 8 else text[:5] + "..."
 
 
-def _joined_key(items: Any) -> str:
-    return schema.LIST_SEP + schema.LIST_SEP.join(items) + schema.LIST_SEP if items else ""
-
-
 def _names(items: Any, names: Callable[[str], str]) -> str:
     return " ".join(f"{code} {names(code)}" for code in items)
 
@@ -462,8 +458,11 @@ def _names(items: Any, names: Callable[[str], str]) -> str:
 def prepare(df: pd.DataFrame) -> pd.DataFrame:
     """A copy of a loaded table with the columns `apply_filters` needs (see PREPARED_COLUMNS)."""
     out = df.copy(deep=False)  # columns are added, never changed: no need to copy the table
-    for col, key in KEY_COLUMNS.items():
-        out[key] = schema.map_distinct(out[col], _joined_key, TEXT)
+    sep = schema.LIST_SEP
+    for col, key in KEY_COLUMNS.items():  # ";ARM;RUS;": a mask looks for ";ARM;"
+        out[key] = schema.map_distinct(
+            out[col], lambda t: sep + sep.join(t) + sep if t else "", TEXT
+        )
     countries = schema.map_distinct(
         out["countries"], lambda t: _names(t, schema.country_name), TEXT
     )

@@ -84,12 +84,6 @@ def fields() -> list[dict[str, Any]]:
     return out
 
 
-def _sources(df: pd.DataFrame) -> list[dict[str, str]]:
-    """The distinct sources the rows cite, in the rows' order."""
-    pairs = df[["source_title", "source_url"]].astype(str).drop_duplicates()
-    return [{"title": t, "path": u} for t, u in pairs.itertuples(index=False)]
-
-
 def filters_applied(state: FilterState) -> dict[str, Any]:
     """The filters as the URL writes them (parameter -> values); empty when there are none."""
     return {f.param: f.applied(value) for f, value in chosen(state)}
@@ -111,6 +105,7 @@ def descriptor(
     """The `datapackage.json` for the rows of `df` written to `csv_name`."""
     chosen = filters_applied(state)
     n = len(df)
+    sources = df[["source_title", "source_url"]].astype(str).drop_duplicates()  # in rows' order
     what = (
         f"All {event_count(n)} of the table"
         if not chosen
@@ -127,7 +122,7 @@ def descriptor(
         "created": created.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "licenses": [LICENSE],
         "keywords": ["Azerbaijan", "foreign relations", "diplomacy", "Nagorno-Karabakh"],
-        "sources": _sources(df),
+        "sources": [{"title": t, "path": u} for t, u in sources.itertuples(index=False)],
         "resources": [
             {
                 "name": "events",
