@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -98,17 +98,16 @@ def _ms(when: np.ndarray | pd.Series) -> np.ndarray:
 @dataclass(frozen=True)
 class Layout:
     """The packed timeline. Per event: its `row` in its lane (-1 in a cluster), its `cluster`
-    (-1 alone) and its `label`; per lane its `rows` and `bar_rows` (the top ones, of bars);
-    per cluster its lane, first, last, count, x0 and x1 (fractions of the width)."""
+    (-1 alone), its `label` and whether it is a `bar`; per lane its `rows` and `bar_rows` (the
+    top ones, of bars); per cluster its lane, first, last, count, x0 and x1 (fractions)."""
 
     row: np.ndarray
+    bar: np.ndarray
     cluster: np.ndarray
     label: np.ndarray
     rows: dict[str, int]
-    bar_rows: dict[str, int] = field(default_factory=dict)
-    clusters: pd.DataFrame = field(
-        default_factory=lambda: pd.DataFrame(columns=["lane", "first", "last", "count", "x0", "x1"])
-    )
+    bar_rows: dict[str, int]
+    clusters: pd.DataFrame
 
 
 def extents(
@@ -269,7 +268,7 @@ def pack(
                 }
             )
     clusters = pd.DataFrame(found, columns=["lane", "first", "last", "count", "x0", "x1"])
-    return Layout(row, cluster, label, rows, bar_rows, clusters)
+    return Layout(row, bar, cluster, label, rows, bar_rows, clusters)
 
 
 def time_span(df: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:

@@ -135,8 +135,7 @@ def timeline_parts(
     # A period's bar runs to the end of its last day.
     x0 = axis.fraction(df["start"])
     x1 = axis.fraction(df["end"].to_numpy() + np.timedelta64(1, "D"))
-    p0, p1 = packing.extents(df["start"], df["end"], ranged, axis)
-    short = ranged & (p1 - p0 <= packing.MARK_PX + 1e-9)
+    short = ranged & ~packed.bar
     alone = packed.cluster < 0
     custom = np.empty((len(df), 6), dtype=object)
     custom[alone] = _customdata(df, np.flatnonzero(alone))
@@ -254,10 +253,6 @@ class _Rows:
 
     def centre(self, lane: str) -> float:
         return self.top[lane] - self.rows[lane] / 2
-
-    def name_at(self, lane: str) -> float:
-        """Where the lane's name goes: the middle of the strip above it."""
-        return self.top[lane] + self.GAP / 2
 
 
 def _bar_titles(end: np.ndarray, y: np.ndarray, text: np.ndarray) -> list[Spec]:
@@ -539,9 +534,9 @@ def _timeline_frame(layout: Spec, rows: _Rows, axis: packing.Axis, pal: Palette)
         },
     )
     # The lanes' names inside the plot: it keeps the whole width, which a phone needs.
+    font = {"size": 11, "weight": 600}
     for lane in rows.order:
-        where = (0, rows.name_at(lane), "paper", "y")
-        font = {"size": 11, "weight": 600}
+        where = (0, rows.top[lane] + rows.GAP / 2, "paper", "y")  # mid-strip
         notes.append(
             note(schema.CATEGORIES[lane], *where, **_LEFT, font=font, name=f"lane: {lane}")
         )
