@@ -130,11 +130,11 @@ def load_upload(data: bytes, name: str, file_id: str | None = None) -> Loaded:
 def session_upload(upload: Any) -> Loaded | None:
     """The table of the uploader's file (`load_upload`), or None without one (a removed
     upload's table is let go at once)."""
-    # Every click reruns the script: the same file's bytes are neither copied nor hashed again.
     if upload is None:
         st.session_state.pop(S_UPLOAD, None)
         return None
     kept = st.session_state.get(S_UPLOAD)
+    # Every click reruns the script: the same file's bytes are neither copied nor hashed again.
     if kept is not None and kept[:2] == (upload.file_id, upload.name):
         return kept[2]
     return load_upload(upload.getvalue(), upload.name, upload.file_id)
@@ -145,14 +145,13 @@ def load_path(path: Path) -> Loaded:
     the next call."""
     try:
         stat = path.stat()
-        key = (stat.st_mtime_ns, stat.st_size)
+        version = {"mtime_ns": stat.st_mtime_ns, "size": stat.st_size}
     except OSError:
-        key = (0, 0)  # read_events reports the missing file
-    loaded = _load_path(path=os.fspath(path), mtime_ns=key[0], size=key[1])
+        version = {"mtime_ns": 0, "size": 0}  # read_events reports the missing file
+    loaded = _load_path(path=os.fspath(path), **version)
     if not loaded.ok:
-        # Not kept: a failure can pass (permissions fixed, a disk mounted) while the file's
-        # time and size stay the same, and every session would be shown it until they changed.
-        _load_path.clear(path=os.fspath(path), mtime_ns=key[0], size=key[1])
+        # Not kept: a failure can pass (permissions fixed) while the file's time and size stay.
+        _load_path.clear(path=os.fspath(path), **version)
     return loaded
 
 
