@@ -14,7 +14,7 @@ import plotly.io as pio
 import pytest
 from helpers import SHIPPED, traces
 
-from timeline import figures, maps, packing, relations, timeline_chart
+from timeline import figures, maps, packing, relations, timeline_chart, views
 from timeline.filters import FilterState, apply_filters, prepare
 from timeline.io import read_events
 from timeline.palette import DARK, LIGHT, Palette, for_page
@@ -90,8 +90,6 @@ BUILDERS: dict[str, Callable[[Palette], go.Figure]] = {
     "countries": lambda pal: maps.countries_map(shipped(), pal=pal),
     "countries, the world": lambda pal: maps.countries_map(shipped(), world=True, pal=pal),
     "countries, nothing": lambda pal: maps.countries_map(shipped().iloc[:0], pal=pal),
-    "per year": lambda pal: figures.events_per_year(shipped(), pal=pal),
-    "per year, nothing": lambda pal: figures.events_per_year(shipped().iloc[:0], pal=pal),
     "relations 1995": lambda pal: relations.relations_map(shipped(), 1995, pal=pal),
     "relations 1950": lambda pal: relations.relations_map(shipped(), 1950, pal=pal),
     "relations, nothing": lambda pal: relations.relations_map(
@@ -106,6 +104,21 @@ BUILDERS: dict[str, Callable[[Palette], go.Figure]] = {
     "relations by year": lambda pal: relations.relations_over_time(shipped(), 1995, pal=pal),
     "relations by year, 1950": lambda pal: relations.relations_over_time(shipped(), 1950, pal=pal),
 }
+
+
+# The charts of the views (`views.TABS`), each on every event and on none: a new chart view
+# is checked here without an entry of its own.
+TAB_CHARTS = [chart for view in views.TABS for chart in view.charts]
+BUILDERS |= {
+    f"{chart.key}{suffix}": lambda pal, build=chart.build, rows=rows: build(rows(), pal=pal)
+    for chart in TAB_CHARTS
+    for suffix, rows in (("", shipped), (", nothing", lambda: shipped().iloc[:0]))
+}
+
+
+def test_the_views_charts_are_checked():
+    assert figures.events_per_year in [chart.build for chart in TAB_CHARTS]
+    assert {"per_year_chart", "per_year_chart, nothing"} <= set(BUILDERS)
 
 
 def validated(fig: go.Figure) -> go.Figure:

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import pytest
 from helpers import event, table
 
-from timeline import figures, maps, relations, timeline_chart
+from timeline import figures, maps, relations, timeline_chart, views
 
 LINK = '<a href="https://evil.example/phish">Official source: click</a>'
 HUGE = '<span style="font-size:90px;fill:red">HUGE</span>'
@@ -63,7 +63,8 @@ def every_figure(df: pd.DataFrame, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     yield timeline_chart.timeline(df, selected="e0")
     yield maps.places_map(df, selected="e0")
     yield maps.countries_map(df)
-    yield figures.events_per_year(df)
+    for view in views.TABS:  # the views' charts, a new one included
+        yield from (chart.build(df) for chart in view.charts)
     for year in (1919, 1992, 1994):
         yield relations.relations_map(df, year)
         yield relations.relations_over_time(df, year)
