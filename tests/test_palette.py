@@ -14,7 +14,7 @@ import pytest
 from helpers import SHIPPED
 from theme import CHECKS, TEXT_MIN, check, contrast
 
-from timeline import figures, maps, palette, relations, schema, timeline_chart
+from timeline import figures, maps, palette, relations, schema, timeline_chart, views
 from timeline.io import read_events
 from timeline.palette import DARK, LIGHT, Palette, for_page
 from timeline.standing import STANDING_LABELS
@@ -105,7 +105,12 @@ def figure_builders(sample: pd.DataFrame) -> dict[str, Callable[[Palette], go.Fi
         # Places with several events: their counts printed on the marks.
         "places shipped": lambda p: maps.places_map(read_events(SHIPPED), None, True, pal=p),
         "countries": lambda p: maps.countries_map(sample, pal=p),
-        "per year": lambda p: figures.events_per_year(sample, pal=p),
+        # The views' charts (`views.TABS`; "per_year_chart"), a new one included.
+        **{
+            chart.key: lambda p, build=chart.build: build(sample, pal=p)
+            for view in views.TABS
+            for chart in view.charts
+        },
         "empty": lambda p: timeline_chart.timeline(sample.iloc[:0], pal=p),
         "relations 2000": lambda p: relations.relations_map(sample, 2000, pal=p),
         "relations 1950": lambda p: relations.relations_map(sample, 1950, pal=p),
