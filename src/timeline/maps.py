@@ -14,17 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from timeline import figures, schema
-from timeline.figures import (
-    NO_EVENTS,
-    Spec,
-    by_category,
-    category_codes,
-    empty,
-    escaped,
-    figure,
-    heading,
-    merge,
-)
+from timeline.figures import NO_EVENTS, Spec
 from timeline.labels import label_texts
 from timeline.palette import LIGHT, Palette
 
@@ -43,7 +33,7 @@ BASE_MAP = Path(__file__).resolve().parents[2] / "static" / "world_110m.json"
 
 def geo_layout(layout: Spec) -> None:
     """Into a map's `layout`: the world map's projection, what it shows, its size and margins."""
-    merge(
+    figures.merge(
         layout,
         {
             "geo": {
@@ -107,7 +97,7 @@ def _box(lat: np.ndarray, lon: np.ndarray) -> tuple[list[float], list[float]]:
 def _zoom_to(layout: Spec, lat_range: list[float], lon_range: list[float]) -> None:
     """Into a map's `layout`: show this part of the world, centred on it."""
     middle_lon = (lon_range[0] + lon_range[1]) / 2
-    merge(
+    figures.merge(
         layout,
         {
             "geo": {
@@ -150,7 +140,7 @@ def place_groups(
     frequent `category`; and each event's group (a row number)."""
     lat, lon = located["lat"].to_numpy(), located["lon"].to_numpy()
     names = np.array(list(schema.CATEGORIES), dtype=object)
-    category = category_codes(located, list(names))
+    category = figures.category_codes(located, list(names))
     for cell in (0.0, *_GRID_DEGREES):
         codes, uniques = pd.factorize(_place_keys(lat, lon, cell))
         if len(uniques) <= max_places or cell == _GRID_DEGREES[-1]:
@@ -201,10 +191,10 @@ def _place_events(located: pd.DataFrame, member: np.ndarray) -> tuple[np.ndarray
             "group": member,
             "start": located["start"].to_numpy(),
             "id": located["id"].astype(str).to_numpy(),
-            "title": escaped(cut),
-            "date": escaped(labels["date"]),
-            "category": escaped(labels["category"]),
-            "place": escaped(located["location"]),
+            "title": figures.escaped(cut),
+            "date": figures.escaped(labels["date"]),
+            "category": figures.escaped(labels["category"]),
+            "place": figures.escaped(located["location"]),
         }
     ).sort_values(["group", "start", "id"], ascending=[True, False, True], kind="stable")
     rank = events.groupby("group").cumcount().to_numpy()
@@ -289,10 +279,12 @@ def places_map(
     has_place = (df["lat"].notna() & df["lon"].notna()).to_numpy()
     located_n = int(has_place.sum())
     title = f"Places: {located_n:,} of {len(df):,} events have a location"
-    layout: Spec = {"title": heading(title)}
+    layout: Spec = {"title": figures.heading(title)}
     geo_layout(layout)
     if located_n == 0:
-        return empty(layout, pal, "None of these events has a location" if len(df) else NO_EVENTS)
+        return figures.empty(
+            layout, pal, "None of these events has a location" if len(df) else NO_EVENTS
+        )
     detail = located_n <= PLACES_MAX
     # Many events: only the columns the groups need, not every text column.
     located = df[has_place] if detail else df.loc[has_place, ["lat", "lon", "category"]]
@@ -304,20 +296,12 @@ def places_map(
         custom = located["id"].astype(str).to_numpy(dtype=object)[newest][:, None]
     else:
         where = "place" if cell == 0 else f"{cell:g}° × {cell:g}° cell"
-        merge(
-            layout,
-            {
-                "title": {
-                    "subtitle": {
-                        "text": f"{located_n:,} located events are too many to mark one by "
-                        f"one: one circle per {where}, its area by the number of events. "
-                        f"Filter to {PLACES_MAX:,} located events or fewer to list each "
-                        "place's events."
-                    }
-                },
-                "margin": {"t": 80},
-            },
-        )
+        layout["title"]["subtitle"] = {
+            "text": f"{located_n:,} located events are too many to mark one by one: one circle "
+            f"per {where}, its area by the number of events. Filter to {PLACES_MAX:,} located "
+            "events or fewer to list each place's events."
+        }
+        layout["margin"]["t"] = 80
         most = groups["category"].map(schema.CATEGORIES).to_numpy(dtype=object)
         hover = np.array(
             [
@@ -346,14 +330,14 @@ def places_map(
         "y": 0,
         "x": 0,
     }
-    return figure({"data": data, "layout": layout}, pal)
+    return figures.figure({"data": data, "layout": layout}, pal)
 
 
 def country_counts(df: pd.DataFrame) -> pd.DataFrame:
     """Per country (ISO3, rows) the number of events by category (columns) and `total`, most
     first; counted per distinct list of countries, then per country of each."""
     codes, lists = pd.factorize(df["countries"], use_na_sentinel=False)
-    per_list = by_category(df, codes, len(lists))
+    per_list = figures.by_category(df, codes, len(lists))
     named = pd.Series([list(dict.fromkeys(items or ())) for items in lists], dtype=object)
     named = named.explode().dropna()
     country, names = pd.factorize(named.to_numpy(), sort=True)
@@ -369,12 +353,12 @@ def country_counts(df: pd.DataFrame) -> pd.DataFrame:
 def countries_map(df: pd.DataFrame, world: bool = False, pal: Palette = LIGHT) -> go.Figure:
     """A choropleth of how many events involve each country, with a by-category hover, opening
     on the region of those countries or on the whole world."""
-    layout: Spec = {"title": heading("Countries: number of events involving each")}
+    layout: Spec = {"title": figures.heading("Countries: number of events involving each")}
     geo_layout(layout)
     counts = country_counts(df)
     if counts.empty:
         none = "None of these events names another country" if len(df) else NO_EVENTS
-        return empty(layout, pal, none)
+        return figures.empty(layout, pal, none)
     cats = [c for c in counts.columns if c != "total"]
     lines = pd.Series("", index=counts.index, dtype="string")
     for cat in cats:
@@ -386,7 +370,7 @@ def countries_map(df: pd.DataFrame, world: bool = False, pal: Palette = LIGHT) -
     custom = np.column_stack(
         [
             counts.index.to_numpy(dtype=object),
-            escaped(names),
+            figures.escaped(names),
             lines.to_numpy(dtype=object),
             np.array([f"{k:,} event{'s' if k != 1 else ''}" for k in total], dtype=object),
         ]
@@ -435,4 +419,4 @@ def countries_map(df: pd.DataFrame, world: bool = False, pal: Palette = LIGHT) -
         lat, lon = np.array([centres[c] for c in known]).T
         weight = counts.loc[known, "total"].to_numpy()
         _zoom_to(layout, *region_extent(lat, lon, weight, COUNTRY_REGION_SHARE))
-    return figure({"data": data, "layout": layout}, pal)
+    return figures.figure({"data": data, "layout": layout}, pal)

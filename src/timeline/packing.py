@@ -72,23 +72,13 @@ class Axis:
 
     def time(self, fraction: float) -> pd.Timestamp:
         """The time at `fraction` of the plot's width (the inverse of `fraction`)."""
-        lo, hi = self.lo.value, self.hi.value
-        cuts = sorted(
-            (max(a.value, lo), min(b.value, hi))
-            for a, b in self.cuts
-            if b.value > lo and a.value < hi
-        )
-        total = (hi - lo) - sum(b - a for a, b in cuts if b > a)
-        left = fraction * total
-        t = lo
-        for a, b in cuts:
-            if b <= a:
-                continue
+        lo, hi, cuts = self._in_ms
+        t, left = lo, fraction * ((hi - lo) - sum(b - a for a, b in cuts))
+        for a, b in sorted(cuts):
             if t + left <= a:
                 break
-            left -= a - t
-            t = b
-        return pd.Timestamp(int(t + left))
+            left, t = left - (a - t), b
+        return pd.Timestamp(round(t + left), unit="ms")
 
 
 def _ms(when: np.ndarray | pd.Series) -> np.ndarray:

@@ -11,20 +11,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from timeline import packing, schema
-from timeline.figures import (
-    Spec,
-    band,
-    category_codes,
-    empty_spec,
-    escaped,
-    figure,
-    heading,
-    merge,
-    note,
-    ring,
-    rule,
-)
+from timeline import figures, packing, schema
+from timeline.figures import Spec
 from timeline.filters import categories_present
 from timeline.labels import label_texts, period_label
 from timeline.packing import Stretch
@@ -56,11 +44,11 @@ def _customdata(df: pd.DataFrame, rows: np.ndarray | None = None) -> np.ndarray:
     countries = texts["countries"]
     columns = [
         part["id"].astype(str).to_numpy(dtype=object),
-        escaped(part["title"]),
-        escaped(texts["date"]),
-        escaped(texts["category"]),
-        escaped(np.where(countries == "", "—", countries)),
-        escaped(part["location"]),
+        figures.escaped(part["title"]),
+        figures.escaped(texts["date"]),
+        figures.escaped(texts["category"]),
+        figures.escaped(np.where(countries == "", "—", countries)),
+        figures.escaped(part["location"]),
     ]
     return np.column_stack(columns)
 
@@ -106,20 +94,22 @@ def ringed(parts: TimelineParts, df: pd.DataFrame, selected: str | None) -> go.F
         i = int(at[0])
         row = df[df["id"] == selected].iloc[:1]
         where = {"type": "scatter", "x": [parts.ring_x[i]], "y": [parts.ring_y[i]]}
-        data.append(ring(where, 26, _customdata(row), parts.pal))
-    return figure({"data": data, "layout": parts.spec["layout"]}, parts.pal)
+        data.append(figures.ring(where, 26, _customdata(row), parts.pal))
+    return figures.figure({"data": data, "layout": parts.spec["layout"]}, parts.pal)
 
 
 def timeline_parts(
     df: pd.DataFrame, window: Stretch | None = None, pal: Palette = LIGHT
 ) -> TimelineParts:
     """`timeline(df, None, window)` as parts: its spec and where each event's ring goes."""
-    layout: Spec = {"title": heading("Timeline of events by category")}
+    layout: Spec = {"title": figures.heading("Timeline of events by category")}
     if window is not None:
         df = df[(df["end"] >= window[0]) & (df["start"] <= window[1])]
     nothing = np.empty(0)
     if df.empty:
-        return TimelineParts(empty_spec(layout), nothing.astype(object), nothing, nothing, pal)
+        return TimelineParts(
+            figures.empty_spec(layout), nothing.astype(object), nothing, nothing, pal
+        )
     if len(df) > DETAIL_MAX:
         return TimelineParts({}, nothing.astype(object), nothing, nothing, pal, density=True)
     axis = packing.timeline_axis(df, window)
@@ -129,7 +119,7 @@ def timeline_parts(
     titles = _short_titles(category, df)
     packed = packing.pack(category, df["start"], df["end"], ranged, titles, axis)
     # Escaped once cut to fit: a cut must not split an entity.
-    label = escaped(packed.label)
+    label = figures.escaped(packed.label)
     rows = _Rows(order, packed.rows)
     y = rows.y(category, packed.row)
     # A period's bar runs to the end of its last day.
@@ -380,7 +370,7 @@ def _density_counts(
     df: pd.DataFrame, order: list[str], s: np.ndarray, e: np.ndarray, bins: int
 ) -> np.ndarray:
     """Events under way per (lane, period): +1 at the first period, -1 after the last, summed."""
-    lane = category_codes(df, order).astype(np.int64)
+    lane = figures.category_codes(df, order).astype(np.int64)
     width = bins + 1
     diff = np.bincount(lane * width + s, minlength=len(order) * width)
     diff -= np.bincount(lane * width + e + 1, minlength=len(order) * width)
@@ -398,7 +388,7 @@ def timeline_density(
     top = max(int(counts.max()), 1)
     layout: Spec = {
         "title": {
-            **heading(f"Timeline of events by category: events under way per {word}"),
+            **figures.heading(f"Timeline of events by category: events under way per {word}"),
             "subtitle": {
                 "text": f"{len(df):,} events are too many to draw one by one: darker cells "
                 f"hold more. Narrow the filters (e.g. the years) to {DETAIL_MAX:,} events or "
@@ -440,11 +430,13 @@ def timeline_density(
             when += (pd.Timestamp(row["end"].iloc[0]) + pd.Timedelta(days=1) - when) / 2
         lane = rows.centre(str(row["category"].iloc[0]))
         at = axis.fraction(np.array([when], dtype="datetime64[ms]"))[0]
-        data.append(ring({"type": "scatter", "x": [at], "y": [lane]}, 26, _customdata(row), pal))
+        data.append(
+            figures.ring({"type": "scatter", "x": [at], "y": [lane]}, 26, _customdata(row), pal)
+        )
     _timeline_frame(layout, rows, axis, pal)
     # Room for the subtitle.
-    merge(layout, {"margin": {"t": 150}, "height": 190 + 56 * len(order)})
-    return figure({"data": data, "layout": layout}, pal)
+    figures.merge(layout, {"margin": {"t": 150}, "height": 190 + 56 * len(order)})
+    return figures.figure({"data": data, "layout": layout}, pal)
 
 
 def _label_at(x0: pd.Timestamp, x1: pd.Timestamp, cuts: list[Stretch]) -> pd.Timestamp:
@@ -489,18 +481,20 @@ def _timeline_frame(layout: Spec, rows: _Rows, axis: packing.Axis, pal: Palette)
         x1 = min(pd.Timestamp(last), hi) if last else hi
         if x0 >= x1:
             continue
-        shapes.append(band(at(x0), at(x1), shade, label))
+        shapes.append(figures.band(at(x0), at(x1), shade, label))
         start = _label_at(x0, x1, cuts)
         text = _band_label(label, (at(x1) - at(start)) * packing.LABEL_WIDTH)
         if text:
             font = {"size": 12, "weight": 600, "color": pal.era_label}
             where = (at(start), -_BAND_STRIP / 2, "x", "y")
-            notes.append(note(text, *where, **_LEFT, font=font, name=f"band: {label}"))
+            notes.append(figures.note(text, *where, **_LEFT, font=font, name=f"band: {label}"))
     for first, _ in cuts:
         if lo < first < hi:
-            shapes.append(rule(at(first), {"width": 1.5, "dash": "dot", "color": pal.cut}, "cut"))
+            shapes.append(
+                figures.rule(at(first), {"width": 1.5, "dash": "dot", "color": pal.cut}, "cut")
+            )
     ticks = packing.year_ticks(axis)
-    merge(
+    figures.merge(
         layout,
         {
             "height": int(110 + ROW_PX * (rows.height + _BAND_STRIP)),
@@ -538,7 +532,7 @@ def _timeline_frame(layout: Spec, rows: _Rows, axis: packing.Axis, pal: Palette)
     for lane in rows.order:
         where = (0, rows.top[lane] + rows.GAP / 2, "paper", "y")  # mid-strip
         notes.append(
-            note(schema.CATEGORIES[lane], *where, **_LEFT, font=font, name=f"lane: {lane}")
+            figures.note(schema.CATEGORIES[lane], *where, **_LEFT, font=font, name=f"lane: {lane}")
         )
     if not shapes:
         del layout["shapes"]
