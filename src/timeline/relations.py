@@ -14,36 +14,23 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from timeline import figures, maps
+from timeline import figures, maps, standing
 from timeline.dates import format_date
 from timeline.figures import Spec
 from timeline.palette import LIGHT, Palette
-from timeline.standing import (
-    FIRST_YEAR,
-    SOVIET_PERIOD,
-    STANDING_LABELS,
-    Rows,
-    is_soviet_year,
-    last_year_of,
-    memberships_by_year,
-    play_years,
-    relation_intervals,
-    relations_by_year,
-    standing_by_year,
-)
 
 NOT_IN_TABLE = "No row in the table"  # the countries the rows never name: the bare land
 SOVIET_NOTE = (
-    f"{SOVIET_PERIOD[0].year}–{SOVIET_PERIOD[1].year}: Soviet period<br>"
+    f"{standing.SOVIET_PERIOD[0].year}–{standing.SOVIET_PERIOD[1].year}: Soviet period<br>"
     "no foreign relations of its own"
 )
 
 # The standings in the order of the map's legend, each drawn in `pal.standing[code]`.
-_CODES = {code: i for i, code in enumerate(STANDING_LABELS)}
+_CODES = {code: i for i, code in enumerate(standing.STANDING_LABELS)}
 
 
 def _colorscale(pal: Palette) -> list[list[Any]]:
-    """A stepped colour scale: code i of STANDING_LABELS (z = i) gets its own colour."""
+    """A stepped colour scale: code i of standing.STANDING_LABELS (z = i) gets its own colour."""
     n = len(_CODES)
     scale: list[list[Any]] = []
     for i, code in enumerate(_CODES):
@@ -55,7 +42,7 @@ def _hover_lines(table: pd.DataFrame, sources: bool = True) -> list[str]:
     """Per country, the lines under its name: the standing, since when and (`sources`) the
     cited row's source."""
     lines = []
-    for standing, since, relations, title, source in zip(
+    for code, since, relations, title, source in zip(
         table["standing"],
         table["since"].map(format_date),
         table["relations_since"].map(format_date),
@@ -63,13 +50,13 @@ def _hover_lines(table: pd.DataFrame, sources: bool = True) -> list[str]:
         table["source_title"],
         strict=True,
     ):
-        label = STANDING_LABELS[standing]
-        if standing == "relations":
+        label = standing.STANDING_LABELS[code]
+        if code == "relations":
             line = f"{label} since {since}"
-        elif standing == "recognised":
+        elif code == "recognised":
             # Either direction: "2006 Azerbaijan recognises Montenegro" is a recognition row too.
             line = f"Recognition: {since}; no diplomatic relations"
-        elif standing == "conflict":
+        elif code == "conflict":
             line = f"{label}<br>{figures.escape_text(title)} ({since})"
             if relations:
                 line += f"<br>Diplomatic relations since {relations}"
@@ -130,7 +117,7 @@ def _azerbaijan(soviet: bool, pal: Palette) -> Spec:
 def _legend(codes: Sequence[str], pal: Palette) -> list[Spec]:
     """Legend entries (empty geo traces) for the standings and the bare land."""
     entries: list[tuple[str, str, dict[str, Any]]] = [
-        (code, STANDING_LABELS[code], {"color": pal.standing[code]}) for code in codes
+        (code, standing.STANDING_LABELS[code], {"color": pal.standing[code]}) for code in codes
     ]
     bare = {"color": pal.land, "line": {"color": pal.border, "width": 1}}
     entries.append(("", NOT_IN_TABLE, bare))
@@ -154,12 +141,12 @@ def _map_title(year: int, table: pd.DataFrame) -> Spec:
     """The map's title (the year) and subtitle: what it counts, and which part of the year
     in the years of the Soviet takeover and of independence (none in the Soviet years)."""
     count = ""
-    if not is_soviet_year(year):
+    if not standing.is_soviet_year(year):
         n = int((table["relations_since"] != "").sum())
         # "in the table": the record does not date every state's relations.
         count = f"Diplomatic relations with {n} {'country' if n == 1 else 'countries'} in the table"
         parts = ("Until the Soviet takeover", "From independence")
-        for when, part in zip(SOVIET_PERIOD, parts, strict=True):
+        for when, part in zip(standing.SOVIET_PERIOD, parts, strict=True):
             if year == when.year:
                 count = f"{part}, {format_date(str(when.date()))}<br>{count}"
     return {**figures.heading(f"Azerbaijan's relations in {year}"), "subtitle": {"text": count}}
@@ -168,14 +155,14 @@ def _map_title(year: int, table: pd.DataFrame) -> Spec:
 def relations_map(df: pd.DataFrame, year: int, pal: Palette = LIGHT) -> go.Figure:
     """A world map of every country's standing with Azerbaijan in `year` (customdata [ISO3,
     name, hover line]); in the Soviet years, Azerbaijan alone and a note saying why."""
-    table = standing_by_year(df, year)
+    table = standing.standing_by_year(df, year)
     return figures.figure(_relations_map(table, year, pal), pal)
 
 
 def _relations_map(table: pd.DataFrame, year: int, pal: Palette) -> Spec:
     layout: Spec = {"title": _map_title(year, table)}
     maps.geo_layout(layout)
-    soviet = is_soviet_year(year)
+    soviet = standing.is_soviet_year(year)
     if soviet:
         data = [_map_trace(table.iloc[:0], pal)]
         layout["annotations"] = [_soviet_note(pal)]
@@ -218,9 +205,9 @@ def _panels() -> Spec:
 def relations_over_time(df: pd.DataFrame, year: int, pal: Palette = LIGHT) -> go.Figure:
     """Two panels over the years: countries with diplomatic relations, and organizations
     joined with their running total; the Soviet years shaded and `year` marked."""
-    last = max(last_year_of(df, None), year)
-    relations = relations_by_year(df, last)
-    members = memberships_by_year(df, last)
+    last = max(standing.last_year_of(df, None), year)
+    relations = standing.relations_by_year(df, last)
+    members = standing.memberships_by_year(df, last)
     layout = copy.deepcopy(_panels())
     years = relations.index.to_numpy()
     some = members["joined"].to_numpy() > 0
@@ -262,19 +249,19 @@ def relations_over_time(df: pd.DataFrame, year: int, pal: Palette = LIGHT) -> go
             "yaxis": "y2",
         },
     ]
-    taken, back = (day.year + (day.day_of_year - 1) / 365 for day in SOVIET_PERIOD)
+    taken, back = (day.year + (day.day_of_year - 1) / 365 for day in standing.SOVIET_PERIOD)
     layout["shapes"] = [
         figures.band(taken, back, pal.soviet_fill, "Soviet period", f"{axis} domain")
         for axis in ("y", "y2")
     ]
     text = "Soviet period:<br>no foreign relations<br>of its own"  # within the band
-    middle = (SOVIET_PERIOD[0].year + SOVIET_PERIOD[1].year) / 2
+    middle = (standing.SOVIET_PERIOD[0].year + standing.SOVIET_PERIOD[1].year) / 2
     font = {"color": pal.muted_text}
     layout["annotations"].append(
         figures.note(text, middle, 0.5, "x", "y domain", font=font, name="Soviet period")
     )
     _year_marker(layout, year, pal)
-    x_range = [FIRST_YEAR - 0.5, last + 0.5]
+    x_range = [standing.FIRST_YEAR - 0.5, last + 0.5]
     figures.merge(
         layout,
         {
@@ -299,20 +286,20 @@ def relations_map_animated(
     year: int | None = None,
     pal: Palette = LIGHT,
 ) -> go.Figure:
-    """`relations_map` for each of `years` (default `play_years`) as frames, with a play
+    """`relations_map` for each of `years` (default `standing.play_years`) as frames, with a play
     button and a year slider, opening at `year` (default the first). Each frame changes only
     the colours and hover lines of one choropleth over every country the rows name."""
-    long = relation_intervals(df)
-    years = list(play_years(df) if years is None else years)
+    long = standing.relation_intervals(df)
+    years = list(standing.play_years(df) if years is None else years)
     if not years:
         raise ValueError("relations_map_animated needs at least one year")
     start = year if year in years else years[0]
-    tables = Rows(long, df).standings(years)
+    tables = standing.Rows(long, df).standings(years)
     base = tables[start]
     spec = _relations_map(base, start, pal)
-    standing = spec["data"][0]
+    trace = spec["data"][0]
     _, text = _frame_values(base, start)
-    standing.update(
+    trace.update(
         locations=base["country"].to_list(),
         customdata=_countries(base),
         hovertemplate="<b>%{customdata[1]}</b><br>%{text}<extra></extra>",
@@ -321,7 +308,7 @@ def relations_map_animated(
     frames = []
     for y, table in tables.items():
         z, text = _frame_values(table, y)
-        soviet = is_soviet_year(y)
+        soviet = standing.is_soviet_year(y)
         # The note in every frame: Plotly.animate changes only what a frame names.
         note = {**_soviet_note(pal), "visible": soviet}
         changes = {"title": _map_title(y, table), "annotations": [note]}
@@ -329,7 +316,7 @@ def relations_map_animated(
         frames.append({"name": str(y), "data": data, "traces": [0, 1], "layout": changes})
     spec["frames"] = frames
     layout = spec["layout"]
-    if not is_soviet_year(start):
+    if not standing.is_soviet_year(start):
         layout.pop("annotations", None)  # no note that the opening year has no rows
     play = _animate(600, True, fromcurrent=True, transition={"duration": 0})
     stop, jump = _animate(0, False, mode="immediate"), _animate(0, True, mode="immediate")
@@ -374,7 +361,7 @@ def _animate(duration: int, redraw: bool, **more: Any) -> Spec:
 
 def _frame_values(table: pd.DataFrame, year: int) -> tuple[list[Any], list[str]]:
     """A frame's colours and hover lines (without sources: they would double its size)."""
-    if is_soviet_year(year):
+    if standing.is_soviet_year(year):
         return [], []  # Plotly draws min(len(locations), len(z)) countries: none
     z = [_CODES[s] for s in table["standing"]]
     return z, _hover_lines(table, sources=False)
