@@ -20,8 +20,7 @@ NO_EVENTS = "No events match the filters"
 
 
 def escape_text(text: str) -> str:
-    """`text` safe in any text Plotly draws: `&`, `<` and `>` as entities, which Plotly shows
-    literally (it would render tags)."""
+    """`text` with `&`, `<` and `>` as entities, which Plotly shows literally."""
     if "&" in text or "<" in text or ">" in text:
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return text
@@ -158,8 +157,7 @@ def _across(x0: float, x1: float, yref: str) -> Spec:
 
 
 def ring(trace: Spec, size: float, customdata: np.ndarray, pal: Palette) -> Spec:
-    """The selected event's ring at the one point of `trace` (its type and place), over a halo
-    of the background so that it stands out on any mark."""
+    """The selected event's ring at the one point of `trace`, over a halo of the background."""
     return {
         **{key: value * 2 if isinstance(value, list) else value for key, value in trace.items()},
         "name": "Selected event",
@@ -201,8 +199,7 @@ def category_codes(df: pd.DataFrame, categories: list[str]) -> np.ndarray:
 
 
 def by_category(df: pd.DataFrame, key: np.ndarray, keys: int) -> pd.DataFrame:
-    """The number of rows of `df` per `key` (rows: 0 to `keys` - 1) and category (columns, in
-    schema order, those with rows only), by one `bincount`."""
+    """Rows of `df` per `key` (0 to `keys` - 1) and category (columns that have rows)."""
     cats = list(schema.CATEGORIES)
     codes = category_codes(df, cats)
     known = codes >= 0

@@ -82,8 +82,7 @@ def _arc_degrees(lat: np.ndarray, lon: np.ndarray, lat0: float, lon0: float) -> 
 
 
 def _box(lat: np.ndarray, lon: np.ndarray) -> tuple[list[float], list[float]]:
-    """Latitude and longitude ranges around every point, padded, at least REGION_MIN_LAT high
-    and MAP_ASPECT times as wide, within the world."""
+    """Latitude and longitude ranges around every point, padded, of the map's shape."""
     south, north = float(lat.min()) - REGION_PAD, float(lat.max()) + REGION_PAD
     west, east = float(lon.min()) - REGION_PAD, float(lon.max()) + REGION_PAD
     height = max(north - south, REGION_MIN_LAT, (east - west) / MAP_ASPECT)
@@ -173,8 +172,7 @@ def events_at_place(df: pd.DataFrame, event_id: str | None) -> pd.DataFrame:
 
 
 def _mark_sizes(events: np.ndarray) -> np.ndarray:
-    """A place's mark, in pixels across: 10 for one event, its area growing with the count to
-    34 for the place with the most."""
+    """A place's mark in pixels across: 10 for one event, its area growing to 34."""
     most = max(int(events.max()), 2)
     return (10 + 24 * np.sqrt((events - 1) / (most - 1))).round(1)
 

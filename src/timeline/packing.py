@@ -116,8 +116,7 @@ def extents(
 def _first_fit(
     x0: np.ndarray, x1: np.ndarray, items: np.ndarray, rows_max: int
 ) -> tuple[np.ndarray, list[int]]:
-    """Rows for `items` (by start): each in the first row whose last mark ends `GAP_PX`
-    before it; those that fit in none of `rows_max` rows are returned apart."""
+    """Rows for `items` (by start), first fit, at most `rows_max`; those left over apart."""
     row = np.full(len(x0), -1)
     ends: list[float] = []
     overflow = []
@@ -274,8 +273,7 @@ _QUIET_MARGIN = pd.Timedelta(days=366)  # kept on each side of a cut
 
 
 def quiet_stretches(df: pd.DataFrame, years: int = QUIET_YEARS) -> list[Stretch]:
-    """The stretches longer than `years` in which no event of `df` is under way, less a year
-    at each end: the timeline cuts them out of its axis."""
+    """The stretches of over `years` with no event under way, less a year at each end."""
     if df.empty:
         return []
     order = np.argsort(df["start"].to_numpy(), kind="stable")
@@ -300,8 +298,7 @@ _TICK_PX = 64  # the least room between two year labels, at LABEL_WIDTH
 
 
 def year_ticks(axis: Axis) -> list[pd.Timestamp]:
-    """Where the time axis is labelled: round years (months, under two years) in each stretch
-    it shows, at least `_TICK_PX` apart."""
+    """Where the time axis is labelled: round years (or months), at least `_TICK_PX` apart."""
     span_years = (axis.hi - axis.lo) / pd.Timedelta(days=365.25)
     if span_years < 2:
         candidates = list(pd.date_range(axis.lo.normalize(), axis.hi, freq="MS"))

@@ -39,8 +39,7 @@ def _colorscale(pal: Palette) -> list[list[Any]]:
 
 
 def _hover_lines(table: pd.DataFrame, sources: bool = True) -> list[str]:
-    """Per country, the lines under its name: the standing, since when and (`sources`) the
-    cited row's source."""
+    """Per country, the lines under its name: its standing, since when, the source."""
     lines = []
     for code, since, relations, title, source in zip(
         table["standing"],

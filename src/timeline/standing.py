@@ -175,8 +175,7 @@ class Rows:
         return {year: self._table(picks[year], used, texts) for year in years}
 
     def _picks(self, year: int) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-        """Per interval its order of preference in `year`, and per shown country the interval
-        that gives its standing and its first relations in force (-1: none); None if Soviet."""
+        """Per interval its preference in `year`; per shown country its pick and first relations."""
         if is_soviet_year(year):
             return None
         first, last = np.datetime64(f"{year:04d}-01-01"), np.datetime64(f"{year:04d}-12-31")

@@ -208,8 +208,7 @@ _TITLE_FROM = {
 
 
 def _short_titles(category: np.ndarray, df: pd.DataFrame) -> np.ndarray:
-    """What the timeline writes beside each mark: the partner of a relation or recognition,
-    the organization of a membership (the lane says the rest), else the title."""
+    """Beside each mark: a relation's partner, a membership's organization, else the title."""
     labels = label_texts(df, tuple(dict.fromkeys(_TITLE_FROM.values())))
     out = df["title"].astype(str).to_numpy(dtype=object)
     for cat, column in _TITLE_FROM.items():
@@ -358,8 +357,7 @@ def density_bins(
 
 
 def lane_density(df: pd.DataFrame, max_bins: int = MAX_BINS) -> tuple[str, pd.DataFrame]:
-    """The period's name ("month", ...) and how many events of each lane (rows) are under way
-    in each period (columns: the periods' labels)."""
+    """The period's name and the events under way per lane (rows) and period (columns)."""
     order = list(categories_present(df))
     word, s, e, _, labels = density_bins(df["start"], df["end"], max_bins)
     counts = _density_counts(df, order, s, e, len(labels))

@@ -25,8 +25,7 @@ _TABLE_TOKENS_LOCK = threading.Lock()
 
 
 def _table_token(df: pd.DataFrame) -> str:
-    """A name for this loaded table object, new for every table the process loads (even at a
-    freed table's `id()`)."""
+    """A name for this table object, new for each table loaded (even at a reused `id()`)."""
     with _TABLE_TOKENS_LOCK:  # sessions asking at once must get one name, hence one build
         entry = _TABLE_TOKENS.get(id(df))
         if entry is None or entry[0]() is not df:
@@ -61,8 +60,7 @@ def _built(
 
 
 def _draws(build: Callable[..., Any]) -> bool:
-    """Whether `build` draws a figure: it takes the page's palette, `pal` (read from its code:
-    asked on every view of every rerun)."""
+    """Whether `build` draws a figure: it takes `pal` (read from its code, as it is asked often)."""
     code = getattr(build, "__code__", None)  # none for a builtin (`len`)
     return (
         code is not None and "pal" in code.co_varnames[: code.co_argcount + code.co_kwonlyargcount]
@@ -112,8 +110,7 @@ class Views:
         )
 
     def timeline(self, event_id: str | None, window: Stretch | None) -> go.Figure:
-        """`timeline_chart.timeline` of the filtered events with `event_id` ringed: its parts
-        made once per state, only ringed per event."""
+        """The timeline of the filtered events, its parts made once per state, ringed per event."""
 
         def ringed(filtered: pd.DataFrame, event_id: str | None, window: Stretch | None) -> Any:
             return timeline_chart.ringed(
