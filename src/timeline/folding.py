@@ -9,7 +9,6 @@ import re
 import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -52,12 +51,6 @@ _COMBINING_PY = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20f
 
 def _contiguous(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
     return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
-
-
-def normalize_text(values: pd.Series) -> pd.Series:
-    """`values` folded for searching, as a Series of the same index."""
-    arr = pa.array(values.astype(TEXT).fillna(""))
-    return pd.Series(pd.array(fold_array(arr), dtype=TEXT), index=values.index)
 
 
 def fold_array(arr: pa.Array | pa.ChunkedArray) -> pa.ChunkedArray:
