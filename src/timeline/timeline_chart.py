@@ -157,33 +157,31 @@ def timeline_parts(
         )
         data += _bar_titles(x1[bars], y[bars], label[bars])
     # Periods too short for a bar (squares), and one-day events (diamonds).
+    edge = {"color": pal.marker_edge, "width": 1}
     for kind, name, marked, x, symbol, size in (
         ("short-range", "Short periods", ranged & short, middle, "square", 9),
         ("point", "Events on one date", ~ranged, x0, "diamond", 11),
     ):
         rows_of = by_lane[marked[by_lane]]
-        if len(rows_of):
-            data.append(
-                {
-                    "type": scatter,
-                    "name": name,
-                    "mode": "markers+text",
-                    "x": x[rows_of],
-                    "y": y[rows_of],
-                    "text": label[rows_of],
-                    "textposition": "middle right",
-                    "textfont": {"size": 11},
-                    "marker": {
-                        "color": colors[rows_of],
-                        "size": size,
-                        "symbol": symbol,
-                        "line": {"color": pal.marker_edge, "width": 1},
-                    },
-                    "customdata": custom[rows_of],
-                    "hovertemplate": _EVENT_HOVER,
-                    "meta": {"kind": kind},
-                }
-            )
+        if not len(rows_of):
+            continue
+        marker = {"color": colors[rows_of], "size": size, "symbol": symbol, "line": {**edge}}
+        data.append(
+            {
+                "type": scatter,
+                "name": name,
+                "mode": "markers+text",
+                "x": x[rows_of],
+                "y": y[rows_of],
+                "text": label[rows_of],
+                "textposition": "middle right",
+                "textfont": {"size": 11},
+                "marker": marker,
+                "customdata": custom[rows_of],
+                "hovertemplate": _EVENT_HOVER,
+                "meta": {"kind": kind},
+            }
+        )
     data += _clusters(packed.clusters, rows, packed.bar_rows, pal)
     _timeline_frame(layout, rows, axis, pal)
     # A ring on the event's own mark; on its cluster's middle when it is in one.

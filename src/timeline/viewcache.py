@@ -98,16 +98,11 @@ class Views:
         return apply_filters(self.table, self.state)
 
     def __call__(self, build: Callable[..., T], *args: Any) -> T:
+        return _built(**self._key(build), dark=self.dark, args=args, _build=build, _of=self)
+
+    def _key(self, build: Callable[..., Any]) -> dict[str, str]:
         name = f"{build.__module__}.{build.__qualname__}"
-        return _built(
-            name=name,
-            table=self._token,
-            view=self._view,
-            dark=self.dark,
-            args=args,
-            _build=build,
-            _of=self,
-        )
+        return {"name": name, "table": self._token, "view": self._view}
 
     def timeline(self, event_id: str | None, window: Stretch | None) -> go.Figure:
         """The timeline of the filtered events, its parts made once per state, ringed per event."""
@@ -121,10 +116,7 @@ class Views:
 
     def answer(self, build: Callable[..., T], *args: Any) -> T:
         """`build(filtered, *args)` for a small answer (`len`, a yes or no)."""
-        name = f"{build.__module__}.{build.__qualname__}"
-        return _answer(
-            name=name, table=self._token, view=self._view, args=args, _build=build, _of=self
-        )
+        return _answer(**self._key(build), args=args, _build=build, _of=self)
 
     def of_table(self, build: Callable[..., T], *args: Any) -> T:
         """`build(table, *args)`, a small answer once per table, whatever the filters."""
