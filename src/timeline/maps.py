@@ -225,6 +225,8 @@ def _place_traces(
     # The categories of the biggest marks first: small marks stay on top, clickable.
     for cat in pd.unique(category):
         rows = category == cat
+        edge = {"color": pal.marker_edge, "width": 1}
+        marker = {"color": pal.category[cat], "size": size[rows], "opacity": 0.9, "line": edge}
         data.append(
             {
                 "type": "scattergeo",
@@ -232,12 +234,7 @@ def _place_traces(
                 "lat": lat[rows],
                 "lon": lon[rows],
                 "mode": "markers",
-                "marker": {
-                    "color": pal.category[cat],
-                    "size": size[rows],
-                    "opacity": 0.9,
-                    "line": {"color": pal.marker_edge, "width": 1},
-                },
+                "marker": marker,
                 "text": text[rows],
                 "hovertext": hover[rows],
                 "hovertemplate": "%{hovertext}<extra></extra>",

@@ -113,10 +113,12 @@ def _azerbaijan(soviet: bool, pal: Palette) -> Spec:
     }
 
 
-def _legend(codes: Sequence[str], pal: Palette) -> list[Spec]:
-    """Legend entries (empty geo traces) for the standings and the bare land."""
+def _legend(pal: Palette) -> list[Spec]:
+    """Legend entries (empty geo traces) for the standings but "soviet", and the bare land."""
     entries: list[tuple[str, str, dict[str, Any]]] = [
-        (code, standing.STANDING_LABELS[code], {"color": pal.standing[code]}) for code in codes
+        (code, label, {"color": pal.standing[code]})
+        for code, label in standing.STANDING_LABELS.items()
+        if code != "soviet"
     ]
     bare = {"color": pal.land, "line": {"color": pal.border, "width": 1}}
     entries.append(("", NOT_IN_TABLE, bare))
@@ -170,7 +172,7 @@ def _relations_map(table: pd.DataFrame, year: int, pal: Palette) -> Spec:
         if table.empty:
             figures.say(layout, "None of these events dates relations, recognition or a war")
     data.append(_azerbaijan(soviet, pal))
-    data += _legend([c for c in _CODES if c != "soviet"], pal)
+    data += _legend(pal)
     layout["legend"] = {"itemclick": False, "itemdoubleclick": False, "orientation": "h", "y": 0}
     return {"data": data, "layout": layout}
 

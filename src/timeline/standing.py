@@ -120,7 +120,7 @@ def standing_by_year(df: pd.DataFrame, year: int) -> pd.DataFrame:
     - "relations": a diplomatic_relations row from its start to its end_date (none: open).
     - "recognised": a recognition row (either direction); "none" otherwise.
     """
-    return Rows(relation_intervals(df), df).standing(year)
+    return Rows(relation_intervals(df), df).standings([year])[year]
 
 
 _PICKED = np.array(["conflict", "conflict", "relations", "conflict", "recognised"], dtype=object)
@@ -158,10 +158,6 @@ class Rows:
         self.names = np.array(
             [schema.country_name(c) for c in self.countries[self.shown]], dtype=object
         )
-
-    def standing(self, year: int) -> pd.DataFrame:
-        """`standing_by_year` for one year."""
-        return self.standings([year])[year]
 
     def standings(self, years: Sequence[int]) -> dict[int, pd.DataFrame]:
         """`standing_by_year` for each of `years`; the text of the rows cited is read once."""
