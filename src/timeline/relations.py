@@ -32,10 +32,7 @@ _CODES = {code: i for i, code in enumerate(standing.STANDING_LABELS)}
 def _colorscale(pal: Palette) -> list[list[Any]]:
     """A stepped colour scale: code i of standing.STANDING_LABELS (z = i) gets its own colour."""
     n = len(_CODES)
-    scale: list[list[Any]] = []
-    for i, code in enumerate(_CODES):
-        scale += [[i / n, pal.standing[code]], [(i + 1) / n, pal.standing[code]]]
-    return scale
+    return [[(i + k) / n, pal.standing[code]] for i, code in enumerate(_CODES) for k in (0, 1)]
 
 
 def _hover_lines(table: pd.DataFrame, sources: bool = True) -> list[str]:

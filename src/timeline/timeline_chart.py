@@ -155,7 +155,22 @@ def timeline_parts(
                 "meta": {"kind": "ranged"},
             }
         )
-        data += _bar_titles(x1[bars], y[bars], label[bars])
+    titled = bars[label[bars] != ""]  # each title just after its bar's end
+    if len(titled):
+        data.append(
+            {
+                "type": "scatter",
+                "name": "Titles of periods",
+                "mode": "text",
+                "x": x1[titled],
+                "y": y[titled],
+                "text": ["\u2002" + t for t in label[titled]],  # an en space after the bar
+                "textposition": "middle right",
+                "textfont": {"size": 11},
+                "hoverinfo": "skip",
+                "meta": {"kind": "titles"},
+            }
+        )
     # Periods too short for a bar (squares), and one-day events (diamonds).
     edge = {"color": pal.marker_edge, "width": 1}
     for kind, name, marked, x, symbol, size in (
@@ -240,27 +255,6 @@ class _Rows:
 
     def centre(self, lane: str) -> float:
         return self.top[lane] - self.rows[lane] / 2
-
-
-def _bar_titles(end: np.ndarray, y: np.ndarray, text: np.ndarray) -> list[Spec]:
-    """The bars' titles, each just after its bar's end (a trace, or none)."""
-    keep = text != ""
-    if not keep.any():
-        return []
-    return [
-        {
-            "type": "scatter",
-            "name": "Titles of periods",
-            "mode": "text",
-            "x": end[keep],
-            "y": y[keep],
-            "text": ["\u2002" + t for t in text[keep]],  # an en space after the bar
-            "textposition": "middle right",
-            "textfont": {"size": 11},
-            "hoverinfo": "skip",
-            "meta": {"kind": "titles"},
-        }
-    ]
 
 
 def _clusters(

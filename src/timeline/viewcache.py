@@ -108,9 +108,8 @@ class Views:
         """The timeline of the filtered events, its parts made once per state, ringed per event."""
 
         def ringed(filtered: pd.DataFrame, event_id: str | None, window: Stretch | None) -> Any:
-            return timeline_chart.ringed(
-                self(timeline_chart.timeline_parts, window), filtered, event_id
-            )
+            parts = self(timeline_chart.timeline_parts, window)
+            return timeline_chart.ringed(parts, filtered, event_id)
 
         return self(ringed, event_id, window)
 
