@@ -1,24 +1,7 @@
-"""What one visitor may cost a public server: guards on Streamlit's runtime, installed once per
-process by app.py (`install`), and the garbage-collector setup for many visitors.
-
-Streamlit 1.67 has no settings for these, so each wraps one method of its runtime (the version
-is pinned in requirements.txt; tests/test_serving.py speaks the websocket protocol to a real
-server and fails if a wrapped method stops being called):
-
-- a stranger's `clear_cache` (which empties every cache of the process: the loaded table, the
-  views, other visitors' uploads), `load_git_info` and `set_run_on_save` messages are ignored;
-- script runs are rate-limited per session and per client address: a run asked for too soon
-  waits, the newest request replacing an older waiting one, so a page always ends up showing
-  what was asked last; other messages over the rate are dropped;
-- sessions are capped per process and per client address, a session that sends nothing after
-  connecting is closed, and so is one that has been silent for `idle_seconds`;
-- a disconnected session that expires (Streamlit keeps it `RECONNECT_SECONDS` for a reconnect)
-  is shut down, which frees its uploaded files: Streamlit drops it without doing so;
-- the upload manager keeps a session's newest files only, and a bounded number of bytes;
-  closed tabs waiting for a reconnect hold a bounded number of upload bytes;
-- Arrow allocates with the system's allocator, and the heap's free pages are handed back
-  after sessions end, so memory comes back down once they are gone.
-"""
+"""What one visitor may cost a public server: guards wrapped around Streamlit 1.67's runtime
+(`install`, once per process; tests/test_serving.py fails if a wrapped method goes unused), and
+the garbage-collector setup. Runs and sessions are capped per session and per address, strangers'
+developer messages ignored, and uploads held bounded, also by closed tabs awaiting a reconnect."""
 
 from __future__ import annotations
 
@@ -57,26 +40,15 @@ class Limits:
     upload_mb: int = 1024  # uploaded files held by the process, all sessions together
     files_per_session: int = 2  # the uploader holds one file; a replacement overlaps it
     reconnect_seconds: float = 120.0  # a disconnected session kept for its page (Streamlit's)
-    # Uploads held by disconnected sessions: past it the oldest such sessions end at once
-    # (a session keeps its upload's parsed table too, several times the file).
+    # Uploads held by disconnected sessions (each with its parsed table); past it the oldest end.
     reconnect_upload_mb: int = 200
 
 
-ENV = {
-    "max_sessions": "TIMELINE_MAX_SESSIONS",
-    "sessions_per_client": "TIMELINE_SESSIONS_PER_CLIENT",
-    "runs_per_second": "TIMELINE_RUNS_PER_SECOND",
-    "run_burst": "TIMELINE_RUN_BURST",
-    "client_runs_per_second": "TIMELINE_CLIENT_RUNS_PER_SECOND",
-    "client_run_burst": "TIMELINE_CLIENT_RUN_BURST",
-    "first_message_seconds": "TIMELINE_FIRST_MESSAGE_SECONDS",
-    "idle_seconds": "TIMELINE_IDLE_SECONDS",
+# Each limit's variable: TIMELINE_ and its name, but for the two of uploads held.
+ENV = {f.name: f"TIMELINE_{f.name.upper()}" for f in fields(Limits)} | {
     "upload_mb": "TIMELINE_UPLOADS_HELD_MB",
-    "files_per_session": "TIMELINE_FILES_PER_SESSION",
-    "reconnect_seconds": "TIMELINE_RECONNECT_SECONDS",
     "reconnect_upload_mb": "TIMELINE_RECONNECT_UPLOADS_MB",
 }
-
 
 # Load and browser tests send many visitors from this one machine's address, each as fast as
 # its runs finish: per-address and per-session rates would measure the guards, not the page.
@@ -91,12 +63,11 @@ MANY_VISITORS_FROM_ONE_ADDRESS = {
 
 
 def limits_from(env: Mapping[str, str]) -> Limits:
-    """`Limits` with the values the environment sets; a value that is not a positive number is
-    named in the error."""
+    """`Limits` with the values the environment sets; a value that is not positive raises."""
     values: dict[str, Any] = {}
     for f in fields(Limits):
         raw = env.get(ENV[f.name])
-        if raw is None or raw == "":
+        if not raw:
             continue
         kind = int if f.type in (int, "int") else float
         try:
@@ -125,8 +96,7 @@ class Bucket:
         self.tokens -= 1
 
 
-# Messages in a row that came too soon, after which a session is closed: reading and decoding
-# a flood costs the server even when every message is refused.
+# Messages in a row that came too soon, after which a session is closed: a flood costs even refused.
 FLOOD_AFTER = 200
 FLOODING = -1.0  # `Guard.admit`: close this session
 
@@ -158,8 +128,6 @@ class Guard:
     def count(self, what: str) -> None:
         self.refused[what] = self.refused.get(what, 0) + 1
 
-    # --- messages --------------------------------------------------------------------------
-
     def admit(self, session_id: str, kind: str | None) -> float | None:
         """Whether a message may be handled now: 0 for yes, a delay for a run asked too soon,
         None to drop it, `FLOODING` to close the session."""
@@ -189,8 +157,6 @@ class Guard:
             return FLOODING
         return delay if kind == "rerun_script" else None
 
-    # --- sessions --------------------------------------------------------------------------
-
     def connected(self, session_id: str, client: str) -> list[str]:
         """Note a new session; returns the sessions to close to stay within the caps (the
         new one last, when no other can go)."""
@@ -212,9 +178,7 @@ class Guard:
     def _quietest(self, candidates: list[str], new: str) -> str | None:
         """Of `candidates` other than `new`, one that never spoke (the oldest), else None: a
         session that talks is a person, and is not dropped for a newcomer."""
-        silent = [
-            s for s in candidates if s != new and self.sessions[s].last_message is None
-        ]  # fmt: skip
+        silent = [s for s in candidates if s != new and self.sessions[s].last_message is None]
         return min(silent, key=lambda s: self.sessions[s].connected, default=None)
 
     def stale(self) -> list[str]:
@@ -249,9 +213,6 @@ def client_address(client: Any) -> str:
     return peer
 
 
-# ---------------------------------------------------------------------------------------------
-# Wiring the guards into Streamlit's runtime
-
 _INSTALLED: Guard | None = None
 _LOCK = threading.Lock()
 SWEEP_SECONDS = 5.0
@@ -265,13 +226,13 @@ def install(env: Mapping[str, str] | None = None) -> Guard | None:
     with _LOCK:
         if _INSTALLED is not None:
             return _INSTALLED
+        import pyarrow
         from streamlit import runtime
 
         if not runtime.exists():
             return None
         rt = runtime.get_instance()
-        loop = getattr(rt, "_async_objs", None)
-        loop = getattr(loop, "eventloop", None)
+        loop = getattr(getattr(rt, "_async_objs", None), "eventloop", None)
         if loop is None:
             return None
         guard = Guard(limits_from(os.environ if env is None else env))
@@ -279,9 +240,14 @@ def install(env: Mapping[str, str] | None = None) -> Guard | None:
         _wrap_runtime(rt, guard)
         _wrap_storage(rt, guard.limits.reconnect_seconds)
         _wrap_uploads(rt, guard)
-        if os.environ.get("TIMELINE_METRICS", "") not in ("1", "true", "yes"):
-            _silence_metrics(rt)
-        _use_the_system_allocator()
+        # /_stcore/metrics is served to anyone: with no providers it tells nothing.
+        stats = getattr(rt, "_stats_mgr", None)
+        keep_metrics = os.environ.get("TIMELINE_METRICS", "") in ("1", "true", "yes")
+        if not keep_metrics and hasattr(stats, "_providers_by_family"):
+            stats._providers_by_family.clear()
+        # Arrow's own allocator keeps what freed tables used; the system's lets
+        # `_release_memory` give it back.
+        pyarrow.set_memory_pool(pyarrow.system_memory_pool())
         loop.call_soon_threadsafe(_sweep, rt, guard, loop)
         _INSTALLED = guard
         LOG.info("guards installed: %s", guard.limits)
@@ -289,7 +255,7 @@ def install(env: Mapping[str, str] | None = None) -> Guard | None:
 
 
 def _log_to_stderr() -> None:
-    """The package's log lines (the guards', a table loaded) beside Streamlit's own."""
+    """The package's log lines beside Streamlit's own."""
     log = logging.getLogger("timeline")
     if not log.handlers:
         handler = logging.StreamHandler()
@@ -386,9 +352,8 @@ def _wrap_runtime(rt: Any, guard: Guard) -> None:
 
 
 def _wrap_storage(rt: Any, seconds: float) -> None:
-    """Shut down a disconnected session when it leaves the reconnect storage without coming
-    back (expired or pushed out): Streamlit 1.67 only forgets it, and its uploaded files stay
-    in the upload manager for the life of the process."""
+    """Shut down a session that leaves the reconnect storage without coming back: Streamlit 1.67
+    only forgets it, and its uploads stay for the life of the process."""
     mgr = rt._session_mgr
     cache = getattr(getattr(mgr, "_session_storage", None), "_cache", None)
     if cache is None or not hasattr(cache, "_on_remove"):
@@ -405,8 +370,7 @@ def _wrap_storage(rt: Any, seconds: float) -> None:
 
 def _trim_disconnected(rt: Any, budget: int) -> None:
     """End the oldest disconnected sessions while their uploads come to more than `budget`
-    bytes: many visitors (or one) who upload and close the tab would otherwise hold every
-    file and parsed table for the whole reconnect time."""
+    bytes: closed tabs would otherwise hold them for the whole reconnect time."""
     mgr, files = rt._session_mgr, rt.uploaded_file_mgr.file_storage
     waiting = [info.session.id for info in mgr._session_storage.list()]  # oldest first
     held = {s: sum(len(f.data) for f in files.get(s, {}).values()) for s in waiting}
@@ -433,7 +397,6 @@ def _wrap_uploads(rt: Any, guard: Guard) -> None:
         from starlette.exceptions import HTTPException
 
         with mgr._lock:
-            held = mgr._total_bytes
             older = list(mgr.file_storage.get(session_id, {}))
         # The session's oldest files go first: its uploader shows only the newest.
         for file_id in older[: max(0, len(older) - keep + 1)]:
@@ -449,30 +412,12 @@ def _wrap_uploads(rt: Any, guard: Guard) -> None:
     mgr.add_file = bounded_add_file
 
 
-def _silence_metrics(rt: Any) -> None:
-    """`/_stcore/metrics` is served to anyone: with no providers it tells nothing (set
-    TIMELINE_METRICS=1 to keep Streamlit's cache and session statistics, as the tests do)."""
-    stats = getattr(rt, "_stats_mgr", None)
-    if stats is not None and hasattr(stats, "_providers_by_family"):
-        stats._providers_by_family.clear()
-
-
-def _use_the_system_allocator() -> None:
-    """Arrow's own allocator (mimalloc) keeps what a freed table used, so a process that has
-    read many uploads stays as large as it ever was; with the system's, `_release_memory`
-    gives it back."""
-    import pyarrow as pa
-
-    pa.set_memory_pool(pa.system_memory_pool())
-
-
 _LIBC: Any = None
 
 
 def _release_memory() -> None:
-    """Free what ended sessions held and hand the heap's free pages back to the system. A
-    session is a web of reference cycles, freed only by a full collection, which the
-    thresholds above make rare; and glibc's arenas keep freed pages until malloc_trim."""
+    """Free what ended sessions held (reference cycles: a full collection) and hand the heap's
+    free pages back to the system (glibc keeps them until malloc_trim)."""
     global _LIBC
     gc.collect()
     if _LIBC is None:
@@ -485,8 +430,8 @@ def _release_memory() -> None:
 
 
 def _sweep(rt: Any, guard: Guard, loop: asyncio.AbstractEventLoop) -> None:
-    """Every `SWEEP_SECONDS` on the event loop: close silent and idle sessions, forget ended
-    ones, and shut down disconnected sessions whose reconnect time is over."""
+    """Every `SWEEP_SECONDS`: close silent and idle sessions, forget ended ones, expire the
+    disconnected ones past their reconnect time."""
     try:
         if guard.refused != guard.logged:
             LOG.info("refused so far: %s", guard.refused)
@@ -499,8 +444,7 @@ def _sweep(rt: Any, guard: Guard, loop: asyncio.AbstractEventLoop) -> None:
             LOG.info("session %s closed: silent", session_id)
             guard.forget(session_id)
             _close(rt, session_id, 1000)
-        storage = getattr(mgr, "_session_storage", None)
-        cache = getattr(storage, "_cache", None)
+        cache = getattr(getattr(mgr, "_session_storage", None), "_cache", None)
         if cache is not None and hasattr(cache, "expire"):
             with mgr._storage_lock:
                 cache.expire()
@@ -512,19 +456,13 @@ def _sweep(rt: Any, guard: Guard, loop: asyncio.AbstractEventLoop) -> None:
     loop.call_later(SWEEP_SECONDS, _sweep, rt, guard, loop)
 
 
-# ---------------------------------------------------------------------------------------------
-# Garbage collection
-
-# Python's default thresholds (700, 10, 10) ran a full collection every few dozen runs under
-# load, each walking every object of the process: the view caches and the table too.
+# Python's default thresholds ran a full collection, walking every object, every few dozen runs.
 GC_THRESHOLDS = (10_000, 20, 20)
 
 
 @functools.cache
 def collect_garbage_for_many_visitors() -> None:
-    """Once per process, after the first table is loaded: fewer, larger young collections
-    (`GC_THRESHOLDS`), and what is loaded by then (modules, the table) left out of the full
-    ones (`gc.freeze`): it lives as long as the process. Frozen objects are still freed by
-    their reference counts; only a cycle among them would stay."""
+    """Once per process, after the first table is loaded: fewer young collections, and what is
+    loaded by then (it lives as long as the process) frozen out of the full ones."""
     gc.set_threshold(*GC_THRESHOLDS)
     gc.freeze()
