@@ -91,8 +91,7 @@ def _map_trace(table: pd.DataFrame, pal: Palette) -> Spec:
 
 
 def _azerbaijan(soviet: bool, pal: Palette) -> Spec:
-    # In the statehood colour: the countries map's orange is too close to the vermilion of
-    # its neighbour at war.
+    # Not the countries map's orange: too close to the vermilion of a neighbour at war.
     color = pal.standing["soviet"] if soviet else pal.azerbaijan
     text = "Azerbaijan SSR, part of the Soviet Union" if soviet else "Azerbaijan"
     return {
@@ -179,23 +178,18 @@ def _year_marker(layout: Spec, year: int, pal: Palette) -> None:
     line = {"color": pal.year_marker, "width": 2, "dash": "dot"}
     layout["shapes"].append(figures.rule(year, line, "year", yref="paper"))
     # Inside the top panel, on the side of the line with room (above, it hit the panels' titles).
-    late = year > 1990
-    side = {"xanchor": "right", "xshift": -4} if late else {"xanchor": "left", "xshift": 4}
-    font = {"color": pal.year_marker}
+    side = {"xanchor": "right", "xshift": -4} if year > 1990 else {"xanchor": "left", "xshift": 4}
     label = figures.note(f"<b>{year}</b>", year, 1, "x", "y domain", yanchor="top", **side)
-    layout["annotations"].append({**label, "font": font, "name": "year"})
+    layout["annotations"].append({**label, "font": {"color": pal.year_marker}, "name": "year"})
 
 
 @functools.cache
 def _panels() -> Spec:
     """The layout of relations_over_time's two panels, without a template: made once."""
-    layout = make_subplots(
-        rows=2,
-        cols=1,
-        shared_xaxes=True,
-        vertical_spacing=0.14,  # room for the lower panel's title below the upper panel
-        subplot_titles=("Countries with diplomatic relations in the table", "Organizations joined"),
-    ).to_dict()["layout"]
+    titles = ("Countries with diplomatic relations in the table", "Organizations joined")
+    # The spacing leaves room for the lower panel's title below the upper panel.
+    fig = make_subplots(2, 1, shared_xaxes=True, vertical_spacing=0.14, subplot_titles=titles)
+    layout = fig.to_dict()["layout"]
     layout.pop("template", None)
     return layout
 

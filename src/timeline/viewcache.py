@@ -62,9 +62,8 @@ def _built(
 def _draws(build: Callable[..., Any]) -> bool:
     """Whether `build` draws a figure: it takes `pal` (read from its code, as it is asked often)."""
     code = getattr(build, "__code__", None)  # none for a builtin (`len`)
-    return (
-        code is not None and "pal" in code.co_varnames[: code.co_argcount + code.co_kwonlyargcount]
-    )
+    names = code.co_varnames[: code.co_argcount + code.co_kwonlyargcount] if code else ()
+    return "pal" in names
 
 
 def spec_of(fig: go.Figure) -> dict[str, Any]:
