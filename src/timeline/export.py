@@ -21,8 +21,7 @@ FILE_PREFIX = "azerbaijan-relations"
 
 
 def _coordinate(value: float) -> str:
-    """A coordinate as it is usually written: shortest round-trip digits, no exponent,
-    no trailing zeros (40.4093, 49.8671, -73.968, 40)."""
+    """A coordinate in shortest round-trip digits, no exponent or trailing zeros (-73.968)."""
     if pd.isna(value):
         return ""
     return np.format_float_positional(value, trim="-")

@@ -86,8 +86,7 @@ def _letter_changes(letters: set[str]) -> dict[str, str] | None:
 
 
 def _fold(arr: pa.Array) -> pa.Array:
-    """Lower-cased text folded for searching: letter by letter when `_letter_changes` allows,
-    else by `_fold_whole` on the rows that are not plain ASCII."""
+    """Lower-cased text folded, letter by letter if `_letter_changes` allows, else `_fold_whole`."""
     changes = _letter_changes(_non_ascii_letters(arr))
     if changes is not None:
         # Few letters to change: one pass each over all rows (ASCII rows hold none of them).

@@ -61,8 +61,7 @@ LABELS = ("date", *_WRITE)
 
 
 def label_texts(df: pd.DataFrame, columns: Sequence[str] = LABELS) -> dict[str, np.ndarray]:
-    """`event_labels`' `columns` as object arrays, without the frame (None: an unknown
-    category)."""
+    """`event_labels`' `columns` as object arrays, without the frame (None: unknown category)."""
     return {
         c: _periods(df) if c == "date" else schema.map_distinct(df[c], _WRITE[c]).to_numpy()
         for c in columns
@@ -125,8 +124,7 @@ def holds(df: pd.DataFrame, event_id: str) -> bool:
 
 @dataclass(frozen=True)
 class TableView:
-    """The table as the page sends it: its rows as Arrow (made once per view, not per run) and
-    each row's event id."""
+    """The table as the page sends it: its rows as Arrow, made once per view, and their ids."""
 
     rows: pa.Table
     ids: tuple[str, ...]

@@ -45,8 +45,7 @@ GUARD_NOTE = (
 
 
 def _constraints(column: str) -> dict[str, Any]:
-    """A column's Table Schema constraints (`schema`'s rules), for its cells as the CSV writes
-    them (formula guard included)."""
+    """A column's Table Schema constraints, true of its cells as the CSV writes them."""
     rules: dict[str, Any] = {"required": True} if column in schema.REQUIRED else {}
     if column == "id":
         # schema.ID_RE; an id that begins with "-" is written "'-" (GUARD_NOTE).

@@ -31,8 +31,7 @@ _DROPPED_LINK_SCRIPT = """
 
 
 def say_if_link_was_dropped() -> None:
-    """On a new session that received no parameters, tell the person if their link had too
-    many for Streamlit."""
+    """On a new session without parameters, say if the link had too many for Streamlit."""
     if S_URL not in st.session_state and not st.query_params:
         st.html(_DROPPED_LINK_SCRIPT, unsafe_allow_javascript=True)
 
@@ -73,8 +72,7 @@ def dark_page() -> bool:
 
 
 def follow_page_theme(dark: bool) -> None:
-    """Watch the page's theme in the browser (in the current container; it shows nothing) and
-    rerun when it is not `dark`, the theme the figures were drawn for."""
+    """Watch the page's theme (showing nothing) and rerun when it is not `dark`, as drawn."""
     _theme_probe(key=K_THEME, data={"drawn": dark}, on_dark_change=lambda: None)
 
 
@@ -140,6 +138,5 @@ _PAGE_STYLE = (
 
 
 def page_style_and_scripts() -> None:
-    """The page's style and the one-tap script, as one element of the sidebar (each element
-    costs every run a message)."""
+    """The page's style and the one-tap script, as one element of the sidebar."""
     st.sidebar.html(_PAGE_STYLE + _TAP_SELECTS, unsafe_allow_javascript=True)

@@ -16,8 +16,7 @@ Span = tuple[dt.date, dt.date]
 
 
 def _picked(selection: Mapping[str, Any] | None, kind: str) -> list[Any]:
-    """The selection's points, boxes, rows or cells (`kind`), whether or not it is wrapped in
-    {"selection": ...}."""
+    """The selection's `kind` (points, box, rows, cells), wrapped in {"selection": ...} or not."""
     inner = selection.get("selection", selection) if selection else None
     return list((inner.get(kind) if isinstance(inner, Mapping) else None) or [])
 
@@ -88,7 +87,6 @@ def selected_country(selection: Mapping[str, Any] | None) -> str | None:
 
 
 def selected_row(selection: Mapping[str, Any] | None) -> int | None:
-    """The row of the first selected row, or else cell ([row, column]), in an st.dataframe
-    selection, if any."""
+    """The first selected row, or else the row of the first selected cell, if any."""
     rows = [*_picked(selection, "rows"), *(cell[0] for cell in _picked(selection, "cells"))]
     return int(rows[0]) if rows else None

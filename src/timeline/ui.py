@@ -128,8 +128,7 @@ def load_upload(data: bytes, name: str, file_id: str | None = None) -> Loaded:
 
 
 def session_upload(upload: Any) -> Loaded | None:
-    """The table of the uploader's file (`load_upload`), or None without one (a removed
-    upload's table is let go at once)."""
+    """The uploader's file's table (`load_upload`), or None: a removed upload's is let go."""
     if upload is None:
         st.session_state.pop(S_UPLOAD, None)
         return None
@@ -141,8 +140,7 @@ def session_upload(upload: Any) -> Loaded | None:
 
 
 def load_path(path: Path) -> Loaded:
-    """The table at `path`, read once per version of the file; a failure is read again on
-    the next call."""
+    """The table at `path`, read once per version of the file (a failure on every call)."""
     try:
         stat = path.stat()
         version = {"mtime_ns": stat.st_mtime_ns, "size": stat.st_size}
@@ -390,8 +388,7 @@ def on_chart_select(
 
 
 def events_table(table: labels.TableView, n: int) -> None:
-    """The events table of the `n` filtered events (`table`: the first by date); a click on a
-    cell selects its event."""
+    """The events table of the `n` filtered events; a click on a cell selects its event."""
     if n > labels.TABLE_MAX:
         note(
             f"The first {labels.TABLE_MAX:,} of the {labels.event_count(n)}, by date: narrow "
@@ -451,8 +448,7 @@ def view_tabs() -> list[tuple[View, Any]]:
 
 
 def show_view(view: View, views: Any, n: int) -> None:
-    """A view drawn from its declaration: its text, or its charts of the `n` filtered events
-    (built by `views`, a viewcache.Views) with their notes."""
+    """A view drawn from its declaration: its text, or its charts (built by `views`)."""
     if view.text:
         st.markdown(view.text)
     for c in view.charts:
@@ -465,8 +461,7 @@ def show_view(view: View, views: Any, n: int) -> None:
 
 
 def map_controls() -> tuple[str, bool]:
-    """The map's mode and extent radios: the mode as the URL names it, and whether to show the
-    whole world."""
+    """The map's radios: its mode as the URL names it, and whether to show the whole world."""
     left, right = st.columns(2)
     mode = left.radio(
         "Show",

@@ -90,8 +90,7 @@ def _year_of_page(year: Any, options: FilterOptions) -> int | None:
 
 
 def _read_zoom(values: list[str], options: FilterOptions, notices: list[str]) -> Span | None:
-    """The timeline's zoom: two partial dates, from the first day of the first to the last day
-    of the second, within the table's span."""
+    """The timeline's zoom: two partial dates, first day to last day, within the table's span."""
     if not values:
         return None
     said = quoted(values[-1:])
