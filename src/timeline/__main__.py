@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     except EventTableError as exc:
         for line in exc.messages():
             print(line)
-        print(problems_found(exc.count, exc.count_is_a_floor), file=sys.stderr)
+        print(problems_found(exc.count, bool(exc.unchecked_from)), file=sys.stderr)
         return 1
     span = f"{df['start'].min().year}–{df['end'].max().year}"
     print(f"OK: {len(df)} event{'s' if len(df) != 1 else ''}, {span}")

@@ -1,33 +1,7 @@
-"""Read an event table and validate it against `timeline.schema`.
-
-`read_events` either returns the typed frame or raises one `EventTableError` that lists the
-problems with their file, line, column and value. Nothing is dropped or repaired silently.
-
-Hostile or broken input is refused quickly and in bounded memory:
-
-* Limits (`UPLOAD_LIMITS` for uploads, `DATA_LIMITS` for the table the app is started with;
-  `read_events` has none unless given): at most `max_bytes + 1` bytes are read, and a table
-  is refused at the record after `max_rows` or at the line that brings the countries and
-  organizations named (the views' work grows with them) past `max_links`.
-* Files. A path is read only when it names a regular file, opened without blocking: a
-  directory, a FIFO or a device (`/dev/zero` never ends) is refused by name.
-* Order. The cheap checks run first and each stage stops the next: size, encoding, the header
-  row, the CSV structure (quotes, fields per record, the row and link limits), and only then
-  the cell rules and duplicate ids.
-* Width. A record of more than `MAX_FIELDS` fields is refused before either reader builds it.
-* Cap. An error lists the first `MAX_PROBLEMS` problems in file order, then counts the rest.
-  Cell rules run on growing blocks of rows and stop after the block in which the 100th problem
-  is found, so a million junk rows cost about as much as a thousand.
-
-Two readers, one result: Arrow's multi-threaded CSV reader takes a well-formed table; any
-other is read again by the strict `csv` path, which finds every problem and names its line.
-Both give the same frame (a property test compares them).
-
-CSV dialect: RFC 4180 as Python's `csv` module reads it in strict mode. Lines end in LF, CRLF
-or CR; blank lines are skipped; a UTF-8 byte-order mark is allowed. Cells are stripped of
-surrounding white space, and a cell the export protected from spreadsheets (`'=...`, see
-`timeline.csvsafe`) loses that one `'`.
-"""
+"""Read an event table and validate it against `timeline.schema`: the typed frame, or one
+`EventTableError` listing every problem with its file, line, column and value. Hostile input is
+refused quickly and in bounded memory (limits on bytes, rows, links and fields; cheap checks
+first). Arrow reads a well-formed table; any other is read again by the strict `csv` path."""
 
 from __future__ import annotations
 
@@ -54,21 +28,14 @@ from timeline.dates import parse_dates
 Source = str | os.PathLike[str] | bytes | IO[bytes] | IO[str]
 
 MB = 1_000_000
-# A typical event row is about 250-300 bytes, so 50 MB holds roughly 200,000 events: far more
-# than a timeline can show.
-MAX_UPLOAD_MB = 50
+MAX_UPLOAD_MB = 50  # about 200,000 events of 250-300 bytes
 MAX_ROWS = 200_000
-# Countries and organizations named, summed over the rows: each is an interval the relations
-# views read, and a row may name all 248 countries. Five a row for the largest upload: more
-# than real rows name, and a bound on what one upload asks of every run of those views.
-MAX_LINKS = 1_000_000
-# The table the app is started with: the operator chose it, but a bound all the same.
+MAX_LINKS = 1_000_000  # countries and organizations named, summed: the relations views' work
 MAX_DATA_MB = 1024
 
 
 class Limit(NamedTuple):
-    """A limit of `read_events` (its keyword), its default and the variable that changes it (a
-    positive number of MB, 10^6 bytes, when `in_mb`, else a positive whole number)."""
+    """A `read_events` keyword, the variable that sets it and its default (MB when `in_mb`)."""
 
     keyword: str
     variable: str
@@ -85,10 +52,8 @@ DATA_LIMITS = (Limit("max_bytes", "TIMELINE_MAX_DATA_MB", MAX_DATA_MB, in_mb=Tru
 MAX_PROBLEMS = 100  # listed in an error; the rest are counted
 _MAX_NAMED = 5  # other lines a duplicate-id message names
 _MAX_ITEMS = 10  # unknown items a list cell's message names
-# Far more fields than the table's columns, far fewer than a line of commas would make the
-# readers build (the csv module a list of every field, Arrow a column per header field).
+# Far more than the table's columns, far fewer than a line of commas would make the readers build.
 MAX_FIELDS = 1_000
-# Cell rules run on blocks of rows: small first (junk is caught early), then larger (fast).
 _FIRST_BLOCK = 1_000
 _MAX_BLOCK = 256_000
 SHOWN_MAX = 60  # characters of a cell value or column name a problem shows
@@ -121,9 +86,8 @@ class Problem:
 
 
 class EventTableError(ValueError):
-    """The table could not be used: its first `MAX_PROBLEMS` `problems` in file order, how many
-    more were found (`omitted`), and the line from which it was not checked (`unchecked_from`,
-    0 when all of it was). `messages()` gives the lines to show a person."""
+    """The table's first `MAX_PROBLEMS` problems, how many more (`omitted`), and the line from
+    which it was not checked (`unchecked_from`, 0 when all of it was)."""
 
     def __init__(self, problems: list[Problem], omitted: int = 0, unchecked_from: int = 0) -> None:
         ordered = sorted(problems, key=lambda p: (p.line, _column_rank(p.column)))
@@ -137,19 +101,12 @@ class EventTableError(ValueError):
         """How many problems were found (listed or not)."""
         return len(self.problems) + self.omitted
 
-    @property
-    def count_is_a_floor(self) -> bool:
-        """Whether part of the table was not checked, so that there may be more problems."""
-        return bool(self.unchecked_from)
-
     def summary(self) -> str | None:
         """The file-level line after the listed problems, or None when all are listed."""
         name = self.problems[0].source if self.problems else ""
         if self.unchecked_from:
-            return (
-                f"{name}: ... and at least {self.omitted:,} more problems; "
-                f"lines from {self.unchecked_from:,} on were not checked"
-            )
+            unchecked = f"lines from {self.unchecked_from:,} on were not checked"
+            return f"{name}: ... and at least {self.omitted:,} more problems; {unchecked}"
         if self.omitted:
             listed = f"the first {MAX_PROBLEMS} are listed"
             return f"{name}: ... and {self.omitted:,} more problems ({listed})"
@@ -162,7 +119,6 @@ class EventTableError(ValueError):
 
 
 def _error(name: str, message: str, line: int = 0) -> EventTableError:
-    """An error of one problem: of the file as a whole, or of a line of it."""
     return EventTableError([Problem(line, "", message, source=name)])
 
 
@@ -182,14 +138,12 @@ class _Found(list[Problem]):
 
 
 def problems_found(count: int, at_least: bool = False) -> str:
-    """How many problems a table has, in words: `1 problem found`, `at least 1,000 problems
-    found` (when part of it was not checked)."""
+    """`1 problem found`, or `at least 1,000 problems found` when part was not checked."""
     return f"{'at least ' if at_least else ''}{count:,} problem{'s' if count != 1 else ''} found"
 
 
 def shown(text: str) -> str:
-    """`text` as a problem shows it to a person: at most `SHOWN_MAX` characters (a cut one ends
-    in "..."), and characters that print nothing (line breaks, bidi controls) escaped."""
+    """`text` as a problem shows it: at most `SHOWN_MAX` characters, unprintable ones escaped."""
     cut = _cut(text)
     if cut.isprintable():
         return cut
@@ -205,8 +159,7 @@ def _column_rank(column: str) -> int:
 
 
 def upload_limits(environ: Mapping[str, str] | None = None) -> dict[str, int]:
-    """`UPLOAD_LIMITS` as `read_events` keyword arguments, each from its variable when set; a
-    bad value raises ValueError naming the variable (at start-up, not on the first upload)."""
+    """`UPLOAD_LIMITS` as `read_events` keywords from their variables; ValueError for a bad one."""
     return _limits(UPLOAD_LIMITS, environ)
 
 
@@ -241,9 +194,7 @@ def source_name(source: Source) -> str:
 def read_source(
     source: Source, name: str, max_bytes: int | None = None, setting: str = ""
 ) -> bytes:
-    """The bytes of a path's regular file, of a stream (a text stream's in UTF-8) or given,
-    reading at most `max_bytes + 1`; raises `EventTableError` naming `name` for any other path,
-    a source over `max_bytes` (naming the variable `setting` that changes it) or a read error."""
+    """The bytes of a regular file, a stream or given, within `max_bytes`, or `EventTableError`."""
     try:
         if isinstance(source, str | os.PathLike):
             data: bytes | str = _read_regular_file(source, name, max_bytes, setting)
@@ -294,8 +245,7 @@ _KINDS = (
 
 
 def _full_size(source: Source, read: int) -> int | None:
-    """The size of a binary source found too big after `read` bytes, if it can tell without
-    reading on."""
+    """The size of a source found too big after `read` bytes, if known without reading on."""
     if isinstance(source, bytes):
         return read
     try:
@@ -332,10 +282,8 @@ def read_events(
     max_links: int | None = None,
     coordinate_text: bool = False,
 ) -> pd.DataFrame:
-    """The typed event table of a path, a stream or bytes: the schema's columns (lists as
-    tuples, lat/lon as floats, category as a categorical), `start`, `end` (the last day of the
-    period) and `precision`, and with `coordinate_text` the lat/lon cells as written. Raises
-    `EventTableError`, and no other exception for anything the source contains."""
+    """The typed table (`schema.COLUMNS`, `DERIVED_COLUMNS`, maybe `COORDINATE_TEXT`); raises
+    `EventTableError`, and nothing else for any content."""
     name = name or source_name(source)
     data = read_source(source, name, max_bytes)
     raw = _fast_text_frame(data, max_rows, max_links)
@@ -348,14 +296,11 @@ def read_events(
 def _fast_text_frame(
     data: bytes, max_rows: int | None, max_links: int | None = None
 ) -> pd.DataFrame | None:
-    """The checked text frame of a well-formed table, read by Arrow; None when the table may
-    hold any problem, so that the strict path reads it and names them. Arrow reads some
-    malformed CSV leniently (`"a"b` as `ab`): it is trusted only with `_quotes_well_formed`."""
-    data = data.removeprefix(_BOM)
-    # A second mark: Arrow would skip it too; the strict path names it.
+    """The checked text frame of a well-formed table, read by Arrow; None when it may hold a
+    problem, for the strict path to name. Arrow reads `"a"b` as `ab`: hence the quotes' check."""
+    data = data.removeprefix(_BOM)  # a second mark: Arrow would skip it, the strict path names it
     if data.startswith((*_UTF16, _BOM)) or b"\x00" in data or not _quotes_well_formed(data):
         return None
-    # A good header row names the columns, each once: a header of any other width is not read.
     if data[: data.find(b"\n") + 1 or len(data)].count(b",") != len(schema.COLUMNS) - 1:
         return None
     try:
@@ -380,13 +325,11 @@ def _fast_text_frame(
     del table
     columns = {}
     for i, column in enumerate(header):
-        # One contiguous array per column: selecting rows from the hundreds of blocks Arrow
-        # reads in would make every filter slower.
+        # One contiguous array per column: rows taken from Arrow's many blocks slow every filter.
         cells = pd.Series(pd.array(body.column(i).combine_chunks(), dtype=_TEXT), copy=False)
         columns[column] = unquote_formulas(cells.str.strip())
     del body
     raw = pd.DataFrame(columns)
-    # The link limit before the cell rules (which split every list).
     if max_links is not None:
         links = sum((raw[c].str.count(schema.LIST_SEP) + (raw[c] != "")).sum() for c in _LINKED)
         if links > max_links:
@@ -395,8 +338,7 @@ def _fast_text_frame(
 
 
 def _passes(raw: pd.DataFrame) -> bool:
-    """Whether the text frame passes every cell rule and has no duplicate id, in one pass that
-    stops at the first failed rule."""
+    """Whether the text frame passes every cell rule and has no duplicate id."""
     try:
         schema.CELL_SCHEMA.validate(raw, lazy=False)
     except (pa.errors.SchemaError, pa.errors.SchemaErrors):
@@ -405,12 +347,8 @@ def _passes(raw: pd.DataFrame) -> bool:
 
 
 def _quotes_well_formed(data: bytes) -> bool:
-    """True when every `"` in `data` opens a field, closes one, or is doubled inside one.
-
-    Quotes then alternate opening and closing (a doubled quote closes and reopens at once): an
-    opening quote follows a comma, a line end or the start, a closing one precedes a comma, a
-    line end, the end or the next quote. UTF-8 never uses these bytes inside a character.
-    """
+    """True when every `"` in `data` opens a field, closes one, or is doubled inside one."""
+    # A doubled quote closes and reopens at once; UTF-8 never uses `"` inside a character.
     octets = np.frombuffer(data, dtype=np.uint8)
     quotes = np.flatnonzero(octets == ord('"'))
     if len(quotes) % 2:
@@ -451,23 +389,20 @@ def _decode(data: bytes, name: str) -> str:
 
 
 class _Unreadable(Exception):
-    """The csv module cannot read on from `line`: a record it cannot parse (`problem`), or one
-    of more than `MAX_FIELDS` fields, found before it was built (`problem` None)."""
+    """The csv module cannot read on from `line`: its `problem`, or None for too many fields."""
 
     def __init__(self, line: int, problem: Problem | None = None) -> None:
         self.line, self.problem = line, problem
 
 
-# One CSV field as the csv module reads it in strict mode: quoted (quotes doubled inside), or
-# unquoted up to the next comma or line end. Possessive, so that matching never backtracks.
+# One CSV field as the strict csv module reads it; possessive, so that it never backtracks.
 _FIELD = re.compile(r'"(?:[^"]|"")*+"|[^,\r\n"][^,\r\n]*+|')
 # A line and its end (LF, CRLF or CR), as `io.StringIO(text, newline="")` splits lines.
 _LINE = re.compile(r"[^\r\n]*+(?:\r\n|\r|\n)|[^\r\n]++")
 
 
 def _too_many_fields(text: str, start: int) -> bool:
-    """Whether the record at `text[start]` has more than `MAX_FIELDS` fields, looking at no more
-    than that; one that cannot be parsed has not (the csv module then says what is wrong)."""
+    """Whether the record at `text[start]` has more than `MAX_FIELDS` fields (unparsable: no)."""
     pos = start
     for _ in range(MAX_FIELDS):
         pos = _FIELD.match(text, pos).end()  # type: ignore[union-attr]  # "" always matches
@@ -483,9 +418,7 @@ def _records(text: str, name: str) -> Iterator[tuple[int, list[str]]]:
     at = {"record": 0, "commas": 0, "checked": False}  # the record being read
 
     def lines() -> Iterator[str]:
-        # The csv module asks for one line at a time and returns a record at the end of the
-        # line that ends it: count the commas of the record so far, and look closer only when
-        # there are too many (quoted commas do not count as field separators).
+        # Count the commas of the record so far; look closer only when there are too many.
         offset = 0
         for match in _LINE.finditer(text):  # not io.StringIO: it keeps 4 bytes per character
             line = match.group()
@@ -520,7 +453,6 @@ def _records(text: str, name: str) -> Iterator[tuple[int, list[str]]]:
 
 
 def _header_problems(header: list[str], name: str) -> _Found:
-    """The header row's problems (the first `MAX_PROBLEMS` kept, the rest counted)."""
     names, expected, found = [h.strip() for h in header], list(schema.COLUMNS), _Found()
 
     def add(column: str, message: str) -> _Found:
@@ -549,9 +481,7 @@ def _header_problems(header: list[str], name: str) -> _Found:
 def _parse(
     text: str, name: str, max_rows: int | None = None, max_links: int | None = None
 ) -> tuple[pd.DataFrame, list[int]]:
-    """The table as text cells ("" when empty, stripped), and the line each record starts on,
-    from one pass of the `csv` module. Raises for a bad header (before reading on), for records
-    that cannot be parsed or have the wrong number of fields, and at the row and link limits."""
+    """The stripped text cells and each record's line; raises for any structural problem."""
     records = _records(text, name)
     try:
         _, header = next(records)
@@ -560,9 +490,8 @@ def _parse(
     except _Unreadable as exc:
         columns = f"{len(schema.COLUMNS)} columns " + ",".join(schema.COLUMNS)
         message = f"has more than {MAX_FIELDS:,} columns: the header row must name the {columns}"
-        raise EventTableError(
-            [exc.problem or Problem(exc.line, "", message, source=name)]
-        ) from None
+        problem = exc.problem or Problem(exc.line, "", message, source=name)
+        raise EventTableError([problem]) from None
     found = _header_problems(header, name)
     if found:
         raise found.error()
@@ -607,8 +536,8 @@ def _parse(
 
 
 def _check(raw: pd.DataFrame, lines: Sequence[int], name: str) -> None:
-    """Raise `EventTableError` for the cell rules and duplicate ids, checked in growing blocks of
-    rows up to the one in which more than `MAX_PROBLEMS` problems are found."""
+    """Raise `EventTableError` for the cell rules and duplicate ids, up to `MAX_PROBLEMS`."""
+    # Growing blocks: junk is caught early, and a good table checked fast.
     ids = raw["id"].to_numpy(dtype=object)
     duplicated = (raw["id"].duplicated(keep=False) & (raw["id"] != "")).to_numpy()
     same_id: dict[str, list[int]] = {}  # id -> the lines it is on, when on more than one
@@ -678,7 +607,6 @@ def _unknown_items(column: str, value: str) -> str:
 
 
 def _items(cell: str) -> tuple[str, ...]:
-    """A list cell's items, stripped; () for an empty cell."""
     return tuple(item.strip() for item in cell.split(schema.LIST_SEP)) if cell else ()
 
 

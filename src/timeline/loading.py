@@ -1,10 +1,6 @@
-"""Loading a table for the app: a path, an upload or bytes, read once and prepared for filtering.
-
-Plain functions (no Streamlit): `ui` caches them per process. A bad table never raises here; its
-problems come back in `Loaded.problems`. The way runs down once: read the bytes (`io`); for a
-large file, look them up in the Parquet cache (`cache`); else parse and validate them (`io`),
-prepare the frame for filtering (`filters`) and store it in the cache.
-"""
+"""Loading a table for the app (a path, an upload or bytes) once, with no Streamlit: read the
+bytes (`io`), look a large file up in the Parquet cache (`cache`), else parse and validate it
+(`io`), prepare it for filtering (`filters`) and store it. Problems come back in `Loaded`."""
 
 from __future__ import annotations
 
@@ -37,8 +33,7 @@ DEFAULT_DATA = Path(__file__).resolve().parents[2] / "data" / "events.csv"
 
 
 def data_path(argv: Sequence[str], environ: Mapping[str, str]) -> Path:
-    """The table to load: `--data PATH` after `streamlit run app.py --`, else $TIMELINE_DATA,
-    else data/events.csv next to app.py. Other arguments are ignored."""
+    """The table to load: `--data PATH` (after `app.py --`), else $TIMELINE_DATA, else data/."""
     parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument("--data")
     args, _ = parser.parse_known_args(list(argv))
@@ -48,9 +43,7 @@ def data_path(argv: Sequence[str], environ: Mapping[str, str]) -> Path:
 
 @dataclass(frozen=True)
 class Loaded:
-    """A loaded table (prepared for filtering), or the problems that stopped it loading: the
-    first `io.MAX_PROBLEMS` of them, how many were found in all (`problem_count`, a floor when
-    `count_is_a_floor`) and the loader's line about the rest (`summary`, "" when none)."""
+    """A prepared table, or the first problems that stopped it and how many there are."""
 
     name: str
     df: pd.DataFrame | None
@@ -70,20 +63,16 @@ def load_table(
     name: str | None = None,
     limits: Mapping[str, int] | None = None,
 ) -> Loaded:
-    """Read and prepare a table; never raises for a bad table (the problems come back). The
-    coordinates' text is kept so that an unfiltered export gives back the file's bytes.
-    `limits` are `read_events`' (uploads get `io.upload_limits()`); a path without a
-    `max_bytes` is read as `load_file` reads it, within `io.data_limits()`."""
+    """Read and prepare a table within `limits` (`read_events`' keywords; a path without
+    `max_bytes` gets `io.data_limits()`); never raises for a bad table."""
     return _load(source, name or source_name(source), limits or {})
 
 
 def load_file(
     path: str | os.PathLike[str], cache_dir: Path | None = None, background: bool = False
 ) -> Loaded:
-    """`load_table` for a file a person points at, through the Parquet cache (`timeline.cache`,
-    in `cache_dir` or its own directory) when it is large: a second start skips parsing and
-    validation. With `background` the cache entry is written on a thread (`cache_writes_done`
-    waits for it), so that the first page does not wait for it."""
+    """`load_table` for a file, through the Parquet cache when it is large; with `background`
+    the entry is written on a thread (`cache_writes_done` waits for it)."""
     return _load(path, os.fspath(path), {}, cache_dir or table_cache.cache_dir(), background)
 
 
@@ -94,12 +83,10 @@ def _load(
     cache_dir: Path | None = None,
     background: bool = False,
 ) -> Loaded:
-    """Read the bytes (`io`); for a large file, look them up in the cache; else parse and
-    validate them (`io`), prepare the frame (`filters`) and store it."""
     entry, max_bytes, setting = None, limits.get("max_bytes"), ""
     try:
         if isinstance(source, str | os.PathLike) and "max_bytes" not in limits:
-            # A file a person points at: within data_limits(); a bad value is its problem too.
+            # A bad value of the variable is the file's problem too.
             try:
                 max_bytes, setting = data_limits()["max_bytes"], DATA_LIMITS[0].variable
             except ValueError as exc:
@@ -122,13 +109,13 @@ def _load(
             None,
             tuple(exc.problems),
             problem_count=exc.count,
-            count_is_a_floor=exc.count_is_a_floor,
+            count_is_a_floor=bool(exc.unchecked_from),
             summary=exc.summary() or "",
         )
     options = filter_options(df)
     df = prepare(df)
     if entry is not None:
-        # Every option but the ids, which the id column holds.
+        # Not the ids: the id column holds them.
         meta = {f.name: getattr(options, f.name) for f in fields(options) if f.name != "event_ids"}
         if background:
             writer = threading.Thread(target=_store_politely, args=(df, meta, entry), daemon=True)
@@ -143,17 +130,15 @@ _CACHE_WRITERS: list[threading.Thread] = []
 
 
 def _store_politely(*args: Any) -> None:
-    """`table_cache.store` at the lowest CPU priority: it runs while the first page is being
-    built and drawn, which matters more (on Linux a thread has its own nice value)."""
-    if sys.platform == "linux":
+    """`table_cache.store` at the lowest CPU priority: the first page is built meanwhile."""
+    if sys.platform == "linux":  # where a thread has its own nice value
         with contextlib.suppress(OSError):
             os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
     table_cache.store(*args)
 
 
 def cache_writes_done(timeout: float | None = None) -> bool:
-    """Wait for the cache entries `load_file(..., background=True)` is writing; True when none
-    is still being written."""
+    """Wait for the cache entries being written; True when none is left."""
     for writer in list(_CACHE_WRITERS):
         writer.join(timeout)
         if not writer.is_alive():
