@@ -1,14 +1,6 @@
-"""A parsed cache of large event tables: the loaded, prepared frame as a Parquet file.
-
-Reading a prepared frame back from Parquet is much faster than parsing and validating its CSV
-again. An entry's name is a hash of the table's bytes and of this package's files (`CODE_HASH`:
-the rules, vocabularies and preparation that made the frame), so a changed table, or a change
-to what judged it, is simply a different entry: a stale entry can never be used. `loading`
-caches only tables of at least `MIN_BYTES`; the directory is `$TIMELINE_CACHE_DIR`, else
-`$XDG_CACHE_HOME/azerbaijan-relations-timeline` (default `~/.cache/...`); at most `KEEP`
-entries are kept, the least recently used removed. Anything that goes wrong with the cache (a
-read-only directory, a damaged file) only means parsing again.
-"""
+"""The Parquet cache of large prepared tables, much faster to read back than parsing the CSV.
+An entry is named by the hash of the table's bytes and of this package's files (`CODE_HASH`), so
+a stale entry is never used; at most `KEEP` are kept. Any failure only means parsing again."""
 
 from __future__ import annotations
 
@@ -39,7 +31,7 @@ CODE_HASH = hashlib.blake2b(
 
 
 def cache_dir(environ: Mapping[str, str] | None = None) -> Path:
-    """The directory of the entries, from the environment."""
+    """$TIMELINE_CACHE_DIR, else the XDG cache directory's own."""
     env = os.environ if environ is None else environ
     if env.get(CACHE_ENV):
         return Path(env[CACHE_ENV]).expanduser()
@@ -72,8 +64,7 @@ def load(path: Path) -> tuple[pd.DataFrame, dict[str, Any]] | None:
 
 
 def store(df: pd.DataFrame, meta: Mapping[str, Any], path: Path) -> bool:
-    """Write a prepared frame, with JSON metadata `meta`, to the entry `path`; False (and no
-    file) when it cannot."""
+    """Write a prepared frame and JSON `meta` to the entry `path`; False when it cannot."""
     tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

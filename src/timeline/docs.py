@@ -1,7 +1,5 @@
-"""The generated parts of the docs (`make docs`), so they cannot drift: docs/data.md's column and
-vocabulary tables (from `timeline.schema`) and record (from data/events.csv), docs/coverage.md's
-worklist (the states and organizations without a dated row), the README's thresholds. Each sits
-between the markers `<!-- name:start -->` and `<!-- name:end -->` of its name in `PARTS`."""
+"""The generated parts of the docs (`make docs`), so they cannot drift: each sits between
+`<!-- name:start -->` and `<!-- name:end -->` of its name in `PARTS`."""
 
 from __future__ import annotations
 
@@ -38,8 +36,7 @@ def vocabulary_markdown() -> str:
 
 
 def columns_markdown() -> str:
-    """docs/data.md's table of the columns: each one's label and rule, with the lengths, years
-    and ranges that `schema` enforces."""
+    """docs/data.md's table of the columns: each one's label and rule, with `schema`'s bounds."""
     n = {column: f"{most:,}" for column, most in schema.MAX_LENGTHS.items()}
     years = f"in the years {schema.YEAR_MIN}–{schema.YEAR_MAX}"
     bounds = schema.COORDINATE_BOUNDS.items()
@@ -114,8 +111,7 @@ def record_markdown(df: pd.DataFrame) -> str:
 
 
 def worklist_markdown(df: pd.DataFrame) -> str:
-    """The states with no dated relations row and the article's organizations with no
-    membership row, by name."""
+    """The states without a dated relations row and the article's organizations without one."""
     dates = relations_dates(df)
     missing = sorted((c for c in PARTNERS if c not in dates), key=schema.country_name)
     orgs = member_organizations(df)

@@ -1,11 +1,6 @@
-"""The event table's columns, vocabularies and rules, declared once.
-
-Everything else (the loader, the filters, the figures, the export, the docs' tables) reads them
-from here. The column names are a public contract: users' own files rely on them. The words
-(the columns' labels and help, the categories, topics, organizations, precisions, periods and
-country names) are data, in `vocabularies.csv` beside this module, read once at import; the
-rules are code.
-"""
+"""The event table's columns, vocabularies and rules, declared once; everything else reads them
+here. The column names are a public contract; the words are data in `vocabularies.csv` (read
+once at import), the rules are code."""
 
 from __future__ import annotations
 
@@ -23,10 +18,7 @@ import pycountry
 
 from timeline.dates import parse_dates
 
-# One row per code in vocabularies.csv, `vocabulary,code,name,help` (more columns may follow,
-# e.g. names in other languages); tests/test_vocabularies.py checks the file. The columns are
-# there in the order of data/events.csv, each with its label (docs/data.md) and what it holds
-# (the data package's field description).
+# `vocabulary,code,name,help` rows (more columns may follow); the columns in file order.
 VOCABULARY_FILE = Path(__file__).with_name("vocabularies.csv")
 
 
@@ -50,36 +42,28 @@ COLUMN_HELP: dict[str, str] = _names("column", 1)
 COLUMNS: tuple[str, ...] = tuple(COLUMN_HELP)
 LIST_COLUMNS: tuple[str, ...] = ("countries", "organizations", "topics")
 LIST_SEP = ";"
-# Columns derived once per loaded table for fast filtering (`filters.prepare`); they start with
-# "_" so that nothing mistakes them for the table's own (the export writes only COLUMNS).
+# Derived for fast filtering (`filters.prepare`); "_" so none is mistaken for the table's own.
 KEY_COLUMNS: dict[str, str] = {col: f"_{col}_key" for col in LIST_COLUMNS}
 TEXT_COLUMN = "_search_text"
 PREPARED_COLUMNS: tuple[str, ...] = (*KEY_COLUMNS.values(), TEXT_COLUMN)
-# Columns the loader adds to the frame it returns.
 DERIVED_COLUMNS: tuple[str, ...] = ("start", "end", "precision")
-# Columns the loader adds when asked (`read_events(..., coordinate_text=True)`): lat and lon as
-# the file wrote them ("40.1800"), so that an export writes them back unchanged.
+# lat and lon as written ("40.1800"), for an export to write them back unchanged.
 COORDINATE_TEXT: dict[str, str] = {"lat": "_lat_text", "lon": "_lon_text"}
 
 ID_RE = re.compile(r"^[a-z0-9-]+$")
 URL_RE = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+[^\s]*$", re.IGNORECASE)
 # user:password@ before the host: `https://en.wikipedia.org:443@evil.example/` opens evil.example.
 USERINFO_RE = re.compile(r"^[a-z][a-z0-9+.-]*://[^/?#]*@", re.IGNORECASE)
-# What browsers read otherwise than the address shows: a backslash (read as "/"), white space
-# and control characters (dropped or kept, by browser).
+# What browsers read otherwise than the address shows: a backslash, white space, controls.
 URL_ODD_CHAR_RE = re.compile(r"[\\\x00-\x20\x7f-\x9f]")
-# A host shown as it is opened: ASCII labels (an international name in its xn-- form), the last
-# one starting with a letter (so no numeric forms such as 0x7f.1 or 2130706433), an optional
-# port; no percent-encoding, brackets or other characters that browsers decode or rewrite.
+# A host shown as opened: ASCII labels, the last starting with a letter (no 0x7f.1), a port.
 URL_HOST_RE = re.compile(
     r"^https?://(?:[a-z0-9-]+\.)+[a-z][a-z0-9-]*(?::[0-9]{1,5})?(?:[/?#]|$)", re.IGNORECASE
 )
-# The host the events table shows for a source URL (in the browser, case-sensitive, so URLs
-# are kept with their scheme and host in lower case: `normal_urls`).
+# The host the events table shows (case-sensitive: hence `normal_urls`).
 URL_SHOWN_HOST = r"^https?://(?:www\.)?([^/?#:]+)"
 # Bidirectional embeddings, overrides and isolates: invisible, they reorder the text shown.
 BIDI_CONTROL_RE = re.compile("[\u202a-\u202e\u2066-\u2069]")
-# The longest each text column may be, in characters (the loader's rule; the data package's).
 MAX_LENGTHS: dict[str, int] = {
     "id": 100,
     "title": 120,
@@ -89,22 +73,17 @@ MAX_LENGTHS: dict[str, int] = {
     "source_url": 2000,
 }
 TITLE_MAX, DESCRIPTION_MAX = MAX_LENGTHS["title"], MAX_LENGTHS["description"]
-# The range of each coordinate, in decimal degrees, and its name in messages.
 COORDINATE_BOUNDS = {"lat": ("latitude", -90, 90), "lon": ("longitude", -180, 180)}
-# The years a table may date events in. The views pad the time axis by a share of its span and
-# label it in years on Python's calendar, which ends at years 1 and 9999: 0001 with 1994 or
-# 9990 to 9999 could not be drawn. Within these bounds every view draws any table.
+# The years every view can draw: the padded time axis must stay within Python's years 1-9999.
 YEAR_MIN, YEAR_MAX = 1000, 2999
 
 # Category code -> label, in the order of the timeline's lanes (top to bottom).
 CATEGORIES: dict[str, str] = _names("category")
-# What each category is for (shown in the docs and as help in the app).
 CATEGORY_HELP: dict[str, str] = _names("category", 1)
 ORGANIZATIONS: dict[str, str] = _names("organization")  # short name -> full name
 TOPICS: dict[str, str] = _names("topic")  # kebab-case name -> label; an event has at least one
 PRECISIONS: tuple[str, ...] = tuple(VOCABULARIES["precision"])
-# Periods of statehood, drawn behind the timeline and reading the Relations view:
-# (label, first day, day it ended or None).
+# Periods of statehood: (label, first day, day it ended or None).
 PERIODS: tuple[tuple[str, str, str | None], ...] = tuple(
     (name, code[:10], None if code.endswith("..") else code[11:])
     for code, name in _names("period").items()
@@ -113,8 +92,7 @@ PERIODS: tuple[tuple[str, str, str | None], ...] = tuple(
 
 @cache
 def country_names() -> dict[str, str]:
-    """ISO 3166-1 alpha-3 code -> short English name, for every code the table may use: the
-    vocabulary's for the UN member and observer states, pycountry's for the others."""
+    """ISO 3166-1 alpha-3 code -> short English name (the vocabulary's, else pycountry's)."""
     names = {c.alpha_3: getattr(c, "common_name", None) or c.name for c in pycountry.countries}
     return names | _names("country")
 
@@ -132,8 +110,7 @@ def list_vocabulary(column: str) -> Mapping[str, str]:
 
 
 def _distinct(values: pd.Series, on_uniques: Callable[[Any], np.ndarray], dtype: Any) -> pd.Series:
-    """`on_uniques` of the distinct values of `values` (one answer each), spread over its rows:
-    tables repeat their lists, dates and places a lot."""
+    """`on_uniques` of the distinct values of `values`, spread over its rows (tables repeat)."""
     codes, uniques = pd.factorize(values, use_na_sentinel=False)
     return pd.Series(on_uniques(uniques)[codes], index=values.index, dtype=dtype)
 
@@ -145,8 +122,7 @@ def map_distinct(values: pd.Series, func: Callable[[Any], Any], dtype: Any = obj
 
 
 def normal_urls(urls: pd.Series) -> pd.Series:
-    """The URLs with their scheme and host in lower case (as browsers open them), the rest as
-    written."""
+    """The URLs with their scheme and host in lower case, as browsers open them."""
     upper = urls.str.contains(r"^[A-Za-z]+://[^/?#]*[A-Z]|^[a-z]*[A-Z]")
     if not upper.any():
         return urls
@@ -155,16 +131,9 @@ def normal_urls(urls: pd.Series) -> pd.Series:
     return urls.where(~upper, lowered)
 
 
-# ---------------------------------------------------------------------------------------------
-# The rules on cells: a pandera schema over the raw text frame (stripped strings, "" when empty).
-# Each check's `error` is the message a person reads (the loader adds the file, line, column and
-# value); only `_filled` judges empty cells. Rules across rows (duplicate ids) are the loader's:
-# their message names a second line.
+# The rules on cells: a pandera schema over the stripped text frame. Each check's `error` is the
+# message a person reads; only `_filled` judges empty cells; duplicate ids are the loader's.
 Rule = Callable[[pd.Series], pd.Series]
-BIDI_ERROR = (
-    "holds an invisible bidirectional control character (U+202A-U+202E or U+2066-U+2069), "
-    "which reorders the text shown; remove it"
-)
 DATE_ERROR = "is not a real date in the form YYYY, YYYY-MM or YYYY-MM-DD"
 YEAR_ERROR = f"is outside the years {YEAR_MIN} to {YEAR_MAX}, which the dashboard can draw"
 
@@ -179,8 +148,7 @@ def _filled(error: str = "is empty") -> pa.Check:
 
 
 def _found(pattern: re.Pattern[str], how: str = "contains") -> Rule:
-    """Where `pattern` is found in a cell (`how`: contains, match or fullmatch), with the
-    pattern's flags: URL_RE ignores case (HTTPS:// is an address too)."""
+    """Where `pattern` is found in a cell (`how`: contains, match or fullmatch), with its flags."""
     return lambda s: (
         getattr(s.str, how)(pattern.pattern, flags=pattern.flags).fillna(False).astype(bool)
     )
@@ -200,7 +168,11 @@ def _longest(column: str) -> pa.Check:
     return _check(lambda s: s.str.len() <= most, f"is longer than {most} characters")
 
 
-_NO_BIDI = _check(_lacks(BIDI_CONTROL_RE), BIDI_ERROR)
+_NO_BIDI = _check(
+    _lacks(BIDI_CONTROL_RE),
+    "holds an invisible bidirectional control character (U+202A-U+202E or U+2066-U+2069), "
+    "which reorders the text shown; remove it",
+)
 
 
 def _year_drawable(s: pd.Series) -> pd.Series:
@@ -244,7 +216,6 @@ def _list_checks(column: str, unknown: str) -> list[pa.Check]:
     return [_check(known, unknown), _check(no_repeats, "lists the same item twice")]
 
 
-_IS_ID = _found(ID_RE, "fullmatch")
 _IS_URL = _found(URL_RE, "fullmatch")
 _NO_USERINFO = _lacks(USERINFO_RE)
 _NO_ODD_CHAR = _lacks(URL_ODD_CHAR_RE)
@@ -254,8 +225,7 @@ def _host_shown(s: pd.Series) -> pd.Series:
     ok = _found(URL_HOST_RE, "match")(s)
     if ok.all():
         return ok
-    # The others are judged only where the address is otherwise acceptable: each of those
-    # faults has its own message.
+    # Judged only where the address is otherwise acceptable: those faults have their messages.
     rest = s[~ok]
     judged = _IS_URL(rest) & _NO_USERINFO(rest) & _NO_ODD_CHAR(rest)
     return ok | ~judged.reindex(s.index, fill_value=False)
@@ -276,7 +246,9 @@ def _coordinates_with_location(df: pd.DataFrame) -> pd.Series:
 _CHECKS: dict[str, list[pa.Check]] = {
     "id": [
         _filled(),
-        _check(_IS_ID, "may hold only lowercase letters a-z, digits and hyphens"),
+        _check(
+            _found(ID_RE, "fullmatch"), "may hold only lowercase letters a-z, digits and hyphens"
+        ),
         _longest("id"),
     ],
     "title": [_filled(), _longest("title"), _NO_BIDI],
@@ -320,7 +292,6 @@ _CHECKS: dict[str, list[pa.Check]] = {
         _NO_BIDI,
     ],
 }
-# The columns whose cells may not be empty.
 REQUIRED = tuple(col for col, checks in _CHECKS.items() if any(c.name == "filled" for c in checks))
 CELL_SCHEMA = pa.DataFrameSchema(
     {column: pa.Column(str, checks) for column, checks in _CHECKS.items()},
