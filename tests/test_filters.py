@@ -98,6 +98,18 @@ CASES = [
     ("search: every word must appear", FilterState(query="ceasefire 2020"), ["ceasefire-2020"]),
     ("search: words in any order", FilterState(query="2020 ceasefire"), ["ceasefire-2020"]),
     (
+        "search: unquoted words apart",
+        FilterState(query="carpets silk"),
+        ["caviar-diplomacy-report"],
+    ),
+    ("search: a quoted phrase", FilterState(query='"silk carpets"'), ["caviar-diplomacy-report"]),
+    ("search: a quoted phrase keeps its order", FilterState(query='"carpets silk"'), []),
+    (
+        "search: curly quotes and a word beside the phrase",
+        FilterState(query="“silk  carpets” caviar"),
+        ["caviar-diplomacy-report"],
+    ),
+    (
         "search: an en dash typed as a hyphen",
         FilterState(query="armenian-azerbaijani"),
         ["armenian-azerbaijani-war", "july-2020-clashes"],

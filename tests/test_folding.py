@@ -47,6 +47,20 @@ def test_normalize_query_folds_like_the_searched_text(query: str, words: list[st
     assert words == fold(query).split()
 
 
+@pytest.mark.parametrize(
+    ("query", "terms"),
+    [
+        ('"Council of  Europe"', ["council of europe"]),
+        ("“Council of Europe” ceasefire", ["council of europe", "ceasefire"]),
+        ('"unclosed Phrase', ["unclosed phrase"]),
+        ('"" war', ["war"]),
+        ('a"b', ["a", "b"]),
+    ],
+)
+def test_a_quoted_phrase_is_one_term(query: str, terms: list[str]):
+    assert folding.normalize_query(query) == terms
+
+
 # Letters that exercise both ways of folding: accents, the fold table, compatibility forms,
 # loose combining marks (some outside the stripped ranges), and letters whose decomposition
 # holds another letter of the list.

@@ -253,7 +253,8 @@ class SearchFilter(Filter):
         "text",
         "Search",
         "Title, description, place, countries and organizations. Every word must appear; "
-        "case and accents do not matter.",
+        'case and accents do not matter. Put words in quotes ("Council of Europe") to find '
+        "them together, in that order.",
         "e.g. ceasefire, Volonte",
     )
 

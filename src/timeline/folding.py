@@ -16,6 +16,7 @@ TEXT = "string[pyarrow]"  # the dtype of folded text in a frame
 _ROWS_PER_SLICE = 65_536  # rows folded per task of the thread pool
 _SLICE = 1 << 24  # bytes of text read at a time for its letters
 _ASCII = bytes(range(128))
+_TERM = re.compile(r'"([^"]*)"?|([^\s"]+)')  # a quoted phrase (curly quotes fold to "), or a word
 
 # Letters that Unicode decomposition leaves alone but a person types without the accent, and
 # punctuation that has a plain twin on every keyboard (applied after lower-casing).
@@ -126,7 +127,10 @@ def _non_ascii_letters(arr: pa.Array) -> set[str]:
 
 
 def normalize_query(query: str) -> list[str]:
-    """The search words of a query, normalised like the text they are looked for in."""
+    """The search terms of a query, normalised like the text they are looked for in: its words,
+    and each phrase in quotes ("council of europe") as one term (an unclosed quote runs on)."""
     if not query or query.isspace():
         return []  # every run asks, mostly with no search: no Arrow round trip for nothing
-    return _normalized_slice(pa.array([query], type=pa.large_string()))[0].as_py().split()
+    folded = _normalized_slice(pa.array([query], type=pa.large_string()))[0].as_py()
+    terms = (" ".join(phrase.split()) or word for phrase, word in _TERM.findall(folded))
+    return [term for term in terms if term]
