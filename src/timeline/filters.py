@@ -246,7 +246,8 @@ class YearsFilter(Filter):
 
 
 class SearchFilter(Filter):
-    """Words that must all appear in an event's text (`prepare`): case and accents aside."""
+    """Words and quoted phrases that must all appear in an event's text (`prepare`), case and
+    accents aside."""
 
     field, param, default, kind = "query", "q", "", str
     widget = Widget(
