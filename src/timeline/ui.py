@@ -114,29 +114,28 @@ def _load_path(path: str, mtime_ns: int, size: int) -> Loaded:
     return loaded
 
 
-def load_upload(data: bytes, name: str, file_id: str | None = None) -> Loaded:
-    """The uploaded table, read once per session and file (`file_id`, else a hash of `data`),
-    kept in the session's state: no other session can see it or push it out."""
-    key = (file_id or hashlib.sha256(data).hexdigest(), name)
-    kept = st.session_state.get(S_UPLOAD)
-    if kept is not None and kept[:2] == key:
-        return kept[2]
-    with st.spinner("Reading your file…"):
-        loaded = load_table(io.BytesIO(data), name=name, limits=upload_limits())
-    st.session_state[S_UPLOAD] = (*key, loaded)
-    return loaded
-
-
 def session_upload(upload: Any) -> Loaded | None:
     """The uploader's file's table (`load_upload`), or None: a removed upload's is let go."""
     if upload is None:
         st.session_state.pop(S_UPLOAD, None)
         return None
-    kept = st.session_state.get(S_UPLOAD)
+    return load_upload(upload, upload.name, upload.file_id)
+
+
+def load_upload(data: bytes | io.BytesIO, name: str, file_id: str | None = None) -> Loaded:
+    """The uploaded table, read once per session and file (`file_id`, else a hash of `data`),
+    kept in the session's state: no other session can see it or push it out."""
     # Every click reruns the script: the same file's bytes are neither copied nor hashed again.
-    if kept is not None and kept[:2] == (upload.file_id, upload.name):
+    key = (file_id or hashlib.sha256(data).hexdigest(), name)
+    kept = st.session_state.get(S_UPLOAD)
+    if kept is not None and kept[:2] == key:
         return kept[2]
-    return load_upload(upload.getvalue(), upload.name, upload.file_id)
+    with st.spinner("Reading your file…"):
+        source = io.BytesIO(data) if isinstance(data, bytes) else data
+        source.seek(0)  # an upload read before would give nothing
+        loaded = load_table(source, name=name, limits=upload_limits())
+    st.session_state[S_UPLOAD] = (*key, loaded)
+    return loaded
 
 
 def load_path(path: Path) -> Loaded:
