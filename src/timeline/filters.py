@@ -33,7 +33,6 @@ _YEARS = re.compile(r"\s*(-?\d+)(?:\s*(?:,|\.\.|–|—|-|\s)\s*(-?\d+))?\s*")
 def quoted(values: Iterable[str]) -> str:
     """A few values as a notice names them: each cut to VALUE_MAX characters, then a count of
     the rest ("'a', 'b' and 12 more"), so that no link makes a notice long."""
-    values = list(values)
     shown = [repr(v) if len(v) <= VALUE_MAX else repr(v[: VALUE_MAX - 3] + "...") for v in values]
     if len(shown) > QUOTED_MAX:
         return ", ".join(shown[:QUOTED_MAX]) + f" and {len(shown) - QUOTED_MAX:,} more"
@@ -71,14 +70,8 @@ class Filter:
     offers: Any = None
     offers_none: Any = ()
 
-    def restrict(self, value: Any, options: Any) -> Any:
-        return value
-
     def to_widget(self, value: Any, options: Any) -> Any:
         return value
-
-    def from_widget(self, raw: Any) -> Any:
-        return raw
 
     def applied(self, value: Any) -> Any:
         return self.write(value)  # type: ignore[attr-defined]
@@ -92,7 +85,6 @@ class ListFilter(Filter):
     column: str
     param: str
     label: str
-    placeholder: str  # what the empty widget says
     vocabulary: Mapping[str, str] | None  # known values -> names, in the order offered
     help: str | None = None
     default: Any = ()
@@ -103,12 +95,11 @@ class ListFilter(Filter):
         """How a value is shown in the widget."""
         if self.vocabulary is None:
             return schema.country_name(value)
-        known = self.vocabulary.get(value)
-        return value if known is None else known
+        return self.vocabulary.get(value, value)
 
     @property
     def widget(self) -> Widget:  # type: ignore[override]
-        return Widget("multiselect", self.label, self.help, self.placeholder, self.name)
+        return Widget("multiselect", self.label, self.help, f"All {self.field}", self.name)
 
     def offered(self, df: pd.DataFrame) -> tuple[str, ...]:
         """Known values in the vocabulary's order, then any others sorted; or all by name."""
@@ -125,22 +116,13 @@ class ListFilter(Filter):
     def read(self, values: list[str], options: Any, notices: list[str]) -> tuple[str, ...]:
         """Case-insensitive, comma-separated values accepted; unknown ones named."""
         by_folded = {a.casefold(): a for a in getattr(options, self.field)}
-        chosen: list[str] = []
-        unknown: list[str] = []
-        for item in (v.strip() for value in values for v in value.split(",")):
-            if not item:
-                continue
-            match = by_folded.get(item.casefold())
-            if match is None:
-                unknown.append(item)
-            elif match not in chosen:
-                chosen.append(match)
-        if unknown:
+        items = [i for value in values for v in value.split(",") if (i := v.strip())]
+        if unknown := [i for i in items if i.casefold() not in by_folded]:
             plural = "s" if len(unknown) > 1 else ""
             notices.append(
                 f"Ignored unknown {self.param} value{plural} {quoted(unknown)} in the link."
             )
-        return tuple(chosen)
+        return tuple(dict.fromkeys(by_folded[k] for i in items if (k := i.casefold()) in by_folded))
 
     def write(self, value: tuple[str, ...]) -> list[str]:
         return list(value)
@@ -291,28 +273,13 @@ class SearchFilter(Filter):
         return value
 
 
+_ORGANIZATIONS = {code: f"{code} – {name}" for code, name in schema.ORGANIZATIONS.items()}
+_COUNTRIES_HELP = "Countries other than Azerbaijan that the event involves."
 LIST_FILTERS: tuple[ListFilter, ...] = (
-    ListFilter(
-        "categories", "category", "category", "Category", "All categories", schema.CATEGORIES
-    ),
-    ListFilter("topics", "topics", "topic", "Topic", "All topics", schema.TOPICS),
-    ListFilter(
-        "countries",
-        "countries",
-        "country",
-        "Country",
-        "All countries",
-        None,
-        help="Countries other than Azerbaijan that the event involves.",
-    ),
-    ListFilter(
-        "organizations",
-        "organizations",
-        "org",
-        "Organization",
-        "All organizations",
-        {code: f"{code} – {name}" for code, name in schema.ORGANIZATIONS.items()},
-    ),
+    ListFilter("categories", "category", "category", "Category", schema.CATEGORIES),
+    ListFilter("topics", "topics", "topic", "Topic", schema.TOPICS),
+    ListFilter("countries", "countries", "country", "Country", None, _COUNTRIES_HELP),
+    ListFilter("organizations", "organizations", "org", "Organization", _ORGANIZATIONS),
 )
 YEARS, SEARCH = YearsFilter(), SearchFilter()
 # The order of the sidebar, the URL, the summary line and the data package's filters.
@@ -453,8 +420,10 @@ def short_year(year: int) -> str:
     return text if len(text) <= 8 else text[:5] + "..."
 
 
-def _names(items: Any, names: Callable[[str], str]) -> str:
-    return " ".join(f"{code} {names(code)}" for code in items)
+def _named(items: pd.Series) -> pd.Series:
+    """Each list of codes with their names, for searching: "ARM Armenia FRA France"."""
+    names = schema.list_vocabulary(str(items.name))
+    return schema.map_distinct(items, lambda t: " ".join(f"{c} {names.get(c, c)}" for c in t), TEXT)
 
 
 def prepare(df: pd.DataFrame) -> pd.DataFrame:
@@ -465,16 +434,11 @@ def prepare(df: pd.DataFrame) -> pd.DataFrame:
         out[key] = schema.map_distinct(
             out[col], lambda t: sep + sep.join(t) + sep if t else "", TEXT
         )
-    countries = schema.map_distinct(
-        out["countries"], lambda t: _names(t, schema.country_name), TEXT
-    )
-    orgs = schema.map_distinct(
-        out["organizations"], lambda t: _names(t, lambda c: schema.ORGANIZATIONS.get(c, c)), TEXT
-    )
     parts = [out[c].astype(TEXT) for c in ("title", "description", "location")]
+    parts += [_named(out[c]) for c in ("countries", "organizations")]
     # One join: chaining `+` would copy the growing text once per part.
     joined = pc.binary_join_element_wise(
-        *(pa.array(p.fillna("")) for p in (*parts, countries, orgs)),
+        *(pa.array(p.fillna("")) for p in parts),
         pa.scalar(" \n ", pa.large_string()),
     )
     out[TEXT_COLUMN] = pd.Series(pd.array(fold_array(joined), dtype=TEXT), index=out.index)
