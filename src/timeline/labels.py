@@ -8,7 +8,6 @@ import functools
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -16,26 +15,17 @@ import pyarrow as pa
 
 from timeline import schema
 from timeline.dates import format_period
-from timeline.filters import FilterState, by_date, chosen
+from timeline.filters import BY_FIELD, FilterState, by_date, chosen
 
 # Kept across calls (every filter state's views ask for the same texts), within a bound.
 _KEEP = 1 << 16
 TABLE_MAX = 1000  # rows the events table sends to the browser; the download has them all
+_period = functools.lru_cache(maxsize=_KEEP)(format_period)
 
 
-@functools.lru_cache(maxsize=_KEEP)
-def _period(start_date: str, end_date: str) -> str:
-    return format_period(start_date, end_date)
-
-
-@functools.lru_cache(maxsize=_KEEP)
-def _countries(codes: tuple[str, ...]) -> str:
-    return ", ".join(schema.country_name(c) for c in codes)
-
-
-@functools.lru_cache(maxsize=_KEEP)
-def _topics(codes: tuple[str, ...]) -> str:
-    return ", ".join(schema.TOPICS.get(c, c) for c in codes)
+@functools.lru_cache(maxsize=2 * _KEEP)  # countries and topics
+def _names(field: str, codes: tuple[str, ...]) -> str:
+    return ", ".join(map(BY_FIELD[field].name, codes))  # as the filter's widget names them
 
 
 def _periods(df: pd.DataFrame) -> np.ndarray:
@@ -53,9 +43,9 @@ def _periods(df: pd.DataFrame) -> np.ndarray:
 # How each label but the date (`_periods`) writes a value of its column.
 _WRITE = {
     "category": schema.CATEGORIES.get,
-    "countries": _countries,
+    "countries": functools.partial(_names, "countries"),
     "organizations": ", ".join,
-    "topics": _topics,
+    "topics": functools.partial(_names, "topics"),
 }
 LABELS = ("date", *_WRITE)
 
@@ -71,13 +61,7 @@ def label_texts(df: pd.DataFrame, columns: Sequence[str] = LABELS) -> dict[str, 
 def event_labels(df: pd.DataFrame) -> pd.DataFrame:
     """Per event, the texts every view shows (unescaped): date at its precision, category
     label, countries by name, organizations, topics by label."""
-    return pd.DataFrame(
-        {
-            column: pd.Series(texts, index=df.index, dtype="string")
-            for column, texts in label_texts(df).items()
-        },
-        index=df.index,
-    )
+    return pd.DataFrame(label_texts(df), index=df.index, dtype="string")
 
 
 def details_html(event: pd.Series, labels: pd.Series) -> str:
@@ -135,21 +119,17 @@ def table_view(df: pd.DataFrame, limit: int | None = None) -> TableView:
     `label_texts`, without a frame of them), and their ids."""
     df = by_date(df, limit)
     texts = label_texts(df)
-
-    def text(values: Any) -> pa.Array:
-        return pa.array(values, type=pa.large_string(), from_pandas=True)
-
-    rows = pa.table(
-        {
-            "Date": text(texts["date"]),
-            "Title": text(df["title"]),
-            "Category": text(texts["category"]),
-            "Countries": text(texts["countries"]),
-            "Organizations": text(texts["organizations"]),
-            "Topics": text(texts["topics"]),
-            "Source": text(df["source_url"]),
-        }
-    )
+    columns = {
+        "Date": texts["date"],
+        "Title": df["title"],
+        "Category": texts["category"],
+        "Countries": texts["countries"],
+        "Organizations": texts["organizations"],
+        "Topics": texts["topics"],
+        "Source": df["source_url"],
+    }
+    text = pa.large_string()
+    rows = pa.table({k: pa.array(v, type=text, from_pandas=True) for k, v in columns.items()})
     return TableView(rows, tuple(df["id"].astype(str)))
 
 
