@@ -6,6 +6,7 @@ import calendar
 import re
 import threading
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -31,10 +32,7 @@ def parse_dates(values: pd.Series) -> pd.DataFrame:
         return kept[1].set_axis(values.index)
     # Tables repeat dates a lot: parse each distinct value once and spread the result.
     codes, uniques = pd.factorize(values.astype("string"), use_na_sentinel=False)
-    parsed = _parse_unique(uniques)
-    result = pd.DataFrame(
-        {col: parsed[col].to_numpy()[codes] for col in parsed.columns}, index=values.index
-    ).astype({"precision": "string"})
+    result = _parse_unique(uniques).iloc[codes].set_axis(values.index)
     if arrow is not None:
         with _RECENT_LOCK:
             _RECENT[id(arrow)] = (arrow, result)
@@ -53,9 +51,6 @@ def _parse_unique(uniques: object) -> pd.DataFrame:
         .astype("float64")
         for g in ("year", "month", "day")
     )
-    precision = pd.Series(pd.NA, index=year.index, dtype="string")
-    precision = precision.mask(year.notna(), "year").mask(month.notna(), "month")
-    precision = precision.mask(day.notna(), "day")
     # Years below 1 are not dates; month 00 or 13 and day 30 February all give NaT here.
     first = pd.to_datetime(
         pd.DataFrame(
@@ -63,12 +58,10 @@ def _parse_unique(uniques: object) -> pd.DataFrame:
         ),
         errors="coerce",
     ).astype("datetime64[us]")
-    last = first.copy()
-    is_year = precision == "year"
-    is_month = precision == "month"
-    last[is_year] = first[is_year] + pd.offsets.YearEnd(0)
-    last[is_month] = first[is_month] + pd.offsets.MonthEnd(0)
-    precision = precision.where(first.notna())
+    last = first.where(day.notna(), first + pd.offsets.MonthEnd(0))
+    last = last.where(month.notna(), first + pd.offsets.YearEnd(0))
+    precision = np.select([day.notna(), month.notna()], ["day", "month"], "year")
+    precision = pd.Series(precision, dtype="string").where(first.notna())
     return pd.DataFrame({"first": first, "last": last, "precision": precision})
 
 
@@ -78,12 +71,9 @@ def format_date(value: str) -> str:
     if not match:
         return value or ""
     year, month, day = match.groups()
-    if month is None:
-        return year
-    name = _MONTHS[int(month)] if 1 <= int(month) <= 12 else month
-    if day is None:
-        return f"{name} {year}"
-    return f"{int(day)} {name} {year}"
+    if month is not None and 1 <= int(month) <= 12:
+        month = _MONTHS[int(month)]
+    return " ".join(p for p in (day and str(int(day)), month, year) if p)
 
 
 def format_period(start_date: str, end_date: str | None) -> str:
