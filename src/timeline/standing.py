@@ -57,22 +57,6 @@ def is_soviet_year(year: int) -> bool:
     return year in SOVIET_YEARS
 
 
-def _explode(
-    df: pd.DataFrame, rows: np.ndarray, column: str
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The items of list `column` in the rows at positions `rows`, in that order: (row
-    position, item code) pairs and the distinct items; each distinct list is split once."""
-    lists, uniques = pd.factorize(df[column].to_numpy()[rows], use_na_sentinel=False)
-    sizes = np.array([len(u) for u in uniques], dtype=np.int64)
-    flat, items = pd.factorize(np.array([i for u in uniques for i in u], dtype=object))
-    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]) if len(sizes) else sizes
-    per_row = sizes[lists]
-    row = np.repeat(rows, per_row)
-    # Item k of a row's list sits at starts[list] + k in `flat`.
-    k = np.arange(len(row)) - np.repeat(np.cumsum(per_row) - per_row, per_row)
-    return row, flat[np.repeat(starts[lists], per_row) + k], np.asarray(items, dtype=object)
-
-
 def relation_intervals(df: pd.DataFrame) -> pd.DataFrame:
     """One row per (row of `RELATION_CATEGORIES`, country it names): `row`, `country`, `kind`,
     `alone` (the only country named), and `lo`/`hi` the days it holds within its period of
@@ -91,14 +75,15 @@ def relation_intervals(df: pd.DataFrame) -> pd.DataFrame:
     hi = np.where(period == 0, np.minimum(hi, taken - np.timedelta64(1, "D")), hi)
     rows = np.flatnonzero((kind >= 0) & (lo <= hi))
     rows = rows[np.argsort(lo[rows], kind="stable")]
-    row, country, countries = _explode(df, rows, "countries")
+    named = pd.Series(df["countries"].to_numpy()[rows]).explode().dropna()
+    row = rows[named.index.to_numpy()]
     # The countries in the order they first appear, as a categorical of codes.
-    country, seen = pd.factorize(country)
+    country, countries = pd.factorize(named.to_numpy())
     return pd.DataFrame(
         {
             "row": row,
             "country": pd.Categorical.from_codes(
-                country, categories=pd.Index(countries[seen], dtype=object)
+                country, categories=pd.Index(countries, dtype=object)
             ),
             "kind": pd.Categorical.from_codes(kind[row], categories=list(_KINDS)),
             "alone": (np.bincount(row, minlength=len(df)) == 1)[row],
@@ -132,11 +117,10 @@ class Rows:
 
     def __init__(self, long: pd.DataFrame, df: pd.DataFrame) -> None:
         # Codes: the countries sorted, the kinds in the order of _KINDS.
-        country = long["country"].cat
-        self.countries = np.asarray(country.categories, dtype=object)
-        by_name = np.argsort(self.countries)
-        self.countries = self.countries[by_name]
-        self.country = np.argsort(by_name)[country.codes].astype(np.int64)
+        seen = np.asarray(long["country"].cat.categories, dtype=object)
+        self.countries = np.sort(seen)
+        code = np.searchsorted(self.countries, seen)[long["country"].cat.codes.to_numpy()]
+        self.country = code.astype(np.int64)
         self.kind = long["kind"].cat.codes.to_numpy().astype(np.int64)
         self.lo = long["lo"].to_numpy(dtype="datetime64[D]")
         self.hi = long["hi"].to_numpy(dtype="datetime64[D]")
@@ -152,9 +136,7 @@ class Rows:
             setattr(self, name, getattr(self, name)[kept])
         fight = self.kind >= _WAR
         # The countries drawn: those on relations or recognition rows, or alone on a war's.
-        shown = np.zeros(len(self.countries), dtype=bool)
-        shown[self.country[~fight | self.alone]] = True
-        self.shown = np.flatnonzero(shown)
+        self.shown = np.unique(self.country[~fight | self.alone])
         self.names = np.array(
             [schema.country_name(c) for c in self.countries[self.shown]], dtype=object
         )
@@ -180,10 +162,9 @@ class Rows:
         during = mine & (self.hi >= first)
         fight = self.kind >= _WAR
         relations = during & (self.kind == _RELATIONS)
-        with_relations = np.zeros(len(self.countries), dtype=bool)
-        with_relations[self.country[relations]] = True
-        at_war = np.zeros(len(self.countries), dtype=bool)
-        at_war[self.country[during & fight & self.alone]] = True
+        n = len(self.countries)
+        with_relations = np.bincount(self.country[relations], minlength=n) > 0
+        at_war = np.bincount(self.country[during & fight & self.alone], minlength=n) > 0
         # Conflict this year (its wars cited before its clashes), relations, conflict earlier
         # in the period without relations now, recognition.
         fighting = during & fight & at_war[self.country]
@@ -201,10 +182,9 @@ class Rows:
         rows = np.flatnonzero(order < _NOT_PICKED)
         # Within a country and an order, the earliest start first.
         rows = rows[np.lexsort((rows, order[rows], self.country[rows]))]
-        pick = _first_per_country(self.country[rows], rows, len(self.countries))[self.shown]
-        first_relations = _first_per_country(
-            self.country[relations], np.flatnonzero(relations), len(self.countries)
-        )[self.shown]
+        pick = _first_per_country(self.country[rows], rows, n)[self.shown]
+        first_relations = _first_per_country(self.country[relations], np.flatnonzero(relations), n)
+        first_relations = first_relations[self.shown]
         return order, pick, first_relations
 
     def _table(
@@ -218,20 +198,17 @@ class Rows:
         out = {col: np.full(n, "", dtype=object) for col in COLUMNS}
         out["country"] = self.countries[self.shown]
         out["name"] = self.names.copy()
-        if picked is None:
-            out["standing"][:] = "soviet"
-            return pd.DataFrame(out, columns=list(COLUMNS))
-        order, pick, first_relations = picked
-        has = pick >= 0
-        out["standing"][:] = "none"
-        out["standing"][has] = _PICKED[order[pick[has]]]
-        at = np.searchsorted(used, pick[has])
-        for col, source in _CITED.items():
-            out[col][has] = texts[source][at]
-        has = first_relations >= 0
-        out["relations_since"][has] = texts["start_date"][
-            np.searchsorted(used, first_relations[has])
-        ]
+        out["standing"][:] = "soviet" if picked is None else "none"
+        if picked is not None:
+            order, pick, first_relations = picked
+            has = pick >= 0
+            out["standing"][has] = _PICKED[order[pick[has]]]
+            at = np.searchsorted(used, pick[has])
+            for col, source in _CITED.items():
+                out[col][has] = texts[source][at]
+            has = first_relations >= 0
+            at = np.searchsorted(used, first_relations[has])
+            out["relations_since"][has] = texts["start_date"][at]
         return pd.DataFrame(out, columns=list(COLUMNS))
 
 
@@ -305,11 +282,9 @@ def relations_by_year(df: pd.DataFrame, last_year: int | None = None) -> pd.Data
     np.add.at(under_way, (ly, country), 1)
     np.add.at(under_way, (hy + 1, country), -1)
     counts = (under_way.cumsum(axis=0)[:-1] > 0).sum(axis=1)
-    soviet = np.array([is_soviet_year(int(y)) for y in years])
-    relations = np.where(soviet, 0, counts)
-    return pd.DataFrame(
-        {"relations": relations, "soviet": soviet}, index=pd.Index(years, name="year")
-    )
+    soviet = np.isin(years, SOVIET_YEARS)
+    index = pd.Index(years, name="year")
+    return pd.DataFrame({"relations": np.where(soviet, 0, counts), "soviet": soviet}, index=index)
 
 
 def memberships_by_year(df: pd.DataFrame, last_year: int | None = None) -> pd.DataFrame:
@@ -317,14 +292,10 @@ def memberships_by_year(df: pd.DataFrame, last_year: int | None = None) -> pd.Da
     `membership` rows): `joined`, `organizations` ("UN, UNGA") and `cumulative`."""
     last = last_year_of(df, last_year)
     years = pd.Index(np.arange(FIRST_YEAR, max(last, FIRST_YEAR) + 1), name="year")
-    rows = np.flatnonzero(df["category"].isin(["membership"]).to_numpy())
-    row, code, orgs = _explode(df, rows, "organizations")
-    org = orgs[code]
-    start = df["start"].to_numpy(dtype="datetime64[us]")[row]
-    first = pd.Series(start).groupby(org.astype(str)).min()
-    joined = pd.DataFrame({"org": first.index.astype(str), "year": first.dt.year.to_numpy()})
-    joined = joined[joined["year"].between(FIRST_YEAR, years[-1])].sort_values(["year", "org"])
-    by_year = joined.groupby("year")["org"]
+    members = df.loc[df["category"].isin(["membership"]), ["organizations", "start"]]
+    # Each organization's first year, by name: a year's organizations stay in that order.
+    first = members.explode("organizations").groupby("organizations")["start"].min().dt.year
+    by_year = first.index.to_series()[first.between(FIRST_YEAR, years[-1])].groupby(first)
     out = pd.DataFrame(index=years)
     out["joined"] = by_year.size().reindex(years, fill_value=0).astype("int64")
     out["organizations"] = by_year.agg(", ".join).reindex(years, fill_value="").astype(object)
