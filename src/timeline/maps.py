@@ -29,6 +29,8 @@ MAP_ASPECT = 1.8  # the map's width over its height, which the extent takes
 HOVER_TITLES = 10  # a place's hover lists this many of its events, then counts the rest
 HOVER_TITLE_MAX = 70  # characters of a title in that list
 BASE_MAP = Path(__file__).resolve().parents[2] / "static" / "world_110m.json"
+# A legend or colour bar under the map (beside it leaves a phone's map a third of the width).
+_UNDER = {"orientation": "h", "yanchor": "top", "y": 0, "x": 0}
 
 
 def geo_layout(layout: Spec) -> None:
@@ -126,19 +128,17 @@ def country_centroids() -> dict[str, tuple[float, float]]:
 
 def _place_keys(lat: np.ndarray, lon: np.ndarray, cell: float) -> np.ndarray:
     step = cell or 1e-5  # exact places: the same point to about a metre
-    return np.floor((lat + 90) / step).astype(np.int64) * 100_000_000 + np.floor(
-        (lon + 360) / step
-    ).astype(np.int64)
+    row = np.floor((lat + 90) / step).astype(np.int64)
+    return row * 100_000_000 + np.floor((lon + 360) / step).astype(np.int64)
 
 
 def place_groups(
     located: pd.DataFrame, max_places: int = PLACES_MAX
 ) -> tuple[float, pd.DataFrame, np.ndarray]:
-    """Located events grouped on the finest grid (0: exact places) giving at most `max_places`
-    groups: the cell size; per group, most events first, mean lat, lon, `events` and its most
-    frequent `category`; and each event's group (a row number)."""
+    """Located events on the finest grid (0: exact places) of at most `max_places` groups: its
+    cell; per group (most events first) mean lat, lon, `events`, top `category`; each's group."""
     lat, lon = located["lat"].to_numpy(), located["lon"].to_numpy()
-    names = np.array(list(schema.CATEGORIES), dtype=object)
+    names = np.array(sorted(schema.CATEGORIES), dtype=object)  # a tie goes to the first
     category = figures.category_codes(located, list(names))
     for cell in (0.0, *_GRID_DEGREES):
         codes, uniques = pd.factorize(_place_keys(lat, lon, cell))
@@ -148,15 +148,18 @@ def place_groups(
     grouped = frame.groupby("group", sort=True)
     out = grouped[["lat", "lon"]].mean()
     out["events"] = grouped.size()
-    top = frame.groupby(["group", "category"]).size().reset_index(name="n")
-    top["category"] = names[top["category"].to_numpy()]
-    # Ties go to the category first in alphabetical order.
-    top = top.sort_values(["group", "n", "category"], ascending=[True, False, True])
-    out["category"] = top.drop_duplicates("group").set_index("group")["category"]
+    out["category"] = names[_most_common(frame, "category").to_numpy()]
     out = out.sort_values("events", ascending=False, kind="stable")
     row_of = np.empty(len(out), dtype=np.int64)
     row_of[out.index.to_numpy()] = np.arange(len(out))
     return cell, out.reset_index(drop=True), row_of[codes]
+
+
+def _most_common(frame: pd.DataFrame, column: str) -> pd.Series:
+    """Per `group` of `frame`, the value of `column` it holds most often (ties: the lowest)."""
+    n = frame.groupby(["group", column]).size().reset_index(name="n")
+    n = n.sort_values(["group", "n", column], ascending=[True, False, True])
+    return n.drop_duplicates("group").set_index("group")[column]
 
 
 def events_at_place(df: pd.DataFrame, event_id: str | None) -> pd.DataFrame:
@@ -178,9 +181,8 @@ def _mark_sizes(events: np.ndarray) -> np.ndarray:
 
 
 def _place_events(located: pd.DataFrame, member: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per place: its hover text, escaped (for several events, the place, their number and
-    titles, newest first), and the position in `located` of its newest event, which a click
-    selects."""
+    """Per place: its hover, escaped (of several events: the place, their number, titles newest
+    first), and the position in `located` of its newest event, which a click selects."""
     labels = label_texts(located, ("date", "category"))
     title = located["title"].astype(str)
     cut = title.str.slice(0, HOVER_TITLE_MAX) + np.where(title.str.len() > HOVER_TITLE_MAX, "…", "")
@@ -202,10 +204,7 @@ def _place_events(located: pd.DataFrame, member: np.ndarray) -> tuple[np.ndarray
     hover = (lines + "<br>" + newest["category"] + "<br>" + newest["place"]).to_numpy(dtype=object)
     listed = events[rank < HOVER_TITLES]
     lists = (listed["date"] + " · " + listed["title"]).groupby(listed["group"]).agg("<br>".join)
-    # The place's name: the one its events give most often (ties: alphabetical).
-    names = events.groupby(["group", "place"]).size().reset_index(name="n")
-    names = names.sort_values(["group", "n", "place"], ascending=[True, False, True])
-    name = names.drop_duplicates("group")["place"].replace("", "This place").to_numpy()
+    name = _most_common(events, "place").replace("", "This place").to_numpy()
     for group in np.flatnonzero(count > 1):
         n = int(count[group])
         more = f"<br>and {n - HOVER_TITLES:,} more" if n > HOVER_TITLES else ""
@@ -268,9 +267,8 @@ def _place_traces(
 def places_map(
     df: pd.DataFrame, selected: str | None = None, world: bool = False, pal: Palette = LIGHT
 ) -> go.Figure:
-    """One mark per place, sized by its events and coloured by its most frequent category, its
-    customdata `[id]` of the newest; above PLACES_MAX located events, per grid cell with counts
-    only. It opens on the events' region, or on the whole world."""
+    """A mark per place (customdata `[id]` of its newest event), or above PLACES_MAX per grid cell
+    with counts only, sized by events, coloured by top category; on their region or the world."""
     has_place = (df["lat"].notna() & df["lon"].notna()).to_numpy()
     located_n = int(has_place.sum())
     title = f"Places: {located_n:,} of {len(df):,} events have a location"
@@ -297,14 +295,9 @@ def places_map(
             "events or fewer to list each place's events."
         }
         layout["margin"]["t"] = 80
-        most = groups["category"].map(schema.CATEGORIES).to_numpy(dtype=object)
-        hover = np.array(
-            [
-                f"{n:,} event{'s' if n != 1 else ''} in this {where}<br>most often: {m}"
-                for n, m in zip(events, most, strict=True)
-            ],
-            dtype=object,
-        )
+        in_this = np.where(events != 1, " events in this ", " event in this ")
+        text = groups["events"].map("{:,}".format) + in_this + where + "<br>most often: "
+        hover = (text + groups["category"].map(schema.CATEGORIES)).to_numpy(dtype=object)
         custom = events
     data = _place_traces(groups, size, hover, custom, pal)
     if detail and selected is not None:
@@ -317,14 +310,7 @@ def places_map(
             data.append(figures.ring(where, float(size[g]) + 12, ring, pal))
     if not world:
         _zoom_to(layout, *region_extent(groups["lat"], groups["lon"], events))
-    # The legend under the map: beside it, it leaves a phone's map a third of the width.
-    layout["legend"] = {
-        "title": {"text": "Most frequent category at a place:"},
-        "orientation": "h",
-        "yanchor": "top",
-        "y": 0,
-        "x": 0,
-    }
+    layout["legend"] = {"title": {"text": "Most frequent category at a place:"}, **_UNDER}
     return figures.figure({"data": data, "layout": layout}, pal)
 
 
@@ -355,18 +341,17 @@ def countries_map(df: pd.DataFrame, world: bool = False, pal: Palette = LIGHT) -
         none = "None of these events names another country" if len(df) else NO_EVENTS
         return figures.empty(layout, pal, none)
     cats = [c for c in counts.columns if c != "total"]
-    lines = pd.Series("", index=counts.index, dtype="string")
-    for cat in cats:
-        n = counts[cat]
-        part = schema.CATEGORIES[cat] + ": " + n.astype(str)
-        lines = lines.where(n == 0, lines.where(lines == "", lines + "<br>") + part)
+    lines = [
+        "<br>".join(f"{schema.CATEGORIES[c]}: {n}" for c, n in zip(cats, row, strict=True) if n)
+        for row in counts[cats].to_numpy()
+    ]
     names = pd.Series([schema.country_name(c) for c in counts.index], index=counts.index)
     total = counts["total"].to_numpy()
     custom = np.column_stack(
         [
             counts.index.to_numpy(dtype=object),
             figures.escaped(names),
-            lines.to_numpy(dtype=object),
+            np.array(lines, dtype=object),
             np.array([f"{k:,} event{'s' if k != 1 else ''}" for k in total], dtype=object),
         ]
     )
@@ -384,10 +369,7 @@ def countries_map(df: pd.DataFrame, world: bool = False, pal: Palette = LIGHT) -
                 "title": {"text": "Events", "side": "top", "font": {"color": pal.text}},
                 "tickfont": {"color": pal.muted_text},
                 "thickness": 12,
-                "orientation": "h",
-                "yanchor": "top",
-                "y": 0,
-                "x": 0,
+                **_UNDER,
                 "xanchor": "left",
                 "len": 0.5,
             },
