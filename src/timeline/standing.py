@@ -35,6 +35,7 @@ FIRST_YEAR = 1918
 PLAY_YEARS = 120  # Play's years from FIRST_YEAR: each is a frame of every country
 # standing_by_year's columns: the country, its standing, the start_date of the row that gives
 # it and of the relations in force, and that row's id, title and source.
+_SOURCE = ("title", "source_title", "source_url")
 COLUMNS: tuple[str, ...] = (
     "country",
     "name",
@@ -42,14 +43,13 @@ COLUMNS: tuple[str, ...] = (
     "since",
     "relations_since",
     "event_id",
-    "title",
-    "source_title",
-    "source_url",
+    *_SOURCE,
 )
+# The columns of the row cited, each with the table's column it is read from.
+_CITED = {"since": "start_date", "event_id": "id"} | {column: column for column in _SOURCE}
 _NEVER = pd.Timestamp.max.floor("D")
-# The categories read, by code; wars and clashes last (code >= _WAR).
-_KINDS = {category: code for code, category in enumerate(RELATION_CATEGORIES)}
-_RELATIONS, _RECOGNITION, _WAR, _CLASH = (_KINDS[c] for c in RELATION_CATEGORIES)
+# The categories read, by code (their place in RELATION_CATEGORIES); wars and clashes last.
+_RELATIONS, _RECOGNITION, _WAR, _CLASH = range(len(RELATION_CATEGORIES))
 
 
 def is_soviet_year(year: int) -> bool:
@@ -61,7 +61,7 @@ def relation_intervals(df: pd.DataFrame) -> pd.DataFrame:
     """One row per (row of `RELATION_CATEGORIES`, country it names): `row`, `country`, `kind`,
     `alone` (the only country named), and `lo`/`hi` the days it holds within its period of
     independence (`period` 0: 1918-1920, 1: from 1991). Sorted by `lo`, then `row`."""
-    kind_all = df["category"].astype("category").cat.set_categories(list(_KINDS))
+    kind_all = df["category"].astype("category").cat.set_categories(RELATION_CATEGORIES)
     kind = kind_all.cat.codes.to_numpy().astype(np.int64)
     # Days and periods per row, then spread over its countries: a row may name every country.
     taken, back = np.datetime64(SOVIET_PERIOD[0], "us"), np.datetime64(SOVIET_PERIOD[1], "us")
@@ -85,7 +85,7 @@ def relation_intervals(df: pd.DataFrame) -> pd.DataFrame:
             "country": pd.Categorical.from_codes(
                 country, categories=pd.Index(countries, dtype=object)
             ),
-            "kind": pd.Categorical.from_codes(kind[row], categories=list(_KINDS)),
+            "kind": pd.Categorical.from_codes(kind[row], categories=RELATION_CATEGORIES),
             "alone": (np.bincount(row, minlength=len(df)) == 1)[row],
             "lo": lo[row],
             "hi": hi[row],
@@ -116,7 +116,7 @@ class Rows:
     """`relation_intervals` as arrays, read once and asked about any number of years."""
 
     def __init__(self, long: pd.DataFrame, df: pd.DataFrame) -> None:
-        # Codes: the countries sorted, the kinds in the order of _KINDS.
+        # Codes: the countries sorted, the kinds in the order of RELATION_CATEGORIES.
         seen = np.asarray(long["country"].cat.categories, dtype=object)
         self.countries = np.sort(seen)
         code = np.searchsorted(self.countries, seen)[long["country"].cat.codes.to_numpy()]
@@ -130,7 +130,9 @@ class Rows:
         self.df = df
         # An interval that starts no earlier and ends no later in years than an earlier one of
         # its country, kind, `alone` and period never changes a pick: dropped.
-        group = ((self.country * len(_KINDS) + self.kind) * 2 + self.alone) * 2 + self.period
+        group = (
+            (self.country * len(RELATION_CATEGORIES) + self.kind) * 2 + self.alone
+        ) * 2 + self.period
         kept = _widening(group, self.hi.astype("datetime64[Y]").astype(np.int64))
         for name in ("country", "kind", "lo", "hi", "period", "alone", "row"):
             setattr(self, name, getattr(self, name)[kept])
@@ -210,16 +212,6 @@ class Rows:
             at = np.searchsorted(used, first_relations[has])
             out["relations_since"][has] = texts["start_date"][at]
         return pd.DataFrame(out, columns=list(COLUMNS))
-
-
-# standing_by_year's columns from the row cited, and the table's column each is read from.
-_CITED = {
-    "since": "start_date",
-    "event_id": "id",
-    "title": "title",
-    "source_title": "source_title",
-    "source_url": "source_url",
-}
 
 
 def _widening(group: np.ndarray, end: np.ndarray) -> np.ndarray:
