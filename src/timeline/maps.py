@@ -33,26 +33,24 @@ BASE_MAP = Path(__file__).resolve().parents[2] / "static" / "world_110m.json"
 _UNDER = {"orientation": "h", "yanchor": "top", "y": 0, "x": 0}
 
 
-def geo_layout(layout: Spec) -> None:
-    """Into a map's `layout`: the world map's projection, what it shows, its size and margins."""
-    figures.merge(
-        layout,
-        {
-            "geo": {
-                "projection": {"type": "natural earth", "rotation": {"lon": 0}},
-                "showcountries": True,
-                "showland": True,
-                "showocean": True,
-                "showlakes": True,
-                "showcoastlines": True,
-                "showframe": False,
-                "center": {"lon": 0},
-                "resolution": 110,
-            },
-            "margin": {"l": 0, "r": 0, "t": 50, "b": 0},
-            "height": 520,
+def geo_layout(title: Spec) -> Spec:
+    """A map's layout: `title`, the world map's projection, what it shows, its size and margins."""
+    return {
+        "title": title,
+        "geo": {
+            "projection": {"type": "natural earth", "rotation": {"lon": 0}},
+            "showcountries": True,
+            "showland": True,
+            "showocean": True,
+            "showlakes": True,
+            "showcoastlines": True,
+            "showframe": False,
+            "center": {"lon": 0},
+            "resolution": 110,
         },
-    )
+        "margin": {"l": 0, "r": 0, "t": 50, "b": 0},
+        "height": 520,
+    }
 
 
 def region_extent(
@@ -272,12 +270,10 @@ def places_map(
     has_place = (df["lat"].notna() & df["lon"].notna()).to_numpy()
     located_n = int(has_place.sum())
     title = f"Places: {located_n:,} of {len(df):,} events have a location"
-    layout: Spec = {"title": figures.heading(title)}
-    geo_layout(layout)
+    layout = geo_layout(figures.heading(title))
     if located_n == 0:
-        return figures.empty(
-            layout, pal, "None of these events has a location" if len(df) else NO_EVENTS
-        )
+        none = "None of these events has a location" if len(df) else NO_EVENTS
+        return figures.empty(layout, pal, none)
     detail = located_n <= PLACES_MAX
     # Many events: only the columns the groups need, not every text column.
     located = df[has_place] if detail else df.loc[has_place, ["lat", "lon", "category"]]
@@ -334,8 +330,7 @@ def country_counts(df: pd.DataFrame) -> pd.DataFrame:
 def countries_map(df: pd.DataFrame, world: bool = False, pal: Palette = LIGHT) -> go.Figure:
     """A choropleth of how many events involve each country, with a by-category hover, opening
     on the region of those countries or on the whole world."""
-    layout: Spec = {"title": figures.heading("Countries: number of events involving each")}
-    geo_layout(layout)
+    layout = geo_layout(figures.heading("Countries: number of events involving each"))
     counts = country_counts(df)
     if counts.empty:
         none = "None of these events names another country" if len(df) else NO_EVENTS

@@ -111,13 +111,9 @@ def _azerbaijan(soviet: bool, pal: Palette) -> Spec:
 
 def _legend(pal: Palette) -> list[Spec]:
     """Legend entries (empty geo traces) for the standings but "soviet", and the bare land."""
-    entries: list[tuple[str, str, dict[str, Any]]] = [
-        (code, label, {"color": pal.standing[code]})
-        for code, label in standing.STANDING_LABELS.items()
-        if code != "soviet"
-    ]
-    bare = {"color": pal.land, "line": {"color": pal.border, "width": 1}}
-    entries.append(("", NOT_IN_TABLE, bare))
+    looks = {code: {"color": pal.standing[code]} for code in standing.STANDING_LABELS}
+    looks[""] = {"color": pal.land, "line": {"color": pal.border, "width": 1}}
+    names = {**standing.STANDING_LABELS, "": NOT_IN_TABLE}
     return [
         {
             "type": "scattergeo",
@@ -125,12 +121,13 @@ def _legend(pal: Palette) -> list[Spec]:
             "lat": [None],
             "lon": [None],
             "mode": "markers",
-            "marker": {"symbol": "square", "size": 12, **marker},
+            "marker": {"symbol": "square", "size": 12, **looks[code]},
             "hoverinfo": "skip",
             "showlegend": True,
             "meta": {"kind": "legend", "standing": code},
         }
-        for code, name, marker in entries
+        for code, name in names.items()
+        if code != "soviet"
     ]
 
 
@@ -157,17 +154,13 @@ def relations_map(df: pd.DataFrame, year: int, pal: Palette = LIGHT) -> go.Figur
 
 
 def _relations_map(table: pd.DataFrame, year: int, pal: Palette) -> Spec:
-    layout: Spec = {"title": _map_title(year, table)}
-    maps.geo_layout(layout)
+    layout = maps.geo_layout(_map_title(year, table))
     soviet = standing.is_soviet_year(year)
+    data = [_map_trace(table.iloc[:0] if soviet else table, pal), _azerbaijan(soviet, pal)]
     if soviet:
-        data = [_map_trace(table.iloc[:0], pal)]
         layout["annotations"] = [_soviet_note(pal)]
-    else:
-        data = [_map_trace(table, pal)]
-        if table.empty:
-            figures.say(layout, "None of these events dates relations, recognition or a war")
-    data.append(_azerbaijan(soviet, pal))
+    elif table.empty:
+        figures.say(layout, "None of these events dates relations, recognition or a war")
     data += _legend(pal)
     layout["legend"] = {"itemclick": False, "itemdoubleclick": False, "orientation": "h", "y": 0}
     return {"data": data, "layout": layout}
