@@ -20,34 +20,16 @@ _TERM = re.compile(r'"([^"]*)"?|([^\s"]+)')  # a quoted phrase (curly quotes fol
 
 # Letters that Unicode decomposition leaves alone but a person types without the accent, and
 # punctuation that has a plain twin on every keyboard (applied after lower-casing).
-_FOLD: tuple[tuple[str, str], ...] = (
-    ("ı", "i"),
-    ("ə", "a"),
-    ("ø", "o"),
-    ("ł", "l"),
-    ("đ", "d"),
-    ("ð", "d"),
-    ("þ", "th"),
-    ("æ", "ae"),
-    ("œ", "oe"),
-    ("ß", "ss"),
-    ("–", "-"),
-    ("—", "-"),
-    ("‐", "-"),
-    ("‑", "-"),
-    ("’", "'"),
-    ("‘", "'"),
-    ("“", '"'),
-    ("”", '"'),
-)
+_FOLD: dict[str, str] = {
+    **dict(zip("ıəøłđð", "iaoldd", strict=True)),
+    **{"þ": "th", "æ": "ae", "œ": "oe", "ß": "ss"},
+    **dict.fromkeys("–—‐‑", "-"),
+    **dict.fromkeys("’‘", "'"),
+    **dict.fromkeys("“”", '"'),
+}
 _MAX_LETTER_PASSES = 24  # with more letters to change, whole strings are decomposed
-_FOLD_TABLE = dict(_FOLD)
-# Combining marks (accents) left over after NFKD decomposition, in RE2 syntax.
-_COMBINING = (
-    r"[\x{0300}-\x{036f}\x{1ab0}-\x{1aff}\x{1dc0}-\x{1dff}\x{20d0}-\x{20ff}\x{fe20}-\x{fe2f}]"
-)
-# The same ranges for Python's `re`.
-_COMBINING_PY = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+# Combining marks (accents) left over after NFKD decomposition; for Arrow's RE2 and for `re`.
+_COMBINING = "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
 
 
 def _contiguous(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
@@ -101,7 +83,7 @@ def _fold(arr: pa.Array) -> pa.Array:
 
 def _fold_whole(arr: pa.Array) -> pa.Array:
     """Fold by decomposing whole strings (NFKD) and dropping the combining marks."""
-    for letter, plain in _FOLD:
+    for letter, plain in _FOLD.items():
         arr = pc.replace_substring(arr, letter, plain)
     arr = pc.utf8_normalize(arr, "NFKD")
     return pc.replace_substring_regex(arr, _COMBINING, "")
@@ -109,8 +91,7 @@ def _fold_whole(arr: pa.Array) -> pa.Array:
 
 def _fold_char(char: str) -> str:
     """One lower-case character as it is searched for: folded, decomposed, accents dropped."""
-    decomposed = unicodedata.normalize("NFKD", _FOLD_TABLE.get(char, char))
-    return re.sub(_COMBINING_PY, "", decomposed)
+    return re.sub(_COMBINING, "", unicodedata.normalize("NFKD", _FOLD.get(char, char)))
 
 
 def _non_ascii_letters(arr: pa.Array) -> set[str]:
