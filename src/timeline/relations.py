@@ -274,12 +274,11 @@ def relations_map_animated(
     """`relations_map` for each of `years` (default `standing.play_years`) as frames, with a play
     button and a year slider, opening at `year` (default the first). Each frame changes only
     the colours and hover lines of one choropleth over every country the rows name."""
-    long = standing.relation_intervals(df)
     years = list(standing.play_years(df) if years is None else years)
     if not years:
         raise ValueError("relations_map_animated needs at least one year")
     start = year if year in years else years[0]
-    tables = standing.Rows(long, df).standings(years)
+    tables = standing.Rows(standing.relation_intervals(df), df).standings(years)
     base = tables[start]
     spec = _relations_map(base, start, pal)
     trace = spec["data"][0]

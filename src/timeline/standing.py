@@ -235,12 +235,10 @@ def _first_per_country(country: np.ndarray, rows: np.ndarray, n: int) -> np.ndar
 
 
 def last_year_of(df: pd.DataFrame, last_year: int | None) -> int:
-    """`last_year` if given, else the table's last year (FIRST_YEAR at the least)."""
-    if last_year is not None:
-        return last_year
-    if df.empty:
-        return FIRST_YEAR
-    return max(int(pd.Timestamp(df["end"].max()).year), FIRST_YEAR)
+    """`last_year` if given, else the table's last year; FIRST_YEAR at the least."""
+    if last_year is None:
+        last_year = FIRST_YEAR if df.empty else int(pd.Timestamp(df["end"].max()).year)
+    return max(last_year, FIRST_YEAR)
 
 
 def play_years(df: pd.DataFrame) -> range:
@@ -262,8 +260,7 @@ def play_cut(df: pd.DataFrame) -> str:
 def relations_by_year(df: pd.DataFrame, last_year: int | None = None) -> pd.DataFrame:
     """Per year from FIRST_YEAR to `last_year` (default the table's last), the countries with
     diplomatic relations in force in it (`relations`, 0 in the Soviet years) and `soviet`."""
-    last = last_year_of(df, last_year)
-    years = np.arange(FIRST_YEAR, max(last, FIRST_YEAR) + 1)
+    years = np.arange(FIRST_YEAR, last_year_of(df, last_year) + 1)
     long = relation_intervals(df)
     long = long[long["kind"] == "diplomatic_relations"]
     ly = long["lo"].dt.year.to_numpy().clip(FIRST_YEAR, years[-1] + 1) - FIRST_YEAR
@@ -282,8 +279,7 @@ def relations_by_year(df: pd.DataFrame, last_year: int | None = None) -> pd.Data
 def memberships_by_year(df: pd.DataFrame, last_year: int | None = None) -> pd.DataFrame:
     """Per year from FIRST_YEAR to `last_year`, the organizations first joined then (on
     `membership` rows): `joined`, `organizations` ("UN, UNGA") and `cumulative`."""
-    last = last_year_of(df, last_year)
-    years = pd.Index(np.arange(FIRST_YEAR, max(last, FIRST_YEAR) + 1), name="year")
+    years = pd.Index(np.arange(FIRST_YEAR, last_year_of(df, last_year) + 1), name="year")
     members = df.loc[df["category"].isin(["membership"]), ["organizations", "start"]]
     # Each organization's first year, by name: a year's organizations stay in that order.
     first = members.explode("organizations").groupby("organizations")["start"].min().dt.year
