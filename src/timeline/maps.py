@@ -94,18 +94,13 @@ def _box(lat: np.ndarray, lon: np.ndarray) -> tuple[list[float], list[float]]:
 
 
 def _zoom_to(layout: Spec, lat_range: list[float], lon_range: list[float]) -> None:
-    """Into a map's `layout`: show this part of the world, centred on it."""
+    """Into a map's `layout` (of geo_layout): show this part of the world, centred on it."""
     middle_lon = (lon_range[0] + lon_range[1]) / 2
-    figures.merge(
-        layout,
-        {
-            "geo": {
-                "projection": {"type": "equirectangular", "rotation": {"lon": middle_lon}},
-                "lataxis": {"range": lat_range},
-                "lonaxis": {"range": lon_range},
-                "center": {"lon": middle_lon, "lat": (lat_range[0] + lat_range[1]) / 2},
-            }
-        },
+    layout["geo"].update(
+        projection={"type": "equirectangular", "rotation": {"lon": middle_lon}},
+        lataxis={"range": lat_range},
+        lonaxis={"range": lon_range},
+        center={"lon": middle_lon, "lat": (lat_range[0] + lat_range[1]) / 2},
     )
 
 

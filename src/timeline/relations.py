@@ -281,9 +281,8 @@ def relations_map_animated(
     tables = standing.Rows(standing.relation_intervals(df), df).standings(years)
     base = tables[start]
     spec = _relations_map(base, start, pal)
-    trace = spec["data"][0]
     _, text = _frame_values(base, start)
-    trace.update(
+    spec["data"][0].update(
         locations=base["country"].to_list(),
         customdata=_countries(base),
         hovertemplate="<b>%{customdata[1]}</b><br>%{text}<extra></extra>",

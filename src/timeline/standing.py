@@ -82,9 +82,7 @@ def relation_intervals(df: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "row": row,
-            "country": pd.Categorical.from_codes(
-                country, categories=pd.Index(countries, dtype=object)
-            ),
+            "country": pd.Categorical.from_codes(country, pd.Index(countries, dtype=object)),
             "kind": pd.Categorical.from_codes(kind[row], categories=RELATION_CATEGORIES),
             "alone": (np.bincount(row, minlength=len(df)) == 1)[row],
             "lo": lo[row],
