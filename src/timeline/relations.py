@@ -37,31 +37,18 @@ def _colorscale(pal: Palette) -> list[list[Any]]:
 
 def _hover_lines(table: pd.DataFrame, sources: bool = True) -> list[str]:
     """Per country, the lines under its name: its standing, since when, the source."""
-    lines = []
-    for code, since, relations, title, source in zip(
-        table["standing"],
-        table["since"].map(format_date),
-        table["relations_since"].map(format_date),
-        table["title"],
-        table["source_title"],
-        strict=True,
-    ):
-        label = standing.STANDING_LABELS[code]
-        if code == "relations":
-            line = f"{label} since {since}"
-        elif code == "recognised":
-            # Either direction: "2006 Azerbaijan recognises Montenegro" is a recognition row too.
-            line = f"Recognition: {since}; no diplomatic relations"
-        elif code == "conflict":
-            line = f"{label}<br>{figures.escape_text(title)} ({since})"
-            if relations:
-                line += f"<br>Diplomatic relations since {relations}"
-        else:
-            line = label
-        if sources and source:
-            line += f"<br>Source: {figures.escape_text(source)}"
-        lines.append(line)
-    return lines
+    code, since = table["standing"], table["since"].map(format_date)
+    label, relations = code.map(standing.STANDING_LABELS), table["relations_since"].map(format_date)
+    war = label + "<br>" + figures.escaped(table["title"]) + " (" + since + ")"
+    war += np.where(relations != "", "<br>Diplomatic relations since " + relations, "")
+    lines = label.where(code != "relations", label + " since " + since)
+    # Either direction: "2006 Azerbaijan recognises Montenegro" is a recognition row too.
+    lines = lines.where(code != "recognised", "Recognition: " + since + "; no diplomatic relations")
+    lines = lines.where(code != "conflict", war)
+    if sources:
+        source = table["source_title"]
+        lines += np.where(source != "", "<br>Source: " + figures.escaped(source), "")
+    return lines.tolist()
 
 
 def _countries(table: pd.DataFrame, *more: np.ndarray) -> np.ndarray:
