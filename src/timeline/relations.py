@@ -37,17 +37,21 @@ def _colorscale(pal: Palette) -> list[list[Any]]:
 
 def _hover_lines(table: pd.DataFrame, sources: bool = True) -> list[str]:
     """Per country, the lines under its name: its standing, since when, the source."""
-    code, since = table["standing"], table["since"].map(format_date)
-    label, relations = code.map(standing.STANDING_LABELS), table["relations_since"].map(format_date)
+    code = table["standing"].to_numpy(dtype=object)
+    since = table["since"].map(format_date).to_numpy(dtype=object)
+    relations = table["relations_since"].map(format_date).to_numpy(dtype=object)
+    label = np.array([standing.STANDING_LABELS[c] for c in code], dtype=object)
     war = label + "<br>" + figures.escaped(table["title"]) + " (" + since + ")"
     war += np.where(relations != "", "<br>Diplomatic relations since " + relations, "")
-    lines = label.where(code != "relations", label + " since " + since)
-    # Either direction: "2006 Azerbaijan recognises Montenegro" is a recognition row too.
-    lines = lines.where(code != "recognised", "Recognition: " + since + "; no diplomatic relations")
-    lines = lines.where(code != "conflict", war)
+    # Recognition either way: "2006 Azerbaijan recognises Montenegro" is a recognition row too.
+    lines = np.select(
+        [code == "relations", code == "recognised", code == "conflict"],
+        [label + " since " + since, "Recognition: " + since + "; no diplomatic relations", war],
+        label,
+    )
     if sources:
-        source = table["source_title"]
-        lines += np.where(source != "", "<br>Source: " + figures.escaped(source), "")
+        source = figures.escaped(table["source_title"])
+        lines += np.where(source != "", "<br>Source: " + source, "")
     return lines.tolist()
 
 
