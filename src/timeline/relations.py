@@ -173,9 +173,7 @@ def _panels() -> Spec:
     titles = ("Countries with diplomatic relations in the table", "Organizations joined")
     # The spacing leaves room for the lower panel's title below the upper panel.
     fig = make_subplots(2, 1, shared_xaxes=True, vertical_spacing=0.14, subplot_titles=titles)
-    layout = fig.to_dict()["layout"]
-    layout.pop("template", None)
-    return layout
+    return {key: value for key, value in fig.to_dict()["layout"].items() if key != "template"}
 
 
 def relations_over_time(df: pd.DataFrame, year: int, pal: Palette = LIGHT) -> go.Figure:

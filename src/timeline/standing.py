@@ -1,6 +1,5 @@
-"""Each country's standing with Azerbaijan per year, derived from the rows of
-`RELATION_CATEGORIES` (filter the frame first and it follows the filters), and the counts by
-year: plain data for the figures of `relations`.
+"""Each country's standing with Azerbaijan per year from the rows of `RELATION_CATEGORIES` (of
+the filtered frame), and the counts by year: plain data for the figures of `relations`.
 """
 
 from __future__ import annotations
@@ -182,10 +181,14 @@ class Rows:
         rows = np.flatnonzero(order < _NOT_PICKED)
         # Within a country and an order, the earliest start first.
         rows = rows[np.lexsort((rows, order[rows], self.country[rows]))]
-        pick = _first_per_country(self.country[rows], rows, n)[self.shown]
-        first_relations = _first_per_country(self.country[relations], np.flatnonzero(relations), n)
-        first_relations = first_relations[self.shown]
-        return order, pick, first_relations
+        return order, self._first(rows), self._first(np.flatnonzero(relations))
+
+    def _first(self, rows: np.ndarray) -> np.ndarray:
+        """Per shown country, the first of `rows` (interval positions) of it (-1: none)."""
+        first = np.full(len(self.countries), -1, dtype=np.int64)
+        _, at = np.unique(self.country[rows], return_index=True)
+        first[self.country[rows[at]]] = rows[at]
+        return first[self.shown]
 
     def _table(
         self,
@@ -222,14 +225,6 @@ def _widening(group: np.ndarray, end: np.ndarray) -> np.ndarray:
     wider[:1] = True
     wider[1:] = key[1:] > before[:-1]
     return np.sort(by_group[wider])
-
-
-def _first_per_country(country: np.ndarray, rows: np.ndarray, n: int) -> np.ndarray:
-    """Per country code 0..n-1, the first of `rows` that belongs to it (-1: none)."""
-    first = np.full(n, -1, dtype=np.int64)
-    _, at = np.unique(country, return_index=True)
-    first[country[at]] = rows[at]
-    return first
 
 
 def last_year_of(df: pd.DataFrame, last_year: int | None) -> int:
