@@ -335,12 +335,11 @@ def countries_map(df: pd.DataFrame, world: bool = False, pal: Palette = LIGHT) -
         "<br>".join(f"{schema.CATEGORIES[c]}: {n}" for c, n in zip(cats, row, strict=True) if n)
         for row in counts[cats].to_numpy()
     ]
-    names = pd.Series([schema.country_name(c) for c in counts.index], index=counts.index)
     total = counts["total"].to_numpy()
     custom = np.column_stack(
         [
             counts.index.to_numpy(dtype=object),
-            figures.escaped(names),
+            figures.escaped(counts.index.map(schema.country_name).to_numpy(dtype=object)),
             np.array(lines, dtype=object),
             np.array([f"{k:,} event{'s' if k != 1 else ''}" for k in total], dtype=object),
         ]

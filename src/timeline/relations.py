@@ -62,20 +62,18 @@ def _countries(table: pd.DataFrame, *more: np.ndarray) -> np.ndarray:
 
 
 def _map_trace(table: pd.DataFrame, pal: Palette) -> Spec:
-    codes = table["standing"].map(_CODES).to_numpy(dtype=float)
-    custom = _countries(table, np.array(_hover_lines(table), dtype=object))
     return {
         "type": "choropleth",
         "name": "Standing",
         "locations": table["country"].to_list(),
-        "z": codes,
+        "z": table["standing"].map(_CODES).to_numpy(dtype=float),
         "zmin": -0.5,  # code i sits in the middle of its colour's band
         "zmax": len(_CODES) - 0.5,
         "locationmode": "ISO-3",
         "colorscale": _colorscale(pal),
         "showscale": False,
         "marker": {"line": {"color": pal.border, "width": 0.5}},
-        "customdata": custom,
+        "customdata": _countries(table, np.array(_hover_lines(table), dtype=object)),
         "hovertemplate": "<b>%{customdata[1]}</b><br>%{customdata[2]}<extra></extra>",
         "meta": {"kind": "standing"},
     }
