@@ -127,9 +127,8 @@ class Rows:
         self.df = df
         # An interval that starts no earlier and ends no later in years than an earlier one of
         # its country, kind, `alone` and period never changes a pick: dropped.
-        group = (
-            (self.country * len(RELATION_CATEGORIES) + self.kind) * 2 + self.alone
-        ) * 2 + self.period
+        kinds = len(RELATION_CATEGORIES)
+        group = ((self.country * kinds + self.kind) * 2 + self.alone) * 2 + self.period
         kept = _widening(group, self.hi.astype("datetime64[Y]").astype(np.int64))
         for name in ("country", "kind", "lo", "hi", "period", "alone", "row"):
             setattr(self, name, getattr(self, name)[kept])
