@@ -75,8 +75,7 @@ def _weighted_median(values: np.ndarray, weight: np.ndarray) -> float:
 
 def _arc_degrees(lat: np.ndarray, lon: np.ndarray, lat0: float, lon0: float) -> np.ndarray:
     """The great-circle distance from (lat0, lon0), in degrees of arc."""
-    p, p0 = np.radians(lat), np.radians(lat0)
-    dlon = np.radians(lon - lon0)
+    p, p0, dlon = np.radians(lat), np.radians(lat0), np.radians(lon - lon0)
     h = np.sin((p - p0) / 2) ** 2 + np.cos(p) * np.cos(p0) * np.sin(dlon / 2) ** 2
     return np.degrees(2 * np.arcsin(np.sqrt(np.clip(h, 0, 1))))
 

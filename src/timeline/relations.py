@@ -258,9 +258,8 @@ def relations_map_animated(
     year: int | None = None,
     pal: Palette = LIGHT,
 ) -> go.Figure:
-    """`relations_map` for each of `years` (default `standing.play_years`) as frames, with a play
-    button and a year slider, opening at `year` (default the first). Each frame changes only
-    the colours and hover lines of one choropleth over every country the rows name."""
+    """`relations_map` of each of `years` (default `standing.play_years`) as frames, with Play and
+    a year slider, opening at `year` (default the first); frames change only colours and hovers."""
     years = list(standing.play_years(df) if years is None else years)
     if not years:
         raise ValueError("relations_map_animated needs at least one year")

@@ -64,8 +64,7 @@ def relation_intervals(df: pd.DataFrame) -> pd.DataFrame:
     kind = kind_all.cat.codes.to_numpy().astype(np.int64)
     # Days and periods per row, then spread over its countries: a row may name every country.
     taken, back = np.datetime64(SOVIET_PERIOD[0], "us"), np.datetime64(SOVIET_PERIOD[1], "us")
-    lo = df["start"].to_numpy(dtype="datetime64[us]")
-    hi = df["end"].to_numpy(dtype="datetime64[us]")
+    lo, hi = (df[column].to_numpy(dtype="datetime64[us]") for column in ("start", "end"))
     # Relations and recognitions hold until their end_date; wars and clashes for their period.
     no_end = (df["end_date"].astype(str) == "").to_numpy()
     hi = np.where(no_end & (kind <= _RECOGNITION), np.datetime64(_NEVER, "us"), hi)
