@@ -36,10 +36,6 @@ DEFAULT_VIEW = next(iter(VIEWS))
 _ZOOM_SPLIT = re.compile(r"\s*(?:\.\.|/|,|–|—)\s*")
 
 
-def _same(value: Any, options: FilterOptions) -> Any:
-    return value
-
-
 @dataclass(frozen=True)
 class PageParam:
     """One of the page's parameters other than the filters. `read` gets the link's values
@@ -51,19 +47,22 @@ class PageParam:
     read: Callable[[list[str], Any, list[str]], Any]
     write: Callable[[Any], str] = str  # the link's one value
     default: Any = None  # left out of links
-    to_page: Callable[[Any, Any], Any] = _same  # the value -> what the page keeps
-    of_page: Callable[[Any, Any], Any] = _same  # what the page keeps -> the value, made valid
+    to_page: Callable[[Any, Any], Any] = lambda v, _: v  # the value -> what the page keeps
+    of_page: Callable[[Any, Any], Any] = lambda v, _: v  # what the page keeps -> it, made valid
     per_table: bool = False  # a new table starts it again from its default
 
 
 def _read_event(values: list[str], options: FilterOptions, notices: list[str]) -> str | None:
     """The first value that is an event of the table; the others that are not are named."""
-    unknown = [v for v in values if v not in options.event_ids]
-    if unknown:
+    if unknown := [v for v in values if v not in options.event_ids]:
         plural = "s" if len(unknown) > 1 else ""
         verb = "has that id" if len(unknown) == 1 else "has those ids"
         notices.append(f"Ignored event{plural} {quoted(unknown)} in the link: no event {verb}.")
     return next((v for v in values if v in options.event_ids), None)
+
+
+def _known_event(event: Any, options: FilterOptions) -> str | None:
+    return event if event in options.event_ids else None
 
 
 def _read_year(values: list[str], options: FilterOptions, notices: list[str]) -> int | None:
@@ -94,10 +93,8 @@ def _read_zoom(values: list[str], options: FilterOptions, notices: list[str]) ->
     if not values:
         return None
     said = quoted(values[-1:])
-    parts = [p for p in _ZOOM_SPLIT.split(values[-1]) if p]
-    if len(parts) == 1:
-        parts *= 2
-    parsed = parse_dates(pd.Series(parts[:2], dtype="string")) if len(parts) == 2 else None
+    parts = [p for p in _ZOOM_SPLIT.split(values[-1]) if p]  # one date is its first to last day
+    parsed = parse_dates(pd.Series(parts, dtype="string")) if len(parts) in (1, 2) else None
     if parsed is None or parsed["first"].isna().any():
         notices.append(
             f"Ignored zoom {said} in the link: expected two dates, e.g. 1992-01..1993-06."
@@ -119,13 +116,13 @@ def _choice(field: str, param: str, key: str, choices: Mapping[str, str], **more
     default = next(iter(choices))
 
     def read(values: list[str], options: FilterOptions, notices: list[str]) -> str:
-        given = [v.casefold() for v in values[-1:]]
-        if given and given[0] not in choices:
+        given = values[-1].casefold() if values else default
+        if given not in choices:
             notices.append(
-                f"Ignored {param} {quoted(given)} in the link: the {param}s are "
-                f"{quoted(list(choices))}."
+                f"Ignored {param} {quoted([given])} in the link: the {param}s are "
+                f"{quoted(choices)}."
             )
-        return given[0] if given and given[0] in choices else default
+        return given if given in choices else default
 
     def of_page(value: Any, options: FilterOptions) -> str:
         return value if value in choices else default
@@ -139,13 +136,7 @@ def _view_of_label(label: Any, options: FilterOptions) -> str:
 
 
 PAGE_PARAMS: tuple[PageParam, ...] = (
-    PageParam(
-        "event",
-        "event",
-        "selected_event",
-        _read_event,
-        of_page=lambda event, options: event if event in options.event_ids else None,
-    ),
+    PageParam("event", "event", "selected_event", _read_event, of_page=_known_event),
     # The tabs keep the open tab's label.
     _choice("view", "view", "view", VIEWS, to_page=lambda v, _: VIEWS[v], of_page=_view_of_label),
     PageParam(
@@ -181,9 +172,7 @@ UrlState = make_dataclass(
 
 def _values(params: QueryParams, name: str) -> list[str]:
     raw = params.get(name)
-    if raw is None:
-        return []
-    return [raw] if isinstance(raw, str) else [str(v) for v in raw]
+    return [raw] if isinstance(raw, str) else [str(v) for v in raw or ()]
 
 
 def _given(params: QueryParams, name: str) -> list[str]:
