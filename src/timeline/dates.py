@@ -52,12 +52,8 @@ def _parse_unique(uniques: object) -> pd.DataFrame:
         for g in ("year", "month", "day")
     )
     # Years below 1 are not dates; month 00 or 13 and day 30 February all give NaT here.
-    first = pd.to_datetime(
-        pd.DataFrame(
-            {"year": year.where(year >= 1), "month": month.fillna(1), "day": day.fillna(1)}
-        ),
-        errors="coerce",
-    ).astype("datetime64[us]")
+    ymd = {"year": year.where(year >= 1), "month": month.fillna(1), "day": day.fillna(1)}
+    first = pd.to_datetime(ymd, errors="coerce").astype("datetime64[us]")
     last = first.where(day.notna(), first + pd.offsets.MonthEnd(0))
     last = last.where(month.notna(), first + pd.offsets.YearEnd(0))
     precision = np.select([day.notna(), month.notna()], ["day", "month"], "year")

@@ -34,9 +34,8 @@ def quoted(values: Iterable[str]) -> str:
     """A few values as a notice names them: each cut to VALUE_MAX characters, then a count of
     the rest ("'a', 'b' and 12 more"), so that no link makes a notice long."""
     shown = [repr(v) if len(v) <= VALUE_MAX else repr(v[: VALUE_MAX - 3] + "...") for v in values]
-    if len(shown) > QUOTED_MAX:
-        return ", ".join(shown[:QUOTED_MAX]) + f" and {len(shown) - QUOTED_MAX:,} more"
-    return ", ".join(shown)
+    more = f" and {len(shown) - QUOTED_MAX:,} more" if len(shown) > QUOTED_MAX else ""
+    return ", ".join(shown[:QUOTED_MAX]) + more
 
 
 def slug(text: str) -> str:
@@ -176,12 +175,10 @@ class YearsFilter(Filter):
             years = [int(y) for v in values for y in _YEARS.fullmatch(v).groups() if y is not None]
         except (AttributeError, ValueError):  # no match; more digits than int() reads
             years = []
-        if len(years) == 1:
-            years *= 2
-        if len(years) != 2:
+        if len(years) not in (1, 2):  # one year is that year to itself
             notices.append(f"Ignored years {said} in the link: expected two years.")
             return None
-        (first, last), (lo, hi) = sorted(years), options.years
+        first, last, (lo, hi) = min(years), max(years), options.years
         if last < lo or first > hi:
             notices.append(f"Ignored years {said} in the link: the table covers {lo}–{hi}.")
             return None
