@@ -38,6 +38,13 @@ def quoted(values: Iterable[str]) -> str:
     return ", ".join(shown[:QUOTED_MAX]) + more
 
 
+def year_span(df: pd.DataFrame) -> tuple[int, int]:
+    """The first and last year the table's events touch."""
+    if df.empty:
+        return (0, 0)
+    return (int(df["start"].min().year), int(df["end"].max().year))
+
+
 def slug(text: str) -> str:
     """Text as a part of a file name: lower-case letters and digits, words joined by "-"."""
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
@@ -55,11 +62,10 @@ class Widget:
 
 
 class Filter:
-    """A filter: its FilterState `field` (and FilterOptions' when it `offers` choices), URL
-    `param`, `widget`, `default` (no filter) and value `kind`; and its methods: `offered`,
-    `restrict`, `read` (a link's values, with notices) and `write`, `mask`, `to_widget` and
-    `from_widget`, `words` (summary line), `file_part` (file name), `applied` (data package).
-    """
+    """A filter: its FilterState `field` (FilterOptions' too when it `offers` choices), URL `param`,
+    `widget`, `default` (no filter), value `kind`; `offered`, `restrict`, `read` (a link's values,
+    with notices), `write`, `mask`, `to_widget`, `from_widget`, `words` (summary line), `file_part`
+    (file name), `applied` (data package)."""
 
     field: str
     param: str
@@ -161,9 +167,7 @@ class YearsFilter(Filter):
     field, param, kind, offers = "years", "years", tuple[int, int] | None, tuple[int, int]
     offers_none = (0, 0)
     widget = Widget("years", "Years", "An event is shown when its period overlaps these years.")
-
-    def offered(self, df: pd.DataFrame) -> tuple[int, int]:
-        return year_span(df)
+    offered = staticmethod(year_span)
 
     def read(self, values: list[str], options: Any, notices: list[str]) -> tuple[int, int] | None:
         """Two years (from one or two values, "1988-1994" too), brought into the table's span."""
@@ -369,13 +373,6 @@ def by_date(df: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
     return df.take(order if limit is None else order[:limit])
 
 
-def year_span(df: pd.DataFrame) -> tuple[int, int]:
-    """The first and last year the table's events touch."""
-    if df.empty:
-        return (0, 0)
-    return (int(df["start"].min().year), int(df["end"].max().year))
-
-
 def categories_present(df: pd.DataFrame) -> tuple[str, ...]:
     """The categories that occur in `df`, in the schema's order."""
     return LIST_FILTERS[0].offered(df)
@@ -409,12 +406,6 @@ def _as_typed(value: float) -> str:
         return repr(value)
     text = str(int(value))
     return text if len(text.lstrip("-")) <= 15 else text[:12] + "..."
-
-
-def short_year(year: int) -> str:
-    """A year as a notice shows it: a number of absurd length is cut."""
-    text = str(year)
-    return text if len(text) <= 8 else text[:5] + "..."
 
 
 def _named(items: pd.Series) -> pd.Series:

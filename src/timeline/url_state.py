@@ -15,15 +15,7 @@ from typing import Any
 import pandas as pd
 
 from timeline.dates import parse_dates
-from timeline.filters import (
-    FILTERS,
-    FilterOptions,
-    FilterState,
-    chosen,
-    quoted,
-    restrict,
-    short_year,
-)
+from timeline.filters import FILTERS, FilterOptions, FilterState, chosen, quoted, restrict
 from timeline.selection import Span
 from timeline.views import TABS
 
@@ -65,6 +57,12 @@ def _known_event(event: Any, options: FilterOptions) -> str | None:
     return event if event in options.event_ids else None
 
 
+def _short_year(year: int) -> str:
+    """A year as a notice shows it: a number of absurd length is cut."""
+    text = str(year)
+    return text if len(text) <= 8 else text[:5] + "..."
+
+
 def _read_year(values: list[str], options: FilterOptions, notices: list[str]) -> int | None:
     """The relations view's year: one year within the table's span."""
     if not values:
@@ -76,7 +74,7 @@ def _read_year(values: list[str], options: FilterOptions, notices: list[str]) ->
         notices.append(f"Ignored year {quoted(values[-1:])} in the link: expected a year.")
         return None
     if not lo <= year <= hi:
-        notices.append(f"Ignored year {short_year(year)} in the link: the table covers {lo}–{hi}.")
+        notices.append(f"Ignored year {_short_year(year)} in the link: the table covers {lo}–{hi}.")
         return None
     return year
 
