@@ -36,13 +36,10 @@ def _first_customdata(point: Mapping[str, Any]) -> Any:
 
 def selected_event_id(selection: Mapping[str, Any] | None) -> str | None:
     """The event id of the first clicked event point (not a country) in a selection, if any."""
-    for point in _points(selection):
-        if point.get("location"):
-            continue
-        value = _first_customdata(point)
-        if isinstance(value, str) and value and not value.startswith(ZOOM_PREFIX):
-            return value
-    return None
+    found = (_first_customdata(p) for p in _points(selection) if not p.get("location"))
+    return next(
+        (v for v in found if isinstance(v, str) and v and not v.startswith(ZOOM_PREFIX)), None
+    )
 
 
 def _day(value: Any) -> dt.date | None:
@@ -79,11 +76,8 @@ def selected_span(
 
 def selected_country(selection: Mapping[str, Any] | None) -> str | None:
     """The ISO3 code of the first clicked country in a choropleth selection, if any."""
-    for point in _points(selection):
-        location = point.get("location")
-        if isinstance(location, str) and location:
-            return location
-    return None
+    found = (p.get("location") for p in _points(selection))
+    return next((loc for loc in found if isinstance(loc, str) and loc), None)
 
 
 def selected_row(selection: Mapping[str, Any] | None) -> int | None:

@@ -122,10 +122,7 @@ def _choice(field: str, param: str, key: str, choices: Mapping[str, str], **more
             )
         return given if given in choices else default
 
-    def of_page(value: Any, options: FilterOptions) -> str:
-        return value if value in choices else default
-
-    more.setdefault("of_page", of_page)
+    more.setdefault("of_page", lambda value, _: value if value in choices else default)
     return PageParam(field, param, key, read, default=default, **more)
 
 
