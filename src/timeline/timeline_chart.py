@@ -41,16 +41,10 @@ def _customdata(df: pd.DataFrame, rows: np.ndarray | None = None) -> np.ndarray:
     """The customdata of the events at positions `rows` (default all), escaped but the id."""
     part = df if rows is None else df.iloc[rows]
     texts = label_texts(part, ("date", "category", "countries"))
-    countries = texts["countries"]
-    columns = [
-        part["id"].astype(str).to_numpy(dtype=object),
-        figures.escaped(part["title"]),
-        figures.escaped(texts["date"]),
-        figures.escaped(texts["category"]),
-        figures.escaped(np.where(countries == "", "—", countries)),
-        figures.escaped(part["location"]),
-    ]
-    return np.column_stack(columns)
+    countries = np.where(texts["countries"] == "", "—", texts["countries"])
+    shown = (part["title"], texts["date"], texts["category"], countries, part["location"])
+    ids = part["id"].astype(str).to_numpy(dtype=object)
+    return np.column_stack([ids, *map(figures.escaped, shown)])
 
 
 def is_ranged(df: pd.DataFrame) -> pd.Series:
@@ -81,13 +75,10 @@ class TimelineParts:
     ring_x: np.ndarray  # where each one's ring goes: on its mark, or its cluster's middle
     ring_y: np.ndarray
     pal: Palette  # the page's palette it is drawn with
-    density: bool = False  # drawn as density (`timeline_density`), which rings by itself
 
 
 def ringed(parts: TimelineParts, df: pd.DataFrame, selected: str | None) -> go.Figure:
     """The timeline of `parts` with the event `selected` of `df` ringed, when it is drawn."""
-    if parts.density:
-        return timeline_density(df, selected, parts.pal)
     data = list(parts.spec["data"])
     at = np.flatnonzero(parts.ids == selected)[:1] if selected is not None else []
     if len(at):
@@ -103,15 +94,16 @@ def timeline_parts(
 ) -> TimelineParts:
     """`timeline(df, None, window)` as parts: its spec and where each event's ring goes."""
     layout: Spec = {"title": figures.heading("Timeline of events by category")}
+    whole = df  # density draws every event, whatever the window
     if window is not None:
         df = df[(df["end"] >= window[0]) & (df["start"] <= window[1])]
-    nothing = np.empty(0)
     if df.empty:
+        nothing = np.empty(0)
         return TimelineParts(
             figures.empty_spec(layout), nothing.astype(object), nothing, nothing, pal
         )
     if len(df) > DETAIL_MAX:
-        return TimelineParts({}, nothing.astype(object), nothing, nothing, pal, density=True)
+        return _density_parts(whole, pal)
     axis = packing.timeline_axis(df, window)
     order = list(categories_present(df))  # the lanes, top to bottom
     ranged = is_ranged(df).to_numpy()
@@ -350,21 +342,21 @@ def density_bins(
 
 def lane_density(df: pd.DataFrame, max_bins: int = MAX_BINS) -> tuple[str, pd.DataFrame]:
     """The period's name and the events under way per lane (rows) and period (columns)."""
+    word, _, counts = _under_way(df, max_bins)
+    return word, counts
+
+
+def _under_way(df: pd.DataFrame, max_bins: int) -> tuple[str, pd.DatetimeIndex, pd.DataFrame]:
+    """`lane_density` and the periods' edges: +1 at an event's first period, -1 after its last,
+    summed along each lane."""
     order = list(categories_present(df))
-    word, s, e, _, labels = density_bins(df["start"], df["end"], max_bins)
-    counts = _density_counts(df, order, s, e, len(labels))
-    return word, pd.DataFrame(counts, index=order, columns=labels)
-
-
-def _density_counts(
-    df: pd.DataFrame, order: list[str], s: np.ndarray, e: np.ndarray, bins: int
-) -> np.ndarray:
-    """Events under way per (lane, period): +1 at the first period, -1 after the last, summed."""
+    word, s, e, edges, labels = density_bins(df["start"], df["end"], max_bins)
     lane = figures.category_codes(df, order).astype(np.int64)
-    width = bins + 1
+    width = len(labels) + 1
     diff = np.bincount(lane * width + s, minlength=len(order) * width)
     diff -= np.bincount(lane * width + e + 1, minlength=len(order) * width)
-    return diff.reshape(len(order), width).cumsum(axis=1)[:, :bins]
+    counts = diff.reshape(len(order), width).cumsum(axis=1)[:, :-1]
+    return word, edges, pd.DataFrame(counts, index=order, columns=labels)
 
 
 def timeline_density(
@@ -372,9 +364,13 @@ def timeline_density(
 ) -> go.Figure:
     """The timeline of many events: per lane a strip of cells, one per period, shaded by how
     many of its events are under way then; the subtitle says how to see each event."""
-    order = list(categories_present(df))
-    word, s, e, edges, labels = density_bins(df["start"], df["end"])
-    counts = _density_counts(df, order, s, e, len(labels))
+    return ringed(_density_parts(df, pal), df, selected)
+
+
+def _density_parts(df: pd.DataFrame, pal: Palette) -> TimelineParts:
+    """`timeline_density` as parts: a ring goes in its lane, at the middle of its period."""
+    word, edges, frame = _under_way(df, MAX_BINS)
+    order, counts = list(frame.index), frame.to_numpy()
     top = max(int(counts.max()), 1)
     layout: Spec = {
         "title": {
@@ -388,7 +384,7 @@ def timeline_density(
     }
     rows = _Rows(order, {})
     axis = packing.Axis(*packing.time_span(df))
-    periods = np.array(labels, dtype=object)[None, :]
+    periods = frame.columns.to_numpy(dtype=object)[None, :]
     x = axis.fraction(edges)
     data: list[Spec] = []
     for i, cat in enumerate(order):
@@ -413,20 +409,15 @@ def timeline_density(
                 "meta": {"kind": "density", "category": cat},
             }
         )
-    if selected is not None and (df["id"] == selected).any():
-        row = df[df["id"] == selected].iloc[:1]
-        when = pd.Timestamp(row["start"].iloc[0])
-        if is_ranged(row).iloc[0]:
-            when += (pd.Timestamp(row["end"].iloc[0]) + pd.Timedelta(days=1) - when) / 2
-        lane = rows.centre(str(row["category"].iloc[0]))
-        at = axis.fraction(np.array([when], dtype="datetime64[ms]"))[0]
-        data.append(
-            figures.ring({"type": "scatter", "x": [at], "y": [lane]}, 26, _customdata(row), pal)
-        )
     _timeline_frame(layout, rows, axis, pal)
     # Room for the subtitle.
     figures.merge(layout, {"margin": {"t": 150}, "height": 190 + 56 * len(order)})
-    return figures.figure({"data": data, "layout": layout}, pal)
+    start = df["start"]
+    when = start.where(~is_ranged(df), start + (df["end"] + pd.Timedelta(days=1) - start) / 2)
+    ring_x = axis.fraction(when.to_numpy(dtype="datetime64[ms]"))
+    ring_y = df["category"].astype(str).map({c: rows.centre(c) for c in order}).to_numpy(float)
+    ids = df["id"].astype(str).to_numpy(dtype=object)
+    return TimelineParts({"data": data, "layout": layout}, ids, ring_x, ring_y, pal)
 
 
 def _label_at(x0: pd.Timestamp, x1: pd.Timestamp, cuts: list[Stretch]) -> pd.Timestamp:
