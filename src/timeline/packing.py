@@ -43,16 +43,18 @@ class Axis:
             total -= b - a
         return shown / total if total > 0 else np.zeros_like(t)
 
+    def at(self, when: pd.Timestamp) -> float:
+        """`fraction` of one time."""
+        return float(self.fraction(np.array([when], dtype="datetime64[ms]"))[0])
+
     @functools.cached_property
     def _in_ms(self) -> tuple[float, float, tuple[tuple[float, float], ...]]:
         """`lo`, `hi` and the cuts within them, in milliseconds (`fraction` is asked often)."""
-        lo, hi = _ms(np.array([self.lo])).item(), _ms(np.array([self.hi])).item()
-        cuts = []
-        for first, last in self.cuts:
-            a, b = max(_ms(np.array([first])).item(), lo), min(_ms(np.array([last])).item(), hi)
-            if b > a:
-                cuts.append((a, b))
-        return lo, hi, tuple(cuts)
+        lo, hi = _ms(np.array([self.lo, self.hi])).tolist()
+        cuts = [
+            (max(a, lo), min(b, hi)) for a, b in _ms(np.array(self.cuts)).reshape(-1, 2).tolist()
+        ]
+        return lo, hi, tuple((a, b) for a, b in cuts if b > a)
 
     def to_meta(self) -> dict[str, Any]:
         """The axis as plain JSON values (for a figure's meta)."""
@@ -140,14 +142,10 @@ GAP_PX = 2  # marks closer than this touch
 
 def _runs(slots: set[int]) -> list[tuple[float, float]]:
     """Runs of neighbouring slots as spans in pixels."""
-    out: list[tuple[float, float]] = []
-    for k in sorted(slots):
-        a, b = k * SLOT_PX, (k + 1) * SLOT_PX
-        if out and out[-1][1] == a:
-            out[-1] = (out[-1][0], b)
-        else:
-            out.append((a, b))
-    return out
+    k = np.array(sorted(slots), dtype=int)
+    starts = k[np.r_[True, np.diff(k) > 1]] if len(k) else k
+    ends = k[np.r_[np.diff(k) > 1, True]] + 1 if len(k) else k
+    return list(zip((starts * SLOT_PX).tolist(), (ends * SLOT_PX).tolist(), strict=True))
 
 
 def pack_lane(
@@ -229,20 +227,18 @@ def pack(
     x0, x1 = extents(start, end, ranged, axis)
     bar = ranged & (x1 - x0 > MARK_PX + 1e-9)
     n = len(lane)
-    row, cluster = np.full(n, -1), np.full(n, -1)
-    label = np.full(n, "", dtype=object)
+    row, cluster, label = np.full(n, -1), np.full(n, -1), np.full(n, "", dtype=object)
     rows: dict[str, int] = {}
     bar_rows: dict[str, int] = {}
     found = []
-    texts = list(texts)
     starts, ends = np.asarray(start), np.asarray(end)
     for name in dict.fromkeys(lane.tolist()):
         idx = np.flatnonzero(lane == name)
         r, c, spans, below = pack_lane(x0[idx], x1[idx], bar[idx])
         row[idx] = r
-        rows[name] = int(max(r.max() + 1, below + 1 if spans else 1, 1))
+        rows[name] = int(max(r.max() + 1, below + 1 if spans else 1))
         bar_rows[name] = below
-        label[idx] = _labels(x0[idx], x1[idx], r, spans, [texts[i] for i in idx], below)
+        label[idx] = _labels(x0[idx], x1[idx], r, spans, [texts[i] for i in idx.tolist()], below)
         for k, (a, b) in enumerate(spans):
             members = idx[c == k]
             cluster[members] = len(found)
@@ -316,12 +312,11 @@ def year_ticks(axis: Axis) -> list[pd.Timestamp]:
         ]
         # Each stretch labelled: the first year after each cut.
         candidates += [pd.Timestamp(year=b.year + 1, month=1, day=1) for _, b in axis.cuts]
-    shown = []
-    last = -np.inf
+    shown, last = [], -np.inf
     for t in sorted(set(candidates)):
         if not axis.lo <= t <= axis.hi or any(a < t < b for a, b in axis.cuts):
             continue
-        x = float(axis.fraction(np.array([t], dtype="datetime64[ms]"))[0]) * LABEL_WIDTH
+        x = axis.at(t) * LABEL_WIDTH
         if x - last >= _TICK_PX:
             shown.append(t)
             last = x

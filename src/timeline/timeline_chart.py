@@ -453,10 +453,7 @@ def _timeline_frame(layout: Spec, rows: _Rows, axis: packing.Axis, pal: Palette)
     lo, hi, cuts = axis.lo, axis.hi, list(axis.cuts)
     shapes: list[Spec] = layout.setdefault("shapes", [])
     notes: list[Spec] = layout.setdefault("annotations", [])
-
-    def at(when: pd.Timestamp) -> float:
-        return float(axis.fraction(np.array([when], dtype="datetime64[ms]"))[0])
-
+    at = axis.at
     for (label, first, last), shade in zip(schema.PERIODS, pal.era_fill, strict=True):
         x0 = max(pd.Timestamp(first), lo)
         x1 = min(pd.Timestamp(last), hi) if last else hi
