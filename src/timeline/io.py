@@ -172,16 +172,23 @@ def _limits(limits: Sequence[Limit], environ: Mapping[str, str] | None) -> dict[
     env = os.environ if environ is None else environ
     out = {}
     for keyword, variable, default, in_mb in limits:
-        raw, scale = env.get(variable, "").strip(), MB if in_mb else 1
-        try:
-            value = (float(raw) if in_mb else int(raw)) if raw else default
-        except ValueError:
-            value = 0
-        if not 0 < value < float("inf"):  # NaN too
-            wanted = "a positive number of MB" if in_mb else "a positive whole number"
-            raise ValueError(f"{variable}={raw!r}: expected {wanted}")
-        out[keyword] = max(1, round(value * scale))
+        wanted = "expected a positive number of MB" if in_mb else "expected a positive whole number"
+        value = positive_setting(env, variable, float(default) if in_mb else default, wanted)
+        out[keyword] = max(1, round(value * (MB if in_mb else 1)))
     return out
+
+
+def positive_setting(env: Mapping[str, str], variable: str, default: float, wanted: str) -> float:
+    """`env[variable]` as a positive finite number of `default`'s type (blank: `default`); else
+    ValueError `VARIABLE='raw': wanted`."""
+    raw = env.get(variable, "").strip()
+    try:
+        value = type(default)(raw) if raw else default
+    except ValueError:
+        value = 0
+    if not 0 < value < float("inf"):  # NaN too
+        raise ValueError(f"{variable}={raw!r}: {wanted}")
+    return value
 
 
 def source_name(source: Source) -> str:
@@ -334,16 +341,11 @@ def _fast_text_frame(
         links = sum((raw[c].str.count(schema.LIST_SEP) + (raw[c] != "")).sum() for c in _LINKED)
         if links > max_links:
             return None
-    return raw if _passes(raw) else None
-
-
-def _passes(raw: pd.DataFrame) -> bool:
-    """Whether the text frame passes every cell rule and has no duplicate id."""
     try:
         schema.CELL_SCHEMA.validate(raw, lazy=False)
     except (pa.errors.SchemaError, pa.errors.SchemaErrors):
-        return False
-    return not (raw["id"].duplicated() & (raw["id"] != "")).any()
+        return None
+    return None if (raw["id"].duplicated() & (raw["id"] != "")).any() else raw
 
 
 def _quotes_well_formed(data: bytes) -> bool:
@@ -353,8 +355,6 @@ def _quotes_well_formed(data: bytes) -> bool:
     quotes = np.flatnonzero(octets == ord('"'))
     if len(quotes) % 2:
         return False
-    if not len(quotes):
-        return True
     opening, closing = quotes[0::2], quotes[1::2]
     doubled = closing[:-1] + 1 == opening[1:]
     bounds = np.array([ord(","), ord("\n"), ord("\r")], dtype=np.uint8)
@@ -540,9 +540,8 @@ def _check(raw: pd.DataFrame, lines: Sequence[int], name: str) -> None:
     # Growing blocks: junk is caught early, and a good table checked fast.
     ids = raw["id"].to_numpy(dtype=object)
     duplicated = (raw["id"].duplicated(keep=False) & (raw["id"] != "")).to_numpy()
-    same_id: dict[str, list[int]] = {}  # id -> the lines it is on, when on more than one
-    for row in duplicated.nonzero()[0].tolist():
-        same_id.setdefault(ids[row], []).append(lines[row])
+    # id -> the lines it is on, when on more than one
+    same_id = pd.Series(np.asarray(lines)[duplicated]).groupby(ids[duplicated]).agg(list)
     found = _Found()
     start, size = 0, _FIRST_BLOCK
     while start < len(raw):

@@ -48,10 +48,10 @@ class Loaded:
     name: str
     df: pd.DataFrame | None
     problems: tuple[Problem, ...] = ()
-    options: FilterOptions = field(default_factory=FilterOptions)
     problem_count: int = 0
     count_is_a_floor: bool = False
     summary: str = ""
+    options: FilterOptions = field(default_factory=FilterOptions)
 
     @property
     def ok(self) -> bool:
@@ -104,14 +104,8 @@ def _load(
         rows, links = limits.get("max_rows"), limits.get("max_links")
         df = read_events(data, label, max_rows=rows, max_links=links, coordinate_text=True)
     except EventTableError as exc:
-        return Loaded(
-            label,
-            None,
-            tuple(exc.problems),
-            problem_count=exc.count,
-            count_is_a_floor=bool(exc.unchecked_from),
-            summary=exc.summary() or "",
-        )
+        floor, summary = bool(exc.unchecked_from), exc.summary() or ""
+        return Loaded(label, None, tuple(exc.problems), exc.count, floor, summary)
     options = filter_options(df)
     df = prepare(df)
     if entry is not None:

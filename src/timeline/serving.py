@@ -6,6 +6,7 @@ developer messages ignored, and uploads held bounded, also by closed tabs awaiti
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ctypes
 import functools
 import gc
@@ -16,6 +17,8 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
+
+from timeline.io import positive_setting
 
 LOG = logging.getLogger("timeline.serving")
 MB = 1024 * 1024
@@ -64,19 +67,10 @@ MANY_VISITORS_FROM_ONE_ADDRESS = {
 
 def limits_from(env: Mapping[str, str]) -> Limits:
     """`Limits` with the values the environment sets; a value that is not positive raises."""
-    values: dict[str, Any] = {}
+    values = {}
     for f in fields(Limits):
-        raw = env.get(ENV[f.name])
-        if not raw:
-            continue
-        kind = int if f.type in (int, "int") else float
-        try:
-            value = kind(raw)
-        except ValueError:
-            value = 0
-        if not value > 0:
-            raise ValueError(f"{ENV[f.name]}={raw!r}: a positive {kind.__name__} is needed")
-        values[f.name] = value
+        wanted = f"a positive {type(f.default).__name__} is needed"
+        values[f.name] = positive_setting(env, ENV[f.name], f.default, wanted)
     return Limits(**values)
 
 
@@ -139,11 +133,7 @@ class Guard:
         if seen is None:  # connected before the guards were installed
             return 0.0
         seen.last_message = now
-        client = self.clients.get(seen.client)
-        if client is None:
-            lim = self.limits
-            client = Bucket(lim.client_runs_per_second, lim.client_run_burst, now)
-            self.clients[seen.client] = client
+        client = self.clients[seen.client]  # made with the address's first session
         delay = max(seen.bucket.wait(now), client.wait(now))
         if delay == 0:
             seen.bucket.take()
@@ -160,11 +150,12 @@ class Guard:
     def connected(self, session_id: str, client: str) -> list[str]:
         """Note a new session; returns the sessions to close to stay within the caps (the
         new one last, when no other can go)."""
-        now = self.clock()
-        lim = self.limits
+        now, lim = self.clock(), self.limits
         self.sessions[session_id] = _Session(
             client, now, Bucket(lim.runs_per_second, lim.run_burst, now)
         )
+        if client not in self.clients:
+            self.clients[client] = Bucket(lim.client_runs_per_second, lim.client_run_burst, now)
         close: list[str] = []
         mine = [s for s, seen in self.sessions.items() if seen.client == client]
         if len(mine) > lim.sessions_per_client:
@@ -236,7 +227,14 @@ def install(env: Mapping[str, str] | None = None) -> Guard | None:
         if loop is None:
             return None
         guard = Guard(limits_from(os.environ if env is None else env))
-        _log_to_stderr()
+        log = logging.getLogger("timeline")  # the package's log lines beside Streamlit's own
+        if not log.handlers:
+            handler = logging.StreamHandler()
+            handler.setFormatter(
+                logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+            )
+            log.addHandler(handler)
+            log.setLevel(logging.INFO)
         _wrap_runtime(rt, guard)
         _wrap_storage(rt, guard.limits.reconnect_seconds)
         _wrap_uploads(rt, guard)
@@ -252,16 +250,6 @@ def install(env: Mapping[str, str] | None = None) -> Guard | None:
         _INSTALLED = guard
         LOG.info("guards installed: %s", guard.limits)
         return guard
-
-
-def _log_to_stderr() -> None:
-    """The package's log lines beside Streamlit's own."""
-    log = logging.getLogger("timeline")
-    if not log.handlers:
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-        log.addHandler(handler)
-        log.setLevel(logging.INFO)
 
 
 def _close(rt: Any, session_id: str, code: int = 1008) -> None:
@@ -390,8 +378,6 @@ def _wrap_uploads(rt: Any, guard: Guard) -> None:
         LOG.warning("upload manager not as expected: uploads are not bounded")
         return
     add_file = mgr.add_file
-    cap = guard.limits.upload_mb * MB
-    keep = guard.limits.files_per_session
 
     def bounded_add_file(session_id: str, file: Any) -> None:
         from starlette.exceptions import HTTPException
@@ -399,11 +385,11 @@ def _wrap_uploads(rt: Any, guard: Guard) -> None:
         with mgr._lock:
             older = list(mgr.file_storage.get(session_id, {}))
         # The session's oldest files go first: its uploader shows only the newest.
-        for file_id in older[: max(0, len(older) - keep + 1)]:
+        for file_id in older[: max(0, len(older) - guard.limits.files_per_session + 1)]:
             mgr.remove_file(session_id, file_id)
         with mgr._lock:
             held = mgr._total_bytes
-        if held + len(file.data) > cap:
+        if held + len(file.data) > guard.limits.upload_mb * MB:
             guard.count("uploads held")
             LOG.warning("upload refused: the process holds %d MB of uploads", held // MB)
             raise HTTPException(status_code=503, detail="The server holds too many uploads.")
@@ -412,21 +398,12 @@ def _wrap_uploads(rt: Any, guard: Guard) -> None:
     mgr.add_file = bounded_add_file
 
 
-_LIBC: Any = None
-
-
 def _release_memory() -> None:
     """Free what ended sessions held (reference cycles: a full collection) and hand the heap's
     free pages back to the system (glibc keeps them until malloc_trim)."""
-    global _LIBC
     gc.collect()
-    if _LIBC is None:
-        try:
-            _LIBC = ctypes.CDLL("libc.so.6")
-        except OSError:
-            _LIBC = False
-    if _LIBC:
-        _LIBC.malloc_trim(0)
+    with contextlib.suppress(OSError, AttributeError):  # not glibc
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def _sweep(rt: Any, guard: Guard, loop: asyncio.AbstractEventLoop) -> None:
