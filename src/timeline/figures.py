@@ -30,9 +30,8 @@ def escaped(values: pd.Series | np.ndarray) -> np.ndarray:
     """`escape_text` of each value, as an object array of str (missing values "")."""
     if isinstance(values, pd.Series):
         values = values.to_numpy(dtype=object, na_value="")
-    out = np.empty(len(values), dtype=object)
-    out[:] = [escape_text("" if t is None else t if isinstance(t, str) else str(t)) for t in values]
-    return out
+    texts = ("" if t is None else t if isinstance(t, str) else str(t) for t in values)
+    return np.array([escape_text(t) for t in texts], dtype=object)
 
 
 Spec = dict[str, Any]  # a figure as plain data: {"data": [trace dicts], "layout": {...}}
@@ -181,6 +180,7 @@ def empty(layout: Spec, pal: Palette, message: str = NO_EVENTS) -> go.Figure:
 
 
 def empty_spec(layout: Spec, message: str = NO_EVENTS) -> Spec:
+    """`empty` as a spec: `layout` gets the message and hides its axes."""
     say(layout, message)
     merge(layout, {"xaxis": {"visible": False}, "yaxis": {"visible": False}})
     return {"data": [], "layout": layout}
@@ -192,10 +192,7 @@ def heading(text: str) -> dict[str, Any]:
 
 def category_codes(df: pd.DataFrame, categories: list[str]) -> np.ndarray:
     """Each row's position in `categories` (-1 when not there), from the column's codes."""
-    column = df["category"]
-    if not isinstance(column.dtype, pd.CategoricalDtype):
-        column = column.astype("category")
-    return column.cat.set_categories(categories).cat.codes.to_numpy()
+    return df["category"].astype("category").cat.set_categories(categories).cat.codes.to_numpy()
 
 
 def by_category(df: pd.DataFrame, key: np.ndarray, keys: int) -> pd.DataFrame:

@@ -191,17 +191,12 @@ def timeline_parts(
         )
     data += _clusters(packed.clusters, rows, packed.bar_rows, pal)
     _timeline_frame(layout, rows, axis, pal)
-    # A ring on the event's own mark; on its cluster's middle when it is in one.
+    # A ring on the event's own mark; on its cluster's middle (its y already) when in one.
     ring_x = np.where(ranged, middle, x0).astype(float)
-    ring_y = np.asarray(y, dtype=float).copy()
-    if not alone.all():
-        clusters = packed.clusters
-        in_one = np.flatnonzero(~alone)
-        which = packed.cluster[in_one]
-        ring_x[in_one] = ((clusters["x0"] + clusters["x1"]) / 2).to_numpy()[which]
-        ring_y[in_one] = [rows.centre(c) for c in category[in_one]]
+    mids = ((packed.clusters["x0"] + packed.clusters["x1"]) / 2).to_numpy()
+    ring_x[~alone] = mids[packed.cluster[~alone]]
     ids = df["id"].astype(str).to_numpy(dtype=object)
-    return TimelineParts({"data": data, "layout": layout}, ids, ring_x, ring_y, pal)
+    return TimelineParts({"data": data, "layout": layout}, ids, ring_x, y.astype(float), pal)
 
 
 # Lane names as titles: the countries of a relation or a recognition, the organization joined.
@@ -231,12 +226,10 @@ class _Rows:
     def __init__(self, order: list[str], rows: dict[str, int]) -> None:
         self.order = order
         self.rows = {lane: max(rows.get(lane, 1), 1) for lane in order}
+        self.height = y = sum(self.rows.values()) + self.GAP * len(order)
         self.top: dict[str, float] = {}
-        y = sum(self.rows.values()) + self.GAP * len(order)
-        self.height = y
         for lane in order:
-            y -= self.GAP
-            self.top[lane] = y
+            self.top[lane] = y = y - self.GAP
             y -= self.rows[lane]
 
     def y(self, lane: np.ndarray, row: np.ndarray) -> np.ndarray:
@@ -388,7 +381,6 @@ def _density_parts(df: pd.DataFrame, pal: Palette) -> TimelineParts:
     x = axis.fraction(edges)
     data: list[Spec] = []
     for i, cat in enumerate(order):
-        color = pal.category[cat]
         z = counts[i : i + 1].astype(float)
         z[z == 0] = np.nan  # empty periods stay transparent: the bands show through
         y = rows.centre(cat)
@@ -401,7 +393,7 @@ def _density_parts(df: pd.DataFrame, pal: Palette) -> TimelineParts:
                 "z": z,
                 "zmin": 0,
                 "zmax": top,
-                "colorscale": [[0, with_alpha(color, 0.12)], [1, color]],
+                "colorscale": [[0, with_alpha(pal.category[cat], 0.12)], [1, pal.category[cat]]],
                 "showscale": False,
                 "customdata": periods,
                 "hovertemplate": f"<b>{schema.CATEGORIES[cat]}</b><br>%{{customdata}}: "
