@@ -156,15 +156,12 @@ class Guard:
         )
         if client not in self.clients:
             self.clients[client] = Bucket(lim.client_runs_per_second, lim.client_run_burst, now)
-        close: list[str] = []
         mine = [s for s, seen in self.sessions.items() if seen.client == client]
-        if len(mine) > lim.sessions_per_client:
-            close.append(self._quietest(mine, session_id) or session_id)
-        elif len(self.sessions) > lim.max_sessions:
-            close.append(self._quietest(list(self.sessions), session_id) or session_id)
-        if close:
-            self.count("over the session cap")
-        return close
+        crowded = len(mine) > lim.sessions_per_client
+        if not crowded and len(self.sessions) <= lim.max_sessions:
+            return []
+        self.count("over the session cap")
+        return [self._quietest(mine if crowded else list(self.sessions), session_id) or session_id]
 
     def _quietest(self, candidates: list[str], new: str) -> str | None:
         """Of `candidates` other than `new`, one that never spoke (the oldest), else None: a
@@ -175,14 +172,12 @@ class Guard:
     def stale(self) -> list[str]:
         """Sessions to close now: silent since they connected, or idle too long."""
         now, lim = self.clock(), self.limits
-        out = []
-        for session_id, seen in self.sessions.items():
-            if seen.last_message is None:
-                if now - seen.connected > lim.first_message_seconds:
-                    out.append(session_id)
-            elif now - seen.last_message > lim.idle_seconds:
-                out.append(session_id)
-        return out
+        return [
+            session_id
+            for session_id, seen in self.sessions.items()
+            if (seen.last_message is None and now - seen.connected > lim.first_message_seconds)
+            or (seen.last_message is not None and now - seen.last_message > lim.idle_seconds)
+        ]
 
     def forget(self, session_id: str) -> None:
         seen = self.sessions.pop(session_id, None)
