@@ -212,9 +212,7 @@ def _short_titles(category: np.ndarray, df: pd.DataFrame) -> np.ndarray:
     labels = label_texts(df, tuple(dict.fromkeys(_TITLE_FROM.values())))
     out = df["title"].astype(str).to_numpy(dtype=object)
     for cat, column in _TITLE_FROM.items():
-        short = labels[column]
-        use = (category == cat) & (short != "")
-        out = np.where(use, short, out)
+        out = np.where((category == cat) & (labels[column] != ""), labels[column], out)
     return out
 
 
@@ -326,8 +324,7 @@ def density_bins(
     base = first.year - first.year % step
     s = (pd.DatetimeIndex(start).year.to_numpy() - base) // step
     e = (pd.DatetimeIndex(end).year.to_numpy() - base) // step
-    count = int(e.max()) + 1
-    years = [base + step * i for i in range(count + 1)]
+    years = list(range(base, base + step * (int(e.max()) + 2), step))
     edges = pd.DatetimeIndex([pd.Timestamp(year=max(y, 1), month=1, day=1) for y in years])
     labels = [f"{y}–{y + step - 1}" for y in years[:-1]]
     return f"{step} years", s, e, edges, labels
