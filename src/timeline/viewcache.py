@@ -40,9 +40,8 @@ class SentFigure(go.Figure):
 
     def __init__(self, spec: dict[str, Any]) -> None:
         super().__init__(spec, _validate=False)
-        sent = spec_of(self)
-        convert_to_base64(sent)
-        self._sent = sent
+        self._sent = spec_of(self)
+        convert_to_base64(self._sent)
 
     def to_dict(self) -> dict[str, Any]:
         return self._sent
@@ -62,8 +61,7 @@ def _built(
 def _draws(build: Callable[..., Any]) -> bool:
     """Whether `build` draws a figure: it takes `pal` (read from its code, as it is asked often)."""
     code = getattr(build, "__code__", None)  # none for a builtin (`len`)
-    names = code.co_varnames[: code.co_argcount + code.co_kwonlyargcount] if code else ()
-    return "pal" in names
+    return "pal" in (code.co_varnames[: code.co_argcount + code.co_kwonlyargcount] if code else ())
 
 
 def spec_of(fig: go.Figure) -> dict[str, Any]:
