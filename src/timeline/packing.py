@@ -18,10 +18,15 @@ Stretch = tuple[pd.Timestamp, pd.Timestamp]
 PACK_WIDTH = 560  # px of plot the marks are packed for
 LABEL_WIDTH = 590  # px of plot the titles are fitted to
 MARK_PX = 13  # a mark's width and the least gap between two marks, at PACK_WIDTH
+GAP_PX = 2  # marks closer than this touch
 SLOT_PX = 13  # clusters are made of slots of the axis this wide
 ROWS_MAX = 3  # rows per lane before events are drawn as clusters
 CHAR_PX = 6.4  # the average width of a character of a title, at 11 px sans-serif
 LABEL_MIN_CHARS = 8  # a title cut shorter than this is not written at all
+QUIET_YEARS = 12  # an empty stretch of the axis longer than this is cut out of it
+_QUIET_MARGIN = pd.Timedelta(days=366)  # kept on each side of a cut
+_TICK_STEPS = (1, 2, 5, 10, 20, 25, 50, 100, 200, 500)
+_TICK_PX = 64  # the least room between two year labels, at LABEL_WIDTH
 _DAY = np.timedelta64(1, "D")
 
 
@@ -137,9 +142,6 @@ def _first_fit(
     return row, overflow
 
 
-GAP_PX = 2  # marks closer than this touch
-
-
 def _runs(slots: set[int]) -> list[tuple[float, float]]:
     """Runs of neighbouring slots as spans in pixels."""
     k = np.array(sorted(slots), dtype=int)
@@ -242,16 +244,8 @@ def pack(
         for k, (a, b) in enumerate(spans):
             members = idx[c == k]
             cluster[members] = len(found)
-            found.append(
-                {
-                    "lane": name,
-                    "first": pd.Timestamp(starts[members].min()),
-                    "last": pd.Timestamp(ends[members].max()),
-                    "count": len(members),
-                    "x0": a / PACK_WIDTH,
-                    "x1": b / PACK_WIDTH,
-                }
-            )
+            first, last = starts[members].min(), ends[members].max()
+            found.append((name, first, last, len(members), a / PACK_WIDTH, b / PACK_WIDTH))
     clusters = pd.DataFrame(found, columns=["lane", "first", "last", "count", "x0", "x1"])
     return Layout(row, bar, cluster, label, rows, bar_rows, clusters)
 
@@ -264,17 +258,13 @@ def time_span(df: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:
     return lo - pad, hi + pad
 
 
-QUIET_YEARS = 12  # an empty stretch of the axis longer than this is cut out of it
-_QUIET_MARGIN = pd.Timedelta(days=366)  # kept on each side of a cut
-
-
 def quiet_stretches(df: pd.DataFrame, years: int = QUIET_YEARS) -> list[Stretch]:
     """The stretches of over `years` with no event under way, less a year at each end."""
     if df.empty:
         return []
     order = np.argsort(df["start"].to_numpy(), kind="stable")
     starts = df["start"].to_numpy()[order]
-    ends = np.maximum.accumulate((df["end"].to_numpy() + np.timedelta64(1, "D"))[order])
+    ends = np.maximum.accumulate((df["end"].to_numpy() + _DAY)[order])
     longer = pd.Timedelta(days=365.25 * years).to_timedelta64()
     gaps = np.flatnonzero((starts[1:] > ends[:-1]) & (starts[1:] - ends[:-1] > longer))
     return [
@@ -287,10 +277,6 @@ def timeline_axis(df: pd.DataFrame, window: Stretch | None = None) -> Axis:
     """The time axis of the events `df` in `window` (first and last day; None: their span)."""
     lo, hi = time_span(df) if window is None else (window[0], window[1] + pd.Timedelta(days=1))
     return Axis(lo, hi, tuple(quiet_stretches(df)))
-
-
-_TICK_STEPS = (1, 2, 5, 10, 20, 25, 50, 100, 200, 500)
-_TICK_PX = 64  # the least room between two year labels, at LABEL_WIDTH
 
 
 def year_ticks(axis: Axis) -> list[pd.Timestamp]:
