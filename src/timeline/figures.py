@@ -17,6 +17,9 @@ from timeline import schema
 from timeline.palette import LIGHT, Palette
 
 NO_EVENTS = "No events match the filters"
+Spec = dict[str, Any]  # a figure as plain data: {"data": [trace dicts], "layout": {...}}
+# Plotly's "none" template, as Plotly writes it (so that validation leaves it as it is).
+NO_TEMPLATE: Spec = {"data": {"scatter": [{"type": "scatter"}]}}
 
 
 def escape_text(text: str) -> str:
@@ -32,13 +35,6 @@ def escaped(values: pd.Series | np.ndarray) -> np.ndarray:
         values = values.to_numpy(dtype=object, na_value="")
     texts = ("" if t is None else t if isinstance(t, str) else str(t) for t in values)
     return np.array([escape_text(t) for t in texts], dtype=object)
-
-
-Spec = dict[str, Any]  # a figure as plain data: {"data": [trace dicts], "layout": {...}}
-
-
-# Plotly's "none" template, as Plotly writes it (so that validation leaves it as it is).
-NO_TEMPLATE: Spec = {"data": {"scatter": [{"type": "scatter"}]}}
 
 
 def figure(spec: Spec, pal: Palette) -> go.Figure:

@@ -31,6 +31,16 @@ _BIN_SIZES: tuple[tuple[str, str, str], ...] = (
     ("Q", "quarter", "Q%q %Y"),
     ("Y", "year", "%Y"),
 )
+ROW_PX = 21  # a row of marks on the timeline, in pixels
+_BAND_STRIP = 1.0  # rows under the lanes that hold the statehood bands' labels
+_LEFT = {"xanchor": "left", "yanchor": "middle"}  # a note from its (x, y) on
+_SHORT_BANDS = {"Democratic Republic": "1918–20", "Soviet era": "Soviet", "Independence": "Indep."}
+# Lane names as titles: the countries of a relation or a recognition, the organization joined.
+_TITLE_FROM = {
+    "diplomatic_relations": "countries",
+    "recognition": "countries",
+    "membership": "organizations",
+}
 _EVENT_HOVER = (
     "<b>%{customdata[1]}</b><br>%{customdata[2]}<br>%{customdata[3]}"
     "<br>%{customdata[4]}<extra></extra>"
@@ -197,14 +207,6 @@ def timeline_parts(
     ring_x[~alone] = mids[packed.cluster[~alone]]
     ids = df["id"].astype(str).to_numpy(dtype=object)
     return TimelineParts({"data": data, "layout": layout}, ids, ring_x, y.astype(float), pal)
-
-
-# Lane names as titles: the countries of a relation or a recognition, the organization joined.
-_TITLE_FROM = {
-    "diplomatic_relations": "countries",
-    "recognition": "countries",
-    "membership": "organizations",
-}
 
 
 def _short_titles(category: np.ndarray, df: pd.DataFrame) -> np.ndarray:
@@ -420,12 +422,6 @@ def _label_at(x0: pd.Timestamp, x1: pd.Timestamp, cuts: list[Stretch]) -> pd.Tim
     if start < x1:
         pieces.append((start, x1))
     return max(pieces, key=lambda p: p[1] - p[0])[0] if pieces else x0
-
-
-ROW_PX = 21  # a row of marks on the timeline, in pixels
-_BAND_STRIP = 1.0  # rows under the lanes that hold the statehood bands' labels
-_LEFT = {"xanchor": "left", "yanchor": "middle"}  # a note from its (x, y) on
-_SHORT_BANDS = {"Democratic Republic": "1918–20", "Soviet era": "Soviet", "Independence": "Indep."}
 
 
 def _band_label(label: str, room_px: float) -> str:
