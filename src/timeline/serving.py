@@ -286,8 +286,7 @@ def _wrap_runtime(rt: Any, guard: Guard) -> None:
     def handle_backmsg(self: Any, session_id: str, msg: Any, **kw: Any) -> None:
         if self is not rt:
             return handle(self, session_id, msg, **kw)
-        kind = msg.WhichOneof("type")
-        delay = guard.admit(session_id, kind)
+        delay = guard.admit(session_id, msg.WhichOneof("type"))
         if delay == 0:
             return handle(self, session_id, msg, **kw)
         if delay is None:
