@@ -157,10 +157,10 @@ def pack_lane(
     where marks do not fit, their slots of the axis become a cluster. Returns each event's
     row and cluster (-1: none), the clusters' spans in pixels and the number of rows of bars."""
     n = len(x0)
-    bars, marks = np.flatnonzero(bar), np.flatnonzero(~bar)
-    row, _ = _first_fit(x0, x1, bars[np.argsort(x0[bars], kind="stable")], rows_max=n)
+    by_start = np.argsort(x0, kind="stable")
+    bars, marks = by_start[bar[by_start]], by_start[~bar[by_start]]
+    row, _ = _first_fit(x0, x1, bars, rows_max=n)
     below = int(row.max()) + 1 if len(bars) else 0
-    marks = marks[np.argsort(x0[marks], kind="stable")]
     middle = (x0 + x1) / 2
     dense: set[int] = set()
     member = np.zeros(n, dtype=bool)
@@ -181,8 +181,7 @@ def pack_lane(
     row[marks] = np.where(member[marks], -1, placed[marks] + below)
     cluster = np.full(n, -1)
     for k, (a, b) in enumerate(spans):
-        inside = member & (cluster < 0) & (x0 < b) & (x1 > a)
-        cluster[inside] = k
+        cluster[member & (cluster < 0) & (x0 < b) & (x1 > a)] = k
     return row, cluster, spans, below
 
 
@@ -207,12 +206,11 @@ def _labels(
     out = np.full(len(x0), "", dtype=object)
     for r in set(row[row >= 0].tolist()):
         items = np.flatnonzero(row == r)
-        items = items[np.argsort(x0[items], kind="stable")]
         clusters = [a for a, _ in spans] if r >= below else []
         starts = np.sort(np.concatenate([x0[items], clusters, [PACK_WIDTH + 4]]))
-        for i in items:
-            following = starts[starts > x0[i] + 1e-9]
-            room = (following[0] - x1[i]) * scale - 8  # a gap before the next mark
+        following = starts[np.searchsorted(starts, x0[items] + 1e-9, side="right")]
+        rooms = (following - x1[items]) * scale - 8  # a gap before the next mark
+        for i, room in zip(items.tolist(), rooms.tolist(), strict=True):
             out[i] = _fitted(str(texts[i]), room)
     return out
 
