@@ -138,67 +138,60 @@ def timeline_parts(
     by_lane = np.argsort(pd.Categorical(category, categories=order).codes, kind="stable")
     by_lane = by_lane[alone[by_lane]]
     colors = np.array([pal.category[c] for c in category], dtype=object)
-    data: list[Spec] = []
     bars = by_lane[(ranged & ~short)[by_lane]]
-    if len(bars):
-        data.append(
-            {
-                "type": "bar",
-                "name": "Events with a period",
-                "orientation": "h",
-                "base": x0[bars].tolist(),  # a list, as Plotly's validation makes it
-                "x": x1[bars] - x0[bars],
-                "y": y[bars],
-                "width": 0.62,
-                "marker": {"color": colors[bars], "line": {"width": 0}},
-                "opacity": BAR_OPACITY,
-                "customdata": custom[bars],
-                "hovertemplate": _EVENT_HOVER,
-                "meta": {"kind": "ranged"},
-            }
-        )
     titled = bars[label[bars] != ""]  # each title just after its bar's end
-    if len(titled):
-        data.append(
-            {
-                "type": "scatter",
-                "name": "Titles of periods",
-                "mode": "text",
-                "x": x1[titled],
-                "y": y[titled],
-                "text": ["\u2002" + t for t in label[titled]],  # an en space after the bar
-                "textposition": "middle right",
-                "textfont": {"size": 11},
-                "hoverinfo": "skip",
-                "meta": {"kind": "titles"},
-            }
-        )
+    shorts = by_lane[(ranged & short)[by_lane]]
+    data: list[Spec] = [
+        {
+            "type": "bar",
+            "name": "Events with a period",
+            "orientation": "h",
+            "base": x0[bars].tolist(),  # a list, as Plotly's validation makes it
+            "x": x1[bars] - x0[bars],
+            "y": y[bars],
+            "width": 0.62,
+            "marker": {"color": colors[bars], "line": {"width": 0}},
+            "opacity": BAR_OPACITY,
+            "customdata": custom[bars],
+            "hovertemplate": _EVENT_HOVER,
+            "meta": {"kind": "ranged"},
+        },
+        {
+            "type": "scatter",
+            "name": "Titles of periods",
+            "mode": "text",
+            "x": x1[titled],
+            "y": y[titled],
+            "text": ["\u2002" + t for t in label[titled]],  # an en space after the bar
+            "textposition": "middle right",
+            "textfont": {"size": 11},
+            "hoverinfo": "skip",
+            "meta": {"kind": "titles"},
+        },
+    ]
     # Periods too short for a bar (squares), and one-day events (diamonds).
     edge = {"color": pal.marker_edge, "width": 1}
-    for kind, name, marked, x, symbol, size in (
-        ("short-range", "Short periods", ranged & short, middle, "square", 9),
-        ("point", "Events on one date", ~ranged, x0, "diamond", 11),
-    ):
-        rows_of = by_lane[marked[by_lane]]
-        if not len(rows_of):
-            continue
-        marker = {"color": colors[rows_of], "size": size, "symbol": symbol, "line": {**edge}}
-        data.append(
-            {
-                "type": scatter,
-                "name": name,
-                "mode": "markers+text",
-                "x": x[rows_of],
-                "y": y[rows_of],
-                "text": label[rows_of],
-                "textposition": "middle right",
-                "textfont": {"size": 11},
-                "marker": marker,
-                "customdata": custom[rows_of],
-                "hovertemplate": _EVENT_HOVER,
-                "meta": {"kind": kind},
-            }
+    data += [
+        {
+            "type": scatter,
+            "name": name,
+            "mode": "markers+text",
+            "x": x[at],
+            "y": y[at],
+            "text": label[at],
+            "textposition": "middle right",
+            "textfont": {"size": 11},
+            "marker": {"color": colors[at], "size": size, "symbol": symbol, "line": {**edge}},
+            "customdata": custom[at],
+            "hovertemplate": _EVENT_HOVER,
+            "meta": {"kind": kind},
+        }
+        for kind, name, at, x, symbol, size in (
+            ("short-range", "Short periods", shorts, middle, "square", 9),
+            ("point", "Events on one date", by_lane[~ranged[by_lane]], x0, "diamond", 11),
         )
+    ]
+    data = [trace for trace in data if len(trace["y"])]  # no trace without events
     data += _clusters(packed.clusters, rows, packed.bar_rows, pal)
     _timeline_frame(layout, rows, axis, pal)
     # A ring on the event's own mark; on its cluster's middle (its y already) when in one.
