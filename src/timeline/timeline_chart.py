@@ -371,28 +371,25 @@ def _density_parts(df: pd.DataFrame, pal: Palette) -> TimelineParts:
     axis = packing.Axis(*packing.time_span(df))
     periods = frame.columns.to_numpy(dtype=object)[None, :]
     x = axis.fraction(edges)
-    data: list[Spec] = []
-    for i, cat in enumerate(order):
-        z = counts[i : i + 1].astype(float)
-        z[z == 0] = np.nan  # empty periods stay transparent: the bands show through
-        y = rows.centre(cat)
-        data.append(
-            {
-                "type": "heatmap",
-                "name": schema.CATEGORIES[cat],
-                "x": x,
-                "y": [y - 0.42, y + 0.42],
-                "z": z,
-                "zmin": 0,
-                "zmax": top,
-                "colorscale": [[0, with_alpha(pal.category[cat], 0.12)], [1, pal.category[cat]]],
-                "showscale": False,
-                "customdata": periods,
-                "hovertemplate": f"<b>{schema.CATEGORIES[cat]}</b><br>%{{customdata}}: "
-                "%{z:,} events under way<extra></extra>",
-                "meta": {"kind": "density", "category": cat},
-            }
-        )
+    z = np.where(counts == 0, np.nan, counts)  # empty periods stay transparent: bands show
+    data: list[Spec] = [
+        {
+            "type": "heatmap",
+            "name": schema.CATEGORIES[cat],
+            "x": x,
+            "y": [rows.centre(cat) + dy for dy in (-0.42, 0.42)],
+            "z": z[i : i + 1],
+            "zmin": 0,
+            "zmax": top,
+            "colorscale": [[0, with_alpha(pal.category[cat], 0.12)], [1, pal.category[cat]]],
+            "showscale": False,
+            "customdata": periods,
+            "hovertemplate": f"<b>{schema.CATEGORIES[cat]}</b><br>%{{customdata}}: "
+            "%{z:,} events under way<extra></extra>",
+            "meta": {"kind": "density", "category": cat},
+        }
+        for i, cat in enumerate(order)
+    ]
     _timeline_frame(layout, rows, axis, pal)
     # Room for the subtitle.
     figures.merge(layout, {"margin": {"t": 150}, "height": 190 + 56 * len(order)})
@@ -419,10 +416,8 @@ def _label_at(x0: pd.Timestamp, x1: pd.Timestamp, cuts: list[Stretch]) -> pd.Tim
 
 def _band_label(label: str, room_px: float) -> str:
     """A band's label as it fits in `room_px` of the plot: whole, short, or not at all."""
-    for text in (label, _SHORT_BANDS.get(label, "")):
-        if text and len(text) * 7.2 + 8 <= room_px:
-            return text
-    return ""
+    texts = (label, _SHORT_BANDS.get(label, ""))
+    return next((text for text in texts if text and len(text) * 7.2 + 8 <= room_px), "")
 
 
 def _timeline_frame(layout: Spec, rows: _Rows, axis: packing.Axis, pal: Palette) -> None:
@@ -444,11 +439,8 @@ def _timeline_frame(layout: Spec, rows: _Rows, axis: packing.Axis, pal: Palette)
             font = {"size": 12, "weight": 600, "color": pal.era_label}
             where = (at(start), -_BAND_STRIP / 2, "x", "y")
             notes.append(figures.note(text, *where, **_LEFT, font=font, name=f"band: {label}"))
-    for first, _ in cuts:
-        if lo < first < hi:
-            shapes.append(
-                figures.rule(at(first), {"width": 1.5, "dash": "dot", "color": pal.cut}, "cut")
-            )
+    dots = {"width": 1.5, "dash": "dot", "color": pal.cut}
+    shapes += [figures.rule(at(first), {**dots}, "cut") for first, _ in cuts if lo < first < hi]
     ticks = packing.year_ticks(axis)
     figures.merge(
         layout,
