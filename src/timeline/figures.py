@@ -216,21 +216,19 @@ def events_per_year(df: pd.DataFrame, pal: Palette = LIGHT) -> go.Figure:
     first = int(year.min())
     counts = by_category(df, year - first, int(year.max()) - first + 1)
     counts.index += first
-    data: list[Spec] = []
-    for cat in counts.columns:
-        # Only the years with such events: the browser still draws a zero-height bar.
-        some = counts[cat].to_numpy() > 0
-        data.append(
-            {
-                "type": "bar",
-                "name": schema.CATEGORIES[cat],
-                "x": counts.index.to_numpy()[some],
-                "y": counts[cat].to_numpy()[some],
-                "marker": {"color": pal.category[cat]},
-                "hovertemplate": "%{x}: %{y} " + schema.CATEGORIES[cat] + "<extra></extra>",
-                "meta": {"category": cat},
-            }
-        )
+    # Only the years with such events: the browser still draws a zero-height bar.
+    data: list[Spec] = [
+        {
+            "type": "bar",
+            "name": schema.CATEGORIES[cat],
+            "x": counts.index[counts[cat] > 0].to_numpy(),
+            "y": counts[cat][counts[cat] > 0].to_numpy(),
+            "marker": {"color": pal.category[cat]},
+            "hovertemplate": "%{x}: %{y} " + schema.CATEGORIES[cat] + "<extra></extra>",
+            "meta": {"category": cat},
+        }
+        for cat in counts.columns
+    ]
     most = int(counts.sum(axis=1).max())
     pad = 0.5 + max(0, 12 - len(counts)) / 2  # a few years do not make one wide bar
     layout.update(
