@@ -92,9 +92,8 @@ def ringed(parts: TimelineParts, df: pd.DataFrame, selected: str | None) -> go.F
     data = list(parts.spec["data"])
     at = np.flatnonzero(parts.ids == selected)[:1] if selected is not None else []
     if len(at):
-        i = int(at[0])
         row = df[df["id"] == selected].iloc[:1]
-        where = {"type": "scatter", "x": [parts.ring_x[i]], "y": [parts.ring_y[i]]}
+        where = {"type": "scatter", "x": [parts.ring_x[at[0]]], "y": [parts.ring_y[at[0]]]}
         data.append(figures.ring(where, 26, _customdata(row), parts.pal))
     return figures.figure({"data": data, "layout": parts.spec["layout"]}, parts.pal)
 
