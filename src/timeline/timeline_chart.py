@@ -309,8 +309,7 @@ def density_bins(
             s = pd.DatetimeIndex(start).to_period(freq).asi8 - lo.ordinal
             e = pd.DatetimeIndex(end).to_period(freq).asi8 - lo.ordinal
             periods = pd.period_range(lo, hi + 1, freq=freq)
-            edges = periods.to_timestamp()
-            return word, s, e, edges, list(periods[:-1].strftime(fmt))
+            return word, s, e, periods.to_timestamp(), list(periods[:-1].strftime(fmt))
     # More than `max_bins` years: groups of `step` years.
     step = -(-(last.year - first.year + 1) // max_bins)
     while last.year // step - first.year // step + 1 > max_bins:
