@@ -4,30 +4,23 @@ or a URL is in it, which is what makes them safe to run."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from timeline import packing
 from timeline.filters import FilterState
 from timeline.ui import K_THEME, K_TIMELINE, S_LAST_FILTERS, S_RUNS, S_TYPED, S_URL
 
+
+def _read(name: str) -> str:
+    """A script of the package's, as the page gets it (the files are JavaScript and HTML)."""
+    return Path(__file__).with_name(name).read_text(encoding="utf-8")
+
+
 # Streamlit drops a query string of more than 1,000 parameters or 512 KiB without a word
 # (query_params.sanitize_query_string); the browser still has it, so a script there says so.
-_DROPPED_LINK_SCRIPT = """
-<div id="dropped-link" role="alert" style="display:none;padding:0.6rem 0.9rem;
-  border-radius:0.5rem;background:rgba(255,189,69,0.2)"></div>
-<script>
-  const query = window.location.search.replace(/^\\?/, "");
-  const fields = query ? query.split("&").length : 0;
-  if (fields > 1000 || query.length > 512 * 1024) {
-    const box = document.getElementById("dropped-link");
-    box.textContent = "This link has " + fields.toLocaleString("en") + " parameters and " +
-      query.length.toLocaleString("en") + " characters: links of more than 1,000 parameters " +
-      "or 512 KiB are ignored, so the page shows every event.";
-    box.style.display = "block";
-    box.classList.add("shown");
-  }
-</script>
-"""
+_DROPPED_LINK_SCRIPT = _read("dropped_link.html")
 
 
 def say_if_link_was_dropped() -> None:
@@ -38,27 +31,7 @@ def say_if_link_was_dropped() -> None:
 
 # Reports the page's theme, read from its background, when the figures were drawn for the other:
 # st.context.theme can be wrong on the first run, and a change of theme reruns nothing itself.
-_THEME_JS = """
-export default function (component) {
-  const { setStateValue, data } = component;
-  let last = data.drawn;
-  const report = () => {
-    const app = document.querySelector('[data-testid="stApp"]');
-    const rgb = app && getComputedStyle(app).backgroundColor.match(/[\\d.]+/g);
-    // Not painted yet (no colour, or a transparent one that would read as black): wait.
-    if (!rgb || (rgb.length > 3 && Number(rgb[3]) === 0)) return;
-    const [r, g, b] = rgb.map(Number);
-    const dark = 0.2126 * r + 0.7152 * g + 0.0722 * b < 128;
-    if (dark !== last) {
-      last = dark;
-      setStateValue("dark", dark);
-    }
-  };
-  report();
-  const timer = setInterval(report, 500);
-  return () => clearInterval(timer);
-}
-"""
+_THEME_JS = _read("page_theme.js")
 _theme_probe = st.components.v2.component("timeline_page_theme", js=_THEME_JS)
 
 
@@ -77,20 +50,8 @@ def follow_page_theme(dark: bool) -> None:
 
 
 # On a narrow screen the open sidebar covers the page: after a filter choice this clicks its
-# own "Collapse sidebar" button, so the person sees what the choice did. {run}: a new element.
-_CLOSE_SIDEBAR = """<script data-run="{run}">
-(() => {{
-  const sidebar = document.querySelector('[data-testid="stSidebar"]');
-  const main = document.querySelector('[data-testid="stMain"]');
-  const button = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
-  if (!sidebar || !main || !button) return;
-  const covers = main.getBoundingClientRect().left < sidebar.getBoundingClientRect().right - 1;
-  if (!covers) return;
-  const active = document.activeElement;
-  if (active && sidebar.contains(active)) active.blur();
-  button.click();
-}})();
-</script>"""
+# own "Collapse sidebar" button, so the person sees what the choice did. data-run: a new element.
+_CLOSE_SIDEBAR = _read("close_sidebar.js")
 
 
 def close_sidebar_after_a_choice(state: FilterState) -> None:
@@ -102,26 +63,13 @@ def close_sidebar_after_a_choice(state: FilterState) -> None:
     ss[S_RUNS] = ss.get(S_RUNS, 0) + 1
     typed = ss.pop(S_TYPED, False)
     if last is not None and last != state and not typed:
-        st.sidebar.html(_CLOSE_SIDEBAR.format(run=ss[S_RUNS]), unsafe_allow_javascript=True)
+        script = f'<script data-run="{ss[S_RUNS]}">{_CLOSE_SIDEBAR}</script>'
+        st.sidebar.html(script, unsafe_allow_javascript=True)
 
 
 # Plotly selects a point on a tap only when a hover picked it, and a touch makes no hover before
 # the tap ends: a hover at the touch point, as a mouse makes, lets one tap select.
-_TAP_SELECTS = """<script>
-if (!window.__tapSelects) {
-  window.__tapSelects = true;
-  document.addEventListener("touchstart", (event) => {
-    const target = event.target;
-    if (event.touches.length !== 1 || !target.closest || !target.closest(".js-plotly-plot")) {
-      return;
-    }
-    const touch = event.touches[0];
-    target.dispatchEvent(new MouseEvent("mousemove", {
-      clientX: touch.clientX, clientY: touch.clientY, bubbles: true,
-    }));
-  }, {capture: true, passive: true});
-}
-</script>"""
+_TAP_SELECTS = f"<script>{_read('tap_selects.js')}</script>"
 
 
 # A title that leaves room for the timeline on the first screen. The timeline's titles are
