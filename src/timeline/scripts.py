@@ -176,9 +176,11 @@ _DETAILS_STYLE = (
     "top: 4rem; scroll-margin-top: 4rem; } }"
     "@media (max-width: 640px) { "
     f'[data-testid="stLayoutWrapper"]:has(> .st-key-{K_CARD}) {{ position: fixed; left: 0.5rem; '
-    "right: 0.5rem; bottom: 0.5rem; width: auto; max-height: 45dvh; overflow-y: auto; "
+    "right: 0.5rem; bottom: 0.5rem; width: auto; max-height: 40dvh; overflow-y: auto; "
     "z-index: 1002; border-radius: 0.5rem; background: var(--page-bg, #fff); "
     "box-shadow: 0 0 1rem rgba(0, 0, 0, 0.35); }"
+    # Room under the page's end, so that what the sheet covers can be scrolled above it.
+    f' [data-testid="stMainBlockContainer"]:has(.st-key-{K_CARD}) {{ padding-bottom: 45dvh; }}'
     # The events table's toolbar sits above it: room for it under the tabs.
     f' [class*="st-key-{K_TABLE_PREFIX}"] {{ margin-top: 2.75rem; }} }}'
 )
