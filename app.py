@@ -66,11 +66,10 @@ with filter_box:
     ui.reset_button(options, state)
 scripts.close_sidebar_after_a_choice(state)
 scripts.page_style_and_scripts()
-event_id = st.session_state.get(ui.S_EVENT)
-
 # --- Compute: the filtered frame and each view, once per filter state ------------------------
 dark = scripts.dark_page()
 views = viewcache.Views(df, state, dark)
+event_id, cleared = ui.selected_event(state, views)  # one the filters just left out is cleared
 n, total = views.answer(len), len(df)
 
 # --- Show ------------------------------------------------------------------------------------
@@ -129,21 +128,22 @@ with timeline_box:
             selection_mode=("points", "box"),
         )
         ui.note(ui.TIMELINE_KEY)
-with details_box:
-    heading_md = "### Event details"
-    # The hint goes in the heading's element when there is no event: one element fewer.
-    if event_id is None:
-        st.markdown(
-            f"{heading_md}\n:small[Click an event on the timeline, the map or the table to "
-            "read it here.]"
-        )
-    else:
-        st.markdown(heading_md)
-        with st.container(border=True):
+with details_box, st.container(key=ui.K_DETAILS):
+    if cleared:
+        ui.plain(cleared)
+    # The heading and its hint in one element, with an event or without: nothing moves.
+    st.markdown(
+        "### Event details\n:small[Click an event on the timeline, the map or the table to "
+        "read it here.]"
+    )
+    if event_id is not None:
+        with st.container(border=True, key=ui.K_CARD):
+            # First: on a phone the card is a sheet over the page, which this closes.
+            st.button("Clear selection", key=ui.K_CLEAR_EVENT, on_click=ui.clear_event)
             st.html(views.of_table(labels.event_details, event_id))
             if not views.answer(labels.holds, event_id):
                 ui.note("This event is outside the current filters.")
-            st.button("Clear selection", key=ui.K_CLEAR_EVENT, on_click=ui.clear_event)
+    scripts.show_card(event_id)
 
 
 def events_map() -> None:
@@ -207,7 +207,7 @@ def relations_by_year() -> None:
 
 # The views with controls of their own; the others are drawn from their declaration.
 DRAWN_HERE = {
-    "table": lambda: ui.events_table(views(labels.table_view, labels.TABLE_MAX), n),
+    "table": lambda: ui.events_table(views, n, event_id),
     "map": events_map,
     "relations": relations_by_year,
 }

@@ -389,9 +389,7 @@ def test_selected_event_shows_details_and_goes_in_the_url(app: AppTest):
         if (t.meta or {}).get("kind") == "selected"
     ]
     assert ring[0].customdata[0][0] == "minsk-group"
-    # Filtered out: the details stay, with a note.
-    at = at.sidebar.multiselect(key="category").set_value(["war"]).run()
-    assert "outside the current filters" in " ".join(m.value for m in at.markdown)
+    # A filter change that leaves it out clears it: tests/test_url_state.py.
     at = at.button(key=ui.K_CLEAR_EVENT).click().run()
     assert not [h for h in at.get("html") if "event-details" in h.proto.body]
     assert "event" not in at.query_params

@@ -5,8 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pyarrow as pa
 import pytest
+from helpers import APP, SAMPLE
+from streamlit.testing.v1 import AppTest
 
-from timeline import labels
+from timeline import labels, loading, ui
 from timeline.filters import FilterState, by_date
 
 COLUMNS = ["Date", "Title", "Category", "Countries", "Organizations", "Topics", "Source"]
@@ -62,3 +64,64 @@ def test_a_count_of_events_is_singular_only_for_one(n, said):
 )  # fmt: skip
 def test_the_filter_summary_counts_in_the_singular_for_one(n, total, said):
     assert labels.filter_summary(FilterState(), n, total) == said
+
+
+def test_marked_puts_a_first_column_with_the_selected_events_mark(sample: pd.DataFrame) -> None:
+    view = labels.table_view(sample)
+    chosen = view.ids[4]
+    rows = labels.marked(view, chosen)
+    assert rows.column_names == [labels.MARK, *COLUMNS]
+    assert rows.column(0).to_pylist() == ["▶" if i == chosen else "" for i in view.ids]
+    assert rows.drop_columns([labels.MARK]).equals(view.rows)
+    assert set(labels.marked(view, None).column(0).to_pylist()) == {""}
+
+
+def test_cleared_names_the_event_let_go(sample: pd.DataFrame) -> None:
+    assert labels.cleared(sample, "minsk-group") == (
+        "The filters now leave out the selected event, “OSCE Minsk Group starts mediation”: it "
+        "was cleared."
+    )
+
+
+# --- The events table on the page ------------------------------------------------------------
+
+
+@pytest.fixture
+def app(monkeypatch) -> AppTest:
+    monkeypatch.setenv(loading.DATA_ENV, str(SAMPLE))
+    return AppTest.from_file(str(APP), default_timeout=60)
+
+
+def events_table(at: AppTest):
+    (table,) = [df for df in at.main.dataframe if "Title" in df.value.columns]
+    return table
+
+
+def test_the_table_marks_the_selected_events_row(app: AppTest) -> None:
+    at = app.run()
+    assert set(events_table(at).value[labels.MARK]) == {""}
+    at.session_state[ui.S_EVENT] = "minsk-group"
+    shown = events_table(at.run()).value
+    assert shown.loc[shown[labels.MARK] == "▶", "Title"].tolist() == [
+        "OSCE Minsk Group starts mediation"
+    ]
+
+
+def test_a_new_filter_state_gives_a_new_table_scrolled_to_its_top(app: AppTest) -> None:
+    at = app.run()
+    first = events_table(at).key
+    assert events_table(at.run()).key == first  # the same state: the same table, where it was
+    at = at.sidebar.text_input(key="q").input("war").run()
+    searched = events_table(at).key
+    assert searched.startswith(ui.K_TABLE_PREFIX) and searched != first
+    assert events_table(at.sidebar.text_input(key="q").input("").run()).key == first
+
+
+def test_over_a_zoomed_timeline_the_table_says_zoom_is_only_a_view(app: AppTest) -> None:
+    said = "Zoom is only a view of the timeline"
+    assert not [m for m in app.run().markdown if said in m.value]
+    zoomed = AppTest.from_file(str(APP), default_timeout=60)
+    zoomed.query_params["zoom"] = "1992-01..1993-06"
+    at = zoomed.run()
+    assert [m for m in at.markdown if said in m.value]
+    assert len(events_table(at).value) == 15  # every event the filters choose

@@ -1,11 +1,15 @@
-"""Query parameters <-> FilterState and the selected event."""
+"""Query parameters <-> FilterState and the selected event; on the page, no state that the
+reader has left behind stays in the URL (and so in the ZIP's link, `ui.share_url`)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
+from helpers import APP, SAMPLE, notices
+from streamlit.testing.v1 import AppTest
 
+from timeline import loading, ui
 from timeline.filters import FilterOptions, FilterState
 from timeline.url_state import (
     PAGE_PARAMS,
@@ -218,7 +222,13 @@ def test_the_relations_year(values, year, notice):
     assert parsed.year == year
     assert parsed.notices == ((notice,) if notice else ())
     if year is not None:
-        assert to_query_params(parsed.filters, year=year) == {"year": [str(year)]}
+        assert to_query_params(parsed.filters, year=year, view="relations") == {
+            "view": ["relations"],
+            "year": [str(year)],
+        }
+        # Only the relations view shows a year: another view's link leaves it out.
+        assert to_query_params(parsed.filters, year=year, view="map") == {"view": ["map"]}
+        assert to_query_params(parsed.filters, year=year) == {}
 
 
 @pytest.mark.parametrize(
@@ -306,3 +316,67 @@ def test_the_page_parameters_are_declared_once_and_an_unknown_one_is_refused():
     assert list(VIEWS) == [v.value for v in TABS]
     with pytest.raises(TypeError, match="not parameters of the page: \\['mode'\\]"):
         to_query_params(FilterState(), mode="countries")
+
+
+# --- On the page: what the URL keeps after the reader moves on --------------------------------
+
+CLEARED = "The filters now leave out the selected event, “OSCE Minsk Group starts mediation”"
+
+
+@pytest.fixture
+def app(monkeypatch) -> AppTest:
+    monkeypatch.setenv(loading.DATA_ENV, str(SAMPLE))
+    return AppTest.from_file(str(APP), default_timeout=60)
+
+
+def cards(at: AppTest) -> list[str]:
+    return [h.proto.body for h in at.get("html") if 'class="event-details"' in h.proto.body]
+
+
+def test_a_filter_change_that_leaves_the_selected_event_out_clears_it_and_says_so(app):
+    at = app.run()
+    at.session_state[ui.S_EVENT] = "minsk-group"  # a peace process
+    at = at.run()
+    # A change that keeps it: it stays.
+    at = at.sidebar.multiselect(key="category").set_value(["peace_process", "war"]).run()
+    assert at.query_params["event"] == "minsk-group" and len(cards(at)) == 1
+    # A change that leaves it out: no card, no event in the URL, a notice naming it.
+    at = at.sidebar.multiselect(key="category").set_value(["war"]).run()
+    assert not at.exception
+    assert at.session_state[ui.S_EVENT] is None and "event" not in at.query_params
+    assert cards(at) == []
+    assert [n for n in notices(at) if n.startswith(CLEARED)] == [f"{CLEARED}: it was cleared."]
+    # Said once: the next run has no notice, and Reset brings nothing back.
+    at = at.sidebar.button(key="reset").click().run()
+    assert not [n for n in notices(at) if n.startswith(CLEARED)]
+    assert "event" not in at.query_params and cards(at) == []
+
+
+def test_a_links_event_outside_its_own_filters_stays_until_the_filters_change(app):
+    app.query_params.update({"category": "war", "event": "minsk-group"})
+    at = app.run()
+    assert len(cards(at)) == 1 and at.query_params["event"] == "minsk-group"
+    assert "outside the current filters" in " ".join(m.value for m in at.markdown)
+    at = at.sidebar.multiselect(key="category").set_value(["war", "ceasefire"]).run()
+    assert cards(at) == [] and "event" not in at.query_params
+
+
+def test_the_relations_year_is_in_the_url_only_while_its_tab_is_open(app):
+    app.query_params.update({"view": "relations", "year": "1993"})
+    at = app.run()
+    assert at.query_params["year"] == "1993"
+    at.session_state[ui.K_VIEW] = "Events"
+    at = at.run()
+    assert "year" not in at.query_params and "view" not in at.query_params
+    at.session_state[ui.K_VIEW] = "Relations"
+    at = at.run()  # the slider kept its year
+    assert at.query_params["year"] == "1993" and at.slider(key=ui.K_YEAR).value == 1993
+
+
+def test_reset_also_zooms_the_timeline_out(app):
+    app.query_params["zoom"] = "1992-01..1993-06"
+    at = app.run()
+    reset = at.sidebar.button(key="reset")
+    assert not reset.disabled  # no filter is set, but the zoom hides events
+    at = reset.click().run()
+    assert "zoom" not in at.query_params and at.sidebar.button(key="reset").disabled

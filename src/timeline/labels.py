@@ -20,6 +20,7 @@ from timeline.filters import BY_FIELD, FilterState, by_date, chosen
 # Kept across calls (every filter state's views ask for the same texts), within a bound.
 _KEEP = 1 << 16
 TABLE_MAX = 1000  # rows the events table sends to the browser; the download has them all
+MARK = "Selected"  # the table's first column: ▶ in the selected event's row
 _period = functools.lru_cache(maxsize=_KEEP)(format_period)
 
 
@@ -106,6 +107,12 @@ def holds(df: pd.DataFrame, event_id: str) -> bool:
     return bool((df["id"] == event_id).any())
 
 
+def cleared(df: pd.DataFrame, event_id: str) -> str:
+    """What a reader is told when a change of the filters clears the event `event_id` of `df`."""
+    title = df.loc[df["id"] == event_id, "title"].iloc[0]
+    return f"The filters now leave out the selected event, “{title}”: it was cleared."
+
+
 @dataclass(frozen=True)
 class TableView:
     """The table as the page sends it: its rows as Arrow, made once per view, and their ids."""
@@ -131,6 +138,12 @@ def table_view(df: pd.DataFrame, limit: int | None = None) -> TableView:
     text = pa.large_string()
     rows = pa.table({k: pa.array(v, type=text, from_pandas=True) for k, v in columns.items()})
     return TableView(rows, tuple(df["id"].astype(str)))
+
+
+def marked(table: TableView, event_id: str | None) -> pa.Table:
+    """The table's rows with a first column (`MARK`) that holds ▶ in `event_id`'s row."""
+    marks = pa.array(["▶" if i == event_id else "" for i in table.ids], type=pa.large_string())
+    return table.rows.add_column(0, MARK, marks)
 
 
 def period_label(first: pd.Timestamp, last: pd.Timestamp) -> str:

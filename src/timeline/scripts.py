@@ -1,6 +1,6 @@
 """The page's own scripts and style: the dropped-link check, the theme probe, the sidebar that
-closes after a choice on a phone, one-tap selection. Each is static text: no value from a table
-or a URL is in it, which is what makes them safe to run."""
+closes after a choice on a phone, one-tap selection, the details card brought into view. Each is
+static text: no value from a table or a URL is in it, which is what makes them safe to run."""
 
 from __future__ import annotations
 
@@ -10,7 +10,18 @@ import streamlit as st
 
 from timeline import packing
 from timeline.filters import FilterState
-from timeline.ui import K_THEME, K_TIMELINE, S_LAST_FILTERS, S_RUNS, S_TYPED, S_URL
+from timeline.ui import (
+    K_CARD,
+    K_DETAILS,
+    K_TABLE_PREFIX,
+    K_THEME,
+    K_TIMELINE,
+    S_EVENT_SHOWN,
+    S_LAST_FILTERS,
+    S_RUNS,
+    S_TYPED,
+    S_URL,
+)
 
 
 def _read(name: str) -> str:
@@ -72,6 +83,39 @@ def close_sidebar_after_a_choice(state: FilterState) -> None:
 _TAP_SELECTS = f"<script>{_read('tap_selects.js')}</script>"
 
 
+# After a new selection, the details card is brought into view if it is out of it (a click on
+# the map or the table under it): the column beside the timeline, or on a phone its sheet.
+_SHOW_CARD = _read("show_card.js").replace("__CARD__", K_CARD)  # the card's own key
+
+
+def show_card(event_id: str | None) -> None:
+    """After a new selection, bring its card into view where it is out of view (once a run)."""
+    ss = st.session_state
+    if event_id is not None and ss.get(S_EVENT_SHOWN) != event_id:
+        script = f'<script data-run="{ss.get(S_RUNS, 0)}">{_SHOW_CARD}</script>'
+        st.sidebar.html(script, unsafe_allow_javascript=True)
+    ss[S_EVENT_SHOWN] = event_id
+
+
+# Beside the timeline, the details column takes the timeline's height (`contain: size`: its own
+# content does not count), within the screen's under the page's header, so that no choice
+# moves what is under it. On a phone (columns stacked), the card is a sheet at the bottom of the
+# screen, over the page: its wrapper, which would leave a gap in the page's flow.
+_DETAILS_STYLE = (
+    f"@media (min-width: 641px) {{ .stColumn:has(.st-key-{K_DETAILS}) {{ contain: size; "
+    "min-height: 24rem; max-height: calc(100dvh - 5rem); overflow-y: auto; position: sticky; "
+    "top: 4rem; scroll-margin-top: 4rem; } }"
+    "@media (max-width: 640px) { "
+    f'[data-testid="stLayoutWrapper"]:has(> .st-key-{K_CARD}) {{ position: fixed; left: 0.5rem; '
+    "right: 0.5rem; bottom: 0.5rem; width: auto; max-height: 40dvh; overflow-y: auto; "
+    "z-index: 1002; border-radius: 0.5rem; background: var(--page-bg, #fff); "
+    "box-shadow: 0 0 1rem rgba(0, 0, 0, 0.35); }"
+    # Room under the page's end, so that what the sheet covers can be scrolled above it.
+    f' [data-testid="stMainBlockContainer"]:has(.st-key-{K_CARD}) {{ padding-bottom: 45dvh; }}'
+    # The events table's toolbar sits above it: room for it under the tabs.
+    f' [class*="st-key-{K_TABLE_PREFIX}"] {{ margin-top: 2.75rem; }} }}'
+)
+
 # A title that leaves room for the timeline on the first screen. The timeline's titles are
 # fitted to a plot `packing.LABEL_WIDTH` wide: a narrower timeline leaves them out.
 _PAGE_STYLE = (
@@ -81,7 +125,7 @@ _PAGE_STYLE = (
     # The dropped-link box's element, hidden (with the page's gap after it) unless it speaks.
     ".stElementContainer:has(#dropped-link:not(.shown)) { display: none; }"
     f"@container (max-width: {packing.LABEL_WIDTH - 30}px) {{ .textpoint {{ display: none; }} }}"
-    "</style>"
+    f"{_DETAILS_STYLE}</style>"
 )
 
 

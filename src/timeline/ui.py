@@ -49,6 +49,7 @@ K_RELATIONS_MAP, K_RELATIONS_TIME = "relations_map", "relations_time"
 K_THEME = "page_theme"  # what the page reported about its theme (scripts.follow_page_theme)
 K_TIMELINE, K_MAP = "timeline_chart", "map_chart"  # a view's chart has its key in views.TABS
 K_CLEAR_EVENT, K_ZOOM_OUT = "clear_event", "zoom_out"
+K_DETAILS, K_CARD = "event_details", "event_card"  # the details column's box, and the card's
 K_DOWNLOAD, K_DOWNLOAD_PACKAGE, K_TABLE_PREFIX = "download", "download_package", "table_"
 # Session state that is not a widget.
 S_TABLE_NONCE, S_URL, S_NOTICES = "_table_nonce", "_url_written", "_url_notices"
@@ -57,11 +58,15 @@ S_TYPED_NOTICE = "_typed_years_notice"  # what was changed in the years just typ
 S_TYPED = "_years_typed"  # this run follows a typed year
 S_LAST_FILTERS, S_RUNS = "_last_filters", "_runs"  # to see a choice, and to name each run
 S_UPLOAD = "_upload"  # this session's parsed upload: (its file's id or hash, name, Loaded)
+S_EVENT_FILTERS = "_event_filters"  # the filters the selected event was last shown under
+S_EVENT_SHOWN = "_event_shown"  # the event the last run's card showed (scripts.show_card)
 # The backgrounds of `plain`'s boxes.
 _BOX_STYLE = {
     "info": "background:rgba(28,131,225,0.12)",
     "error": "background:rgba(255,43,43,0.12)",
 }
+
+TABLE_ROWS = 16  # the events table's height, in rows: a screen's worth, not ten
 
 # What the timeline's marks mean (a legend in words: the lanes already name the categories).
 TIMELINE_KEY = (
@@ -197,6 +202,7 @@ def restore_from_url(options: FilterOptions) -> tuple[str, ...]:
         state = parsed.filters
         page = {p.field: getattr(parsed, p.field) for p in url_state.PAGE_PARAMS}
         ss[S_NOTICES], ss[S_URL] = parsed.notices, current
+        ss[S_EVENT_FILTERS] = state  # a link's event stays, even outside its own filters
     else:
         old_span = ss.get(S_SPAN)
         new_table = old_span is not None and tuple(old_span) != options.years
@@ -341,14 +347,19 @@ _DRAW: dict[str, Callable[[Filter, FilterOptions], None]] = {
 }
 
 
+def _reset(options: FilterOptions) -> None:
+    _put_state(FilterState(), options)
+    zoom_out()  # every event again, on the whole timeline too
+
+
 def reset_button(options: FilterOptions, state: FilterState) -> None:
     st.button(
         "Reset filters",
         key=K_RESET,
-        on_click=_put_state,
-        args=(FilterState(), options),
-        disabled=state.is_default(),
-        help="Show every event again.",
+        on_click=_reset,
+        args=(options,),
+        disabled=state.is_default() and zoom() is None,
+        help="Show every event again, on the whole timeline.",
     )
 
 
@@ -360,6 +371,18 @@ def _select_event(event_id: str | None, *, from_table: bool = False) -> None:
     ss[S_EVENT] = event_id
     if not from_table:
         ss[S_TABLE_NONCE] = ss.get(S_TABLE_NONCE, 0) + 1
+
+
+def selected_event(state: FilterState, views: Any) -> tuple[str | None, str | None]:
+    """The selected event, and a notice naming it if a change of the filters (`views`' state)
+    has just left it out: then it is cleared. A link's event outside its filters stays."""
+    ss = st.session_state
+    event_id, before = ss.get(S_EVENT), ss.get(S_EVENT_FILTERS, state)
+    ss[S_EVENT_FILTERS] = state
+    if event_id is None or before == state or views.answer(labels.holds, event_id):
+        return event_id, None
+    _select_event(None)
+    return None, views.of_table(labels.cleared, event_id)
 
 
 def on_chart_select(
@@ -386,15 +409,24 @@ def on_chart_select(
     return callback
 
 
-def events_table(table: labels.TableView, n: int) -> None:
-    """The events table of the `n` filtered events; a click on a cell selects its event."""
+def events_table(views: Any, n: int, event_id: str | None) -> None:
+    """The events table of the `n` filtered events (`views`), the selected one marked; a click
+    on a cell selects its event."""
     if n > labels.TABLE_MAX:
         note(
             f"The first {labels.TABLE_MAX:,} of the {labels.event_count(n)}, by date: narrow "
             "the filters to see the others, or download them all."
         )
-    # A new table widget for each event selected elsewhere: it drops a stale cell selection.
-    key = f"{K_TABLE_PREFIX}{st.session_state.get(S_TABLE_NONCE, 0)}"
+    if zoom() is not None:
+        note(
+            "Zoom is only a view of the timeline: this table and the downloads hold every event "
+            "the filters choose. To narrow them, set the years."
+        )
+    table = views(labels.table_view, labels.TABLE_MAX)
+    # A new table widget for each filter state (scrolled to its top) and for each event selected
+    # elsewhere (a stale cell selection dropped).
+    state = hashlib.sha1(repr(views.state).encode()).hexdigest()[:12]
+    key = f"{K_TABLE_PREFIX}{state}_{st.session_state.get(S_TABLE_NONCE, 0)}"
 
     def selected() -> None:
         row = selection.selected_row(st.session_state.get(key))
@@ -402,14 +434,16 @@ def events_table(table: labels.TableView, n: int) -> None:
             _select_event(table.ids[row], from_table=True)
 
     st.dataframe(
-        table.rows,
+        labels.marked(table, event_id),
         key=key,
         hide_index=True,
         width="stretch",
+        height=35 * (min(len(table.ids), TABLE_ROWS) + 1) + 3,  # rows and header, 35 px each
         on_select=selected,
         # A cell, not a row: row selection takes Shift+Space, which nobody guesses, or a checkbox.
         selection_mode="single-cell",
         column_config={
+            labels.MARK: st.column_config.TextColumn("", width=28, help="The selected event"),
             "Title": st.column_config.TextColumn(width="large"),
             "Source": st.column_config.LinkColumn(
                 "Source", display_text=schema.URL_SHOWN_HOST, width="small"

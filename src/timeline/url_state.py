@@ -42,6 +42,7 @@ class PageParam:
     to_page: Callable[[Any, Any], Any] = lambda v, _: v  # the value -> what the page keeps
     of_page: Callable[[Any, Any], Any] = lambda v, _: v  # what the page keeps -> it, made valid
     per_table: bool = False  # a new table starts it again from its default
+    view: str | None = None  # written only while this view is open: a link shows what is seen
 
 
 def _read_event(values: list[str], options: FilterOptions, notices: list[str]) -> str | None:
@@ -142,6 +143,7 @@ PAGE_PARAMS: tuple[PageParam, ...] = (
         to_page=lambda year, options: options.years[1] if year is None else year,
         of_page=_year_of_page,
         per_table=True,
+        view="relations",
     ),
     # The zoom's key is not a widget's: (first day, last day) or None.
     PageParam(
@@ -185,12 +187,13 @@ def parse_query_params(params: QueryParams, options: FilterOptions) -> Any:
 
 def to_query_params(state: Any, event: str | None = None, **page: Any) -> dict[str, list[str]]:
     """The query parameters of a view: the filters `state` sets and the page's parameters
-    (`page`: PAGE_PARAMS by field) not at their default."""
+    (`page`: PAGE_PARAMS by field) not at their default, each only in its view, if it has one."""
     page["event"] = event
+    view = page.get("view", DEFAULT_VIEW)
     params = {f.param: f.write(value) for f, value in chosen(state)}
     for p in PAGE_PARAMS:
         value = page.pop(p.field, p.default)
-        if value != p.default:
+        if value != p.default and p.view in (None, view):
             params[p.param] = [p.write(value)]
     if page:
         raise TypeError(f"not parameters of the page: {sorted(page)}")
