@@ -1,3 +1,4 @@
+import hashlib
 import io
 from pathlib import Path
 
@@ -66,6 +67,15 @@ def test_docs_count_the_shipped_record_as_it_is_now():
     worklist = COVERAGE.read_text(encoding="utf-8")
     fresh = docs.refreshed(worklist, df, ["worklist"])
     assert fresh == worklist, "run `make docs` to refresh the worklist"
+
+
+def test_docs_cite_the_shipped_table_with_its_version_as_it_is_now():
+    df = read_events(SHIPPED)
+    text = DOCS.read_text(encoding="utf-8")
+    assert docs.refreshed(text, df, ["citation"]) == text, "run `make docs`"
+    version = hashlib.sha256(SHIPPED.read_bytes()).hexdigest()[:12]
+    wars = (df["category"] == "war").sum()
+    assert f"[data set; {wars} events; version {version}]. Accessed 2026-11-29, " in text
 
 
 TABLE = (
