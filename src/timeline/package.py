@@ -106,7 +106,9 @@ def codes(df: pd.DataFrame) -> pd.DataFrame:
     organizations and topics in the vocabularies' order, countries by code."""
     names = {c: schema.list_vocabulary(c) for c in schema.LIST_COLUMNS}
     names |= {"category": schema.CATEGORIES, "countries": dict(sorted(names["countries"].items()))}
-    used = {column: set(df[column].explode().dropna()) for column in CODED}
+    # The distinct lists first: a large table repeats them (exploding a million rows takes 30 s).
+    used = {column: set(df[column].unique()) for column in CODED}
+    used |= {column: set().union(*used[column]) for column in schema.LIST_COLUMNS}
     rows = [(c, code, name) for c in CODED for code, name in names[c].items() if code in used[c]]
     return pd.DataFrame(rows, columns=["column", "code", "name"])
 
