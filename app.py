@@ -106,7 +106,7 @@ with summary:
             st.code(link, language=None, wrap_lines=True)
             ui.note(
                 "The icon at its right copies it (point at or tap the link to see it). The link "
-                "restores this view: the filters, the selected event and the open tab."
+                "restores this view."
             )
     else:
         ui.note("The page address keeps the filters and the selected event: copy it to share.")
