@@ -74,7 +74,8 @@ def test_the_readme_explains_the_files_columns_codes_dates_guard_licence_and_cit
     text = files["README.md"].decode()
     meta = json.loads(files["datapackage.json"])
     assert text.startswith(
-        f"# {package.TITLE}\n\n1 event chosen by the filters War · 1988–1994 of the "
+        f"# {package.TITLE}\n\n1 event of the Azerbaijan Relations Timeline's table, chosen by "
+        f"the filters War · 1988–1994. The table's version is\n{VERSION} "
     )
     for name in files:
         assert f"`{name}`" in text
@@ -82,7 +83,7 @@ def test_the_readme_explains_the_files_columns_codes_dates_guard_licence_and_cit
         assert f"- `{column}`: {schema.COLUMN_HELP[column]}\n" in text
     assert "ISO 3166-1 alpha-3" in text and "`codes.csv` names each one" in text
     assert "`YYYY` (sometime in that year)" in text
-    assert package.GUARD_NOTE in text
+    assert f"{package.GUARD_NOTE.strip()} Only `id`, `title`, `location`, " in text
     assert package.LICENSE["path"] in text
     assert f"version {VERSION}" in text and URL in text
     assert text.endswith(f"## How to cite\n\n{meta['citation']}\n")

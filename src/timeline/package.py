@@ -194,14 +194,15 @@ def readme(meta: Mapping[str, Any], state: FilterState, n: int) -> str:
     the dates, the `'` guard, the licence and how to cite, as the descriptor `meta` says."""
     csv_name = meta["resources"][0]["path"]
     what = " · ".join(f.words(value) for f, value in chosen(state))
-    what = f"{event_count(n)} chosen by the filters {what}" if what else f"All {event_count(n)}"
+    what = f", chosen by the filters {what}" if what else " (all of them)"
     columns = "\n".join(f"- `{c}`: {text}" for c, text in schema.COLUMN_HELP.items())
     guarded = ", ".join(f"`{c}`" for c in GUARDED)
     link = f"\n\nThe page that shows these events: {meta['share_url']}" if meta["share_url"] else ""
     return f"""# {TITLE}
 
-{what} of the Azerbaijan Relations Timeline's table, version {meta["version"]} (the first 12
-hex digits of the SHA-256 of the table's file), downloaded {meta["created"]}.{link}
+{event_count(n)} of the Azerbaijan Relations Timeline's table{what}. The table's version is
+{meta["version"]} (the first 12 hex digits of the SHA-256 of its file); downloaded
+{meta["created"]}.{link}
 
 ## Files
 
@@ -209,7 +210,7 @@ hex digits of the SHA-256 of the table's file), downloaded {meta["created"]}.{li
 - `{CODES}`: every code the events use (column, code, name), e.g. `countries,ARM,Armenia`.
 - `{DESCRIPTOR}`: the same as a Frictionless Data Package: each column's type and rules, the
   licence, every source the rows cite, the filters. `frictionless validate {DESCRIPTOR}` checks
-  the CSV against it.
+  both CSV files against it.
 - `{README}`: this file.
 
 ## Columns
@@ -229,7 +230,7 @@ month) or `YYYY-MM-DD` (that day). An empty `end_date` means an event of one day
 
 ## The ' in front of some cells
 
-In {guarded}:{GUARD_NOTE}
+{GUARD_NOTE.strip()} Only {guarded} can hold such cells.
 
 ## Licence
 
