@@ -88,14 +88,27 @@ with summary:
     link = ui.share_url(state, options)  # here: st.context is not there when the zip is made
     ui.download(
         "With sources (ZIP)",
-        lambda: package.to_zip_bytes(views.filtered, state, link, dt.datetime.now(dt.UTC)),
+        lambda: package.to_zip_bytes(
+            views.filtered, state, link, dt.datetime.now(dt.UTC), loaded.version
+        ),
         package.zip_name(state),
         ui.K_DOWNLOAD_PACKAGE,
         disabled=n == 0,
-        help="The same rows with a datapackage.json: what each column holds, the licence "
-        "(CC BY 4.0), every source the rows cite, the filters and a suggested citation.",
+        help="The same rows with a README, a table of the codes they use (countries, "
+        "organizations, topics, categories) and a datapackage.json: what each column holds, "
+        "the licence (CC BY 4.0), every source the rows cite, the filters and a citation.",
     )
-    ui.note("The page address keeps the filters and the selected event: copy it to share.")
+    if link:
+        # Streamlit has no copy button; st.code's copy icon is its own (a page script of ours
+        # would have to carry the link, and they hold static text only: timeline.scripts).
+        with st.popover("Copy link", icon=":material/link:"):
+            st.code(link, language=None, wrap_lines=True)
+            ui.note(
+                "The icon at its right copies it (point at or tap the link to see it). The link "
+                "restores this view."
+            )
+    else:
+        ui.note("The page address keeps the filters and the selected event: copy it to share.")
 
 heading.title(f"Azerbaijan's foreign relations, {lo}–{hi}")
 ui.plain_note(labels.filter_summary(state, n, total), heading)

@@ -1,8 +1,10 @@
+import hashlib
 import io
 from pathlib import Path
 
 from timeline import docs, labels, schema
 from timeline.__main__ import main
+from timeline.filters import FilterState, apply_filters, prepare
 from timeline.io import read_events
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "data.md"
@@ -66,6 +68,26 @@ def test_docs_count_the_shipped_record_as_it_is_now():
     worklist = COVERAGE.read_text(encoding="utf-8")
     fresh = docs.refreshed(worklist, df, ["worklist"])
     assert fresh == worklist, "run `make docs` to refresh the worklist"
+
+
+def test_docs_cite_the_shipped_table_with_its_version_as_it_is_now():
+    df = read_events(SHIPPED)
+    text = DOCS.read_text(encoding="utf-8")
+    assert docs.refreshed(text, df, ["citation"]) == text, "run `make docs`"
+    version = hashlib.sha256(SHIPPED.read_bytes()).hexdigest()[:12]
+    wars = (df["category"] == "war").sum()
+    assert f"[data set; {wars} events; version {version}]. Accessed 2026-11-29, " in text
+
+
+def test_the_council_of_europe_accession_is_not_filed_under_armenia():
+    """Armenia joined the same day, in an act of its own: the row names no country, so neither
+    the Country filter nor the countries map puts Azerbaijan's accession under Armenia."""
+    df = prepare(read_events(SHIPPED))
+    row = "2001-01-25-council-of-europe-membership"
+    (countries,) = df.loc[df["id"] == row, "countries"]
+    assert countries == ()
+    assert row not in set(apply_filters(df, FilterState(countries=("ARM",)))["id"])
+    assert row in set(apply_filters(df, FilterState(organizations=("CoE",)))["id"])
 
 
 TABLE = (

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import io
 import os
 import resource
 import subprocess
@@ -10,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from helpers import ROOT, SAMPLE
+from test_cache import big_csv
 
 from timeline import loading
 from timeline.io import MAX_DATA_MB, data_limits
@@ -99,3 +102,21 @@ def test_an_upload_path_keeps_the_upload_limit(tmp_path):
     assert [str(p) for p in loaded.problems] == [
         f"{path}: is {path.stat().st_size / 1e6:.3g} MB; the limit is 0.0001 MB"
     ]
+
+
+def test_the_version_is_the_start_of_the_sha256_of_the_bytes_read(tmp_path, monkeypatch):
+    """The citation's version: the same for a path, an upload and a Parquet cache hit, and a
+    different one for a changed byte."""
+    data = SAMPLE.read_bytes()
+    version = hashlib.sha256(data).hexdigest()[:12]
+    assert loading.load_file(SAMPLE).version == version
+    assert loading.load_table(io.BytesIO(data), name="mine.csv").version == version
+    changed = tmp_path / "events.csv"
+    changed.write_bytes(data + b"\n")  # a blank line more: the same events, other bytes
+    other = loading.load_file(changed)
+    assert other.ok and other.version == hashlib.sha256(data + b"\n").hexdigest()[:12] != version
+    big, where = big_csv(tmp_path), tmp_path / "cache"
+    first = loading.load_file(big, where)
+    monkeypatch.setattr(loading, "read_events", lambda *_, **__: pytest.fail("parsed again"))
+    assert loading.load_file(big, where).version == first.version
+    assert first.version == hashlib.sha256(big.read_bytes()).hexdigest()[:12]

@@ -13,7 +13,7 @@ import re
 import pytest
 from helpers import ROOT
 
-from timeline import filters, io, schema, serving
+from timeline import docs, filters, io, schema, serving
 
 # Whitespace made single: a phrase may be wrapped over lines.
 README = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
@@ -73,3 +73,39 @@ def test_a_page_silent_for_an_hour_is_what_the_code_closes():
 def test_a_changed_limit_is_caught():
     phrase, number = NUMBERS[0]
     assert phrase.format(number + 1) not in README
+
+
+# Prose a reader takes figures from; docs/curation's notes are dated records of their own.
+PROSE = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")), ROOT / "src/timeline/about.md"]
+_COUNT = re.compile(r"\b(\d[\d,]*)\**\s+(?:events?|rows?)\b")
+_LIMITS = {f"{n:,}" for _, n in NUMBERS if isinstance(n, int)}  # each checked above
+
+
+def hand_written_counts(text: str, total: int) -> list[str]:
+    """The counts of events or rows in `text` outside its generated parts (`make docs`) that
+    are not a limit of the code, and any mention of the table's size `total` there."""
+    for name in docs.PARTS:
+        start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+        while start in text:
+            head, rest = text.split(start, 1)
+            text = head + rest.split(end, 1)[1]
+    text = " ".join(text.split())
+    found = [m[0] for m in _COUNT.finditer(text) if m[1] not in _LIMITS]
+    return found + re.findall(rf"(?<![\d,.]){total:,}(?![\d,]*\d)", text)
+
+
+@pytest.mark.parametrize("path", PROSE, ids=lambda p: p.name)
+def test_no_count_of_the_table_is_written_by_hand(path, events):
+    """A count goes stale with the next row (the README said 421 events, the page 422): the
+    docs' figures come from the table (docs.PARTS), or they go."""
+    assert hand_written_counts(path.read_text(encoding="utf-8"), len(events)) == []
+
+
+def test_a_hand_written_count_is_caught_and_a_generated_one_is_not(events):
+    n = len(events)
+    assert hand_written_counts("The table holds 421 events.", n) == ["421 events"]
+    assert hand_written_counts(f"All **{n:,}** of them.", n) == [f"{n:,}"]
+    assert hand_written_counts("with 3 rows and", n) == ["3 rows"]
+    assert hand_written_counts(f"At most {io.MAX_ROWS:,} rows", n) == []  # a limit
+    generated = f"<!-- record:start -->\n| **all** | **{n:,}** | 421 events\n<!-- record:end -->"
+    assert hand_written_counts(generated, n) == []

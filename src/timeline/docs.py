@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pandas as pd
 
-from timeline import labels, maps, palette, schema, timeline_chart
+from timeline import labels, maps, package, palette, schema, timeline_chart
+from timeline.loading import DEFAULT_DATA, version_of
 
 # The 192 other UN members and the observers the source article counts (Palestine, Holy See).
 PARTNERS = tuple(schema.VOCABULARIES["country"])
@@ -138,9 +140,19 @@ def large_tables_markdown() -> str:
     )
 
 
+def citation_markdown(df: pd.DataFrame) -> str:
+    """docs/data.md's example citation: of the shipped table's wars, downloaded on a fixed day."""
+    wars = int((df["category"] == "war").sum())
+    url = "http://localhost:8501/?category=war"
+    day = dt.datetime(2026, 11, 29, tzinfo=dt.UTC)
+    text = package.citation(wars, url, day, version_of(DEFAULT_DATA.read_bytes()))
+    return "> " + text
+
+
 PARTS: dict[str, Callable[[pd.DataFrame], str]] = {
     "vocabularies": lambda df: vocabulary_markdown(),  # docs/data.md
     "columns": lambda df: columns_markdown(),
+    "citation": citation_markdown,
     "record": record_markdown,
     "worklist": worklist_markdown,  # docs/coverage.md
     "large-tables": lambda df: large_tables_markdown(),  # README.md

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import os
 import sys
 import threading
@@ -41,9 +42,15 @@ def data_path(argv: Sequence[str], environ: Mapping[str, str]) -> Path:
     return Path(chosen).expanduser() if chosen else DEFAULT_DATA
 
 
+def version_of(data: bytes) -> str:
+    """A table's version, for a citation: the first 12 hex digits of its bytes' SHA-256."""
+    return hashlib.sha256(data).hexdigest()[:12]
+
+
 @dataclass(frozen=True)
 class Loaded:
-    """A prepared table, or the first problems that stopped it and how many there are."""
+    """A prepared table (and its `version_of` its bytes), or the first problems that stopped it
+    and how many there are."""
 
     name: str
     df: pd.DataFrame | None
@@ -52,6 +59,7 @@ class Loaded:
     count_is_a_floor: bool = False
     summary: str = ""
     options: FilterOptions = field(default_factory=FilterOptions)
+    version: str = ""
 
     @property
     def ok(self) -> bool:
@@ -93,6 +101,7 @@ def _load(
                 message = f"cannot be read: {exc}"
                 raise EventTableError([Problem(0, "", message, source=label)]) from None
         data = read_source(source, label, max_bytes, setting)
+        version = version_of(data)
         if cache_dir is not None and len(data) >= table_cache.MIN_BYTES:
             entry = table_cache.entry(data, cache_dir)
             hit = table_cache.load(entry)
@@ -100,7 +109,7 @@ def _load(
                 df, meta = hit
                 ids = frozenset(df["id"].to_numpy(dtype=object))
                 options = FilterOptions(**{k: tuple(v) for k, v in meta.items()}, event_ids=ids)
-                return Loaded(label, df, options=options)
+                return Loaded(label, df, options=options, version=version)
         rows, links = limits.get("max_rows"), limits.get("max_links")
         df = read_events(data, label, max_rows=rows, max_links=links, coordinate_text=True)
     except EventTableError as exc:
@@ -117,7 +126,7 @@ def _load(
             writer.start()
         else:
             table_cache.store(df, meta, entry)
-    return Loaded(label, df, options=options)
+    return Loaded(label, df, options=options, version=version)
 
 
 _CACHE_WRITERS: list[threading.Thread] = []
