@@ -306,8 +306,7 @@ def relations_map_animated(
     tops = [max(1, np.nanmax(t["y"], initial=0)) * 1.05 for t in (counts[0], counts[2])]
     for trace in counts:
         trace["showlegend"] = False  # the panels' titles say what they count
-    markers = [_span_marker(start, top, axis, pal) for top, axis in zip(tops, "12", strict=True)]
-    spec["data"] += counts + markers
+    spec["data"] += counts + _span_marks(start, tops, pal)
     moved = [0, 1, len(spec["data"]) - 2, len(spec["data"]) - 1]
     frames = []
     for span in spans:
@@ -318,7 +317,7 @@ def relations_map_animated(
         note = {**_play_note(pal), "visible": soviet}
         changes = {"title": _map_title(first, table, span_label(span)), "annotations": [note]}
         data = [{"type": "choropleth", "z": z, "text": text}, _azerbaijan(soviet, pal)]
-        data += [_span_marker(span, top, axis, pal) for top, axis in zip(tops, "12", strict=True)]
+        data += _span_marks(span, tops, pal)
         frames.append({"name": span_label(span), "data": data, "traces": moved, "layout": changes})
     spec["frames"] = frames
     layout = spec["layout"]
@@ -404,22 +403,26 @@ def span_label(span: range) -> str:
     return str(first) if first == last else f"{first}–{last}"
 
 
-def _span_marker(span: range, top: float, axis: str, pal: Palette) -> Spec:
-    """A trace on panel `axis` ("1", "2") of Play: a line at each end of `span`, or one."""
+def _span_marks(span: range, tops: list[float], pal: Palette) -> list[Spec]:
+    """On each panel of Play's counts (up to its `tops`), a line at each end of `span`, or one."""
     ends = sorted({span[0], span[-1]})
     x = [v for end in ends for v in (end, end, None)]
-    return {
-        "type": "scatter",
-        "x": x,
-        "y": [0, top, None] * len(ends),
-        "mode": "lines",
-        "line": {"color": pal.year_marker, "width": 2, "dash": "dot"},
-        "hoverinfo": "skip",
-        "showlegend": False,
-        "meta": {"kind": "year"},
-        "xaxis": "x" if axis == "1" else "x2",
-        "yaxis": "y" if axis == "1" else "y2",
-    }
+    line = {"color": pal.year_marker, "width": 2, "dash": "dot"}
+    return [
+        {
+            "type": "scatter",
+            "x": x,
+            "y": [0, top, None] * len(ends),
+            "mode": "lines",
+            "line": line,
+            "hoverinfo": "skip",
+            "showlegend": False,
+            "meta": {"kind": "year"},
+            "xaxis": f"x{axis}",
+            "yaxis": f"y{axis}",
+        }
+        for top, axis in zip(tops, ("", "2"), strict=True)
+    ]
 
 
 def _play_note(pal: Palette) -> Spec:
