@@ -225,6 +225,8 @@ def relations_by_year() -> None:
         )
     table = whole.answer(standing.standing_by_year, year)
     listing = standing.country_list(table, views.answer(standing.events_by_country))
+    if listing.empty:  # the map says that no row dates relations, recognition or a war
+        return
     st.markdown(f"##### The {len(listing)} countries the table names, in {year}")
 
     def chosen() -> None:  # a cell chosen: its row's event is read in the details

@@ -297,3 +297,7 @@ def test_play_replaces_the_year_slider_and_keeps_its_year(monkeypatch):
     at.session_state[ui.K_PLAY] = False
     at = at.run()
     assert at.slider(key=ui.K_YEAR).value == 1993 and len(listed(at)) == 124
+    # The list follows the year.
+    at = at.slider(key=ui.K_YEAR).set_value(1950).run()
+    assert set(listed(at)["Standing"]) == {standing.STANDING_LABELS["soviet"]}
+    assert any(m.value == "##### The 124 countries the table names, in 1950" for m in at.markdown)
