@@ -181,41 +181,95 @@ def events_map() -> None:
         ui.place_picker(views(maps.events_at_place, event_id), event_id)
 
 
+K_COUNTRIES = "relations_countries"  # the relations view's list of countries
+
+
 def relations_by_year() -> None:
-    """The relations view: each country's relations with Azerbaijan in a year, or played in the
-    browser, beside the counts by year."""
-    if lo < hi:
-        st.slider("Year", min_value=lo, max_value=hi, key=ui.K_YEAR, step=1)
-    year = int(st.session_state.get(ui.K_YEAR, hi))
+    """The relations view, read from the whole table (the filters only count the events shown):
+    each country's standing in a year on a map and in a list, beside the counts by year; or one
+    player of the map and the counts in the browser."""
+    whole = views.whole
     play = st.toggle(
         f"Play {lo}–{hi} in the browser",
         key=ui.K_PLAY,
-        help="Steps through the years on the map without asking the server; the year "
-        "above and the link stay as they are.",
+        help="One player for the map and the counts by year, in the browser: a span of years "
+        "in which the map does not change is one step. The year and the link stay as they are.",
     )
+    ui.note(
+        "Standings are facts of the whole table: the sidebar's filters do not change them, "
+        "they only count each country's *Events shown*."
+    )
+    if play:
+        # The year's slider is not drawn: its value is kept for when Play is turned off.
+        st.session_state[ui.K_YEAR] = st.session_state.get(ui.K_YEAR, hi)
+    elif lo < hi:
+        st.slider("Year", min_value=lo, max_value=hi, key=ui.K_YEAR, step=1)
+    year = int(st.session_state.get(ui.K_YEAR, hi))
+    if play:
+        ui.chart(
+            whole(relations.relations_map_animated, None, year),
+            ui.K_RELATIONS_MAP,
+            None,
+            alt="World map of Azerbaijan's relations with each country, played over the years, "
+            "above the countries with diplomatic relations and organizations joined by year",
+        )
+        ui.note("Turn Play off to choose a year and list its countries.")
+        if cut := whole.answer(standing.play_cut):
+            ui.note(cut)
+        return
     world, over_time = st.columns([3, 2], gap="medium")
     with world:
         ui.chart(
-            views(relations.relations_map_animated, None, year)
-            if play
-            else views(relations.relations_map, year),
+            whole(relations.relations_map, year),
             ui.K_RELATIONS_MAP,
-            None if play else ui.on_chart_select(ui.K_RELATIONS_MAP, options),
+            ui.on_chart_select(ui.K_RELATIONS_MAP, options),
             alt=f"World map of Azerbaijan's relations with each country in {year}",
         )
         ui.note(
             "Click a country to show only its events. A country the table has no row for "
             "is not one without relations: see *About this data*."
         )
-        if play and (cut := views.answer(standing.play_cut)):
-            ui.note(cut)
     with over_time:
         ui.chart(
-            views(relations.relations_over_time, year),
+            whole(relations.relations_over_time, year),
             ui.K_RELATIONS_TIME,
             None,
             alt="Countries with diplomatic relations and organizations joined, by year",
         )
+    table = whole.answer(standing.standing_by_year, year)
+    listing = standing.country_list(table, views.answer(standing.events_by_country))
+    if listing.empty:  # the map says that no row dates relations, recognition or a war
+        return
+    st.markdown(f"##### The {len(listing)} countries the table names, in {year}")
+
+    def chosen() -> None:  # a cell chosen: its row's event is read in the details
+        row = ui.selection.selected_row(st.session_state.get(K_COUNTRIES))
+        if row is not None and listing["Event id"].iloc[row]:
+            ui._select_event(listing["Event id"].iloc[row])
+
+    st.dataframe(
+        listing,
+        key=K_COUNTRIES,
+        hide_index=True,
+        width="stretch",
+        on_select=chosen,
+        selection_mode="single-cell",
+        column_order=("Country", "Standing", "Since", "Set by", "Events shown"),
+        column_config={
+            "Set by": st.column_config.TextColumn(
+                width="large", help="The event that sets the standing: choose it to read it"
+            ),
+            "Events shown": st.column_config.NumberColumn(
+                help="Events that pass the sidebar's filters and name the country"
+            ),
+        },
+    )
+    ui.download(
+        f"Download the countries of {year} (CSV)",
+        lambda: standing.countries_csv(listing),
+        standing.countries_file_name(year),
+        K_COUNTRIES + "_csv",
+    )
 
 
 # The views with controls of their own; the others are drawn from their declaration.

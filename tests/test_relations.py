@@ -3,12 +3,17 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from helpers import at, event, table
+import plotly.io as pio
+import pytest
+from helpers import APP, at, counter, event, table
+from streamlit.testing.v1 import AppTest
 
-from timeline import relations, standing
+from timeline import loading, relations, standing, ui
 from timeline.palette import LIGHT
 
 XSS = "<img src=x onerror=alert(1)>"
@@ -131,25 +136,74 @@ def test_figures_of_the_shipped_table_are_small(events):
     assert json_size(relations.relations_over_time(events, 2020)) < 0.5 * MB
 
 
+def frame_of(fig: go.Figure, year: int):
+    """The frame of Play that shows `year`."""
+    (frame,) = [f for f in fig.frames if year in years_of(f.name)]
+    return frame
+
+
+def years_of(label: str) -> range:
+    """The years a frame's label names: "1993", or "1921–1990"."""
+    first, _, last = label.partition("–")
+    return range(int(first), int(last or first) + 1)
+
+
 def test_the_animated_map(events):
     years = list(range(1918, 2021))
     fig = relations.relations_map_animated(events, years, 1995)
     assert json_size(fig) < 0.5 * MB
-    assert [f.name for f in fig.frames] == [str(y) for y in years]
+    # One frame per span of years with the same map: every year in one frame, in order.
+    assert [y for f in fig.frames for y in years_of(f.name)] == years
     trace = standing_trace(fig)
-    frames = {int(f.name): f for f in fig.frames}
-    # A frame colours the same countries as the map of its year.
-    for year in (1919, 1995, 2020):
+    # A frame colours the same countries as the map of each of its years.
+    for year in (1919, 1995, 2000, 2020):
         expected = at(events, year)["standing"].reindex(trace.locations)
-        z = frames[year].data[0].z
+        z = frame_of(fig, year).data[0].z
         assert [color_of(trace, v) for v in z] == [LIGHT.standing[s] for s in expected]
-    assert len(frames[1950].data[0].z) == 0  # nothing drawn in the Soviet years
-    assert relations.SOVIET_NOTE in [a.text for a in frames[1950].layout.annotations]
+    assert len(frame_of(fig, 1950).data[0].z) == 0  # nothing drawn in the Soviet years
+    assert relations.SOVIET_NOTE in [a.text for a in frame_of(fig, 1950).layout.annotations]
     # It opens at the year asked for; the slider and the play button run in the browser.
-    assert fig.layout.sliders[0].active == years.index(1995)
-    assert np.array_equal(trace.z, frames[1995].data[0].z)
+    opening = frame_of(fig, 1995)
+    assert fig.layout.sliders[0].active == list(fig.frames).index(opening)
+    assert fig.layout.title.text == f"Azerbaijan's relations in {opening.name}"
+    assert np.array_equal(trace.z, opening.data[0].z)
     assert [b.method for b in fig.layout.updatemenus[0].buttons] == ["animate", "animate"]
-    assert list(fig.layout.sliders[0].steps[0].args[0]) == ["1918"]
+    steps = fig.layout.sliders[0].steps
+    assert [s.label for s in steps] == [f.name for f in fig.frames]
+    assert [list(s.args[0]) for s in steps] == [[f.name] for f in fig.frames]
+
+
+def test_play_passes_over_the_years_in_which_the_map_does_not_change(events):
+    fig = relations.relations_map_animated(events)
+    names = [f.name for f in fig.frames]
+    # The Soviet years are one frame, and so are other years without a change of the map.
+    assert names[:5] == ["1918–1919", "1920", "1921–1990", "1991", "1992"]
+    assert {"1999–2001", "2010–2015"} <= set(names) and len(names) == 23
+    # No two frames in a row show the same map: colours, hovers and subtitle.
+    shown = [(f.data[0].z, f.data[0].text, f.layout.title.subtitle.text) for f in fig.frames]
+    assert all(a != b for a, b in itertools.pairwise(shown))
+    # Within a frame, the map of each of its years is the same.
+    for name in names:
+        tables = [at(events, y).drop(columns="source_title") for y in years_of(name)]
+        assert all(t.equals(tables[0]) for t in tables), name
+    assert frame_of(fig, 1950).layout.title.text == "Azerbaijan's relations in 1921–1990"
+
+
+def test_one_player_moves_the_map_and_the_counts_together(events):
+    fig = relations.relations_map_animated(events, None, 1993)
+    kinds = [(t.meta or {}).get("kind") for t in fig.data]
+    marks = [i for i, kind in enumerate(kinds) if kind == "year"]
+    # Each frame changes the map, Azerbaijan and the year's mark on both panels of counts.
+    assert {"relations", "joined", "cumulative"} <= set(kinds) and len(marks) == 2
+    assert {(fig.data[i].xaxis, fig.data[i].yaxis) for i in marks} == {("x", "y"), ("x2", "y2")}
+    for frame in fig.frames:
+        assert list(frame.traces) == [0, 1, *marks]
+        first, last = years_of(frame.name)[0], years_of(frame.name)[-1]
+        ends = [first, first, None] + ([last, last, None] if last != first else [])
+        assert [list(d.x) for d in frame.data[2:]] == [ends, ends]
+    # The panels' traces are not in the map's legend: their titles say what they count.
+    legend = [t.name for t in fig.data if t.showlegend]
+    assert legend == [t.name for t in fig.data if (t.meta or {}).get("kind") == "legend"]
 
 
 def test_each_frame_of_the_animated_map_shows_the_soviet_note_or_hides_it(events):
@@ -172,6 +226,78 @@ def test_the_hover_of_a_recognition_names_its_date(hand):
 
 def test_play_animates_play_years(hand):
     far = pd.concat([hand, table(event("far", "agreement", "2000", "2999", "JPN"))])
-    played = [int(f.name) for f in relations.relations_map_animated(far).frames]
+    played = [y for f in relations.relations_map_animated(far).frames for y in years_of(f.name)]
     assert played == [*range(1918, 2038)]
-    assert [int(f.name) for f in relations.relations_map_animated(hand).frames][-1] == 2020
+    assert relations.relations_map_animated(hand).frames[-1].name.endswith("2020")
+
+
+def test_a_span_joins_only_consecutive_years(hand):
+    tables = standing.Rows(standing.relation_intervals(hand), hand).standings([1950, 1960, 1970])
+    assert relations.play_spans(tables) == [range(1950, 1951), range(1960, 1961), range(1970, 1971)]
+    assert [relations.span_label(s) for s in (range(1993, 1994), range(1921, 1991))] == [
+        "1993",
+        "1921–1990",
+    ]
+
+
+# --- the page: read from the whole table, whatever the filters (issue 25.2) --------------------
+
+
+def relations_page(**query: str) -> AppTest:
+    """The relations view of 1993 on the shipped table, with `query` in its address."""
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.query_params.update({"view": "relations", "year": "1993", **query})
+    return at.run()
+
+
+def listed(at: AppTest):
+    (listing,) = [d.value for d in at.main.dataframe if "Standing" in d.value.columns]
+    return listing.set_index("ISO3")
+
+
+def maps_of(at: AppTest) -> dict[str, go.Figure]:
+    charts = [pio.from_json(c.proto.spec) for c in at.get("plotly_chart")]
+    return {f.layout.title.text: f for f in charts if "relations" in f.layout.title.text}
+
+
+@pytest.mark.parametrize("query", [{"country": "RUS"}, {"category": "agreement"}])
+def test_the_filters_do_not_change_the_standings_of_a_year(monkeypatch, query):
+    monkeypatch.delenv(loading.DATA_ENV, raising=False)
+    whole, filtered = relations_page(), relations_page(**query)
+    assert not whole.exception and not filtered.exception
+    assert counter(filtered)[0] < counter(whole)[0]  # the filter holds on the page
+    every, kept = listed(whole), listed(filtered)
+    # Every country the table names, each with its standing, date and event as without filters.
+    assert len(kept) == 124 and (kept["Standing"] == "Diplomatic relations").sum() == 76
+    facts = ["Country", "Standing", "Since", "Set by", "Event id"]
+    assert kept[facts].equals(every[facts])
+    # The filters count the events shown, no more.
+    assert (kept["Events shown"] <= every["Events shown"]).all()
+    assert kept["Events shown"].sum() < every["Events shown"].sum()
+    # The map and the counts are the whole table's too, and the page says so.
+    assert maps_of(filtered).keys() == maps_of(whole).keys()
+    for title, fig in maps_of(filtered).items():
+        assert fig.to_json() == maps_of(whole)[title].to_json(), title
+    assert any("filters do not change them" in m.value for m in filtered.markdown)
+    (download,) = [b for b in filtered.get("download_button") if "1993" in b.proto.label]
+    assert download.proto.label == "Download the countries of 1993 (CSV)"
+
+
+def test_play_replaces_the_year_slider_and_keeps_its_year(monkeypatch):
+    monkeypatch.delenv(loading.DATA_ENV, raising=False)
+    at = relations_page()
+    at.session_state[ui.K_PLAY] = True
+    at = at.run()
+    # One player: no slider of the page's, one figure (the map and the counts), no list.
+    assert not at.main.slider
+    assert not [d for d in at.main.dataframe if "Standing" in d.value.columns]
+    (fig,) = maps_of(at).values()
+    assert fig.frames and fig.layout.title.text == "Azerbaijan's relations in 1993"
+    assert at.query_params["year"] == "1993"
+    at.session_state[ui.K_PLAY] = False
+    at = at.run()
+    assert at.slider(key=ui.K_YEAR).value == 1993 and len(listed(at)) == 124
+    # The list follows the year.
+    at = at.slider(key=ui.K_YEAR).set_value(1950).run()
+    assert set(listed(at)["Standing"]) == {standing.STANDING_LABELS["soviet"]}
+    assert any(m.value == "##### The 124 countries the table names, in 1950" for m in at.markdown)

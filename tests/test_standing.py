@@ -327,3 +327,63 @@ def test_play_shows_at_most_play_years_and_says_so(hand):
     # A table that ends by 2037 is played whole, and nothing is said.
     assert standing.play_years(hand)[-1] == 2020
     assert standing.play_cut(hand) == ""
+
+
+# --- the list of a year's countries (issue 25.2) ----------------------------------------------
+
+
+def test_the_list_of_1993_on_the_shipped_table(events):
+    listing = standing.country_list(
+        standing_by_year(events, 1993), standing.events_by_country(events)
+    )
+    assert listing["Country"].is_monotonic_increasing and len(listing) == 124
+    rows = listing.set_index("ISO3").loc[["ALB", "ARM", "AFG", "BEN", "RUS"]]
+    assert rows[["Country", "Standing", "Since", "Set by"]].values.tolist() == [
+        [
+            "Albania",
+            "Diplomatic relations",
+            "1993-09-22",
+            "Azerbaijan and Albania establish diplomatic relations",
+        ],
+        ["Armenia", "At war or in conflict", "1988-02-20", "First Nagorno-Karabakh War"],
+        [
+            "Afghanistan",
+            "Recognised, no relations yet",
+            "1991-12-21",
+            "Afghanistan recognises Azerbaijan's independence",
+        ],
+        ["Benin", "No relations", "", ""],
+        [
+            "Russia",
+            "Diplomatic relations",
+            "1992-04-04",
+            "Russia and Azerbaijan establish diplomatic relations",
+        ],
+    ]
+    assert rows.loc["ALB", "Event id"] == "1993-09-22-relations-albania"
+    assert rows.loc["ARM", "Events shown"] == (events["countries"].map(lambda c: "ARM" in c)).sum()
+    # The Soviet years: every country, none with a date.
+    soviet = standing.country_list(standing_by_year(events, 1950), pd.Series(dtype="int64"))
+    assert set(soviet["Standing"]) == {standing.STANDING_LABELS["soviet"]}
+    assert set(soviet["Since"]) == {""} and set(soviet["Events shown"]) == {0}
+
+
+def test_the_countries_csv(hand):
+    hand = pd.concat(
+        [hand, table(event("rec-jpn", "recognition", "1999", "", "JPN", title="=2+2"))]
+    )
+    listing = standing.country_list(standing_by_year(hand, 2000), standing.events_by_country(hand))
+    lines = standing.countries_csv(listing).decode("utf-8").split("\n")
+    assert lines[0] == "Country,Standing,Since,Set by,Events shown,ISO3,Event id,Source"
+    assert lines[1:3] == [
+        "Armenia,At war or in conflict,1988-02-20,T war-1988,8,ARM,war-1988,"
+        "https://example.org/war-1988",
+        "Belarus,Diplomatic relations,1991-11,T rel-blr,1,BLR,rel-blr,https://example.org/rel-blr",
+    ]
+    # A cell a spreadsheet would run as a formula is quoted.
+    assert (
+        'Japan,"Recognised, no relations yet",1999,\'=2+2,2,JPN,rec-jpn,'
+        in standing.countries_csv(listing).decode("utf-8")
+    )
+    assert lines[-1] == "" and len(lines) == len(listing) + 2
+    assert standing.countries_file_name(1993) == "azerbaijan-relations_countries-1993.csv"

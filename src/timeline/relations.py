@@ -1,5 +1,5 @@
 """The figures of Azerbaijan's relations: a world map of each country's standing in a year
-(`standing` gives the rules), the same map animated over the years, and the counts by year.
+(`standing` gives the rules), the counts by year, and Play: the map over the counts, animated.
 """
 
 from __future__ import annotations
@@ -120,9 +120,10 @@ def _legend(pal: Palette) -> list[Spec]:
     ]
 
 
-def _map_title(year: int, table: pd.DataFrame) -> Spec:
-    """The map's title (the year) and subtitle: what it counts, and which part of the year
-    in the years of the Soviet takeover and of independence (none in the Soviet years)."""
+def _map_title(year: int, table: pd.DataFrame, label: str = "") -> Spec:
+    """The map's title (`label`, default the year) and subtitle: what it counts, and which part
+    of the year in the years of the Soviet takeover and of independence (none in the Soviet
+    years)."""
     count = ""
     if not standing.is_soviet_year(year):
         n = int((table["relations_since"] != "").sum())
@@ -132,7 +133,8 @@ def _map_title(year: int, table: pd.DataFrame) -> Spec:
         for when, part in zip(standing.SOVIET_PERIOD, parts, strict=True):
             if year == when.year:
                 count = f"{part}, {format_date(str(when.date()))}<br>{count}"
-    return {**figures.heading(f"Azerbaijan's relations in {year}"), "subtitle": {"text": count}}
+    heading = figures.heading(f"Azerbaijan's relations in {label or year}")
+    return {**heading, "subtitle": {"text": count}}
 
 
 def relations_map(df: pd.DataFrame, year: int, pal: Palette = LIGHT) -> go.Figure:
@@ -174,16 +176,14 @@ def _panels() -> Spec:
     return {key: value for key, value in fig.to_dict()["layout"].items() if key != "template"}
 
 
-def relations_over_time(df: pd.DataFrame, year: int, pal: Palette = LIGHT) -> go.Figure:
-    """Two panels over the years: countries with diplomatic relations, and organizations
-    joined with their running total; the Soviet years shaded and `year` marked."""
-    last = max(standing.last_year_of(df, None), year)
+def _counts(df: pd.DataFrame, last: int, pal: Palette) -> list[Spec]:
+    """The traces of the counts by year to `last`: countries with diplomatic relations (axes x,
+    y), organizations joined each year and in all (x2, y2)."""
     relations = standing.relations_by_year(df, last)
     members = standing.memberships_by_year(df, last)
-    layout = copy.deepcopy(_panels())
     years = relations.index.to_numpy()
     some = members["joined"].to_numpy() > 0
-    data: list[Spec] = [
+    return [
         {
             "type": "scatter",
             "name": "Countries with relations",
@@ -221,17 +221,30 @@ def relations_over_time(df: pd.DataFrame, year: int, pal: Palette = LIGHT) -> go
             "yaxis": "y2",
         },
     ]
+
+
+def _soviet_bands(layout: Spec, pal: Palette) -> None:
+    """Into a layout with the panels of `_counts`: the Soviet years shaded, named in the upper."""
     taken, back = (day.year + (day.day_of_year - 1) / 365 for day in standing.SOVIET_PERIOD)
-    layout["shapes"] = [
+    layout.setdefault("shapes", []).extend(
         figures.band(taken, back, pal.soviet_fill, "Soviet period", f"{axis} domain")
         for axis in ("y", "y2")
-    ]
+    )
     text = "Soviet period:<br>no foreign relations<br>of its own"  # within the band
     middle = (standing.SOVIET_PERIOD[0].year + standing.SOVIET_PERIOD[1].year) / 2
     font = {"color": pal.muted_text}
-    layout["annotations"].append(
+    layout.setdefault("annotations", []).append(
         figures.note(text, middle, 0.5, "x", "y domain", font=font, name="Soviet period")
     )
+
+
+def relations_over_time(df: pd.DataFrame, year: int, pal: Palette = LIGHT) -> go.Figure:
+    """Two panels over the years: countries with diplomatic relations, and organizations
+    joined with their running total; the Soviet years shaded and `year` marked."""
+    last = max(standing.last_year_of(df, None), year)
+    layout = copy.deepcopy(_panels())
+    data = _counts(df, last, pal)
+    _soviet_bands(layout, pal)
     _year_marker(layout, year, pal)
     x_range = [standing.FIRST_YEAR - 0.5, last + 0.5]
     figures.merge(
@@ -252,45 +265,89 @@ def relations_over_time(df: pd.DataFrame, year: int, pal: Palette = LIGHT) -> go
     return figures.figure({"data": data, "layout": layout}, pal)
 
 
+# Play's figure, top to bottom in its paper: the map, its legend, the two panels of the counts.
+# Its height is fixed. The legend's bottom stays put: on a phone, its rows (one per standing)
+# grow up into the room the narrow map leaves in its domain.
+PLAY_HEIGHT = 840
+_PLAY_GEO, _PLAY_LEGEND, _PLAY_PANELS = (0.47, 1.0), 0.43, ((0.25, 0.39), (0.0, 0.15))
+_PLAY_TITLES = (
+    "Countries with diplomatic relations in the table",
+    "Organizations joined (bars) and in all (dashed)",
+)
+FRAME_MS = 800  # each frame's time on screen: a span of unchanged years is one frame
+
+
 def relations_map_animated(
     df: pd.DataFrame,
     years: Sequence[int] | None = None,
     year: int | None = None,
     pal: Palette = LIGHT,
 ) -> go.Figure:
-    """`relations_map` of each of `years` (default `standing.play_years`) as frames, with Play and
-    a year slider, opening at `year` (default the first); frames change only colours and hovers."""
+    """Play: the map over `years` (default `standing.play_years`) above the counts by year, one
+    frame per span of years in which the map stays the same (named "1921–1990"), the span marked
+    on the counts; opens on the span of `year` (default the first)."""
     years = list(standing.play_years(df) if years is None else years)
     if not years:
         raise ValueError("relations_map_animated needs at least one year")
-    start = year if year in years else years[0]
     tables = standing.Rows(standing.relation_intervals(df), df).standings(years)
-    base = tables[start]
-    spec = _relations_map(base, start, pal)
-    _, text = _frame_values(base, start)
+    spans = play_spans(tables)
+    start = next((s for s in spans if year in s), spans[0])
+    base = tables[start[0]]
+    spec = _relations_map(base, start[0], pal)
+    _, text = _frame_values(base, start[0])
     spec["data"][0].update(
         locations=base["country"].to_list(),
         customdata=_countries(base),
         hovertemplate="<b>%{customdata[1]}</b><br>%{text}<extra></extra>",
         text=text,
     )
+    last = max(standing.last_year_of(df, None), years[-1])
+    counts = _counts(df, last, pal)
+    tops = [max(1, np.nanmax(t["y"], initial=0)) * 1.05 for t in (counts[0], counts[2])]
+    for trace in counts:
+        trace["showlegend"] = False  # the panels' titles say what they count
+    spec["data"] += counts + _span_marks(start, tops, pal)
+    moved = [0, 1, len(spec["data"]) - 2, len(spec["data"]) - 1]
     frames = []
-    for y, table in tables.items():
-        z, text = _frame_values(table, y)
-        soviet = standing.is_soviet_year(y)
+    for span in spans:
+        table, first = tables[span[0]], span[0]
+        z, text = _frame_values(table, first)
+        soviet = standing.is_soviet_year(first)
         # The note in every frame: Plotly.animate changes only what a frame names.
-        note = {**_soviet_note(pal), "visible": soviet}
-        changes = {"title": _map_title(y, table), "annotations": [note]}
+        note = {**_play_note(pal), "visible": soviet}
+        changes = {"title": _map_title(first, table, span_label(span)), "annotations": [note]}
         data = [{"type": "choropleth", "z": z, "text": text}, _azerbaijan(soviet, pal)]
-        frames.append({"name": str(y), "data": data, "traces": [0, 1], "layout": changes})
+        data += _span_marks(span, tops, pal)
+        frames.append({"name": span_label(span), "data": data, "traces": moved, "layout": changes})
     spec["frames"] = frames
     layout = spec["layout"]
-    if not standing.is_soviet_year(start):
-        layout.pop("annotations", None)  # no note that the opening year has no rows
-    play = _animate(600, True, fromcurrent=True, transition={"duration": 0})
+    layout["title"] = _map_title(start[0], base, span_label(start))
+    # The note first: a frame's annotations replace the layout's from the first on.
+    kept = [a for a in layout.get("annotations", []) if a.get("name") != "soviet"]
+    layout["annotations"] = [{**_play_note(pal), "visible": standing.is_soviet_year(start[0])}]
+    layout["annotations"] += kept + [
+        figures.note(title, 0, top, yanchor="bottom", xanchor="left", name="panel")
+        for title, (_, top) in zip(_PLAY_TITLES, _PLAY_PANELS, strict=True)
+    ]
+    _soviet_bands(layout, pal)
+    x_range = [standing.FIRST_YEAR - 0.5, last + 0.5]
+    (high, low), axis = _PLAY_PANELS, {"tickformat": "d", "range": x_range}
+    play = _animate(FRAME_MS, True, fromcurrent=True, transition={"duration": 0})
     stop, jump = _animate(0, False, mode="immediate"), _animate(0, True, mode="immediate")
-    new = {"legend": {"y": 1.0, "yanchor": "bottom"}, "margin": {"t": 90, "b": 90}, "height": 600}
-    figures.merge(layout, new)
+    figures.merge(
+        layout,
+        {
+            "geo": {"domain": {"x": [0, 1], "y": list(_PLAY_GEO)}},
+            "legend": {"x": 0, "y": _PLAY_LEGEND, "yanchor": "bottom"},
+            "xaxis": {**axis, "domain": [0, 1], "anchor": "y"},
+            "yaxis": {"domain": list(high), "anchor": "x", "range": [0, tops[0]]},
+            "xaxis2": {**axis, "domain": [0, 1], "anchor": "y2", "matches": "x"},
+            "yaxis2": {"domain": list(low), "anchor": "x2", "range": [0, tops[1]]},
+            "bargap": 0.15,
+            "margin": {"l": 10, "r": 10, "t": 90, "b": 135},
+            "height": PLAY_HEIGHT,
+        },
+    )
     layout["updatemenus"] = [
         {
             "type": "buttons",
@@ -299,7 +356,7 @@ def relations_map_animated(
             "y": 0,
             "xanchor": "left",
             "yanchor": "top",
-            "pad": {"t": 40},
+            "pad": {"t": 30},
             "buttons": [
                 {"label": "▶ Play", "method": "animate", "args": [None, play]},
                 {"label": "❚❚ Pause", "method": "animate", "args": [[None], stop]},
@@ -308,19 +365,69 @@ def relations_map_animated(
     ]
     layout["sliders"] = [
         {
-            "active": years.index(start),
-            "x": 0.14,
-            "len": 0.86,
+            "active": spans.index(start),
+            "x": 0,
+            "len": 1,
             "y": 0,
             "yanchor": "top",
-            "pad": {"t": 30},
+            "pad": {"t": 70},
             "currentvalue": {"prefix": "Year: "},
             "steps": [
-                {"label": str(y), "method": "animate", "args": [[str(y)], jump]} for y in years
+                {"label": span_label(s), "method": "animate", "args": [[span_label(s)], jump]}
+                for s in spans
             ],
         }
     ]
     return figures.figure(spec, pal)
+
+
+def play_spans(tables: dict[int, pd.DataFrame]) -> list[range]:
+    """The years of `tables` (in order) cut into spans of consecutive years over which the map
+    (its colours, hovers and subtitle) stays the same: one frame of Play each."""
+    spans: list[range] = []
+    before = None
+    for year, table in tables.items():
+        z, text = _frame_values(table, year)
+        seen = (z, text, _map_title(year, table)["subtitle"]["text"])
+        if seen == before and year == spans[-1].stop:
+            spans[-1] = range(spans[-1].start, year + 1)
+        else:
+            spans.append(range(year, year + 1))
+        before = seen
+    return spans
+
+
+def span_label(span: range) -> str:
+    """A span's frame name and label: "1993", or "1921–1990"."""
+    first, last = span[0], span[-1]
+    return str(first) if first == last else f"{first}–{last}"
+
+
+def _span_marks(span: range, tops: list[float], pal: Palette) -> list[Spec]:
+    """On each panel of Play's counts (up to its `tops`), a line at each end of `span`, or one."""
+    ends = sorted({span[0], span[-1]})
+    x = [v for end in ends for v in (end, end, None)]
+    line = {"color": pal.year_marker, "width": 2, "dash": "dot"}
+    return [
+        {
+            "type": "scatter",
+            "x": x,
+            "y": [0, top, None] * len(ends),
+            "mode": "lines",
+            "line": line,
+            "hoverinfo": "skip",
+            "showlegend": False,
+            "meta": {"kind": "year"},
+            "xaxis": f"x{axis}",
+            "yaxis": f"y{axis}",
+        }
+        for top, axis in zip(tops, ("", "2"), strict=True)
+    ]
+
+
+def _play_note(pal: Palette) -> Spec:
+    """The Soviet years' note in the middle of Play's map."""
+    return {**_soviet_note(pal), "y": sum(_PLAY_GEO) / 2}
 
 
 def _animate(duration: int, redraw: bool, **more: Any) -> Spec:

@@ -1,5 +1,6 @@
 """Each country's standing with Azerbaijan per year from the rows of `RELATION_CATEGORIES` (of
-the filtered frame), and the counts by year: plain data for the figures of `relations`.
+the whole table: a fact of the record, whatever the filters), the list of a year's countries
+and its CSV, and the counts by year: plain data for the figures of `relations`.
 """
 
 from __future__ import annotations
@@ -9,7 +10,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from timeline import schema
+from timeline import export, schema
+from timeline.csvsafe import quote_formulas
 
 # The standings, in the order of the map's legend: code -> label.
 STANDING_LABELS: dict[str, str] = {
@@ -223,6 +225,39 @@ def _widening(group: np.ndarray, end: np.ndarray) -> np.ndarray:
     wider[:1] = True
     wider[1:] = key[1:] > before[:-1]
     return np.sort(by_group[wider])
+
+
+def events_by_country(df: pd.DataFrame) -> pd.Series:
+    """How many of the events of `df` name each country (by ISO3 code)."""
+    return df["countries"].explode().value_counts()
+
+
+def country_list(table: pd.DataFrame, shown: pd.Series) -> pd.DataFrame:
+    """A year's `standing_by_year` as people read it, by name: the standing's label, since when,
+    the event that set it, and "Events shown" from `shown` (`events_by_country`)."""
+    out = pd.DataFrame(
+        {
+            "Country": table["name"],
+            "Standing": table["standing"].map(STANDING_LABELS),
+            "Since": table["since"],
+            "Set by": table["title"],
+            "Events shown": table["country"].map(shown).fillna(0).astype("int64"),
+            "ISO3": table["country"],
+            "Event id": table["event_id"],
+            "Source": table["source_url"],
+        }
+    )
+    return out.sort_values("Country", kind="stable", ignore_index=True)
+
+
+def countries_csv(listing: pd.DataFrame) -> bytes:
+    """`country_list` as UTF-8 CSV, a cell that a spreadsheet would run as a formula quoted."""
+    return listing.apply(quote_formulas).to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def countries_file_name(year: int) -> str:
+    """The file name of the CSV of `year`'s `country_list`."""
+    return f"{export.FILE_PREFIX}_countries-{year}.csv"
 
 
 def last_year_of(df: pd.DataFrame, last_year: int | None) -> int:

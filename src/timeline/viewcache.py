@@ -116,4 +116,9 @@ class Views:
 
     def of_table(self, build: Callable[..., T], *args: Any) -> T:
         """`build(table, *args)`, a small answer once per table, whatever the filters."""
-        return Views(self.table, FilterState()).answer(build, *args)
+        return self.whole.answer(build, *args)
+
+    @functools.cached_property
+    def whole(self) -> Views:
+        """The views of the whole table, whatever the filters: for facts of the record."""
+        return Views(self.table, FilterState(), self.dark)
