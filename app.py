@@ -19,6 +19,7 @@ from timeline import (
     package,
     relations,
     scripts,
+    selection,
     serving,
     standing,
     timeline_chart,
@@ -243,9 +244,9 @@ def relations_by_year() -> None:
     st.markdown(f"##### The {len(listing)} countries the table names, in {year}")
 
     def chosen() -> None:  # a cell chosen: its row's event is read in the details
-        row = ui.selection.selected_row(st.session_state.get(K_COUNTRIES))
+        row = selection.selected_row(st.session_state.get(K_COUNTRIES))
         if row is not None and listing["Event id"].iloc[row]:
-            ui._select_event(listing["Event id"].iloc[row])
+            ui.select_event(listing["Event id"].iloc[row])
 
     st.dataframe(
         listing,

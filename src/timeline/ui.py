@@ -366,7 +366,7 @@ def reset_button(options: FilterOptions, state: FilterState) -> None:
 # --- Selections ----------------------------------------------------------------------------------
 
 
-def _select_event(event_id: str | None, *, from_table: bool = False) -> None:
+def select_event(event_id: str | None, *, from_table: bool = False) -> None:
     ss = st.session_state
     ss[S_EVENT] = event_id
     if not from_table:
@@ -381,7 +381,7 @@ def selected_event(state: FilterState, views: Any) -> tuple[str | None, str | No
     ss[S_EVENT_FILTERS] = state
     if event_id is None or before == state or views.answer(labels.holds, event_id):
         return event_id, None
-    _select_event(None)
+    select_event(None)
     return None, views.of_table(labels.cleared, event_id)
 
 
@@ -404,7 +404,7 @@ def on_chart_select(
             return
         event_id = selection.selected_event_id(picked)
         if event_id is not None and event_id in options.event_ids:
-            _select_event(event_id)
+            select_event(event_id)
 
     return callback
 
@@ -431,7 +431,7 @@ def events_table(views: Any, n: int, event_id: str | None) -> None:
     def selected() -> None:
         row = selection.selected_row(st.session_state.get(key))
         if row is not None and 0 <= row < len(table.ids):
-            _select_event(table.ids[row], from_table=True)
+            select_event(table.ids[row], from_table=True)
 
     st.dataframe(
         labels.marked(table, event_id),
@@ -453,7 +453,7 @@ def events_table(views: Any, n: int, event_id: str | None) -> None:
 
 
 def clear_event() -> None:
-    _select_event(None)
+    select_event(None)
 
 
 def zoom() -> selection.Span | None:
@@ -545,5 +545,5 @@ def place_picker(here: pd.DataFrame, event_id: str) -> None:
         index=ids.index(event_id),
         format_func=names.__getitem__,
         key=key,
-        on_change=lambda: _select_event(st.session_state.get(key)),
+        on_change=lambda: select_event(st.session_state.get(key)),
     )

@@ -216,7 +216,8 @@ def test_download_with_sources_is_the_same_csv_with_a_valid_data_package(page, t
     assert zipped.value.suggested_filename == name
     with zipfile.ZipFile(zipped.value.path()) as zf:
         zf.extractall(tmp_path)
-        assert sorted(zf.namelist()) == [plain.value.suggested_filename, "datapackage.json"]
+        names = ["README.md", plain.value.suggested_filename, "codes.csv", "datapackage.json"]
+        assert sorted(zf.namelist()) == names
     assert (tmp_path / plain.value.suggested_filename).read_bytes() == Path(
         plain.value.path()
     ).read_bytes()
