@@ -153,7 +153,7 @@ with details_box, st.container(key=ui.K_DETAILS):
     )
     if len(listed):
         ids, dates = listed["id"].tolist(), labels.label_texts(listed, ("date",))["date"]
-        names = {i: f"{d} · {t}" for i, d, t in zip(ids, dates, listed["title"], strict=True)}
+        names = {i: f"{t} · {d}" for i, d, t in zip(ids, dates, listed["title"], strict=True)}
         days = listed["start"]
         when = dates[0] if len(set(dates)) == 1 else labels.period_label(days.min(), days.max())
         # A select box, not radios: their options are Markdown, and titles must stay text.

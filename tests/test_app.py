@@ -908,7 +908,7 @@ def test_every_box_on_the_timeline_leads_to_its_events_and_a_list_reads_one(monk
         pytest.fail(f"no list after three clicks: {windows}")
     pick = at.selectbox(key=ui.K_LIST_PICK)
     assert pick.label == "5 events of 31 December 1991: pick one to read it"
-    assert pick.value is None and pick.options == [f"31 December 1991 · T r{i}" for i in range(5)]
+    assert pick.value is None and pick.options == [f"T r{i} · 31 December 1991" for i in range(5)]
     at = pick.set_value("r3").run()
     assert "T r3" in details_card(at) and at.query_params["event"] == "r3"
     assert at.selectbox(key=ui.K_LIST_PICK).value == "r3"  # the list stays, to pick another
