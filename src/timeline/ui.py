@@ -61,7 +61,7 @@ S_UPLOAD = "_upload"  # this session's parsed upload: (its file's id or hash, na
 S_EVENT_FILTERS = "_event_filters"  # the filters the selected event was last shown under
 S_EVENT_SHOWN = "_event_shown"  # the event the last run's card showed (scripts.show_card)
 S_LISTED = "_listed"  # the ids of the timeline's box last clicked to list its events
-K_LIST_PICK = "list_pick"  # the radio that picks one of them
+K_LIST_PICK = "list_pick"  # the select box that picks one of them
 # The backgrounds of `plain`'s boxes.
 _BOX_STYLE = {
     "info": "background:rgba(28,131,225,0.12)",
