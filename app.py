@@ -71,6 +71,7 @@ scripts.page_style_and_scripts()
 dark = scripts.dark_page()
 views = viewcache.Views(df, state, dark)
 event_id, cleared = ui.selected_event(state, views)  # one the filters just left out is cleared
+listed = ui.listed(views)  # the events of a box on the timeline that zooming cannot part
 n, total = views.answer(len), len(df)
 
 # --- Show ------------------------------------------------------------------------------------
@@ -150,6 +151,21 @@ with details_box, st.container(key=ui.K_DETAILS):
         "### Event details\n:small[Click an event on the timeline, the map or the table to "
         "read it here.]"
     )
+    if len(listed):
+        ids, dates = listed["id"].tolist(), labels.label_texts(listed, ("date",))["date"]
+        names = {i: f"{t} · {d}" for i, d, t in zip(ids, dates, listed["title"], strict=True)}
+        days = listed["start"]
+        when = dates[0] if len(set(dates)) == 1 else labels.period_label(days.min(), days.max())
+        # A select box, not radios: their options are Markdown, and titles must stay text.
+        st.session_state[ui.K_LIST_PICK] = event_id if event_id in names else None
+        st.selectbox(
+            f"{labels.event_count(len(ids))} of {when}: pick one to read it",
+            ids,
+            key=ui.K_LIST_PICK,
+            format_func=names.__getitem__,
+            placeholder="Choose an event",
+            on_change=lambda: ui.select_event(st.session_state[ui.K_LIST_PICK]),
+        )
     if event_id is not None:
         with st.container(border=True, key=ui.K_CARD):
             # First: on a phone the card is a sheet over the page, which this closes.

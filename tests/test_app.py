@@ -6,6 +6,7 @@ import base64
 import csv
 import html
 import io
+import json
 import os
 import subprocess
 import sys
@@ -15,10 +16,23 @@ import numpy as np
 import pandas as pd
 import plotly.io as pio
 import pytest
-from helpers import APP, HEADER, ROOT, SAMPLE, SHIPPED, counter, errors, notices
+from helpers import (
+    APP,
+    HEADER,
+    ROOT,
+    SAMPLE,
+    SHIPPED,
+    counter,
+    csv_text,
+    errors,
+    event,
+    notices,
+    traces,
+)
+from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
-from timeline import loading, palette, schema, ui, url_state
+from timeline import loading, palette, schema, selection, ui, url_state
 from timeline.io import read_events
 
 ALL_IDS = read_events(SAMPLE)["id"].tolist()
@@ -855,3 +869,48 @@ def test_a_typed_year_is_named_as_typed_and_applied(app: AppTest, value, years, 
     assert not at.exception
     assert at.sidebar.slider(key="years").value == years
     assert notices(at) == [said]
+
+
+def click_chart(at: AppTest, key: str, customdata: list) -> AppTest:
+    """The page after a click on the point carrying `customdata` of the chart `key`, as the
+    browser reports it (AppTest has no clicks on charts: their widget state, set by hand)."""
+    (chart,) = [c for c in at.get("plotly_chart") if c.key == key]
+    states = at._tree.get_widget_states()
+    points = {"points": [{"customdata": customdata}], "point_indices": [0], "box": [], "lasso": []}
+    picked = {"selection": points}
+    states.widgets.append(WidgetState(id=chart.proto.id, string_value=json.dumps(picked)))
+    return at._run(states)
+
+
+def test_every_box_on_the_timeline_leads_to_its_events_and_a_list_reads_one(monkeypatch, tmp_path):
+    """Issue 25.1: a click on a box shows a smaller window each time, until its events show or,
+    where zooming cannot part them (one day), a list of them beside the timeline; picking one
+    reads it. "1992" (a year, no bar) used to hold the box together all year."""
+    countries = ("DEU", "FRA", "ITA", "ESP", "GRC")
+    rows = [
+        event(f"r{i}", "recognition", "1991-12-31", countries=c) for i, c in enumerate(countries)
+    ]
+    rows.append(event("r-1992", "recognition", "1992", countries="JPN"))
+    path = tmp_path / "recognitions.csv"
+    path.write_text(csv_text(*rows), encoding="utf-8")
+    monkeypatch.setenv(loading.DATA_ENV, str(path))
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    windows = [(timeline_axis(at).lo, timeline_axis(at).hi)]
+    for _ in range(3):
+        (boxes,) = traces(figures(at)["Timeline of events by category"], kind="cluster")
+        biggest = list(boxes.customdata[np.argmax([int(t[3:-4]) for t in boxes.text])])
+        at = click_chart(at, ui.K_TIMELINE, biggest)
+        if biggest[0].startswith(selection.LIST_PREFIX):
+            break
+        windows.append((timeline_axis(at).lo, timeline_axis(at).hi))
+        assert windows[-1] not in windows[:-1], "the box zoomed to the window shown before"
+    else:
+        pytest.fail(f"no list after three clicks: {windows}")
+    pick = at.selectbox(key=ui.K_LIST_PICK)
+    assert pick.label == "5 events of 31 December 1991: pick one to read it"
+    assert pick.value is None and pick.options == [f"T r{i} · 31 December 1991" for i in range(5)]
+    at = pick.set_value("r3").run()
+    assert "T r3" in details_card(at) and at.query_params["event"] == "r3"
+    assert at.selectbox(key=ui.K_LIST_PICK).value == "r3"  # the list stays, to pick another
+    at = at.button(key=ui.K_ZOOM_OUT).click().run()
+    assert not at.selectbox  # the box it listed is not on the page any more

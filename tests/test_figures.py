@@ -12,7 +12,7 @@ from helpers import SHIPPED, clustered, event, event_ids, table, traces
 
 from timeline import figures, maps, packing, palette, schema, timeline_chart
 from timeline.io import read_events
-from timeline.selection import ZOOM_PREFIX, selected_span
+from timeline.selection import ZOOM_PREFIX, listed_events, selected_span
 
 XSS = "<img src=x onerror=alert(1)>"
 
@@ -519,3 +519,31 @@ def test_the_countries_map_says_1_event_not_1_events():
     assert "%{customdata[3]}" in fig.data[0].hovertemplate and "%{z} events" not in (
         fig.data[0].hovertemplate
     )
+
+
+def test_a_box_of_events_on_one_day_lists_them_and_another_zooms_in():
+    """Issue 25.1: zooming cannot part events that share a day: their box lists them."""
+    same_day = [event(f"d{i}", "recognition", "1991-12-31") for i in range(5)]
+    days_apart = [event(f"j{i}", "recognition", f"1992-06-{15 + i % 4:02d}") for i in range(6)]
+    fig = timeline_chart.timeline(table(*same_day, *days_apart))
+    (boxes,) = traces(fig, kind="cluster")
+    clicks = {c[0].split(":")[0]: c for c in boxes.customdata}
+    assert sorted(clicks) == ["list", "zoom"]
+    click = {"selection": {"points": [{"customdata": list(clicks["list"])}]}}
+    assert sorted(listed_events(click)) == [f"d{i}" for i in range(5)]
+    assert selected_span(click) is None and clicks["list"][4] == "Click to list them"
+    assert clicks["zoom"][0] == "zoom:1992-06-15/1992-06-18"
+    assert clicks["zoom"][4] == "Click to zoom in" and "%{customdata[4]}" in boxes.hovertemplate
+    # A box as wide as the window shown lists its events too: zooming would change nothing.
+    day = pd.Timestamp("1992-06-15"), pd.Timestamp("1992-06-18")
+    assert timeline_chart._click(*day, np.array(["a", "b"]), day)[0] == "list:a,b"
+
+
+def test_a_zoom_leaves_out_an_event_dated_to_a_month_whose_mark_is_outside_it():
+    """A month-precise event is drawn on its first day: a window after that day leaves it out
+    rather than drawing it (or a box holding it) left of the plot."""
+    rows = [event("m", "recognition", "1991-12"), event("d", "recognition", "1991-12-26")]
+    window = (pd.Timestamp("1991-12-20"), pd.Timestamp("1991-12-31"))
+    fig = timeline_chart.timeline(table(*rows), window=window)
+    assert event_ids(fig) == ["d"] and not traces(fig, kind="cluster")
+    assert "m" in event_ids(timeline_chart.timeline(table(*rows)))

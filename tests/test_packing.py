@@ -97,3 +97,15 @@ def test_titles_stop_before_the_next_mark_in_their_row():
     assert layout.row.tolist() == [0, 0]  # two years apart: one row
     assert len(layout.label[0]) * packing.CHAR_PX <= room
     assert 0 < len(layout.label[0]) < len("A very long title that cannot fit")
+
+
+def test_a_date_given_only_as_a_year_counts_at_its_mark_in_a_clusters_span():
+    """Issue 25.1: "1992" (1 January to 31 December, drawn as a mark at its start) must not
+    stretch a cluster to the end of 1992: zooming to that span would never part its events."""
+    start = days(*[720] * 5, 725, 730)  # 22 and 27 December 1991, and "1992"
+    end = days(*[720] * 5, 725, 730 + 365)
+    layout = packing.pack(np.array(["recognition"] * 7), start, end, np.zeros(7, dtype=bool),
+                          ["T"] * 7, AXIS)  # fmt: skip
+    ((first, last),) = layout.clusters[["first", "last"]].itertuples(index=False)
+    assert (layout.cluster == 0).all()
+    assert (first, last) == (pd.Timestamp("1991-12-22"), pd.Timestamp("1992-01-01"))

@@ -46,3 +46,14 @@ def test_selected_country_and_row():
     # The events table selects cells: the row of the clicked cell.
     assert selection.selected_row({"selection": {"rows": [], "cells": [[3, "Title"]]}}) == 3
     assert selection.selected_row({"selection": {"rows": [], "cells": []}}) is None
+
+
+def test_a_cluster_that_lists_its_events_is_read_as_a_list_not_an_event_or_a_zoom():
+    box = {"selection": {"points": [{"customdata": ["list:a-1,b-2", "2 events: War"]}]}}
+    assert selection.listed_events(box) == ["a-1", "b-2"]
+    assert selection.listed_events({"selection": {"points": [{"customdata": {"0": "list:c"}}]}})
+    assert selection.selected_event_id(box) is None and selection.selected_span(box) is None
+    zoom = {"selection": {"points": [{"customdata": ["zoom:1992-01-01/1992-02-01", "x"]}]}}
+    event = {"selection": {"points": [{"customdata": ["war-2020", "T"]}]}}
+    assert selection.listed_events(zoom) is None and selection.listed_events(event) is None
+    assert selection.listed_events(None) is None

@@ -231,7 +231,10 @@ def pack(
     rows: dict[str, int] = {}
     bar_rows: dict[str, int] = {}
     found = []
-    starts, ends = np.asarray(start), np.asarray(end)
+    # A one-date event counts at its date, where its mark is: "1992" must not stretch a
+    # cluster to the end of 1992, or zooming to the cluster would never separate its events.
+    starts = np.asarray(start)
+    ends = np.where(ranged, np.asarray(end), starts)
     for name in dict.fromkeys(lane.tolist()):
         idx = np.flatnonzero(lane == name)
         r, c, spans, below = pack_lane(x0[idx], x1[idx], bar[idx])

@@ -1,5 +1,6 @@
 """Clicks coming back from the page (plotly_chart and dataframe selections), read as an event
-id (first in a point's customdata), a country (a choropleth point's location), a zoom or a row.
+id (first in a point's customdata), a country (a choropleth point's location), a zoom, a
+cluster's list of events or a row.
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ from typing import Any
 
 import pandas as pd
 
-# What a cluster on the timeline carries as its first customdata: `zoom:first/last`.
-ZOOM_PREFIX = "zoom:"
+# What a cluster on the timeline carries as its first customdata: `zoom:first/last`, or
+# `list:id,id,...` when zooming cannot separate its events.
+ZOOM_PREFIX, LIST_PREFIX = "zoom:", "list:"
 Span = tuple[dt.date, dt.date]
 
 
@@ -37,9 +39,16 @@ def _first_customdata(point: Mapping[str, Any]) -> Any:
 def selected_event_id(selection: Mapping[str, Any] | None) -> str | None:
     """The event id of the first clicked event point (not a country) in a selection, if any."""
     found = (_first_customdata(p) for p in _points(selection) if not p.get("location"))
-    return next(
-        (v for v in found if isinstance(v, str) and v and not v.startswith(ZOOM_PREFIX)), None
-    )
+    prefixes = (ZOOM_PREFIX, LIST_PREFIX)
+    return next((v for v in found if isinstance(v, str) and v and not v.startswith(prefixes)), None)
+
+
+def listed_events(selection: Mapping[str, Any] | None) -> list[str] | None:
+    """The event ids of the first clicked cluster that lists them (`LIST_PREFIX`), if any."""
+    for value in map(_first_customdata, _points(selection)):
+        if isinstance(value, str) and value.startswith(LIST_PREFIX):
+            return [i for i in value.removeprefix(LIST_PREFIX).split(",") if i]
+    return None
 
 
 def _day(value: Any) -> dt.date | None:

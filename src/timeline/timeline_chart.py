@@ -17,7 +17,7 @@ from timeline.filters import categories_present
 from timeline.labels import label_texts, period_label
 from timeline.packing import Stretch
 from timeline.palette import BAR_OPACITY, CLUSTER_ALPHA, LIGHT, Palette, with_alpha
-from timeline.selection import ZOOM_PREFIX, Span
+from timeline.selection import LIST_PREFIX, ZOOM_PREFIX, Span
 
 WEBGL_FROM = 5000  # draw markers with WebGL from this many points on
 # Above this many events, per-lane density: thousands of SVG bars take the browser seconds.
@@ -71,7 +71,7 @@ def timeline(
 ) -> go.Figure:
     """The timeline of `df` in `window` (first and last day; default the events' span) with
     `selected` ringed: bars and markers in a lane per category, clusters where a lane is too
-    crowded (a click zooms in), or density above `DETAIL_MAX` events."""
+    crowded (a click zooms in, or lists their events), or density above `DETAIL_MAX` events."""
     return ringed(timeline_parts(df, window, pal), df, selected)
 
 
@@ -104,8 +104,9 @@ def timeline_parts(
     """`timeline(df, None, window)` as parts: its spec and where each event's ring goes."""
     layout: Spec = {"title": figures.heading("Timeline of events by category")}
     whole = df  # density draws every event, whatever the window
-    if window is not None:
-        df = df[(df["end"] >= window[0]) & (df["start"] <= window[1])]
+    if window is not None:  # a one-date event is in view when its mark (at its start) is
+        end = df["end"].where(is_ranged(df), df["start"])
+        df = df[(end >= window[0]) & (df["start"] <= window[1])]
     if df.empty:
         nothing = np.empty(0)
         return TimelineParts(
@@ -191,13 +192,14 @@ def timeline_parts(
         )
     ]
     data = [trace for trace in data if len(trace["y"])]  # no trace without events
-    data += _clusters(packed.clusters, rows, packed.bar_rows, pal)
+    ids = df["id"].astype(str).to_numpy(dtype=object)
+    members = [ids[packed.cluster == k] for k in range(len(packed.clusters))]
+    data += _clusters(packed.clusters, members, rows, packed.bar_rows, window, pal)
     _timeline_frame(layout, rows, axis, pal)
     # A ring on the event's own mark; on its cluster's middle (its y already) when in one.
     ring_x = np.where(ranged, middle, x0).astype(float)
     mids = ((packed.clusters["x0"] + packed.clusters["x1"]) / 2).to_numpy()
     ring_x[~alone] = mids[packed.cluster[~alone]]
-    ids = df["id"].astype(str).to_numpy(dtype=object)
     return TimelineParts({"data": data, "layout": layout}, ids, ring_x, y.astype(float), pal)
 
 
@@ -235,20 +237,28 @@ class _Rows:
 
 
 def _clusters(
-    clusters: pd.DataFrame, rows: _Rows, bar_rows: dict[str, int], pal: Palette
+    clusters: pd.DataFrame,
+    members: list[np.ndarray],
+    rows: _Rows,
+    bar_rows: dict[str, int],
+    window: Stretch | None,
+    pal: Palette,
 ) -> list[Spec]:
-    """One mark per cluster across its lane's rows of marks, with its count (a trace, or none)."""
+    """One mark per cluster across its lane's rows of marks, with its count (a trace, or none);
+    a click zooms to its span in `window`, or lists its `members` where that cannot part them."""
     if clusters.empty:
         return []
     lanes_ = clusters["lane"].astype(str).tolist()
     height = [rows.rows[c] - bar_rows.get(c, 0) for c in lanes_]
     middle = [rows.top[c] - bar_rows.get(c, 0) - h / 2 for c, h in zip(lanes_, height, strict=True)]
     names = [schema.CATEGORIES[c] for c in lanes_]
+    spans = list(zip(clusters["first"], clusters["last"], strict=True))
+    clicks = [_click(a, b, ids, window) for (a, b), ids in zip(spans, members, strict=True)]
     custom = np.array(
         [
-            [_zoom_to(a, b), f"{n} events: {name}", period_label(a, b), name, "", ""]
-            for a, b, n, name in zip(
-                clusters["first"], clusters["last"], clusters["count"], names, strict=True
+            [click, f"{n} events: {name}", period_label(a, b), name, hint, ""]
+            for (click, hint), (a, b), n, name in zip(
+                clicks, spans, clusters["count"], names, strict=True
             )
         ],
         dtype=object,
@@ -274,15 +284,23 @@ def _clusters(
             "textfont": {"size": 12, "color": pal.text},
             "customdata": custom,
             "hovertemplate": "<b>%{customdata[1]}</b><br>%{customdata[2]}<br>"
-            "Click to zoom in<extra></extra>",
+            "%{customdata[4]}<extra></extra>",
             "meta": {"kind": "cluster"},
         }
     ]
 
 
-def _zoom_to(first: pd.Timestamp, last: pd.Timestamp) -> str:
-    """What a cluster's click carries: the span to zoom to (`selection.selected_span`)."""
-    return f"{ZOOM_PREFIX}{first.date().isoformat()}/{last.date().isoformat()}"
+def _click(
+    first: pd.Timestamp, last: pd.Timestamp, ids: np.ndarray, window: Stretch | None
+) -> tuple[str, str]:
+    """What a cluster's click carries, and its hint: the span to zoom to within `window`
+    (`selection.selected_span`), or its events' `ids` (`selection.listed_events`) when that
+    span is one day or the window itself: zooming would not part them."""
+    if window is not None:
+        first, last = max(first, window[0]), min(last, window[1])
+    if first.normalize() == last.normalize() or (first, last) == window:
+        return LIST_PREFIX + ",".join(ids), "Click to list them"
+    return f"{ZOOM_PREFIX}{first.date().isoformat()}/{last.date().isoformat()}", "Click to zoom in"
 
 
 def timeline_window(zoom: Span | None, years: tuple[int, int] | None) -> Stretch | None:

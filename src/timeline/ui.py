@@ -60,6 +60,8 @@ S_LAST_FILTERS, S_RUNS = "_last_filters", "_runs"  # to see a choice, and to nam
 S_UPLOAD = "_upload"  # this session's parsed upload: (its file's id or hash, name, Loaded)
 S_EVENT_FILTERS = "_event_filters"  # the filters the selected event was last shown under
 S_EVENT_SHOWN = "_event_shown"  # the event the last run's card showed (scripts.show_card)
+S_LISTED = "_listed"  # the ids of the timeline's box last clicked to list its events
+K_LIST_PICK = "list_pick"  # the select box that picks one of them
 # The backgrounds of `plain`'s boxes.
 _BOX_STYLE = {
     "info": "background:rgba(28,131,225,0.12)",
@@ -72,7 +74,8 @@ TABLE_ROWS = 16  # the events table's height, in rows: a screen's worth, not ten
 TIMELINE_KEY = (
     "◆ an event on one day · a bar: a period, as long as its date allows (*1995* spans the "
     "whole year) · ■ the middle of a period too short to see at this zoom · a box with a "
-    "number: that many events too close to draw apart, click it to zoom in · ○ the selected "
+    "number: that many events too close to draw apart, click it to zoom in, or to list them "
+    "in the event details when they share a day (zooming cannot part them) · ○ the selected "
     "event. Decades without events are cut out of the axis (dotted lines). To zoom in to a "
     "stretch of time, pick the box tool above the timeline and drag across it."
 )
@@ -379,6 +382,8 @@ def selected_event(state: FilterState, views: Any) -> tuple[str | None, str | No
     ss = st.session_state
     event_id, before = ss.get(S_EVENT), ss.get(S_EVENT_FILTERS, state)
     ss[S_EVENT_FILTERS] = state
+    if before != state:
+        ss.pop(S_LISTED, None)  # the box listed may not be drawn any more
     if event_id is None or before == state or views.answer(labels.holds, event_id):
         return event_id, None
     select_event(None)
@@ -389,11 +394,14 @@ def on_chart_select(
     key: str, options: FilterOptions, to_time: Callable[[float], Any] | None = None
 ) -> Callable[[], None]:
     """A callback for st.plotly_chart(on_select=...): a dragged stretch of time (x through
-    `to_time`) or a cluster becomes the zoom, an event the selection, a country the filter."""
+    `to_time`) or a cluster becomes the zoom, a cluster that cannot be zoomed its list of
+    events (`S_LISTED`), an event the selection, a country the filter."""
 
     def callback() -> None:
         picked = st.session_state.get(key)
         span = selection.selected_span(picked, to_time)
+        # Any other click drops the list: it belongs to the box last clicked.
+        st.session_state[S_LISTED] = None if span else selection.listed_events(picked)
         if span is not None:
             st.session_state[S_ZOOM] = span
             return
@@ -407,6 +415,17 @@ def on_chart_select(
             select_event(event_id)
 
     return callback
+
+
+def listed(views: Any) -> pd.DataFrame:
+    """The events of the box last clicked to list them (`S_LISTED`) that `views`' filters keep,
+    by date (none: an empty frame)."""
+    ids = tuple(st.session_state.get(S_LISTED) or ())
+    return views.answer(_among, ids) if ids else pd.DataFrame()
+
+
+def _among(df: pd.DataFrame, ids: tuple[str, ...]) -> pd.DataFrame:
+    return df[df["id"].isin(ids)].sort_values("start", kind="stable")
 
 
 def events_table(views: Any, n: int, event_id: str | None) -> None:
@@ -463,6 +482,7 @@ def zoom() -> selection.Span | None:
 
 def zoom_out() -> None:
     st.session_state[S_ZOOM] = None
+    st.session_state.pop(S_LISTED, None)
 
 
 def chart(fig: Any, key: str, on_select: Callable[[], None] | None, alt: str, **kw: Any) -> None:
