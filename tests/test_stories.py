@@ -1,15 +1,21 @@
-"""The guided stories' reader: each rule of `timeline.stories` refuses a broken file with the
-problem's line and column."""
+"""The guided stories: data/stories.csv is valid against the shipped table and long enough, and
+each rule of `timeline.stories` refuses a broken file with the problem's line and column."""
 
 from __future__ import annotations
 
+import itertools
+import re
+
 import pytest
+from helpers import ROOT
 from hypothesis import given
 from hypothesis import strategies as st
 
 from timeline.io import MAX_PROBLEMS, EventTableError
 from timeline.stories import COLUMNS, LIMITS, Step, read_stories
 
+STORIES = ROOT / "data" / "stories.csv"
+ISSUE_23 = {"karabakh", "independence", "oil-gas", "organizations", "caviar", "neighbours"}
 HEADER = ",".join(COLUMNS)
 IDS = {"a", "b", "c"}
 INTRO = "k,0,,Karabakh,How it began."  # line 2 when first
@@ -24,6 +30,55 @@ def problems(*rows: str, header: str = HEADER) -> list[str]:
     with pytest.raises(EventTableError) as caught:
         read(*rows, header=header)
     return caught.value.messages()
+
+
+# --- the shipped stories -----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def shipped(events):
+    return read_stories(STORIES, events["id"])
+
+
+def test_the_shipped_stories_are_the_six_of_issue_23_with_8_to_20_steps(shipped):
+    assert set(shipped) >= ISSUE_23
+    lengths = {story.id: len(story.steps) for story in shipped.values()}
+    assert all(8 <= n <= 20 for n in lengths.values()), lengths
+
+
+def test_every_shipped_step_is_an_event_of_the_table_and_once_in_its_story(shipped, events):
+    known = set(events["id"])
+    for story in shipped.values():
+        ids = [step.event_id for step in story.steps]
+        assert set(ids) <= known, story.id
+        assert len(set(ids)) == len(ids), story.id
+
+
+def test_the_shipped_steps_run_in_date_order(shipped, events):
+    # A step may not end before the previous one starts: a year-dated event (`2006`) may follow
+    # one of July 2006, since it may fall after it.
+    when = events.set_index("id")
+    for story in shipped.values():
+        ids = [step.event_id for step in story.steps]
+        late = [b for a, b in itertools.pairwise(ids) if when.at[b, "end"] < when.at[a, "start"]]
+        assert not late, (story.id, late)
+
+
+def test_no_shipped_caption_copies_its_events_description(shipped, events):
+    # Eight words running, as in the row: a caption says why the event matters, in new words.
+    description = events.set_index("id")["description"]
+
+    def runs(text: str) -> set[tuple[str, ...]]:
+        words = re.findall(r"\w+", text.lower())
+        return {tuple(words[i : i + 8]) for i in range(len(words) - 7)}
+
+    copied = [
+        (story.id, step.event_id)
+        for story in shipped.values()
+        for step in story.steps
+        if runs(step.caption) & runs(description[step.event_id])
+    ]
+    assert not copied
 
 
 # --- the reader ---------------------------------------------------------------------------
