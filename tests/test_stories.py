@@ -1,5 +1,6 @@
-"""The guided stories: data/stories.csv is valid against the shipped table and long enough, and
-each rule of `timeline.stories` refuses a broken file with the problem's line and column."""
+"""The guided stories: data/stories.csv is valid against the shipped table and long enough, each
+rule of `timeline.stories` refuses a broken file with the problem's line and column, and
+`python -m timeline validate` checks the stories with the table."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ import itertools
 import re
 
 import pytest
-from helpers import ROOT
+from helpers import ROOT, SAMPLE, SHIPPED
 from hypothesis import given
 from hypothesis import strategies as st
 
+from timeline.__main__ import main
 from timeline.io import MAX_PROBLEMS, EventTableError
 from timeline.stories import COLUMNS, LIMITS, Step, read_stories
 
@@ -231,3 +233,33 @@ def test_any_file_gives_stories_or_their_error(rows: list[list[str]], tail: str)
     for story in stories.values():
         assert story.title and story.intro and story.steps
         assert all(step.event_id in IDS and step.caption for step in story.steps)
+
+
+# --- the command line ---------------------------------------------------------------------
+
+
+def test_validate_checks_the_shipped_stories_with_the_shipped_table(monkeypatch, capsys):
+    monkeypatch.chdir(ROOT)  # the defaults are paths from the repository's root
+    assert main(["validate"]) == 0
+    out = capsys.readouterr().out
+    assert re.fullmatch(r"OK: \d+ events, 1918–2020; \d+ stories, \d+ steps\n", out), out
+
+
+def test_validate_refuses_broken_stories_with_their_lines_and_exit_1(tmp_path, capsys):
+    bad = tmp_path / "stories.csv"
+    bad.write_text(f"{HEADER}\nk,0,,K,Intro.\nk,1,no-such-event,,Why.\nk,3,,,\n")
+    assert main(["validate", str(SHIPPED), "--stories", str(bad)]) == 1
+    out, err = capsys.readouterr()
+    assert out.splitlines() == [
+        f"{bad}:3: event_id 'no-such-event' is not an id of the event table",
+        f"{bad}:4: step '3' follows step 1 of story 'k': the steps run 1…N with no gap",
+        f"{bad}:4: event_id is empty",
+        f"{bad}:4: caption is empty",
+    ]  # a line's problems in column order
+    assert err == "4 problems found\n"
+
+
+def test_validate_of_another_table_leaves_the_shipped_stories_out(capsys):
+    # data/stories.csv tells of the shipped table's events, not of any table's.
+    assert main(["validate", str(SAMPLE)]) == 0
+    assert "stor" not in capsys.readouterr().out
