@@ -95,5 +95,57 @@ def test_titles_stop_before_the_next_mark_in_their_row():
                           ["A very long title that cannot fit", "B"], AXIS)  # fmt: skip
     room = (x0[1] - x1[0]) * packing.LABEL_WIDTH / PACK_WIDTH
     assert layout.row.tolist() == [0, 0]  # two years apart: one row
-    assert len(layout.label[0]) * packing.CHAR_PX <= room
-    assert 0 < len(layout.label[0]) < len("A very long title that cannot fit")
+    assert layout.side[0, 0] == 1 and len(layout.label[0, 0]) * packing.CHAR_PX <= room
+    assert 0 < len(layout.label[0, 0]) < len("A very long title that cannot fit")
+
+
+WIDTHS = (packing.LABEL_WIDTH, packing.NARROW_WIDTH)
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 3650), st.integers(0, 900), st.booleans(), st.integers(0, 60)),
+        max_size=60,
+    )
+)
+def test_no_title_overlaps_a_mark_a_cluster_or_another_title_on_either_plot(events):
+    start = days(*[s for s, _, _, _ in events])
+    end = days(*[s + (d if r else 0) for s, d, r, _ in events])
+    ranged = np.array([r and d > 0 for _, d, r, _ in events], dtype=bool)
+    texts = ["Word " * (n // 5) + "x" * (n % 5) for *_, n in events]
+    layout = packing.pack(np.array(["war"] * len(events)), start, end, ranged, texts, AXIS)
+    x0, x1 = packing.extents(start, end, ranged, AXIS)
+    for w, width in enumerate(WIDTHS):
+        k = width / PACK_WIDTH
+        # Where each mark is drawn on this plot: a bar scaled, a mark its own size around it.
+        half = np.where(layout.bar, (x1 - x0) * k, packing.MARK_PX) / 2
+        lo, hi = (x0 + x1) / 2 * k - half, (x0 + x1) / 2 * k + half
+        for r in set(layout.row[layout.row >= 0].tolist()):
+            items = np.flatnonzero(layout.row == r)
+            things = [(lo[i], hi[i]) for i in items]
+            if r >= layout.bar_rows.get("war", 0):
+                things += [(a * width, b * width) for a, b in layout.clusters[["x0", "x1"]].values]
+            titles = []
+            for i in items[layout.label[items, w] != ""]:
+                used = len(layout.label[i, w]) * packing.CHAR_PX
+                side = layout.side[i, w]
+                if side == 0:  # inside its bar
+                    assert layout.bar[i] and used <= hi[i] - lo[i]
+                    continue
+                titles.append((hi[i], hi[i] + used) if side > 0 else (lo[i] - used, lo[i]))
+                assert titles[-1][0] >= 0 and titles[-1][1] <= width
+            for n, (a, b) in enumerate(titles):
+                overlaps = [(c, d) for c, d in things + titles[:n] if c < b and d > a]
+                assert not overlaps, (width, (a, b), overlaps)
+
+
+def test_a_title_goes_before_its_mark_where_only_there_it_fits():
+    start = days(3600)  # near the right edge: no room after it
+    layout = packing.pack(np.array(["war"]), start, start, np.array([False]), ["Bishkek"], AXIS)
+    assert layout.label[0].tolist() == ["Bishkek"] * 2 and layout.side[0].tolist() == [-1, -1]
+
+
+def test_a_long_bar_has_its_title_inside_it():
+    start, end = days(100), days(3000)
+    layout = packing.pack(np.array(["war"]), start, end, np.array([True]), ["A war"], AXIS)
+    assert layout.label[0].tolist() == ["A war"] * 2 and layout.side[0].tolist() == [0, 0]

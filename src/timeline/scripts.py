@@ -117,14 +117,16 @@ _DETAILS_STYLE = (
 )
 
 # A title that leaves room for the timeline on the first screen. The timeline's titles are
-# fitted to a plot `packing.LABEL_WIDTH` wide: a narrower timeline leaves them out.
+# fitted to a plot `packing.LABEL_WIDTH` wide and to a phone's: the plot shows those of its width.
+_NARROW = packing.LABEL_WIDTH - 30  # the widest timeline with a phone's titles
 _PAGE_STYLE = (
     "<style>h1 { font-size: clamp(1.6rem, 4.5vw, 2.75rem) !important; }"
     '[data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }'
     f".st-key-{K_TIMELINE} {{ container-type: inline-size; }}"
     # The dropped-link box's element, hidden (with the page's gap after it) unless it speaks.
     ".stElementContainer:has(#dropped-link:not(.shown)) { display: none; }"
-    f"@container (max-width: {packing.LABEL_WIDTH - 30}px) {{ .textpoint {{ display: none; }} }}"
+    f'@container (width <= {_NARROW}px) {{ text[style*="wide-plot-titles"] {{ display: none; }} }}'
+    f'@container (width > {_NARROW}px) {{ text[style*="narrow-plot-titles"] {{ display: none; }} }}'
     f"{_DETAILS_STYLE}</style>"
 )
 

@@ -1,0 +1,67 @@
+"""Issue 25.5 in Chromium: the timeline's titles on a phone (390x844) and a laptop (1400x900),
+none over another, the names of the periods apart, and the dates of a drag of the box tool."""
+
+from __future__ import annotations
+
+from appdriver import assert_clean, chart, open_app
+
+TIMELINE = "Timeline of events"
+
+# The boxes of what the timeline's plot shows: the titles (the text of its text traces) and
+# the names of the periods (annotations named "band: ..."), with the drawn text of each.
+_BOXES = """p => {
+  const box = e => { const r = e.getBoundingClientRect();
+                     return {text: e.textContent, l: r.left, r: r.right, t: r.top, b: r.bottom}; };
+  const shown = e => e.getBoundingClientRect().width > 0;
+  const bands = p.layout.annotations.map((a, i) => [a, i])
+    .filter(([a]) => (a.name || '').startsWith('band: ')).map(([, i]) => i);
+  return {
+    titles: Array.from(p.querySelectorAll('.cartesianlayer .subplot.xy .textpoint text'))
+      .filter(shown).map(box),
+    bands: Array.from(p.querySelectorAll('.infolayer .annotation'))
+      .filter(a => bands.includes(Number(a.dataset.index)))
+      .map(a => box(a.querySelector('text'))),
+    drawn: p.data.filter(t => t.meta && t.meta.kind === 'titles')
+      .map(t => ({on: t.meta.on, text: t.text.map(s => s.replace(/\\u2002/g, ''))})),
+  };
+}"""
+
+
+def overlapping(boxes: list[dict]) -> list[tuple[str, str]]:
+    """The pairs of boxes that overlap by more than a pixel each way."""
+    return [
+        (a["text"], b["text"])
+        for i, a in enumerate(boxes)
+        for b in boxes[i + 1 :]
+        if min(a["r"], b["r"]) - max(a["l"], b["l"]) > 1
+        and min(a["b"], b["b"]) - max(a["t"], b["t"]) > 1
+    ]
+
+
+def shown(page) -> dict:
+    return chart(page, TIMELINE).evaluate(_BOXES)
+
+
+def drawn_on(boxes: dict, plot: str) -> list[str]:
+    return [t for trace in boxes["drawn"] if trace["on"] in ("any", plot) for t in trace["text"]]
+
+
+def test_on_a_phone_the_timeline_has_its_titles_and_nothing_runs_together(phone):
+    open_app(phone)
+    boxes = shown(phone)
+    titles = [b["text"].replace("\u2002", "") for b in boxes["titles"]]
+    assert sorted(titles) == sorted(drawn_on(boxes, "narrow"))  # a phone's own, and all
+    assert len(titles) >= 20 and "First Nagorno-Karabakh War" in titles
+    assert overlapping(boxes["titles"]) == []
+    assert_clean(phone)
+
+
+def test_on_a_laptop_the_wide_titles_show_none_over_another(page):
+    page.set_viewport_size({"width": 1400, "height": 900})
+    open_app(page, "?category=war&category=ceasefire&years=1988&years=1994")
+    boxes = shown(page)
+    titles = [b["text"].replace("\u2002", "") for b in boxes["titles"]]
+    assert sorted(titles) == sorted(drawn_on(boxes, "wide"))
+    assert "First Nagorno-Karabakh War" in titles  # inside its bar
+    assert overlapping(boxes["titles"]) == []
+    assert_clean(page)
