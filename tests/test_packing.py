@@ -149,3 +149,16 @@ def test_a_long_bar_has_its_title_inside_it():
     start, end = days(100), days(3000)
     layout = packing.pack(np.array(["war"]), start, end, np.array([True]), ["A war"], AXIS)
     assert layout.label[0].tolist() == ["A war"] * 2 and layout.side[0].tolist() == [0, 0]
+
+
+def test_a_long_period_is_never_in_a_cluster_a_short_one_may_be():
+    crowd = [200] * 12  # one-day events on one day: a cluster
+    start = days(*crowd, 195, 199)
+    end = days(*crowd, 195 + packing.LONG_DAYS, 200)  # a month-long period, a two-day one
+    ranged = np.array([False] * 12 + [True, True])
+    texts = ["Event"] * 12 + ["The war", "A battle"]
+    layout = packing.pack(np.array(["war"] * 14), start, end, ranged, texts, AXIS)
+    assert not layout.bar.any()  # both too short for a bar at this scale
+    assert layout.cluster[12] == -1 and layout.row[12] < layout.bar_rows["war"]
+    assert layout.cluster[13] >= 0  # a short period among a crowd of days is one of them
+    assert layout.label[12].tolist() == ["The war"] * 2  # with room for its title

@@ -1,5 +1,5 @@
 """Issue 25.5: the timeline's biggest events have their titles (inside a long bar, before a mark
-with no room after it), on a phone's plot too."""
+with no room after it, a war never hidden in a cluster), on a phone's plot too."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from functools import cache
 
 import pandas as pd
 import pytest
-from helpers import SHIPPED, traces
+from helpers import SHIPPED, event_ids, traces
 from theme import TEXT_MIN, contrast
 
 from timeline import packing, timeline_chart
@@ -66,6 +66,15 @@ def test_a_title_with_no_room_after_its_mark_goes_before_it():
     (point,) = traces(fig, kind="point")
     x = dict(zip((c[1] for c in point.customdata), point.x, strict=True))[bishkek]
     assert (bishkek, x, "middle left") in titles(fig, ("any", "wide"))
+
+
+@pytest.mark.parametrize("state", [{}, {"categories": ("war",)}], ids=["all", "wars"])
+def test_the_2020_war_is_drawn_on_its_own_with_its_title(state):
+    fig = timeline(**state)
+    assert WAR_2020 in event_ids(fig)  # not in a cluster with its battles
+    assert any(t.startswith("Second Nagorno-Karaba") for t in texts(fig, "wide"))
+    if state:  # with the wars alone, whole on any plot
+        assert SECOND_WAR in texts(fig, "wide") and SECOND_WAR in texts(fig, "narrow")
 
 
 def test_a_phone_has_titles_of_its_own_and_a_wide_plot_its_own():

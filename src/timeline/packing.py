@@ -23,6 +23,7 @@ MARK_PX = 13  # a mark's width and the least gap between two marks, at PACK_WIDT
 GAP_PX = 2  # marks closer than this touch
 SLOT_PX = 13  # clusters are made of slots of the axis this wide
 ROWS_MAX = 3  # rows per lane before events are drawn as clusters
+LONG_DAYS = 30  # a period this long is kept out of a cluster, however short its bar
 CHAR_PX = 6.4  # the average width of a character of a title, at 11 px sans-serif
 LABEL_MIN_CHARS = 8  # a title cut shorter than this is not written at all
 QUIET_YEARS = 12  # an empty stretch of the axis longer than this is cut out of it
@@ -99,7 +100,7 @@ class Layout:
     """The packed timeline. Per event: its `row` in its lane (-1 in a cluster), its `cluster`
     (-1 alone), whether it is a `bar`, and its `label` and `side` (see `_labels`) at
     `LABEL_WIDTH` and `NARROW_WIDTH` (two columns); per lane its `rows` and `bar_rows` (the top
-    ones, of bars); per cluster its lane, first, last, count, x0 and x1 (fractions)."""
+    ones, of bars and periods); per cluster its lane, first, last, count, x0 and x1 (fractions)."""
 
     row: np.ndarray
     bar: np.ndarray
@@ -249,6 +250,7 @@ def pack(
     """Pack every lane of the timeline (see `pack_lane`); `texts` are the titles to write."""
     x0, x1 = extents(start, end, ranged, axis)
     bar = ranged & (x1 - x0 > MARK_PX + 1e-9)
+    long = ranged & (np.asarray(end) - np.asarray(start) >= pd.Timedelta(days=LONG_DAYS))
     n = len(lane)
     row, cluster = np.full(n, -1), np.full(n, -1)
     label, side = np.full((n, 2), "", dtype=object), np.ones((n, 2), dtype=int)
@@ -260,6 +262,15 @@ def pack(
         idx = np.flatnonzero(lane == name)
         titles = [texts[i] for i in idx.tolist()]
         r, c, spans, below = pack_lane(x0[idx], x1[idx], bar[idx])
+        # A long period (a war) that would hide in a cluster takes a row with the bars, with
+        # room for its title before it on a phone, when they all fit in one more row.
+        caught = long[idx] & (c >= 0)
+        if caught.any():
+            room = np.array([len(t) for t in titles]) * CHAR_PX * PACK_WIDTH / NARROW_WIDTH
+            left = np.where(caught, x0[idx] - room, x0[idx])
+            lifted = pack_lane(left, x1[idx], bar[idx] | caught)
+            if lifted[3] <= below + 1:
+                r, c, spans, below = lifted
         row[idx] = r
         rows[name] = int(max(r.max() + 1, below + 1 if spans else 1))
         bar_rows[name] = below
