@@ -1,5 +1,6 @@
 """Issue 25.5: the timeline's biggest events have their titles (inside a long bar, before a mark
-with no room after it, a war never hidden in a cluster), on a phone's plot too."""
+with no room after it, a war never hidden in a cluster), on a phone's plot too, and the names
+of the periods never run together."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 from helpers import SHIPPED, event_ids, traces
 from theme import TEXT_MIN, contrast
 
-from timeline import packing, timeline_chart
+from timeline import packing, schema, timeline_chart
 from timeline.filters import FilterState, apply_filters, prepare
 from timeline.io import read_events
 from timeline.palette import BAR_OPACITY, DARK, LIGHT, with_alpha
@@ -87,3 +88,22 @@ def test_a_phone_has_titles_of_its_own_and_a_wide_plot_its_own():
         used = len(text) * packing.CHAR_PX
         start = x * packing.NARROW_WIDTH - (used if where == "middle left" else 0)
         assert start >= 0 and start + used <= packing.NARROW_WIDTH, text
+
+
+@pytest.mark.parametrize(
+    "state",
+    [{}, {"categories": ("war",)}, {"years": (1988, 1994)}, {"years": (1991, 2000)}],
+    ids=["all", "wars", "1988-1994", "1991-2000"],
+)
+def test_the_names_of_the_periods_never_run_together_on_a_phone(state):
+    fig = timeline(**state)
+    notes = [a for a in fig.layout.annotations if (a.name or "").startswith("band: ")]
+    ends = {label: last for label, _, last in schema.PERIODS}
+    axis = timeline_chart.axis_of(fig)
+    for note in notes:
+        last = ends[note.name.removeprefix("band: ")]
+        end = axis.at(pd.Timestamp(last)) if last else 1.0
+        right = note.x * packing.NARROW_WIDTH + len(note.text) * BAND_CHAR_PX
+        assert right <= end * packing.NARROW_WIDTH, note.text  # within its own band
+    if not state:
+        assert [n.text for n in notes] == ["Soviet", "Independence"]  # both named

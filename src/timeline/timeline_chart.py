@@ -455,8 +455,12 @@ def _timeline_frame(layout: Spec, rows: _Rows, axis: packing.Axis, pal: Palette)
         if x0 >= x1:
             continue
         shapes.append(figures.band(at(x0), at(x1), shade, label))
-        start = _label_at(x0, x1, cuts)
-        text = _band_label(label, (at(x1) - at(start)) * packing.LABEL_WIDTH)
+        # Fitted to a phone's plot: wider, it has room to spare. On its widest piece, or
+        # across the dotted cuts from its start where only that leaves it room.
+        for start in (_label_at(x0, x1, cuts), x0):
+            text = _band_label(label, (at(x1) - at(start)) * packing.NARROW_WIDTH)
+            if text:
+                break
         if text:
             font = {"size": 12, "weight": 600, "color": pal.era_label}
             where = (at(start), -_BAND_STRIP / 2, "x", "y")

@@ -53,6 +53,8 @@ def test_on_a_phone_the_timeline_has_its_titles_and_nothing_runs_together(phone)
     assert sorted(titles) == sorted(drawn_on(boxes, "narrow"))  # a phone's own, and all
     assert len(titles) >= 20 and "First Nagorno-Karabakh War" in titles
     assert overlapping(boxes["titles"]) == []
+    assert [b["text"] for b in boxes["bands"]] == ["Soviet", "Independence"]
+    assert overlapping(boxes["bands"]) == []  # not "SovietIndependence"
     assert_clean(phone)
 
 
@@ -63,5 +65,5 @@ def test_on_a_laptop_the_wide_titles_show_none_over_another(page):
     titles = [b["text"].replace("\u2002", "") for b in boxes["titles"]]
     assert sorted(titles) == sorted(drawn_on(boxes, "wide"))
     assert "First Nagorno-Karabakh War" in titles  # inside its bar
-    assert overlapping(boxes["titles"]) == []
+    assert overlapping(boxes["titles"]) == [] and overlapping(boxes["bands"]) == []
     assert_clean(page)
