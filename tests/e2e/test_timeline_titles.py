@@ -3,7 +3,10 @@ none over another, the names of the periods apart, and the dates of a drag of th
 
 from __future__ import annotations
 
-from appdriver import assert_clean, chart, open_app
+import re
+
+from appdriver import assert_clean, chart, open_app, query_of, rerun
+from playwright.sync_api import expect
 
 TIMELINE = "Timeline of events"
 
@@ -66,4 +69,35 @@ def test_on_a_laptop_the_wide_titles_show_none_over_another(page):
     assert sorted(titles) == sorted(drawn_on(boxes, "wide"))
     assert "First Nagorno-Karabakh War" in titles  # inside its bar
     assert overlapping(boxes["titles"]) == [] and overlapping(boxes["bands"]) == []
+    assert_clean(page)
+
+
+def test_a_drag_of_the_box_tool_shows_the_dates_the_timeline_will_zoom_to(page):
+    page.set_viewport_size({"width": 1400, "height": 900})
+    open_app(page)
+    plot = chart(page, TIMELINE)
+    plot.hover()
+    plot.locator('.modebar-btn[data-title="Box Select"]').click()
+    box = plot.locator(".nsewdrag").first.bounding_box()
+    # Whole pixels, as a mouse gives them.
+    start, end = (round(box["x"] + box["width"] * f) for f in (0.3, 0.6))
+    y = box["y"] + box["height"] / 2
+    tip = page.locator("#timeline-drag-dates")
+    said: list[str] = []
+
+    def drag() -> None:
+        page.mouse.move(start, y)
+        page.mouse.down()
+        page.mouse.move((start + end) // 2, y, steps=5)
+        page.mouse.move(end, y, steps=5)
+        expect(tip).to_be_visible()
+        said.append(tip.inner_text())
+        page.mouse.up()
+
+    rerun(page, drag)
+    expect(tip).to_have_count(0)  # gone with the drag
+    assert re.fullmatch(r"\d{1,2} \w+ \d{4} – \d{1,2} \w+ \d{4}", said[0]), said
+    assert "zoom" in query_of(page)
+    # What the drag said is the stretch the timeline now shows.
+    expect(page.get_by_text(f"The timeline shows {said[0]}.")).to_be_visible()
     assert_clean(page)
