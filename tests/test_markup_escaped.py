@@ -94,11 +94,11 @@ def test_the_timeline_writes_each_title_beside_its_mark_as_typed(hostile):
     drawn = [
         str(t)
         for trace in fig.data
-        if (trace.meta or {}).get("kind") in ("point", "short-range", "titles")
+        if (trace.meta or {}).get("kind") == "titles"
         for t in trace.text
     ]
     assert not [t for t in drawn if TAG.search(t)]
-    labels = [html.unescape(t).removeprefix("\u2002") for t in drawn]
+    labels = [html.unescape(t).strip("\u2002") for t in drawn]
     # Each as typed, or its start when cut to fit before the next mark ("…").
     titles = (LINK, HUGE, TOP)
     cut = [t.removesuffix("…") for t in labels if t not in ("", "Romania", "Turkey", "UN")]

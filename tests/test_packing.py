@@ -95,8 +95,73 @@ def test_titles_stop_before_the_next_mark_in_their_row():
                           ["A very long title that cannot fit", "B"], AXIS)  # fmt: skip
     room = (x0[1] - x1[0]) * packing.LABEL_WIDTH / PACK_WIDTH
     assert layout.row.tolist() == [0, 0]  # two years apart: one row
-    assert len(layout.label[0]) * packing.CHAR_PX <= room
-    assert 0 < len(layout.label[0]) < len("A very long title that cannot fit")
+    assert layout.side[0, 0] == 1 and len(layout.label[0, 0]) * packing.CHAR_PX <= room
+    assert 0 < len(layout.label[0, 0]) < len("A very long title that cannot fit")
+
+
+WIDTHS = (packing.LABEL_WIDTH, packing.NARROW_WIDTH)
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 3650), st.integers(0, 900), st.booleans(), st.integers(0, 60)),
+        max_size=60,
+    )
+)
+def test_no_title_overlaps_a_mark_a_cluster_or_another_title_on_either_plot(events):
+    start = days(*[s for s, _, _, _ in events])
+    end = days(*[s + (d if r else 0) for s, d, r, _ in events])
+    ranged = np.array([r and d > 0 for _, d, r, _ in events], dtype=bool)
+    texts = ["Word " * (n // 5) + "x" * (n % 5) for *_, n in events]
+    layout = packing.pack(np.array(["war"] * len(events)), start, end, ranged, texts, AXIS)
+    x0, x1 = packing.extents(start, end, ranged, AXIS)
+    for w, width in enumerate(WIDTHS):
+        k = width / PACK_WIDTH
+        # Where each mark is drawn on this plot: a bar scaled, a mark its own size around it.
+        half = np.where(layout.bar, (x1 - x0) * k, packing.MARK_PX) / 2
+        lo, hi = (x0 + x1) / 2 * k - half, (x0 + x1) / 2 * k + half
+        for r in set(layout.row[layout.row >= 0].tolist()):
+            items = np.flatnonzero(layout.row == r)
+            things = [(lo[i], hi[i]) for i in items]
+            if r >= layout.bar_rows.get("war", 0):
+                things += [(a * width, b * width) for a, b in layout.clusters[["x0", "x1"]].values]
+            titles = []
+            for i in items[layout.label[items, w] != ""]:
+                used = len(layout.label[i, w]) * packing.CHAR_PX
+                side = layout.side[i, w]
+                if side == 0:  # inside its bar
+                    assert layout.bar[i] and used <= hi[i] - lo[i]
+                    continue
+                titles.append((hi[i], hi[i] + used) if side > 0 else (lo[i] - used, lo[i]))
+                assert titles[-1][0] >= 0 and titles[-1][1] <= width
+            for n, (a, b) in enumerate(titles):
+                overlaps = [(c, d) for c, d in things + titles[:n] if c < b and d > a]
+                assert not overlaps, (width, (a, b), overlaps)
+
+
+def test_a_title_goes_before_its_mark_where_only_there_it_fits():
+    start = days(3600)  # near the right edge: no room after it
+    layout = packing.pack(np.array(["war"]), start, start, np.array([False]), ["Bishkek"], AXIS)
+    assert layout.label[0].tolist() == ["Bishkek"] * 2 and layout.side[0].tolist() == [-1, -1]
+
+
+def test_a_long_bar_has_its_title_inside_it():
+    start, end = days(100), days(3000)
+    layout = packing.pack(np.array(["war"]), start, end, np.array([True]), ["A war"], AXIS)
+    assert layout.label[0].tolist() == ["A war"] * 2 and layout.side[0].tolist() == [0, 0]
+
+
+def test_a_long_period_is_never_in_a_cluster_a_short_one_may_be():
+    crowd = [200] * 12  # one-day events on one day: a cluster
+    start = days(*crowd, 195, 199)
+    end = days(*crowd, 195 + packing.LONG_DAYS, 200)  # a month-long period, a two-day one
+    ranged = np.array([False] * 12 + [True, True])
+    texts = ["Event"] * 12 + ["The war", "A battle"]
+    layout = packing.pack(np.array(["war"] * 14), start, end, ranged, texts, AXIS)
+    assert not layout.bar.any()  # both too short for a bar at this scale
+    assert layout.cluster[12] == -1 and layout.row[12] < layout.bar_rows["war"]
+    assert layout.cluster[13] >= 0  # a short period among a crowd of days is one of them
+    assert layout.label[12].tolist() == ["The war"] * 2  # with room for its title
 
 
 def test_a_date_given_only_as_a_year_counts_at_its_mark_in_a_clusters_span():

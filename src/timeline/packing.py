@@ -6,6 +6,7 @@ axis: its extent, the quiet stretches cut out of it, and its ticks.
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -17,10 +18,12 @@ Stretch = tuple[pd.Timestamp, pd.Timestamp]
 
 PACK_WIDTH = 560  # px of plot the marks are packed for
 LABEL_WIDTH = 590  # px of plot the titles are fitted to
+NARROW_WIDTH = 330  # px of plot on a phone: the titles are fitted to it too
 MARK_PX = 13  # a mark's width and the least gap between two marks, at PACK_WIDTH
 GAP_PX = 2  # marks closer than this touch
 SLOT_PX = 13  # clusters are made of slots of the axis this wide
 ROWS_MAX = 3  # rows per lane before events are drawn as clusters
+LONG_DAYS = 30  # a period this long is kept out of a cluster, however short its bar
 CHAR_PX = 6.4  # the average width of a character of a title, at 11 px sans-serif
 LABEL_MIN_CHARS = 8  # a title cut shorter than this is not written at all
 QUIET_YEARS = 12  # an empty stretch of the axis longer than this is cut out of it
@@ -95,13 +98,15 @@ def _ms(when: np.ndarray | pd.Series) -> np.ndarray:
 @dataclass(frozen=True)
 class Layout:
     """The packed timeline. Per event: its `row` in its lane (-1 in a cluster), its `cluster`
-    (-1 alone), its `label` and whether it is a `bar`; per lane its `rows` and `bar_rows` (the
-    top ones, of bars); per cluster its lane, first, last, count, x0 and x1 (fractions)."""
+    (-1 alone), whether it is a `bar`, and its `label` and `side` (see `_labels`) at
+    `LABEL_WIDTH` and `NARROW_WIDTH` (two columns); per lane its `rows` and `bar_rows` (the top
+    ones, of bars and periods); per cluster its lane, first, last, count, x0 and x1 (fractions)."""
 
     row: np.ndarray
     bar: np.ndarray
     cluster: np.ndarray
     label: np.ndarray
+    side: np.ndarray
     rows: dict[str, int]
     bar_rows: dict[str, int]
     clusters: pd.DataFrame
@@ -199,20 +204,39 @@ def _fitted(text: str, room_px: float) -> str:
 
 def _labels(
     x0: np.ndarray, x1: np.ndarray, row: np.ndarray, spans: list, texts: Sequence[str], below: int
-) -> np.ndarray:
-    """The title beside each mark that has a row: as much as fits before the next mark or
-    cluster in its row, or the plot's right edge (at `LABEL_WIDTH`)."""
-    scale = LABEL_WIDTH / PACK_WIDTH
-    out = np.full(len(x0), "", dtype=object)
-    for r in set(row[row >= 0].tolist()):
-        items = np.flatnonzero(row == r)
-        clusters = [a for a, _ in spans] if r >= below else []
-        starts = np.sort(np.concatenate([x0[items], clusters, [PACK_WIDTH + 4]]))
-        following = starts[np.searchsorted(starts, x0[items] + 1e-9, side="right")]
-        rooms = (following - x1[items]) * scale - 8  # a gap before the next mark
-        for i, room in zip(items.tolist(), rooms.tolist(), strict=True):
-            out[i] = _fitted(str(texts[i]), room)
-    return out
+) -> tuple[np.ndarray, np.ndarray]:
+    """The title of each mark that has a row and its side (0 inside its bar, 1 after the mark,
+    -1 before it), on a plot `LABEL_WIDTH` and one `NARROW_WIDTH` wide (two columns): whole
+    titles first, where they fit in that order; then cut ones, to the largest room left."""
+    out, side = np.full((len(x0), 2), "", dtype=object), np.ones((len(x0), 2), dtype=int)
+    for w, width in enumerate((LABEL_WIDTH, NARROW_WIDTH)):
+        scale = width / PACK_WIDTH
+        # A bar scales with the plot; a mark keeps its size in pixels.
+        half = np.where(x1 - x0 > MARK_PX + 1e-9, (x1 - x0) * scale, MARK_PX) / 2
+        lo, hi = (((x0 + x1) / 2 * scale + sign * half).tolist() for sign in (-1, 1))
+        for r in set(row[row >= 0].tolist()):
+            items = sorted(np.flatnonzero(row == r).tolist(), key=lo.__getitem__)
+            boxes = [(a * scale, b * scale) for a, b in spans] if r >= below else []
+            taken = [(lo[i], hi[i]) for i in items] + boxes  # and then titles
+            for whole_only, i in itertools.product((True, False), items):
+                if out[i, w]:
+                    continue
+                text = str(texts[i])
+                rooms = {
+                    0: hi[i] - lo[i] - 8 if half[i] > MARK_PX / 2 else -8.0,
+                    # To the nearest thing in the row that ends after it (starts before it).
+                    1: min((a for a, b in taken if b > hi[i]), default=width) - hi[i] - 8,
+                    -1: lo[i] - max((b for a, b in taken if a < lo[i]), default=0) - 8,
+                }
+                whole = [s for s, room in rooms.items() if room >= len(text) * CHAR_PX]
+                if whole_only and not whole:
+                    continue
+                s = whole[0] if whole else max(rooms, key=rooms.__getitem__)
+                out[i, w], side[i, w] = _fitted(text, rooms[s]), s
+                used = len(out[i, w]) * CHAR_PX + 8
+                if s:
+                    taken.append((hi[i], hi[i] + used) if s > 0 else (lo[i] - used, lo[i]))
+    return out, side
 
 
 def pack(
@@ -226,8 +250,10 @@ def pack(
     """Pack every lane of the timeline (see `pack_lane`); `texts` are the titles to write."""
     x0, x1 = extents(start, end, ranged, axis)
     bar = ranged & (x1 - x0 > MARK_PX + 1e-9)
+    long = ranged & (np.asarray(end) - np.asarray(start) >= pd.Timedelta(days=LONG_DAYS))
     n = len(lane)
-    row, cluster, label = np.full(n, -1), np.full(n, -1), np.full(n, "", dtype=object)
+    row, cluster = np.full(n, -1), np.full(n, -1)
+    label, side = np.full((n, 2), "", dtype=object), np.ones((n, 2), dtype=int)
     rows: dict[str, int] = {}
     bar_rows: dict[str, int] = {}
     found = []
@@ -237,18 +263,28 @@ def pack(
     ends = np.where(ranged, np.asarray(end), starts)
     for name in dict.fromkeys(lane.tolist()):
         idx = np.flatnonzero(lane == name)
+        titles = [texts[i] for i in idx.tolist()]
         r, c, spans, below = pack_lane(x0[idx], x1[idx], bar[idx])
+        # A long period (a war) that would hide in a cluster takes a row with the bars, with
+        # room for its title before it on a phone, when they all fit in one more row.
+        caught = long[idx] & (c >= 0)
+        if caught.any():
+            room = np.array([len(t) for t in titles]) * CHAR_PX * PACK_WIDTH / NARROW_WIDTH
+            left = np.where(caught, x0[idx] - room, x0[idx])
+            lifted = pack_lane(left, x1[idx], bar[idx] | caught)
+            if lifted[3] <= below + 1:
+                r, c, spans, below = lifted
         row[idx] = r
         rows[name] = int(max(r.max() + 1, below + 1 if spans else 1))
         bar_rows[name] = below
-        label[idx] = _labels(x0[idx], x1[idx], r, spans, [texts[i] for i in idx.tolist()], below)
+        label[idx], side[idx] = _labels(x0[idx], x1[idx], r, spans, titles, below)
         for k, (a, b) in enumerate(spans):
             members = idx[c == k]
             cluster[members] = len(found)
             first, last = starts[members].min(), ends[members].max()
             found.append((name, first, last, len(members), a / PACK_WIDTH, b / PACK_WIDTH))
     clusters = pd.DataFrame(found, columns=["lane", "first", "last", "count", "x0", "x1"])
-    return Layout(row, bar, cluster, label, rows, bar_rows, clusters)
+    return Layout(row, bar, cluster, label, side, rows, bar_rows, clusters)
 
 
 def time_span(df: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:

@@ -1,6 +1,7 @@
 """The page's own scripts and style: the dropped-link check, the theme probe, the sidebar that
-closes after a choice on a phone, one-tap selection, the details card brought into view. Each is
-static text: no value from a table or a URL is in it, which is what makes them safe to run."""
+closes after a choice on a phone, one-tap selection, the dates of a drag across the timeline,
+the details card brought into view. Each is static text: no value from a table or a URL is in
+it, which is what makes them safe to run."""
 
 from __future__ import annotations
 
@@ -82,6 +83,10 @@ def close_sidebar_after_a_choice(state: FilterState) -> None:
 # the tap ends: a hover at the touch point, as a mouse makes, lets one tap select.
 _TAP_SELECTS = f"<script>{_read('tap_selects.js')}</script>"
 
+# While a drag across the timeline selects a stretch to zoom to, the dates it spans beside it
+# (Plotly shows nothing then): read from the figure's axis (`packing.Axis.time`, in JavaScript).
+_DRAG_DATES = f"<script>{_read('drag_dates.js')}</script>"
+
 
 # After a new selection, the details card is brought into view if it is out of it (a click on
 # the map or the table under it): the column beside the timeline, or on a phone its sheet.
@@ -117,18 +122,20 @@ _DETAILS_STYLE = (
 )
 
 # A title that leaves room for the timeline on the first screen. The timeline's titles are
-# fitted to a plot `packing.LABEL_WIDTH` wide: a narrower timeline leaves them out.
+# fitted to a plot `packing.LABEL_WIDTH` wide and to a phone's: the plot shows those of its width.
+_NARROW = packing.LABEL_WIDTH - 30  # the widest timeline with a phone's titles
 _PAGE_STYLE = (
     "<style>h1 { font-size: clamp(1.6rem, 4.5vw, 2.75rem) !important; }"
     '[data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }'
     f".st-key-{K_TIMELINE} {{ container-type: inline-size; }}"
     # The dropped-link box's element, hidden (with the page's gap after it) unless it speaks.
     ".stElementContainer:has(#dropped-link:not(.shown)) { display: none; }"
-    f"@container (max-width: {packing.LABEL_WIDTH - 30}px) {{ .textpoint {{ display: none; }} }}"
+    f'@container (width <= {_NARROW}px) {{ text[style*="wide-plot-titles"] {{ display: none; }} }}'
+    f'@container (width > {_NARROW}px) {{ text[style*="narrow-plot-titles"] {{ display: none; }} }}'
     f"{_DETAILS_STYLE}</style>"
 )
 
 
 def page_style_and_scripts() -> None:
-    """The page's style and the one-tap script, as one element of the sidebar."""
-    st.sidebar.html(_PAGE_STYLE + _TAP_SELECTS, unsafe_allow_javascript=True)
+    """The page's style and its scripts of every run, as one element of the sidebar."""
+    st.sidebar.html(_PAGE_STYLE + _TAP_SELECTS + _DRAG_DATES, unsafe_allow_javascript=True)

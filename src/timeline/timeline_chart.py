@@ -16,7 +16,7 @@ from timeline.figures import Spec
 from timeline.filters import categories_present
 from timeline.labels import label_texts, period_label
 from timeline.packing import Stretch
-from timeline.palette import BAR_OPACITY, CLUSTER_ALPHA, LIGHT, Palette, with_alpha
+from timeline.palette import BAR_OPACITY, CLUSTER_ALPHA, LIGHT, Palette, parse, with_alpha
 from timeline.selection import LIST_PREFIX, ZOOM_PREFIX, Span
 
 WEBGL_FROM = 5000  # draw markers with WebGL from this many points on
@@ -121,7 +121,7 @@ def timeline_parts(
     titles = _short_titles(category, df)
     packed = packing.pack(category, df["start"], df["end"], ranged, titles, axis)
     # Escaped once cut to fit: a cut must not split an entity.
-    label = figures.escaped(packed.label)
+    label = figures.escaped(packed.label.ravel()).reshape(packed.label.shape)
     rows = _Rows(order, packed.rows)
     y = rows.y(category, packed.row)
     # A period's bar runs to the end of its last day.
@@ -139,7 +139,6 @@ def timeline_parts(
     by_lane = by_lane[alone[by_lane]]
     colors = np.array([pal.category[c] for c in category], dtype=object)
     bars = by_lane[(ranged & ~short)[by_lane]]
-    titled = bars[label[bars] != ""]  # each title just after its bar's end
     shorts = by_lane[(ranged & short)[by_lane]]
     data: list[Spec] = [
         {
@@ -156,18 +155,6 @@ def timeline_parts(
             "hovertemplate": _EVENT_HOVER,
             "meta": {"kind": "ranged"},
         },
-        {
-            "type": "scatter",
-            "name": "Titles of periods",
-            "mode": "text",
-            "x": x1[titled],
-            "y": y[titled],
-            "text": ["\u2002" + t for t in label[titled]],  # an en space after the bar
-            "textposition": "middle right",
-            "textfont": {"size": 11},
-            "hoverinfo": "skip",
-            "meta": {"kind": "titles"},
-        },
     ]
     # Periods too short for a bar (squares), and one-day events (diamonds).
     edge = {"color": pal.marker_edge, "width": 1}
@@ -175,12 +162,9 @@ def timeline_parts(
         {
             "type": scatter,
             "name": name,
-            "mode": "markers+text",
+            "mode": "markers",
             "x": x[at],
             "y": y[at],
-            "text": label[at],
-            "textposition": "middle right",
-            "textfont": {"size": 11},
             "marker": {"color": colors[at], "size": size, "symbol": symbol, "line": {**edge}},
             "customdata": custom[at],
             "hovertemplate": _EVENT_HOVER,
@@ -191,16 +175,56 @@ def timeline_parts(
             ("point", "Events on one date", by_lane[~ranged[by_lane]], x0, "diamond", 11),
         )
     ]
+    # The titles (`packing._labels`) in three traces: the same on any plot, a wide plot's only,
+    # a narrow one's only. The page's style shows one of the last two by the plot's width: it
+    # finds them by their font's first name, which is no font (Plotly writes no trace's name).
+    mark_x = np.where(ranged, middle, x0)
+    left, right = np.where(packed.bar, x0, mark_x), np.where(packed.bar, x1, mark_x)
+    pad = np.where(packed.bar, "\u2002", "\u2002\u2002")  # a mark's half width and a gap
+    inks = {c: _ink(pal.category[c], pal) for c in order}
+    ink = np.array([inks[c] for c in category], dtype=object)
+    same = (label[:, 0] == label[:, 1]) & (packed.side[:, 0] == packed.side[:, 1])
+    for on, w, at in (("any", 0, same), ("wide", 0, ~same), ("narrow", 1, ~same)):
+        i = np.flatnonzero(at & (label[:, w] != ""))
+        text, side = label[i, w], packed.side[i, w]
+        data.append(
+            {
+                "type": "scatter",
+                "name": "Titles",
+                "mode": "text",
+                "x": np.where(side > 0, right[i], left[i]),
+                "y": y[i],
+                "text": np.where(side < 0, text + pad[i], pad[i] + text),
+                "textposition": np.where(side < 0, "middle left", "middle right"),
+                # In black or white inside a bar; beside a mark, as any text.
+                "textfont": {
+                    "family": "sans-serif" if on == "any" else f"{on}-plot-titles, sans-serif",
+                    "size": 11,
+                    "color": np.where(side == 0, ink[i], pal.text),
+                },
+                "hoverinfo": "skip",
+                "meta": {"kind": "titles", "on": on},
+            }
+        )
     data = [trace for trace in data if len(trace["y"])]  # no trace without events
     ids = df["id"].astype(str).to_numpy(dtype=object)
     members = [ids[packed.cluster == k] for k in range(len(packed.clusters))]
     data += _clusters(packed.clusters, members, rows, packed.bar_rows, window, pal)
     _timeline_frame(layout, rows, axis, pal)
     # A ring on the event's own mark; on its cluster's middle (its y already) when in one.
-    ring_x = np.where(ranged, middle, x0).astype(float)
+    ring_x = mark_x.astype(float)
     mids = ((packed.clusters["x0"] + packed.clusters["x1"]) / 2).to_numpy()
     ring_x[~alone] = mids[packed.cluster[~alone]]
     return TimelineParts({"data": data, "layout": layout}, ids, ring_x, y.astype(float), pal)
+
+
+def _ink(color: str, pal: Palette) -> str:
+    """Black or white, whichever reads better on a bar of `color` (WCAG 2's luminance)."""
+    bar, page = (np.array((parse(c) or (0, 0, 0))[:3]) / 255 for c in (color, pal.background))
+    c = BAR_OPACITY * bar + (1 - BAR_OPACITY) * page
+    linear = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    lum = float(np.dot([0.2126, 0.7152, 0.0722], linear))
+    return "#000000" if lum > 0.179 else "#FFFFFF"
 
 
 def _short_titles(category: np.ndarray, df: pd.DataFrame) -> np.ndarray:
@@ -449,8 +473,12 @@ def _timeline_frame(layout: Spec, rows: _Rows, axis: packing.Axis, pal: Palette)
         if x0 >= x1:
             continue
         shapes.append(figures.band(at(x0), at(x1), shade, label))
-        start = _label_at(x0, x1, cuts)
-        text = _band_label(label, (at(x1) - at(start)) * packing.LABEL_WIDTH)
+        # Fitted to a phone's plot: wider, it has room to spare. On its widest piece, or
+        # across the dotted cuts from its start where only that leaves it room.
+        for start in (_label_at(x0, x1, cuts), x0):
+            text = _band_label(label, (at(x1) - at(start)) * packing.NARROW_WIDTH)
+            if text:
+                break
         if text:
             font = {"size": 12, "weight": 600, "color": pal.era_label}
             where = (at(start), -_BAND_STRIP / 2, "x", "y")

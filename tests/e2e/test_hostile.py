@@ -211,13 +211,14 @@ PLOTLY_MARKUP = [
     '<a href="/_stcore/health" target="_top">x</a> &amp; <b>co</b>',
 ]
 
-# What the chart drew from them: links, text 90px high, and the titles beside the marks.
+# What the chart drew from them: links, text 90px high, and the titles beside the marks (those
+# of the plot's width: a phone's are hidden on a laptop).
 _DRAWN = """p => ({
   links: p.querySelectorAll('.main-svg a').length,
   huge: Array.from(p.querySelectorAll('.main-svg text, .main-svg tspan'))
     .filter(t => getComputedStyle(t).fontSize === '90px').length,
   labels: Array.from(p.querySelectorAll('.cartesianlayer .subplot.xy .textpoint text'))
-    .map(t => t.textContent),
+    .filter(t => t.getBoundingClientRect().width > 0).map(t => t.textContent),  // those shown
 })"""
 
 
