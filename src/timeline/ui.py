@@ -322,7 +322,8 @@ def story_steps(story: stories.Story, step: int, options: FilterOptions) -> None
     row.button("Next →", key=K_NEXT, on_click=go_to_step, args=(story, step + 1), disabled=last)
     row.button("Leave the story", key=K_LEAVE, on_click=leave_story, args=(options,))
     caption = html.escape(story.steps[step - 1].caption, quote=False)
-    st.html(f'<p class="story-caption" style="margin:0;font-weight:500">{caption}</p>')
+    style = "margin:0;padding-left:0.6rem;border-left:3px solid rgba(128,128,128,0.6)"
+    st.html(f'<p class="story-caption" style="{style}">{caption}</p>')
 
 
 def earlier_later(views: Any, event_id: str) -> None:
