@@ -133,3 +133,10 @@ def test_the_downloads_in_a_story_hold_its_rows_and_the_package_names_it(app, mo
     ) as z:
         meta = json.loads(z.read("datapackage.json"))
     assert meta["filters"] == {"story": {"id": "karabakh", "title": KARABAKH.title}}
+
+
+def test_selecting_one_of_the_storys_events_moves_to_its_step(app):
+    at = opened(app, story="karabakh", step="3")
+    at.session_state[ui.S_EVENT] = KARABAKH.steps[6].event_id  # as a click on its mark does
+    at.run()
+    assert step_of(at) == 7 and url(at) == {"story": ["karabakh"], "step": ["7"]}
