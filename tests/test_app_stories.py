@@ -9,7 +9,7 @@ import json
 import zipfile
 
 import pytest
-from helpers import APP, SHIPPED, counter, notices
+from helpers import APP, SAMPLE, SHIPPED, counter, notices
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
@@ -140,3 +140,11 @@ def test_selecting_one_of_the_storys_events_moves_to_its_step(app):
     at.session_state[ui.S_EVENT] = KARABAKH.steps[6].event_id  # as a click on its mark does
     at.run()
     assert step_of(at) == 7 and url(at) == {"story": ["karabakh"], "step": ["7"]}
+
+
+def test_a_table_without_a_storys_events_is_not_offered_it_and_is_told_so(monkeypatch):
+    monkeypatch.setenv(loading.DATA_ENV, str(SAMPLE))  # 15 events: no story's all
+    at = opened(AppTest.from_file(str(APP), default_timeout=60), story="karabakh")
+    assert "Ignored story 'karabakh' in the link: no such story here." in notices(at)
+    assert ui.K_STORY_PICK not in [s.key for s in at.selectbox]
+    assert any("guided stories are not offered" in m.value for m in at.main.markdown)

@@ -295,6 +295,7 @@ def go_to_step(story: stories.Story, step: int) -> None:
 def story_picker(options: FilterOptions) -> None:
     """The stories the table can tell, one line each; choosing one opens it."""
     if not options.stories:
+        note("The guided stories are not offered: this table lacks some of each one's events.")
         return
     about = {s.id: f"{s.title} · {s.intro.split('. ')[0].rstrip('.')}." for s in options.stories}
     st.selectbox(
