@@ -123,8 +123,7 @@ for notice in notices:
 if story is None:
     ui.story_picker(options)
 else:
-    st.markdown(f"#### {story.title}")
-    ui.plain_note(story.intro)
+    ui.story_heading(story)
 
 # The timeline, with the selected event's details beside it (under it on a narrow screen).
 timeline_box, details_box = st.columns([5, 2], gap="medium")

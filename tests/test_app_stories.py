@@ -52,7 +52,9 @@ def test_a_storys_link_opens_at_its_step_and_next_and_previous_move_through_it(a
     assert at.session_state[ui.S_EVENT] == KARABAKH.steps[2].event_id
     assert counter(at) == (N, 422)  # the story's own events, whatever the filters
     assert any(KARABAKH.steps[2].caption in h.proto.body for h in at.main.get("html"))
-    assert any(m.value == f"#### {KARABAKH.title}" for m in at.main.markdown)
+    assert any(
+        "<h4 " in h.proto.body and KARABAKH.title in h.proto.body for h in at.main.get("html")
+    )
     at.button(key=ui.K_NEXT).click().run()
     assert (step_of(at), at.session_state[ui.S_EVENT]) == (4, KARABAKH.steps[3].event_id)
     assert url(at) == {"story": ["karabakh"], "step": ["4"]}  # no event=: the step says it

@@ -236,7 +236,8 @@ def restore_from_url(options: FilterOptions) -> tuple[str, ...]:
             state = FilterState(story=state.story)
         elif S_EXPLORER not in ss:  # Back into a story, or a story's link opened cold
             before = restrict(_widgets(), options)
-            ss[S_EXPLORER] = (before, ss.get(S_EVENT)) if before.story is None else (state, None)
+            explorer = before.story is None  # else from another story: the defaults
+            ss[S_EXPLORER] = (before, ss.get(S_EVENT)) if explorer else (FilterState(), None)
         ss[S_EVENT_FILTERS] = state  # a link's event stays, even outside its own filters
     else:
         old_span = ss.get(S_SPAN)
@@ -310,6 +311,12 @@ def story_picker(options: FilterOptions) -> None:
         help="A path through the record's events, with why each one matters. Only the stories "
         "whose every event is in the table are offered.",
     )
+
+
+def story_heading(story: stories.Story) -> None:
+    """The open story's title and introduction, as text (not Markdown)."""
+    st.html(f'<h4 style="margin:0;padding:0">{html.escape(story.title, quote=False)}</h4>')
+    plain_note(story.intro)
 
 
 def story_steps(story: stories.Story, step: int, options: FilterOptions) -> None:
