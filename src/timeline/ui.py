@@ -315,7 +315,8 @@ def story_picker(options: FilterOptions) -> None:
 
 def story_heading(story: stories.Story) -> None:
     """The open story's title and introduction, as text (not Markdown)."""
-    st.html(f'<h4 style="margin:0;padding:0">{html.escape(story.title, quote=False)}</h4>')
+    title = html.escape(story.title, quote=False)
+    st.html(f'<h4 style="margin:0;padding:0;font-size:1.25rem">{title}</h4>')
     plain_note(story.intro)
 
 
