@@ -55,7 +55,7 @@ if not loaded.ok:
         "sidebar."
     )
     st.stop()
-df, options = loaded.df, loaded.options
+df, options = loaded.df, ui.with_stories(loaded)
 lo, hi = options.years
 
 # --- Select: the filter state from the URL when it is new, then from the sidebar's widgets ---
@@ -67,6 +67,8 @@ with filter_box:
     ui.reset_button(options, state)
 scripts.close_sidebar_after_a_choice(state)
 scripts.page_style_and_scripts()
+scripts.arrow_keys()
+story = state.story  # a guided story: its own events, one step selected at a time
 # --- Compute: the filtered frame and each view, once per filter state ------------------------
 dark = scripts.dark_page()
 views = viewcache.Views(df, state, dark)
@@ -118,6 +120,10 @@ if loaded.name != str(ui.DEFAULT_DATA):
     ui.plain_note(f"Table: {loaded.name}", heading)
 for notice in notices:
     ui.plain(notice)
+if story is None:
+    ui.story_picker(options)
+else:
+    ui.story_heading(story)
 
 # The timeline, with the selected event's details beside it (under it on a narrow screen).
 timeline_box, details_box = st.columns([5, 2], gap="medium")
@@ -168,8 +174,11 @@ with details_box, st.container(key=ui.K_DETAILS):
         )
     if event_id is not None:
         with st.container(border=True, key=ui.K_CARD):
-            # First: on a phone the card is a sheet over the page, which this closes.
-            st.button("Clear selection", key=ui.K_CLEAR_EVENT, on_click=ui.clear_event)
+            # First: on a phone the card is a sheet over the page, its buttons in thumb reach.
+            if story is not None:
+                ui.story_steps(story, st.session_state[ui.K_STEP], options)
+            else:
+                ui.earlier_later(views, event_id)
             st.html(views.of_table(labels.event_details, event_id))
             if not views.answer(labels.holds, event_id):
                 ui.note("This event is outside the current filters.")

@@ -7,6 +7,7 @@ import pytest
 
 from timeline import filters
 from timeline.filters import FilterOptions, FilterState, apply_filters, prepare, restrict
+from timeline.stories import Step, Story
 
 ALL = None  # every event
 
@@ -299,6 +300,7 @@ def test_carried_over_to_a_new_table_says_what_was_kept_and_dropped(before, afte
 def test_each_filter_is_declared_once_with_a_distinct_field_parameter_and_widget():
     assert [f.field for f in filters.FILTERS] == list(FilterState.__dataclass_fields__)
     assert [f.param for f in filters.FILTERS] == [
+        "story",
         "category",
         "topic",
         "country",
@@ -306,9 +308,28 @@ def test_each_filter_is_declared_once_with_a_distinct_field_parameter_and_widget
         "years",
         "q",
     ]
-    assert [f.widget.kind for f in filters.FILTERS] == ["multiselect"] * 4 + ["years", "text"]
+    kinds = ["story", *["multiselect"] * 4, "years", "text"]
+    assert [f.widget.kind for f in filters.FILTERS] == kinds
     assert sorted(filters.FILE_NAME_ORDER, key=filters.FILTERS.index) == list(filters.FILTERS)
     assert filters.chosen(FilterState(topics=("a",), query="q")) == [
         (filters.BY_FIELD["topics"], ("a",)),
         (filters.SEARCH, "q"),
     ]
+
+
+STORY = Story("k", "Karabakh", "Intro.", (Step("war-2020", "Why."), Step("un-membership", "")))
+
+
+def test_a_story_filter_keeps_its_events_names_itself_and_is_read_from_a_link(prepared):
+    options = FilterOptions(stories=(STORY,), event_ids=frozenset(prepared["id"]))
+    state = FilterState(story=STORY)
+    assert sorted(filters.apply_filters(prepared, state)["id"]) == ["un-membership", "war-2020"]
+    assert filters.STORY.words(STORY) == "Story: Karabakh"
+    assert filters.STORY.file_part(STORY) == "story-k"
+    notices: list[str] = []
+    assert filters.STORY.read(["K"], options, notices) is STORY
+    assert filters.STORY.read(["nope"], options, notices) is None
+    assert notices == ["Ignored story 'nope' in the link: no such story here."]
+    # A story the table does not offer (another table's) is dropped.
+    assert filters.restrict(state, FilterOptions()).story is None
+    assert filters.restrict(state, options).story is STORY

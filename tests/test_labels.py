@@ -125,3 +125,12 @@ def test_over_a_zoomed_timeline_the_table_says_zoom_is_only_a_view(app: AppTest)
     at = zoomed.run()
     assert [m for m in at.markdown if said in m.value]
     assert len(events_table(at).value) == 15  # every event the filters choose
+
+
+def test_neighbours_are_the_events_just_before_and_after_in_date_order(sample):
+    ids = by_date(sample)["id"].tolist()
+    assert labels.neighbours(sample, ids[3]) == (ids[2], ids[4])
+    assert labels.neighbours(sample, ids[0]) == (None, ids[1])
+    assert labels.neighbours(sample, ids[-1]) == (ids[-2], None)
+    assert labels.neighbours(sample.iloc[::-1], ids[3]) == (ids[2], ids[4])  # the frame's order
+    assert labels.neighbours(sample, "not-there") == (None, None)

@@ -16,6 +16,7 @@ from helpers import table
 from timeline import package, schema
 from timeline.export import to_csv_bytes
 from timeline.filters import FilterState, apply_filters
+from timeline.stories import Step, Story
 
 WHEN = dt.datetime(2026, 11, 29, 12, 30, tzinfo=dt.UTC)
 URL = "http://localhost:8501/?category=war&years=1988&years=1994"
@@ -212,3 +213,17 @@ def test_one_event_is_counted_in_the_singular(prepared):
     meta = package.descriptor(one, FilterState(), None, WHEN, "events.csv", VERSION)
     assert meta["description"].startswith("All 1 event of the table, downloaded")
     assert "[data set; 1 event; version" in meta["citation"]
+
+
+def test_a_storys_package_holds_its_rows_and_names_the_story(prepared, tmp_path):
+    story = Story("k", "Karabakh", "Intro.", (Step("war-2020", "A."), Step("un-membership", "B.")))
+    state = FilterState(story=story)
+    rows = apply_filters(prepared, state)
+    files = unzip(package.to_zip_bytes(rows, state, None, WHEN, VERSION), tmp_path)
+    assert package.zip_name(state) == "azerbaijan-relations_story-k-with-sources.zip"
+    assert files["azerbaijan-relations_story-k.csv"] == to_csv_bytes(rows)
+    meta = json.loads(files["datapackage.json"])
+    assert meta["filters"] == {"story": {"id": "k", "title": "Karabakh"}}
+    assert meta["description"].startswith('2 events chosen by the filters {"story": {"id": "k"')
+    assert "Story: Karabakh" in files["README.md"].decode()
+    assert frictionless.validate(tmp_path / "datapackage.json").valid

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from timeline.__main__ import main
 from timeline.io import MAX_PROBLEMS, EventTableError
-from timeline.stories import COLUMNS, LIMITS, Step, read_stories
+from timeline.stories import COLUMNS, LIMITS, Step, offered, read_stories
 
 STORIES = ROOT / "data" / "stories.csv"
 ISSUE_23 = {"karabakh", "independence", "oil-gas", "organizations", "caviar", "neighbours"}
@@ -263,3 +263,14 @@ def test_validate_of_another_table_leaves_the_shipped_stories_out(capsys):
     # data/stories.csv tells of the shipped table's events, not of any table's.
     assert main(["validate", str(SAMPLE)]) == 0
     assert "stor" not in capsys.readouterr().out
+
+
+def test_a_table_is_offered_the_stories_whose_every_event_it_holds(tmp_path):
+    path = tmp_path / "stories.csv"
+    path.write_text("\n".join([HEADER, INTRO, STEP, "m,0,,M,Intro.", "m,1,zz,,Why zz."]) + "\n")
+    assert [s.id for s in offered(path, {"a", "zz"})] == ["k", "m"]
+    assert [s.id for s in offered(path, {"a"})] == ["k"]  # "m" needs an event the table lacks
+    assert offered(path, {"b"}) == ()
+    assert offered(tmp_path / "none.csv", {"a"}) == ()
+    path.write_text(HEADER + "\nk,1,a,,\n")  # broken: no story is offered from it
+    assert offered(path, {"a"}) == ()

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from timeline import loading, ui
 from timeline.filters import FilterOptions, FilterState
+from timeline.stories import Step, Story
 from timeline.url_state import (
     PAGE_PARAMS,
     VIEWS,
@@ -312,7 +313,8 @@ def test_years_notices_name_the_values_as_the_link_has_them_and_what_was_done(ye
 
 
 def test_the_page_parameters_are_declared_once_and_an_unknown_one_is_refused():
-    assert [p.param for p in PAGE_PARAMS] == ["event", "view", "year", "zoom", "map", "extent"]
+    params = ["event", "view", "year", "zoom", "map", "extent", "step"]
+    assert [p.param for p in PAGE_PARAMS] == params
     assert list(VIEWS) == [v.value for v in TABS]
     with pytest.raises(TypeError, match="not parameters of the page: \\['mode'\\]"):
         to_query_params(FilterState(), mode="countries")
@@ -380,3 +382,34 @@ def test_reset_also_zooms_the_timeline_out(app):
     assert not reset.disabled  # no filter is set, but the zoom hides events
     at = reset.click().run()
     assert "zoom" not in at.query_params and at.sidebar.button(key="reset").disabled
+
+
+STORY = Story("k", "Karabakh", "Intro.", (Step("war-2020", "A."), Step("ceasefire-2020", "B.")))
+IN_STORY = FilterOptions(years=(1918, 2020), event_ids=OPTIONS.event_ids, stories=(STORY,))
+
+
+@pytest.mark.parametrize(
+    ("step", "expected", "said"),
+    [
+        ("2", 2, []),
+        ("9", 2, ["Step 9 in the link was brought to 2: the story “Karabakh” has 2 steps."]),
+        ("0", 1, ["Step 0 in the link was brought to 1: the story “Karabakh” has 2 steps."]),
+        ("x", 1, ["Ignored step 'x' in the link: expected a number."]),
+    ],
+)
+def test_a_storys_step_is_brought_into_its_steps_with_a_notice(step, expected, said):
+    parsed = parse_query_params({"story": "k", "step": step}, IN_STORY)
+    assert (parsed.filters, parsed.step, list(parsed.notices)) == (
+        FilterState(story=STORY),
+        expected,
+        said,
+    )
+
+
+def test_in_a_story_the_step_is_written_and_the_event_not_and_out_of_one_no_step():
+    assert to_query_params(FilterState(story=STORY), "war-2020", step=2) == {
+        "story": ["k"],
+        "step": ["2"],
+    }
+    assert to_query_params(FilterState(story=STORY), None, step=1) == {"story": ["k"]}
+    assert to_query_params(FilterState(), "war-2020", step=2) == {"event": ["war-2020"]}

@@ -274,6 +274,44 @@ class SearchFilter(Filter):
         return value
 
 
+class StoryFilter(Filter):
+    """A guided story (`stories.Story`): its events alone. The stories a table offers are its
+    options' `stories`; while one is open the other filters stay at their defaults (ui)."""
+
+    field, param, kind = "story", "story", Any
+    widget = Widget("story", "Story")  # drawn above the timeline, not in the sidebar
+
+    def read(self, values: list[str], options: Any, notices: list[str]) -> Any:
+        """The story a link names, if the table offers it; an unknown one named."""
+        if not values or not (wanted := values[-1].strip()):
+            return None
+        story = next((s for s in options.stories if s.id == wanted.casefold()), None)
+        if story is None:
+            notices.append(f"Ignored story {quoted([wanted])} in the link: no such story here.")
+        return story
+
+    def write(self, value: Any) -> list[str]:
+        return [value.id]
+
+    def restrict(self, value: Any, options: Any) -> Any:
+        return value if value in options.stories else None
+
+    def mask(self, df: pd.DataFrame, value: Any) -> Any:
+        return df["id"].isin([s.event_id for s in value.steps]).to_numpy()
+
+    def from_widget(self, raw: Any) -> Any:
+        return raw
+
+    def words(self, value: Any) -> str:
+        return f"Story: {value.title}"
+
+    def file_part(self, value: Any) -> str:
+        return f"story-{value.id}"
+
+    def applied(self, value: Any) -> dict[str, str]:
+        return {"id": value.id, "title": value.title}
+
+
 _ORGANIZATIONS = {code: f"{code} – {name}" for code, name in schema.ORGANIZATIONS.items()}
 _COUNTRIES_HELP = "Countries other than Azerbaijan that the event involves."
 LIST_FILTERS: tuple[ListFilter, ...] = (
@@ -282,11 +320,11 @@ LIST_FILTERS: tuple[ListFilter, ...] = (
     ListFilter("countries", "countries", "country", "Country", None, _COUNTRIES_HELP),
     ListFilter("organizations", "organizations", "org", "Organization", _ORGANIZATIONS),
 )
-YEARS, SEARCH = YearsFilter(), SearchFilter()
+YEARS, SEARCH, STORY = YearsFilter(), SearchFilter(), StoryFilter()
 # The order of the sidebar, the URL, the summary line and the data package's filters.
-FILTERS: tuple[Filter, ...] = (*LIST_FILTERS, YEARS, SEARCH)
+FILTERS: tuple[Filter, ...] = (STORY, *LIST_FILTERS, YEARS, SEARCH)
 # A file name says the years first: "azerbaijan-relations_1988-1994_war.csv".
-FILE_NAME_ORDER: tuple[Filter, ...] = (YEARS, *LIST_FILTERS, SEARCH)
+FILE_NAME_ORDER: tuple[Filter, ...] = (STORY, YEARS, *LIST_FILTERS, SEARCH)
 BY_FIELD: dict[str, Filter] = {f.field: f for f in FILTERS}
 
 
@@ -303,6 +341,7 @@ FilterOptions = make_dataclass(
     [
         *((f.field, f.offers, field(default=f.offers_none)) for f in FILTERS if f.offers),
         ("event_ids", frozenset[str], field(default_factory=frozenset)),
+        ("stories", tuple[Any, ...], field(default=())),  # stories.offered: the ui adds them
     ],
     frozen=True,
     namespace={"__module__": __name__},

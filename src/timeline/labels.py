@@ -160,3 +160,14 @@ def filter_summary(state: FilterState, n: int, total: int) -> str:
     """What the page shows, in a line: "20 of 134 events · War, Ceasefire · 1988–1994"."""
     shown = f"{n:,} of {event_count(total)}" if n != total else f"All {event_count(total)}"
     return " · ".join([shown, *(f.words(value) for f, value in chosen(state))])
+
+
+def neighbours(df: pd.DataFrame, event_id: str) -> tuple[str | None, str | None]:
+    """The events just before and just after `event_id` in `df`'s date order (`by_date`);
+    None at either end, both when `df` does not hold it."""
+    ids = by_date(df)["id"].to_numpy(dtype=object)
+    at = np.flatnonzero(ids == event_id)
+    if not len(at):
+        return None, None
+    i = int(at[0])
+    return (ids[i - 1] if i else None), (ids[i + 1] if i + 1 < len(ids) else None)

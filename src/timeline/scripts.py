@@ -14,6 +14,8 @@ from timeline.filters import FilterState
 from timeline.ui import (
     K_CARD,
     K_DETAILS,
+    K_NEXT,
+    K_PREV,
     K_TABLE_PREFIX,
     K_THEME,
     K_TIMELINE,
@@ -139,3 +141,12 @@ _PAGE_STYLE = (
 def page_style_and_scripts() -> None:
     """The page's style and its scripts of every run, as one element of the sidebar."""
     st.sidebar.html(_PAGE_STYLE + _TAP_SELECTS + _DRAG_DATES, unsafe_allow_javascript=True)
+
+
+# ← and → press the buttons with these keys: Previous and Next, or Earlier and Later.
+_ARROW_KEYS = _read("arrow_keys.js").replace("__PREV__", K_PREV).replace("__NEXT__", K_NEXT)
+
+
+def arrow_keys() -> None:
+    """Let ← and → (no text field or select focused) press the page's Previous and Next."""
+    st.sidebar.html(f"<script>{_ARROW_KEYS}</script>", unsafe_allow_javascript=True)

@@ -10,6 +10,7 @@ import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import NamedTuple
 
 from timeline.io import EventTableError, Problem, Source, read_source, source_name
@@ -56,6 +57,19 @@ def read_stories(
         ))
         for story, rows in steps.items()
     }  # fmt: skip
+
+
+def offered(path: Path, event_ids: Iterable[str]) -> tuple[Story, ...]:
+    """The stories of the file at `path` whose every event is one of `event_ids` (a table's
+    may lack some: those stories are left out); none when the file is missing or broken."""
+    ids = set(event_ids)
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            named = {row.get("event_id") or "" for row in csv.DictReader(f)} - {""}
+        found = read_stories(path, ids | named)
+    except (OSError, UnicodeDecodeError, csv.Error, EventTableError):
+        return ()
+    return tuple(s for s in found.values() if all(step.event_id in ids for step in s.steps))
 
 
 _Found = tuple[int, str, str, str]  # a problem's line, column, message and value

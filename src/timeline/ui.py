@@ -5,6 +5,7 @@ tested modules (loading, filters, url_state, views).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import html
 import io
@@ -18,10 +19,11 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from timeline import labels, package, schema, selection, serving, url_state
+from timeline import labels, package, schema, selection, serving, stories, url_state
 from timeline.filters import (
     BY_FIELD,
     FILTERS,
+    STORY,
     YEARS,
     Filter,
     FilterOptions,
@@ -41,7 +43,10 @@ __all__ = ["DEFAULT_DATA", "data_path"]  # app.py reads them here, with the rest
 # (url_state.PAGE_PARAMS).
 _KEYS = {p.field: p.key for p in url_state.PAGE_PARAMS}
 S_EVENT, S_ZOOM, K_VIEW, K_YEAR = (_KEYS[f] for f in ("event", "zoom", "view", "year"))
-K_MAP_MODE, K_MAP_EXTENT = _KEYS["map_mode"], _KEYS["extent"]
+K_MAP_MODE, K_MAP_EXTENT, K_STEP = _KEYS["map_mode"], _KEYS["extent"], _KEYS["step"]
+# Previous and Next in a story, Earlier and Later in the explorer: the ← and → keys press them.
+K_PREV, K_NEXT, K_LEAVE, K_STORY_PICK = "nav_prev", "nav_next", "leave_story", "story_pick"
+S_EXPLORER = "_explorer"  # in a story: the explorer's filters and event, for leaving it
 # The typed start and end years: they follow the slider, which alone goes in the URL.
 K_YEAR_FROM, K_YEAR_TO = f"{YEARS.param}_from", f"{YEARS.param}_to"
 K_UPLOAD, K_RESET, K_PLACE_PICK, K_PLAY = "upload", "reset", "place_pick", "play"
@@ -160,6 +165,25 @@ def load_path(path: Path) -> Loaded:
     return loaded
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _with_stories(name: str, version: str, mtime_ns: int, _options: FilterOptions) -> FilterOptions:
+    offered = stories.offered(STORIES, _options.event_ids)
+    return dataclasses.replace(_options, stories=offered)
+
+
+STORIES = DEFAULT_DATA.with_name("stories.csv")
+
+
+def with_stories(loaded: Loaded) -> FilterOptions:
+    """The table's options with the stories it can tell (`stories.offered`), read once per
+    table and version of the stories file."""
+    try:
+        mtime_ns = STORIES.stat().st_mtime_ns
+    except OSError:
+        mtime_ns = 0
+    return _with_stories(loaded.name, loaded.version, mtime_ns, loaded.options)
+
+
 def show_problems(loaded: Loaded, headline: str) -> None:
     """A page-level error naming the file and its count of problems, with the first ones."""
     found = problems_found(max(loaded.problem_count, len(loaded.problems)), loaded.count_is_a_floor)
@@ -205,6 +229,15 @@ def restore_from_url(options: FilterOptions) -> tuple[str, ...]:
         state = parsed.filters
         page = {p.field: getattr(parsed, p.field) for p in url_state.PAGE_PARAMS}
         ss[S_NOTICES], ss[S_URL] = parsed.notices, current
+        if state.story is None:
+            ss.pop(S_EXPLORER, None)  # the link holds the explorer's filters
+        elif state != FilterState(story=state.story):  # the link's other filters wait
+            ss[S_EXPLORER] = (dataclasses.replace(state, story=None), page["event"])
+            state = FilterState(story=state.story)
+        elif S_EXPLORER not in ss:  # Back into a story, or a story's link opened cold
+            before = restrict(_widgets(), options)
+            explorer = before.story is None  # else from another story: the defaults
+            ss[S_EXPLORER] = (before, ss.get(S_EVENT)) if explorer else (FilterState(), None)
         ss[S_EVENT_FILTERS] = state  # a link's event stays, even outside its own filters
     else:
         old_span = ss.get(S_SPAN)
@@ -218,6 +251,11 @@ def restore_from_url(options: FilterOptions) -> tuple[str, ...]:
             p.field: p.default if new_table and p.per_table else p.of_page(ss.get(p.key), options)
             for p in url_state.PAGE_PARAMS
         }
+        if state.story is not None and ss.get(S_EVENT) in (ids := _event_ids(state.story)):
+            page["step"] = ids.index(ss[S_EVENT]) + 1  # a click on one of the story's events
+    if state.story is not None:  # its step selects the event
+        page["step"] = min(max(int(page["step"]), 1), len(state.story.steps))
+        page["event"] = state.story.steps[page["step"] - 1].event_id
     _put_state(state, options)
     # Set on every run: a widget drawn only while its tab is open (the map's radios, the
     # relations' year) is forgotten by Streamlit while it is not drawn.
@@ -225,6 +263,85 @@ def restore_from_url(options: FilterOptions) -> tuple[str, ...]:
         ss[p.key] = p.to_page(page[p.field], options)
     ss[S_SPAN] = options.years
     return tuple(ss.get(S_NOTICES, ()))
+
+
+def _event_ids(story: stories.Story) -> list[str]:
+    return [s.event_id for s in story.steps]
+
+
+def enter_story(options: FilterOptions) -> None:
+    """The picker's story opened at its first step; the explorer's filters kept for leaving."""
+    ss = st.session_state
+    story = next(s for s in options.stories if s.id == ss.get(K_STORY_PICK))
+    ss[S_EXPLORER] = (restrict(_widgets(), options), ss.get(S_EVENT))
+    _put_state(FilterState(story=story), options)
+    go_to_step(story, 1)
+    zoom_out()
+
+
+def leave_story(options: FilterOptions) -> None:
+    """Back to the explorer, its filters and event as they were before the story."""
+    before, event = st.session_state.pop(S_EXPLORER, (FilterState(), None))
+    _put_state(before, options)
+    st.session_state[K_STEP] = 1
+    select_event(event)
+    zoom_out()
+
+
+def go_to_step(story: stories.Story, step: int) -> None:
+    st.session_state[K_STEP] = step
+    select_event(story.steps[step - 1].event_id)
+
+
+def story_picker(options: FilterOptions) -> None:
+    """The stories the table can tell, one line each; choosing one opens it."""
+    if not options.stories:
+        note("The guided stories are not offered: this table lacks some of each one's events.")
+        return
+    about = {s.id: f"{s.title} · {s.intro.split('. ')[0].rstrip('.')}." for s in options.stories}
+    st.selectbox(
+        "Guided stories: the record told step by step",
+        list(about),
+        index=None,
+        key=K_STORY_PICK,
+        format_func=about.__getitem__,
+        placeholder=f"Choose one of {len(about)} stories",
+        on_change=enter_story,
+        args=(options,),
+        help="A path through the record's events, with why each one matters. Only the stories "
+        "whose every event is in the table are offered.",
+    )
+
+
+def story_heading(story: stories.Story) -> None:
+    """The open story's title and introduction, as text (not Markdown)."""
+    title = html.escape(story.title, quote=False)
+    st.html(f'<h4 style="margin:0;padding:0;font-size:1.25rem">{title}</h4>')
+    plain_note(story.intro)
+
+
+def story_steps(story: stories.Story, step: int, options: FilterOptions) -> None:
+    """The counter ("Step 3 of 12"), Previous, Next and "Leave the story", then the caption."""
+    row = st.container(horizontal=True, gap="small", vertical_alignment="center")
+    row.markdown(f"**Step {step} of {len(story.steps)}**")
+    row.button(
+        "← Previous", key=K_PREV, on_click=go_to_step, args=(story, step - 1), disabled=step == 1
+    )
+    last = step == len(story.steps)
+    row.button("Next →", key=K_NEXT, on_click=go_to_step, args=(story, step + 1), disabled=last)
+    row.button("Leave the story", key=K_LEAVE, on_click=leave_story, args=(options,))
+    caption = html.escape(story.steps[step - 1].caption, quote=False)
+    style = "margin:0;padding-left:0.6rem;border-left:3px solid rgba(128,128,128,0.6)"
+    st.html(f'<p class="story-caption" style="{style}">{caption}</p>')
+
+
+def earlier_later(views: Any, event_id: str) -> None:
+    """The buttons "← Earlier" and "Later →": the events shown just before and after."""
+    earlier, later = views.answer(labels.neighbours, event_id)
+    row = st.container(horizontal=True, gap="small")
+    for key, label, to in ((K_PREV, "← Earlier", earlier), (K_NEXT, "Later →", later)):
+        row.button(label, key=key, on_click=select_event, args=(to,), disabled=to is None)
+    row.button("Clear selection", key=K_CLEAR_EVENT, on_click=clear_event)
 
 
 def _url_params(state: FilterState, options: FilterOptions) -> dict[str, list[str]]:
@@ -266,13 +383,17 @@ def download(label: str, data: Callable[[], bytes], file_name: str, key: str, **
 
 
 def sidebar_filters(options: FilterOptions) -> FilterState:
-    """The filter widgets (in the current container); returns the state they describe."""
+    """The filter widgets (in the current container); returns the state they describe. In a
+    story they are shown off: the story shows its own events."""
+    in_story = st.session_state.get(STORY.param) is not None
+    if in_story:
+        note("In a story the filters do not apply: it shows its own events. Leave it to use them.")
     for f in FILTERS:
-        _DRAW[f.widget.kind](f, options)
+        _DRAW[f.widget.kind](f, options, in_story)
     return restrict(_widgets(), options)
 
 
-def _multiselect(f: Filter, options: FilterOptions) -> None:
+def _multiselect(f: Filter, options: FilterOptions, disabled: bool) -> None:
     # select_all=False: with "Select N matches" shown, Enter after typing picks every match
     # ("Turk" gives Turkey and Turkmenistan); without it Enter picks the first.
     w = f.widget
@@ -284,10 +405,11 @@ def _multiselect(f: Filter, options: FilterOptions) -> None:
         placeholder=w.placeholder,
         help=w.help,
         select_all=False,
+        disabled=disabled,
     )
 
 
-def _years(f: Filter, options: FilterOptions) -> None:
+def _years(f: Filter, options: FilterOptions, disabled: bool) -> None:
     """A years slider, and a start and an end year to type beside it showing its range."""
     lo, hi = options.years
     if lo >= hi:
@@ -302,6 +424,7 @@ def _years(f: Filter, options: FilterOptions) -> None:
         step=1,
         help=f.widget.help,
         on_change=zoom_out,  # the timeline's axis follows the years
+        disabled=disabled,
     )
     ss = st.session_state
     ss[K_YEAR_FROM], ss[K_YEAR_TO] = (float(y) for y in ss.get(f.param) or options.years)
@@ -318,6 +441,7 @@ def _years(f: Filter, options: FilterOptions) -> None:
             on_change=_on_typed_years,
             args=(options,),
             help=f"Type a year from {lo} to {hi} and press Enter.",
+            disabled=disabled,
         )
     said = ss.pop(S_TYPED_NOTICE, None)
     if said:
@@ -338,12 +462,13 @@ def _on_typed_years(options: FilterOptions) -> None:
     zoom_out()  # the timeline's axis follows the years
 
 
-def _text(f: Filter, options: FilterOptions) -> None:
+def _text(f: Filter, options: FilterOptions, disabled: bool) -> None:
     w = f.widget
-    st.text_input(w.label, key=f.param, placeholder=w.placeholder, help=w.help)
+    st.text_input(w.label, key=f.param, placeholder=w.placeholder, help=w.help, disabled=disabled)
 
 
-_DRAW: dict[str, Callable[[Filter, FilterOptions], None]] = {
+_DRAW: dict[str, Callable[[Filter, FilterOptions, bool], None]] = {
+    "story": lambda f, options, disabled: None,  # app.py draws the picker above the timeline
     "multiselect": _multiselect,
     "years": _years,
     "text": _text,
@@ -361,7 +486,7 @@ def reset_button(options: FilterOptions, state: FilterState) -> None:
         key=K_RESET,
         on_click=_reset,
         args=(options,),
-        disabled=state.is_default() and zoom() is None,
+        disabled=(state.is_default() and zoom() is None) or state.story is not None,
         help="Show every event again, on the whole timeline.",
     )
 

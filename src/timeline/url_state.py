@@ -110,6 +110,26 @@ def _read_zoom(values: list[str], options: FilterOptions, notices: list[str]) ->
     return (max(first, start), min(last, end))
 
 
+def _read_step(values: list[str], options: FilterOptions, notices: list[str]) -> int:
+    """A story's step: a whole number, brought into the story's 1…N by `parse_query_params`."""
+    try:
+        return int(values[-1]) if values else 1
+    except ValueError:
+        notices.append(f"Ignored step {quoted(values[-1:])} in the link: expected a number.")
+        return 1
+
+
+def _in_story(story: Any, step: int, notices: list[str]) -> int:
+    """`step` within the story's steps, with a notice when it was not."""
+    within = min(max(step, 1), len(story.steps))
+    if within != step:
+        notices.append(
+            f"Step {_short_year(step)} in the link was brought to {within}: the story "
+            f"“{story.title}” has {len(story.steps)} steps."
+        )
+    return within
+
+
 def _choice(field: str, param: str, key: str, choices: Mapping[str, str], **more: Any) -> PageParam:
     """A parameter that is one of `choices` (URL value -> label; the first is the default)."""
     default = next(iter(choices))
@@ -151,6 +171,8 @@ PAGE_PARAMS: tuple[PageParam, ...] = (
     ),
     _choice("map_mode", "map", "map_mode", MAP_MODES),
     _choice("extent", "extent", "map_extent", MAP_EXTENTS),
+    # Written only in a story (`to_query_params`), whose step then selects the event.
+    PageParam("step", "step", "story_step", _read_step, default=1),
 )
 PARAMS: tuple[str, ...] = (*(f.param for f in FILTERS), *(p.param for p in PAGE_PARAMS))
 
@@ -182,13 +204,18 @@ def parse_query_params(params: QueryParams, options: FilterOptions) -> Any:
     values = {f.field: f.read(_values(params, f.param), options, notices) for f in FILTERS}
     state = restrict(FilterState(**values), options)
     page = {p.field: p.read(_given(params, p.param), options, notices) for p in PAGE_PARAMS}
+    if state.story is not None:
+        page["step"] = _in_story(state.story, page["step"], notices)
     return UrlState(state, tuple(notices), **page)
 
 
 def to_query_params(state: Any, event: str | None = None, **page: Any) -> dict[str, list[str]]:
     """The query parameters of a view: the filters `state` sets and the page's parameters
     (`page`: PAGE_PARAMS by field) not at their default, each only in its view, if it has one."""
-    page["event"] = event
+    # In a story the step says the event; out of one there is no step.
+    page["event"] = None if state.story else event
+    if state.story is None:
+        page.pop("step", None)
     view = page.get("view", DEFAULT_VIEW)
     params = {f.param: f.write(value) for f, value in chosen(state)}
     for p in PAGE_PARAMS:
