@@ -132,8 +132,12 @@ _PAGE_STYLE = (
     f".st-key-{K_TIMELINE} {{ container-type: inline-size; }}"
     # The dropped-link box's element, hidden (with the page's gap after it) unless it speaks.
     ".stElementContainer:has(#dropped-link:not(.shown)) { display: none; }"
-    f'@container (width <= {_NARROW}px) {{ text[style*="wide-plot-titles"] {{ display: none; }} }}'
-    f'@container (width > {_NARROW}px) {{ text[style*="narrow-plot-titles"] {{ display: none; }} }}'
+    # A wide plot's titles unless the plot is known to be narrow: without the container (while
+    # the chart's element is being replaced) one set shows, never both.
+    'text[style*="narrow-plot-titles"] { display: none; }'
+    f"@container (width <= {_NARROW}px) {{ "
+    'text[style*="wide-plot-titles"] { display: none; } '
+    'text[style*="narrow-plot-titles"] { display: inline; } }'
     f"{_DETAILS_STYLE}</style>"
 )
 
