@@ -67,11 +67,6 @@ S_EVENT_FILTERS = "_event_filters"  # the filters the selected event was last sh
 S_EVENT_SHOWN = "_event_shown"  # the event the last run's card showed (scripts.show_card)
 S_LISTED = "_listed"  # the ids of the timeline's box last clicked to list its events
 K_LIST_PICK = "list_pick"  # the select box that picks one of them
-# The backgrounds of `plain`'s boxes.
-_BOX_STYLE = {
-    "info": "background:rgba(28,131,225,0.12)",
-    "error": "background:rgba(255,43,43,0.12)",
-}
 
 TABLE_ROWS = 16  # the events table's height, in rows: a screen's worth, not ten
 
@@ -98,10 +93,10 @@ def note(text: str, where: Any = st) -> None:
 def plain(text: str, kind: str = "info", where: Any = st) -> None:
     """Text shown exactly as typed (escaped HTML, never Markdown) in an info or error box: for
     anything that holds a user-supplied string."""
-    role = "alert" if kind == "error" else "status"
+    role, tint = ("alert", "255,43,43") if kind == "error" else ("status", "28,131,225")
     where.html(
-        f'<div class="plain-{kind}" role="{role}" style="{_BOX_STYLE[kind]};padding:0.75rem 1rem;'
-        f'border-radius:0.5rem;margin:0 0 0.5rem 0;overflow-wrap:anywhere">'
+        f'<div class="plain-{kind}" role="{role}" style="background:rgba({tint},0.12);'
+        f'padding:0.75rem 1rem;border-radius:0.5rem;margin:0 0 0.5rem 0;overflow-wrap:anywhere">'
         f"{html.escape(text, quote=False)}</div>"
     )
 
@@ -251,7 +246,8 @@ def restore_from_url(options: FilterOptions) -> tuple[str, ...]:
             p.field: p.default if new_table and p.per_table else p.of_page(ss.get(p.key), options)
             for p in url_state.PAGE_PARAMS
         }
-        if state.story is not None and ss.get(S_EVENT) in (ids := _event_ids(state.story)):
+        ids = [s.event_id for s in state.story.steps] if state.story is not None else []
+        if ss.get(S_EVENT) in ids:
             page["step"] = ids.index(ss[S_EVENT]) + 1  # a click on one of the story's events
     if state.story is not None:  # its step selects the event
         page["step"] = min(max(int(page["step"]), 1), len(state.story.steps))
@@ -263,10 +259,6 @@ def restore_from_url(options: FilterOptions) -> tuple[str, ...]:
         ss[p.key] = p.to_page(page[p.field], options)
     ss[S_SPAN] = options.years
     return tuple(ss.get(S_NOTICES, ()))
-
-
-def _event_ids(story: stories.Story) -> list[str]:
-    return [s.event_id for s in story.steps]
 
 
 def enter_story(options: FilterOptions) -> None:
@@ -341,7 +333,7 @@ def earlier_later(views: Any, event_id: str) -> None:
     row = st.container(horizontal=True, gap="small")
     for key, label, to in ((K_PREV, "← Earlier", earlier), (K_NEXT, "Later →", later)):
         row.button(label, key=key, on_click=select_event, args=(to,), disabled=to is None)
-    row.button("Clear selection", key=K_CLEAR_EVENT, on_click=clear_event)
+    row.button("Clear selection", key=K_CLEAR_EVENT, on_click=select_event, args=(None,))
 
 
 def _url_params(state: FilterState, options: FilterOptions) -> dict[str, list[str]]:
@@ -594,10 +586,6 @@ def events_table(views: Any, n: int, event_id: str | None) -> None:
             ),
         },
     )
-
-
-def clear_event() -> None:
-    select_event(None)
 
 
 def zoom() -> selection.Span | None:
