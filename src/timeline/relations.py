@@ -224,8 +224,7 @@ def relations_over_time(df: pd.DataFrame, year: int, pal: Palette = LIGHT) -> go
     layout = copy.deepcopy(_panels())
     data = _counts(df, last, pal)
     _soviet_bands(layout, pal)
-    # `year`'s line, its label inside the top panel on the side with room (above, it hit the
-    # panels' titles).
+    # `year`'s line; its label in the top panel, on the side with room (above, it hit the titles).
     line = {"color": pal.year_marker, "width": 2, "dash": "dot"}
     layout["shapes"].append(figures.rule(year, line, "year", yref="paper"))
     side = {"xanchor": "right", "xshift": -4} if year > 1990 else {"xanchor": "left", "xshift": 4}

@@ -162,8 +162,7 @@ def load_path(path: Path) -> Loaded:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _with_stories(name: str, version: str, mtime_ns: int, _options: FilterOptions) -> FilterOptions:
-    offered = stories.offered(STORIES, _options.event_ids)
-    return dataclasses.replace(_options, stories=offered)
+    return dataclasses.replace(_options, stories=stories.offered(STORIES, _options.event_ids))
 
 
 STORIES = DEFAULT_DATA.with_name("stories.csv")
