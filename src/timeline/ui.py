@@ -315,11 +315,9 @@ def story_steps(story: stories.Story, step: int, options: FilterOptions) -> None
     """The counter ("Step 3 of 12"), Previous, Next and "Leave the story", then the caption."""
     row = st.container(horizontal=True, gap="small", vertical_alignment="center")
     row.markdown(f"**Step {step} of {len(story.steps)}**")
-    row.button(
-        "← Previous", key=K_PREV, on_click=go_to_step, args=(story, step - 1), disabled=step == 1
-    )
-    last = step == len(story.steps)
-    row.button("Next →", key=K_NEXT, on_click=go_to_step, args=(story, step + 1), disabled=last)
+    for key, label, to in ((K_PREV, "← Previous", step - 1), (K_NEXT, "Next →", step + 1)):
+        off = not 1 <= to <= len(story.steps)
+        row.button(label, key=key, on_click=go_to_step, args=(story, to), disabled=off)
     row.button("Leave the story", key=K_LEAVE, on_click=leave_story, args=(options,))
     caption = html.escape(story.steps[step - 1].caption, quote=False)
     style = "margin:0;padding-left:0.6rem;border-left:3px solid rgba(128,128,128,0.6)"
