@@ -39,10 +39,7 @@ def geo_layout(title: Spec) -> Spec:
         "title": title,
         "geo": {
             "projection": {"type": "natural earth", "rotation": {"lon": 0}},
-            "showcountries": True,
-            "showland": True,
-            "showocean": True,
-            "showlakes": True,
+            **dict.fromkeys(("showcountries", "showland", "showocean", "showlakes"), True),
             "showcoastlines": True,
             "showframe": False,
             "center": {"lon": 0},
@@ -50,6 +47,23 @@ def geo_layout(title: Spec) -> Spec:
         },
         "margin": {"l": 0, "r": 0, "t": 50, "b": 0},
         "height": 520,
+    }
+
+
+def azerbaijan(color: str, hover: str, text: str = "", **more: Any) -> Spec:
+    """A choropleth trace of Azerbaijan alone in `color`; `hover` its hover (HTML), `text` the
+    third item of its customdata, as in the countries' [ISO3, name, text]."""
+    return {
+        "type": "choropleth",
+        "name": "Azerbaijan",
+        "locations": ["AZE"],
+        "z": [1],
+        "locationmode": "ISO-3",
+        "showscale": False,
+        "colorscale": [[0, color], [1, color]],
+        "customdata": [["AZE", "Azerbaijan", text]],
+        "hovertemplate": f"{hover}<extra></extra>",
+        **more,
     }
 
 
@@ -343,7 +357,6 @@ def countries_map(df: pd.DataFrame, world: bool = False, pal: Palette = LIGHT) -
             np.array([f"{k:,} event{'s' if k != 1 else ''}" for k in total], dtype=object),
         ]
     )
-    aze = pal.azerbaijan_countries
     data: list[Spec] = [
         {
             "type": "choropleth",
@@ -366,17 +379,7 @@ def countries_map(df: pd.DataFrame, world: bool = False, pal: Palette = LIGHT) -
             "hovertemplate": "<b>%{customdata[1]}</b><br>%{customdata[3]}<br>%{customdata[2]}"
             "<extra></extra>",
         },
-        {
-            "type": "choropleth",
-            "locations": ["AZE"],
-            "z": [1],
-            "locationmode": "ISO-3",
-            "showscale": False,
-            "colorscale": [[0, aze], [1, aze]],
-            "name": "Azerbaijan",
-            "customdata": [["AZE", "Azerbaijan", ""]],
-            "hovertemplate": "<b>Azerbaijan</b><br>party to every event<extra></extra>",
-        },
+        azerbaijan(pal.azerbaijan_countries, "<b>Azerbaijan</b><br>party to every event"),
     ]
     centres = country_centroids()
     known = [c for c in counts.index if c in centres]

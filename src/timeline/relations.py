@@ -83,19 +83,8 @@ def _azerbaijan(soviet: bool, pal: Palette) -> Spec:
     # Not the countries map's orange: too close to the vermilion of a neighbour at war.
     color = pal.standing["soviet"] if soviet else pal.azerbaijan
     text = "Azerbaijan SSR, part of the Soviet Union" if soviet else "Azerbaijan"
-    return {
-        "type": "choropleth",
-        "name": "Azerbaijan",
-        "locations": ["AZE"],
-        "z": [1],
-        "locationmode": "ISO-3",
-        "showscale": False,
-        "colorscale": [[0, color], [1, color]],
-        "marker": {"line": {"color": pal.border, "width": 0.5}},
-        "customdata": [["AZE", "Azerbaijan", text]],
-        "hovertemplate": f"<b>{text}</b><extra></extra>",
-        "meta": {"kind": "azerbaijan"},
-    }
+    marker, meta = {"line": {"color": pal.border, "width": 0.5}}, {"kind": "azerbaijan"}
+    return maps.azerbaijan(color, f"<b>{text}</b>", text, marker=marker, meta=meta)
 
 
 def _legend(pal: Palette) -> list[Spec]:
@@ -155,16 +144,6 @@ def _relations_map(table: pd.DataFrame, year: int, pal: Palette) -> Spec:
     data += _legend(pal)
     layout["legend"] = {"itemclick": False, "itemdoubleclick": False, "orientation": "h", "y": 0}
     return {"data": data, "layout": layout}
-
-
-def _year_marker(layout: Spec, year: int, pal: Palette) -> None:
-    """Into the chart's `layout` spec: a line at `year` and its label."""
-    line = {"color": pal.year_marker, "width": 2, "dash": "dot"}
-    layout["shapes"].append(figures.rule(year, line, "year", yref="paper"))
-    # Inside the top panel, on the side of the line with room (above, it hit the panels' titles).
-    side = {"xanchor": "right", "xshift": -4} if year > 1990 else {"xanchor": "left", "xshift": 4}
-    label = figures.note(f"<b>{year}</b>", year, 1, "x", "y domain", yanchor="top", **side)
-    layout["annotations"].append({**label, "font": {"color": pal.year_marker}, "name": "year"})
 
 
 @functools.cache
@@ -245,7 +224,12 @@ def relations_over_time(df: pd.DataFrame, year: int, pal: Palette = LIGHT) -> go
     layout = copy.deepcopy(_panels())
     data = _counts(df, last, pal)
     _soviet_bands(layout, pal)
-    _year_marker(layout, year, pal)
+    # `year`'s line; its label in the top panel, on the side with room (above, it hit the titles).
+    line = {"color": pal.year_marker, "width": 2, "dash": "dot"}
+    layout["shapes"].append(figures.rule(year, line, "year", yref="paper"))
+    side = {"xanchor": "right", "xshift": -4} if year > 1990 else {"xanchor": "left", "xshift": 4}
+    label = figures.note(f"<b>{year}</b>", year, 1, "x", "y domain", yanchor="top", **side)
+    layout["annotations"].append({**label, "font": {"color": pal.year_marker}, "name": "year"})
     x_range = [standing.FIRST_YEAR - 0.5, last + 0.5]
     figures.merge(
         layout,
@@ -308,14 +292,14 @@ def relations_map_animated(
         trace["showlegend"] = False  # the panels' titles say what they count
     spec["data"] += counts + _span_marks(start, tops, pal)
     moved = [0, 1, len(spec["data"]) - 2, len(spec["data"]) - 1]
-    frames = []
+    frames, note = [], _soviet_note(pal, sum(_PLAY_GEO) / 2)  # in the middle of Play's map
     for span in spans:
         table, first = tables[span[0]], span[0]
         z, text = _frame_values(table, first)
         soviet = standing.is_soviet_year(first)
         # The note in every frame: Plotly.animate changes only what a frame names.
-        note = {**_play_note(pal), "visible": soviet}
-        changes = {"title": _map_title(first, table, span_label(span)), "annotations": [note]}
+        shown = {**note, "visible": soviet}
+        changes = {"title": _map_title(first, table, span_label(span)), "annotations": [shown]}
         data = [{"type": "choropleth", "z": z, "text": text}, _azerbaijan(soviet, pal)]
         data += _span_marks(span, tops, pal)
         frames.append({"name": span_label(span), "data": data, "traces": moved, "layout": changes})
@@ -324,7 +308,7 @@ def relations_map_animated(
     layout["title"] = _map_title(start[0], base, span_label(start))
     # The note first: a frame's annotations replace the layout's from the first on.
     kept = [a for a in layout.get("annotations", []) if a.get("name") != "soviet"]
-    layout["annotations"] = [{**_play_note(pal), "visible": standing.is_soviet_year(start[0])}]
+    layout["annotations"] = [{**note, "visible": standing.is_soviet_year(start[0])}]
     layout["annotations"] += kept + [
         figures.note(title, 0, top, yanchor="bottom", xanchor="left", name="panel")
         for title, (_, top) in zip(_PLAY_TITLES, _PLAY_PANELS, strict=True)
@@ -425,11 +409,6 @@ def _span_marks(span: range, tops: list[float], pal: Palette) -> list[Spec]:
     ]
 
 
-def _play_note(pal: Palette) -> Spec:
-    """The Soviet years' note in the middle of Play's map."""
-    return {**_soviet_note(pal), "y": sum(_PLAY_GEO) / 2}
-
-
 def _animate(duration: int, redraw: bool, **more: Any) -> Spec:
     """The options of Plotly.animate: each frame shown for `duration` ms."""
     return {"frame": {"duration": duration, "redraw": redraw}, **more}
@@ -443,7 +422,7 @@ def _frame_values(table: pd.DataFrame, year: int) -> tuple[list[Any], list[str]]
     return z, _hover_lines(table, sources=False)
 
 
-def _soviet_note(pal: Palette) -> Spec:
-    return figures.note(
-        SOVIET_NOTE, 0.5, 0.5, font={"size": 18}, bgcolor=pal.note_box, name="soviet"
-    )
+def _soviet_note(pal: Palette, y: float = 0.5) -> Spec:
+    """The Soviet years' note in the middle of a map (Play's: `y` the middle of its domain)."""
+    font = {"size": 18}
+    return figures.note(SOVIET_NOTE, 0.5, y, font=font, bgcolor=pal.note_box, name="soviet")

@@ -238,8 +238,7 @@ def install(env: Mapping[str, str] | None = None) -> Guard | None:
         keep_metrics = os.environ.get("TIMELINE_METRICS", "") in ("1", "true", "yes")
         if not keep_metrics and hasattr(stats, "_providers_by_family"):
             stats._providers_by_family.clear()
-        # Arrow's own allocator keeps what freed tables used; the system's lets
-        # `_release_memory` give it back.
+        # Arrow's allocator keeps freed tables' memory; the system's lets `_release_memory` free it.
         pyarrow.set_memory_pool(pyarrow.system_memory_pool())
         loop.call_soon_threadsafe(_sweep, rt, guard, loop)
         _INSTALLED = guard

@@ -67,11 +67,6 @@ S_EVENT_FILTERS = "_event_filters"  # the filters the selected event was last sh
 S_EVENT_SHOWN = "_event_shown"  # the event the last run's card showed (scripts.show_card)
 S_LISTED = "_listed"  # the ids of the timeline's box last clicked to list its events
 K_LIST_PICK = "list_pick"  # the select box that picks one of them
-# The backgrounds of `plain`'s boxes.
-_BOX_STYLE = {
-    "info": "background:rgba(28,131,225,0.12)",
-    "error": "background:rgba(255,43,43,0.12)",
-}
 
 TABLE_ROWS = 16  # the events table's height, in rows: a screen's worth, not ten
 
@@ -98,10 +93,10 @@ def note(text: str, where: Any = st) -> None:
 def plain(text: str, kind: str = "info", where: Any = st) -> None:
     """Text shown exactly as typed (escaped HTML, never Markdown) in an info or error box: for
     anything that holds a user-supplied string."""
-    role = "alert" if kind == "error" else "status"
+    role, tint = ("alert", "255,43,43") if kind == "error" else ("status", "28,131,225")
     where.html(
-        f'<div class="plain-{kind}" role="{role}" style="{_BOX_STYLE[kind]};padding:0.75rem 1rem;'
-        f'border-radius:0.5rem;margin:0 0 0.5rem 0;overflow-wrap:anywhere">'
+        f'<div class="plain-{kind}" role="{role}" style="background:rgba({tint},0.12);'
+        f'padding:0.75rem 1rem;border-radius:0.5rem;margin:0 0 0.5rem 0;overflow-wrap:anywhere">'
         f"{html.escape(text, quote=False)}</div>"
     )
 
@@ -167,8 +162,7 @@ def load_path(path: Path) -> Loaded:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _with_stories(name: str, version: str, mtime_ns: int, _options: FilterOptions) -> FilterOptions:
-    offered = stories.offered(STORIES, _options.event_ids)
-    return dataclasses.replace(_options, stories=offered)
+    return dataclasses.replace(_options, stories=stories.offered(STORIES, _options.event_ids))
 
 
 STORIES = DEFAULT_DATA.with_name("stories.csv")
@@ -251,7 +245,8 @@ def restore_from_url(options: FilterOptions) -> tuple[str, ...]:
             p.field: p.default if new_table and p.per_table else p.of_page(ss.get(p.key), options)
             for p in url_state.PAGE_PARAMS
         }
-        if state.story is not None and ss.get(S_EVENT) in (ids := _event_ids(state.story)):
+        ids = [s.event_id for s in state.story.steps] if state.story is not None else []
+        if ss.get(S_EVENT) in ids:
             page["step"] = ids.index(ss[S_EVENT]) + 1  # a click on one of the story's events
     if state.story is not None:  # its step selects the event
         page["step"] = min(max(int(page["step"]), 1), len(state.story.steps))
@@ -263,10 +258,6 @@ def restore_from_url(options: FilterOptions) -> tuple[str, ...]:
         ss[p.key] = p.to_page(page[p.field], options)
     ss[S_SPAN] = options.years
     return tuple(ss.get(S_NOTICES, ()))
-
-
-def _event_ids(story: stories.Story) -> list[str]:
-    return [s.event_id for s in story.steps]
 
 
 def enter_story(options: FilterOptions) -> None:
@@ -324,11 +315,9 @@ def story_steps(story: stories.Story, step: int, options: FilterOptions) -> None
     """The counter ("Step 3 of 12"), Previous, Next and "Leave the story", then the caption."""
     row = st.container(horizontal=True, gap="small", vertical_alignment="center")
     row.markdown(f"**Step {step} of {len(story.steps)}**")
-    row.button(
-        "← Previous", key=K_PREV, on_click=go_to_step, args=(story, step - 1), disabled=step == 1
-    )
-    last = step == len(story.steps)
-    row.button("Next →", key=K_NEXT, on_click=go_to_step, args=(story, step + 1), disabled=last)
+    for key, label, to in ((K_PREV, "← Previous", step - 1), (K_NEXT, "Next →", step + 1)):
+        off = not 1 <= to <= len(story.steps)
+        row.button(label, key=key, on_click=go_to_step, args=(story, to), disabled=off)
     row.button("Leave the story", key=K_LEAVE, on_click=leave_story, args=(options,))
     caption = html.escape(story.steps[step - 1].caption, quote=False)
     style = "margin:0;padding-left:0.6rem;border-left:3px solid rgba(128,128,128,0.6)"
@@ -341,7 +330,7 @@ def earlier_later(views: Any, event_id: str) -> None:
     row = st.container(horizontal=True, gap="small")
     for key, label, to in ((K_PREV, "← Earlier", earlier), (K_NEXT, "Later →", later)):
         row.button(label, key=key, on_click=select_event, args=(to,), disabled=to is None)
-    row.button("Clear selection", key=K_CLEAR_EVENT, on_click=clear_event)
+    row.button("Clear selection", key=K_CLEAR_EVENT, on_click=select_event, args=(None,))
 
 
 def _url_params(state: FilterState, options: FilterOptions) -> dict[str, list[str]]:
@@ -594,10 +583,6 @@ def events_table(views: Any, n: int, event_id: str | None) -> None:
             ),
         },
     )
-
-
-def clear_event() -> None:
-    select_event(None)
 
 
 def zoom() -> selection.Span | None:

@@ -35,19 +35,14 @@ class View:
     needs_events: bool = True  # shown only when some event passes the filters
 
 
+_PER_YEAR = Chart(
+    figures.events_per_year, "per_year_chart", "Bar chart of events per year, {events}"
+)
 # In the order of the tabs; the first is the default, left out of links.
 TABS: tuple[View, ...] = (
     View("table", "Events"),
     View("map", "Map"),
-    View(
-        "per-year",
-        "Per year",
-        (
-            Chart(
-                figures.events_per_year, "per_year_chart", "Bar chart of events per year, {events}"
-            ),
-        ),
-    ),
+    View("per-year", "Per year", (_PER_YEAR,)),
     View("relations", "Relations", needs_events=False),
     View("about", "About this data", text=ABOUT, needs_events=False),
 )
