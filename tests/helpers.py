@@ -24,8 +24,8 @@ SHIPPED = ROOT / "data" / "events.csv"
 HEADER = ",".join(schema.COLUMNS)
 GOOD = (
     "1994-05-bishkek,Bishkek Protocol,ceasefire,1994-05-05,,ARM;RUS,CIS,nagorno-karabakh,"
-    "Bishkek,42.87,74.57,A truce.,Bishkek Protocol,https://en.wikipedia.org/wiki/Bishkek_Protocol"
-)
+    "Bishkek,42.87,74.57,A truce.,Bishkek Protocol,https://en.wikipedia.org/wiki/Bishkek_Protocol,,"
+)  # title_az and title_ru empty: the English title shows
 GOOD_CELLS = dict(zip(schema.COLUMNS, GOOD.split(","), strict=True))
 _COUNTER = re.compile(r"Showing \*\*([\d,]+)\*\* of \*\*([\d,]+)\*\* events?")
 
@@ -92,13 +92,15 @@ def event(
     source: str = "Src",
     topics: str = "security",
 ) -> dict[str, str]:
-    """One event's cells (title "T {id_}", no place unless given), for csv_text and table."""
+    """One event's cells (title "T {id_}" in English only, no place unless given), for csv_text
+    and table."""
     where, lat, lon = place or ("", "", "")
     return {
         "id": id_, "title": f"T {id_}" if title is None else title, "category": category,
         "start_date": start, "end_date": end, "countries": countries, "organizations": orgs,
         "topics": topics, "location": where, "lat": str(lat), "lon": str(lon),
         "description": "Desc", "source_title": source, "source_url": f"https://example.org/{id_}",
+        "title_az": "", "title_ru": "",
     }  # fmt: skip
 
 
