@@ -153,9 +153,10 @@ def _filled(error: str = "is empty") -> pa.Check:
 
 def _found(pattern: re.Pattern[str], how: str = "contains") -> Rule:
     """Where `pattern` is found in a cell (`how`: contains, match or fullmatch), with its flags."""
-    return lambda s: (
-        getattr(s.str, how)(pattern.pattern, flags=pattern.flags).fillna(False).astype(bool)
-    )
+    # re.UNICODE is implied for a str pattern; passed on, it makes pandas match cell by cell in
+    # Python instead of in Arrow.
+    flags = pattern.flags & ~re.UNICODE
+    return lambda s: getattr(s.str, how)(pattern.pattern, flags=flags).fillna(False).astype(bool)
 
 
 def _lacks(pattern: re.Pattern[str]) -> Rule:
