@@ -142,3 +142,9 @@ def test_a_download_of_a_table_without_them_has_them_empty():
     exported = to_csv_bytes(read_events(data, "t.csv"))
     assert exported.decode().splitlines()[1].endswith(",,")
     pd.testing.assert_frame_equal(read_events(exported, "e.csv"), read_events(data, "t.csv"))
+
+
+def test_every_shipped_event_has_its_title_in_azerbaijani_and_russian(events):
+    for column in schema.OPTIONAL:
+        missing = events.loc[events[column] == "", "id"].tolist()
+        assert not missing, f"{column} is empty for {missing[:5]}"
