@@ -4,7 +4,8 @@
 
 Seeded, so the same size and seed give the same bytes. The mix imitates the shipped table:
 every category, ranges and points, one to three countries, organizations, topics, coordinates
-for most rows, and text of realistic length with some non-ASCII letters and quoted commas.
+for most rows, text of realistic length with some non-ASCII letters and quoted commas, and the
+titles in Azerbaijani (Latin letters) and Russian (Cyrillic).
 """
 
 from __future__ import annotations
@@ -23,6 +24,10 @@ WORDS = (  # noqa: SIM905 (one string reads better than 33 quoted words)
     "treaty summit ceasefire talks border pipeline oil gas embassy minister delegation council "
     "assembly resolution report bribery mediation agreement protocol declaration Karabakh Baku "
     "Yerevan Tbilisi Ankara Tehran Moscow Strasbourg Brussels Volontè Gəncə Şuşa Muižnieks"
+).split()
+RU_WORDS = (  # noqa: SIM905 (as WORDS)
+    "договор саммит перемирие переговоры граница нефтепровод газ посольство министр делегация "
+    "совет резолюция доклад посредничество соглашение протокол декларация Карабах Баку Ереван"
 ).split()
 COUNTRIES = ("ARM", "RUS", "TUR", "IRN", "GEO", "USA", "FRA", "DEU", "ITA", "ISR", "UKR", "KAZ",
              "GBR", "CHN", "PAK", "MNE", "BLR", "UZB", "TKM", "SAU")  # fmt: skip
@@ -56,8 +61,10 @@ def generate(n: int, seed: int = 1) -> pd.DataFrame:
 
     words = np.array(WORDS)
 
-    def sentences(count: int, length: int, suffix: str = "") -> np.ndarray:
-        pool = [" ".join(rng.choice(words, length)).capitalize() + suffix for _ in range(5_000)]
+    def sentences(
+        count: int, length: int, suffix: str = "", vocab: np.ndarray = words
+    ) -> np.ndarray:
+        pool = [" ".join(rng.choice(vocab, length)).capitalize() + suffix for _ in range(5_000)]
         return np.array(pool, dtype=object)[rng.integers(0, len(pool), count)]
 
     located = rng.random(n) < 0.8
@@ -79,6 +86,8 @@ def generate(n: int, seed: int = 1) -> pd.DataFrame:
         "description": sentences(n, 24, ", with a comma."),
         "source_title": "Synthetic source",
         "source_url": [f"https://example.org/events/{i}" for i in ids],
+        "title_az": sentences(n, 5),
+        "title_ru": sentences(n, 5, vocab=np.array(RU_WORDS)),
     })  # fmt: skip
     return frame[list(schema.COLUMNS)]
 

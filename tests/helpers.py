@@ -21,12 +21,15 @@ DATA = ROOT / "tests" / "data"
 SAMPLE = DATA / "sample.csv"
 EDGE = DATA / "edge_cases.csv"
 SHIPPED = ROOT / "data" / "events.csv"
-HEADER = ",".join(schema.COLUMNS)
+# The header and a good row of a table that leaves out the optional columns (schema.OPTIONAL),
+# as a visitor's table may; FULL_HEADER names them too, as data/events.csv does.
+HEADER = ",".join(c for c in schema.COLUMNS if c not in schema.OPTIONAL)
+FULL_HEADER = ",".join(schema.COLUMNS)
 GOOD = (
     "1994-05-bishkek,Bishkek Protocol,ceasefire,1994-05-05,,ARM;RUS,CIS,nagorno-karabakh,"
     "Bishkek,42.87,74.57,A truce.,Bishkek Protocol,https://en.wikipedia.org/wiki/Bishkek_Protocol"
 )
-GOOD_CELLS = dict(zip(schema.COLUMNS, GOOD.split(","), strict=True))
+GOOD_CELLS = dict(zip(HEADER.split(","), GOOD.split(","), strict=True))
 _COUNTER = re.compile(r"Showing \*\*([\d,]+)\*\* of \*\*([\d,]+)\*\* events?")
 
 
@@ -76,7 +79,7 @@ def clustered(fig) -> int:
 
 def good(**changes: str) -> str:
     """GOOD with some cells replaced, inserted as they are (quote them yourself)."""
-    return ",".join({**GOOD_CELLS, **changes}[c] for c in schema.COLUMNS)
+    return ",".join({**GOOD_CELLS, **changes}[c] for c in GOOD_CELLS)
 
 
 def event(
@@ -103,16 +106,18 @@ def event(
 
 
 def csv_text(*rows: dict[str, str] | str) -> str:
-    """A table's text: the header, then each row: a line as typed, or cells quoted by the csv
-    module (the cells a dict leaves out are GOOD's)."""
+    """A table's text: HEADER and the optional columns a dict row names, then each row: a line
+    as typed, or cells quoted by the csv module (the cells a dict leaves out are GOOD's)."""
+    named = {c for r in rows if isinstance(r, dict) for c in r}
+    columns = [*GOOD_CELLS, *(c for c in schema.OPTIONAL if c in named)]
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(schema.COLUMNS)
+    writer = csv.DictWriter(out, columns, restval="", lineterminator="\n")
+    writer.writeheader()
     for r in rows:
         if isinstance(r, str):
             out.write(r + "\n")
         else:
-            writer.writerow({**GOOD_CELLS, **r}.values())
+            writer.writerow({**GOOD_CELLS, **r})
     return out.getvalue()
 
 

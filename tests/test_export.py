@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from helpers import HEADER, SAMPLE, SHIPPED
+from helpers import FULL_HEADER, SAMPLE, SHIPPED
 
 from timeline import schema
 from timeline.__main__ import main as cli
@@ -17,12 +17,13 @@ from timeline.filters import FilterState, apply_filters, by_date, prepare
 from timeline.io import read_events
 
 SMALL = (
-    HEADER
+    FULL_HEADER
     + "\n"
     + 'b-later,"Treaty, signed",agreement,1994-05-12,,RUS;ARM,CIS;UN,borders;mediation,'
-    'Moscow,55.7558,37.60,"Says ""hello""",Src,https://example.org/b\n'
+    'Moscow,55.7558,37.60,"Says ""hello""",Src,https://example.org/b,"Müqavilə, imzalanıb",'
+    "Договор подписан\n"
     "a-earlier,Vol<b>ontè</b>,scandal,1990,1991-02,,,corruption,,,,Plain text.,Src,"
-    "https://example.org/a\n"
+    "https://example.org/a,,\n"
 )
 
 
@@ -33,12 +34,13 @@ def read(text: str, **options: bool):
 def test_exact_bytes_of_a_small_table():
     got = to_csv_bytes(read(SMALL))
     assert got == (
-        HEADER.encode()
+        FULL_HEADER.encode()
         + b"\n"
         + b"a-earlier,Vol<b>ont\xc3\xa8</b>,scandal,1990,1991-02,,,corruption,,,,Plain text.,Src,"
-        b"https://example.org/a\n"
+        b"https://example.org/a,,\n"
         b'b-later,"Treaty, signed",agreement,1994-05-12,,RUS;ARM,CIS;UN,borders;mediation,'
-        b'Moscow,55.7558,37.6,"Says ""hello""",Src,https://example.org/b\n'
+        + 'Moscow,55.7558,37.6,"Says ""hello""",Src,https://example.org/b,"Müqavilə, imzalanıb",'
+        "Договор подписан\n".encode()
     )
 
 
@@ -46,7 +48,7 @@ def test_export_of_a_filtered_frame_has_only_its_rows():
     df = prepare(read_events(SAMPLE))
     filtered = apply_filters(df, FilterState(categories=("ceasefire",)))
     lines = to_csv_bytes(filtered).decode().splitlines()
-    assert lines[0] == HEADER.strip()
+    assert lines[0] == FULL_HEADER.strip()
     assert [line.split(",")[0] for line in lines[1:]] == ["bishkek-protocol", "ceasefire-2020"]
 
 
@@ -148,20 +150,21 @@ def test_filename_stays_short():
 # --- Spreadsheet safety (OWASP CSV injection) ------------------------------------------------
 
 HOSTILE = (
-    HEADER + "\n" + "-1-2,=1+1,war,1994,,,,borders,@SUM(A1),40.1800,-73.9680,"
-    "+cmd|' /C calc'!A0,'=already quoted,https://example.org/x\n"
+    FULL_HEADER + "\n" + "-1-2,=1+1,war,1994,,,,borders,@SUM(A1),40.1800,-73.9680,"
+    "+cmd|' /C calc'!A0,'=already quoted,https://example.org/x,-1 il,=Формула\n"
     "plain,'Quoted' title,war,1995,,,,borders,－1,1,2,"
-    '"=HYPERLINK(""http://evil.example"",""x"")",＝x,https://example.org/y\n'
+    '"=HYPERLINK(""http://evil.example"",""x"")",＝x,https://example.org/y,,\n'
 )
 
 
 def test_formula_cells_get_a_quote_and_numbers_stay_numbers():
     df = read(HOSTILE, coordinate_text=True)
     assert to_csv_bytes(df) == (
-        HEADER.encode() + b"\n'-1-2,'=1+1,war,1994,,,,borders,'@SUM(A1),40.1800,-73.9680,"
-        b"'+cmd|' /C calc'!A0,'=already quoted,https://example.org/x\n"
-        b"plain,'Quoted' title,war,1995,,,,borders,'\xef\xbc\x8d1,1,2,"
-        b'"\'=HYPERLINK(""http://evil.example"",""x"")",\'\xef\xbc\x9dx,https://example.org/y\n'
+        FULL_HEADER.encode()
+        + b"\n'-1-2,'=1+1,war,1994,,,,borders,'@SUM(A1),40.1800,-73.9680,"
+        + "'+cmd|' /C calc'!A0,'=already quoted,https://example.org/x,'-1 il,'=Формула\n".encode()
+        + b"plain,'Quoted' title,war,1995,,,,borders,'\xef\xbc\x8d1,1,2,"
+        b'"\'=HYPERLINK(""http://evil.example"",""x"")",\'\xef\xbc\x9dx,https://example.org/y,,\n'
     )
 
 

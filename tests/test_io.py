@@ -4,7 +4,7 @@ import io
 
 import pandas as pd
 import pytest
-from helpers import EDGE, GOOD, HEADER, SHIPPED, csv_text, good
+from helpers import EDGE, FULL_HEADER, GOOD, HEADER, SHIPPED, csv_text, good
 from peak import peak_mb
 
 from timeline import schema
@@ -396,7 +396,8 @@ A_MILLION_COMMAS = "," * 1_000_000
     [
         (
             HEADER + A_MILLION_COMMAS + "\nx\n",
-            ":1: has more than 1,000 columns: the header row must name the 14 columns " + HEADER,
+            ":1: has more than 1,000 columns: the header row must name the 16 columns "
+            + FULL_HEADER,
         ),
         (
             f"{HEADER}\n{GOOD}\n{good(id='two')}{A_MILLION_COMMAS}\n{GOOD}\n",

@@ -197,6 +197,8 @@ def test_the_descriptor_validates_its_own_csv_when_the_formula_guard_adds_a_quot
         "description": "+" + "d" * (schema.MAX_LENGTHS["description"] - 1),
         "location": "@" + "l" * (schema.MAX_LENGTHS["location"] - 1),
         "source_title": "@" + "s" * (schema.MAX_LENGTHS["source_title"] - 1),
+        "title_az": "-" + "a" * (schema.MAX_LENGTHS["title_az"] - 1),
+        "title_ru": "=" + "р" * (schema.MAX_LENGTHS["title_ru"] - 1),
     }
     other = {"id": "-", "title": "\uff1d" + "t" * 119, "description": "'=" + "d" * 498}
     rows = table(hostile, other, name="hostile.csv")

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from timeline import loading, ui, url_state
 
-FAR = "far,Far,agreement,2000,2999,JPN,,borders,,,,D,S,https://example.org/far\n"
+FAR = "far,Far,agreement,2000,2999,JPN,,borders,,,,D,S,https://example.org/far,,\n"
 
 
 def test_the_page_says_where_play_stops(tmp_path: Path, monkeypatch):

@@ -63,6 +63,10 @@ def columns_markdown() -> str:
         "the host, no backslash, space or control character, and a host of letters a-z, "
         "digits, hyphens and dots ending in a name (`xn--` for an international one; no IP "
         "address or percent-encoding)",
+        "title_az": f"at most {n['title_az']} characters, no Cyrillic letter; optional: empty "
+        "or left out, the English title shows",
+        "title_ru": f"at most {n['title_ru']} characters with at least one Cyrillic letter; "
+        "optional like `title_az`",
     }
     lines = ["| column | meaning | rule |", "|---|---|---|"]
     for column, (label, _) in schema.VOCABULARIES["column"].items():

@@ -308,7 +308,8 @@ def _fast_text_frame(
     data = data.removeprefix(_BOM)  # a second mark: Arrow would skip it, the strict path names it
     if data.startswith((*_UTF16, _BOM)) or b"\x00" in data or not _quotes_well_formed(data):
         return None
-    if data[: data.find(b"\n") + 1 or len(data)].count(b",") != len(schema.COLUMNS) - 1:
+    width = data[: data.find(b"\n") + 1 or len(data)].count(b",") + 1
+    if not len(schema.COLUMNS) - len(schema.OPTIONAL) <= width <= len(schema.COLUMNS):
         return None
     try:
         table = pacsv.read_csv(
@@ -316,7 +317,7 @@ def _fast_text_frame(
             read_options=pacsv.ReadOptions(autogenerate_column_names=True),
             parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=True),
             convert_options=pacsv.ConvertOptions(
-                column_types={f"f{i}": pyarrow.string() for i in range(len(schema.COLUMNS))},
+                column_types={f"f{i}": pyarrow.string() for i in range(width)},
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
@@ -326,7 +327,7 @@ def _fast_text_frame(
     if table.num_rows < 2 or (max_rows is not None and table.num_rows - 1 > max_rows):
         return None
     header = [str(v).strip() for v in table.slice(0, 1).to_pylist()[0].values()]
-    if sorted(header) != sorted(schema.COLUMNS):
+    if len(set(header)) < width or {*header, *schema.OPTIONAL} != set(schema.COLUMNS):
         return None
     body = table.slice(1)
     del table
@@ -336,7 +337,7 @@ def _fast_text_frame(
         cells = pd.Series(pd.array(body.column(i).combine_chunks(), dtype=_TEXT), copy=False)
         columns[column] = unquote_formulas(cells.str.strip())
     del body
-    raw = pd.DataFrame(columns)
+    raw = _with_optional(pd.DataFrame(columns))
     if max_links is not None:
         links = sum((raw[c].str.count(schema.LIST_SEP) + (raw[c] != "")).sum() for c in _LINKED)
         if links > max_links:
@@ -473,7 +474,7 @@ def _header_problems(header: list[str], name: str) -> _Found:
         if col not in expected:
             add(col, "is not a known column (expected: " + ",".join(expected) + ")")
     for col in expected:
-        if col not in names:
+        if col not in names and col not in schema.OPTIONAL:
             add(col, "is a missing column")
     return found
 
@@ -532,7 +533,13 @@ def _parse(
     if not rows:
         raise _error(name, "has a header row but no events")
     raw = pd.DataFrame(rows, columns=[h.strip() for h in header], dtype=str)
-    return raw.apply(lambda s: unquote_formulas(s.str.strip())), lines
+    return _with_optional(raw.apply(lambda s: unquote_formulas(s.str.strip()))), lines
+
+
+def _with_optional(raw: pd.DataFrame) -> pd.DataFrame:
+    """`raw` with the optional columns it leaves out added as empty text."""
+    empty = pd.Series("", index=raw.index, dtype=_TEXT)
+    return raw.assign(**{col: empty for col in schema.OPTIONAL if col not in raw.columns})
 
 
 def _check(raw: pd.DataFrame, lines: Sequence[int], name: str) -> None:

@@ -39,7 +39,7 @@ _DATE = re.sub(r"\(\?(P<\w+>|:)", "(", DATE_RE.pattern).strip("^$")
 
 # Columns whose cells may begin like a spreadsheet formula, so that the CSV writes them with a
 # `'` in front (timeline.csvsafe): the others hold codes, dates, vocabularies and http URLs.
-GUARDED: tuple[str, ...] = ("id", "title", "location", "description", "source_title")
+GUARDED = ("id", "title", "location", "description", "source_title", *schema.OPTIONAL)
 GUARD_NOTE = (
     " A cell that would begin with =, +, -, @, a tab or a carriage return (or a full-width"
     " = + - @) is written with a ' in front, so that no spreadsheet runs it as a formula:"

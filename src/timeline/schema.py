@@ -40,6 +40,8 @@ def _names(vocabulary: str, field: int = 0) -> dict[str, str]:
 
 COLUMN_HELP: dict[str, str] = _names("column", 1)
 COLUMNS: tuple[str, ...] = tuple(COLUMN_HELP)
+# The titles in the other languages: a table may leave them out (the reader adds them empty).
+OPTIONAL: tuple[str, ...] = ("title_az", "title_ru")
 LIST_COLUMNS: tuple[str, ...] = ("countries", "organizations", "topics")
 LIST_SEP = ";"
 # Derived for fast filtering (`filters.prepare`); "_" so none is mistaken for the table's own.
@@ -64,6 +66,7 @@ URL_HOST_RE = re.compile(
 URL_SHOWN_HOST = r"^https?://(?:www\.)?([^/?#:]+)"
 # Bidirectional embeddings, overrides and isolates: invisible, they reorder the text shown.
 BIDI_CONTROL_RE = re.compile("[\u202a-\u202e\u2066-\u2069]")
+CYRILLIC_RE = re.compile("[\u0400-\u04ff]")
 MAX_LENGTHS: dict[str, int] = {
     "id": 100,
     "title": 120,
@@ -72,6 +75,7 @@ MAX_LENGTHS: dict[str, int] = {
     "source_title": 300,
     "source_url": 2000,
 }
+MAX_LENGTHS |= dict.fromkeys(OPTIONAL, MAX_LENGTHS["title"])  # a translation keeps its room
 TITLE_MAX, DESCRIPTION_MAX = MAX_LENGTHS["title"], MAX_LENGTHS["description"]
 COORDINATE_BOUNDS = {"lat": ("latitude", -90, 90), "lon": ("longitude", -180, 180)}
 # The years every view can draw: the padded time axis must stay within Python's years 1-9999.
@@ -149,9 +153,10 @@ def _filled(error: str = "is empty") -> pa.Check:
 
 def _found(pattern: re.Pattern[str], how: str = "contains") -> Rule:
     """Where `pattern` is found in a cell (`how`: contains, match or fullmatch), with its flags."""
-    return lambda s: (
-        getattr(s.str, how)(pattern.pattern, flags=pattern.flags).fillna(False).astype(bool)
-    )
+    # re.UNICODE is implied for a str pattern; passed on, it makes pandas match cell by cell in
+    # Python instead of in Arrow.
+    flags = pattern.flags & ~re.UNICODE
+    return lambda s: getattr(s.str, how)(pattern.pattern, flags=flags).fillna(False).astype(bool)
 
 
 def _lacks(pattern: re.Pattern[str]) -> Rule:
@@ -289,6 +294,18 @@ _CHECKS: dict[str, list[pa.Check]] = {
             "such as .org (an international name in its xn-- form), without percent-encoding",
         ),
         _longest("source_url"),
+        _NO_BIDI,
+    ],
+    "title_az": [
+        _check(
+            _lacks(CYRILLIC_RE), "holds Cyrillic letters: write Azerbaijani in its Latin alphabet"
+        ),
+        _longest("title_az"),
+        _NO_BIDI,
+    ],
+    "title_ru": [
+        _check(_found(CYRILLIC_RE), "has no Cyrillic letter: write Russian in Cyrillic"),
+        _longest("title_ru"),
         _NO_BIDI,
     ],
 }
