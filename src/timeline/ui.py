@@ -249,7 +249,7 @@ def restore_from_url(options: FilterOptions) -> tuple[str, ...]:
         if ss.get(S_EVENT) in ids:
             page["step"] = ids.index(ss[S_EVENT]) + 1  # a click on one of the story's events
     if state.story is not None:  # its step selects the event
-        page["step"] = min(max(int(page["step"]), 1), len(state.story.steps))
+        page["step"] = url_state.step_within(state.story, int(page["step"]))
         page["event"] = state.story.steps[page["step"] - 1].event_id
     _put_state(state, options)
     # Set on every run: a widget drawn only while its tab is open (the map's radios, the

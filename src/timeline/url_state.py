@@ -119,10 +119,10 @@ def _read_step(values: list[str], options: FilterOptions, notices: list[str]) ->
         return 1
 
 
-def _in_story(story: Any, step: int, notices: list[str]) -> int:
-    """`step` within the story's steps, with a notice when it was not."""
+def step_within(story: Any, step: int, notices: list[str] | None = None) -> int:
+    """`step` within the story's steps 1…N, with a notice (when asked) if it was not."""
     within = min(max(step, 1), len(story.steps))
-    if within != step:
+    if within != step and notices is not None:
         notices.append(
             f"Step {_short_year(step)} in the link was brought to {within}: the story "
             f"“{story.title}” has {len(story.steps)} steps."
@@ -205,7 +205,7 @@ def parse_query_params(params: QueryParams, options: FilterOptions) -> Any:
     state = restrict(FilterState(**values), options)
     page = {p.field: p.read(_given(params, p.param), options, notices) for p in PAGE_PARAMS}
     if state.story is not None:
-        page["step"] = _in_story(state.story, page["step"], notices)
+        page["step"] = step_within(state.story, page["step"], notices)
     return UrlState(state, tuple(notices), **page)
 
 
