@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from timeline import palette
-from timeline.palette import BAR_OPACITY, CLUSTER_ALPHA, LIGHT, Palette
+from timeline.palette import BAR_OPACITY, CLUSTER_ALPHA, LIGHT, Palette, luminance
 
 TEXT_MIN = 4.5  # WCAG 2 1.4.3: text
 GRAPHIC_MIN = 3.0  # WCAG 2 1.4.11: graphics needed to read the chart
@@ -90,17 +90,6 @@ def composite(colors: Sequence[str]) -> tuple[int, int, int]:
         a = rgba[3]
         r, g, b = (a * new + (1 - a) * old for new, old in zip(rgba[:3], (r, g, b), strict=True))
     return round(r), round(g), round(b)
-
-
-def luminance(rgb: tuple[int, int, int]) -> float:
-    """WCAG 2's relative luminance of an sRGB colour."""
-
-    def channel(c: int) -> float:
-        s = c / 255
-        return s / 12.92 if s <= 0.04045 else ((s + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (channel(c) for c in rgb)
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
 def contrast(fg: str, *on: str) -> float:

@@ -113,6 +113,13 @@ def parse(color: str) -> RGBA | None:
     return None
 
 
+def luminance(rgb: tuple[float, float, float]) -> float:
+    """WCAG 2's relative luminance of an sRGB colour (channels 0 to 255)."""
+    srgb = (c / 255 for c in rgb)
+    r, g, b = (s / 12.92 if s <= 0.04045 else ((s + 0.055) / 1.055) ** 2.4 for s in srgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
 def with_alpha(color: str, alpha: float) -> str:
     """`color` (one `parse` reads) at `alpha` times its own opacity."""
     rgba = parse(color)

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from timeline import figures, packing, schema
+from timeline import figures, packing, palette, schema
 from timeline.figures import Spec
 from timeline.filters import categories_present
 from timeline.labels import label_texts, period_label
@@ -220,11 +220,9 @@ def timeline_parts(
 
 def _ink(color: str, pal: Palette) -> str:
     """Black or white, whichever reads better on a bar of `color` (WCAG 2's luminance)."""
-    bar, page = (np.array((parse(c) or (0, 0, 0))[:3]) / 255 for c in (color, pal.background))
-    c = BAR_OPACITY * bar + (1 - BAR_OPACITY) * page
-    linear = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
-    lum = float(np.dot([0.2126, 0.7152, 0.0722], linear))
-    return "#000000" if lum > 0.179 else "#FFFFFF"
+    bar, page = ((parse(c) or (0, 0, 0))[:3] for c in (color, pal.background))
+    seen = [BAR_OPACITY * a + (1 - BAR_OPACITY) * b for a, b in zip(bar, page, strict=True)]
+    return "#000000" if palette.luminance(tuple(seen)) > 0.179 else "#FFFFFF"
 
 
 def _short_titles(category: np.ndarray, df: pd.DataFrame) -> np.ndarray:
